@@ -1,0 +1,142 @@
+"""Traces on disk: JSON with a format name and version, written atomically, validated on load.
+
+Floats are written with Python's shortest round-trip repr, so ``load(dump(t))`` gives
+back exactly the same numbers. No pickle, ever.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import TraceFormatError
+from .trace import FORMAT, VERSION, EpochRecord, Params, SampleRecord, Step, Stopped, Trace, TraceError
+
+
+def _lists(arrays) -> list:
+    return [a.tolist() for a in arrays]
+
+
+def to_dict(trace: Trace) -> dict:
+    """The trace as JSON-able data (the on-disk layout, see ``docs/trace-format.md``)."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": trace.config,
+        "initial": {"weights": _lists(trace.initial.weights), "biases": _lists(trace.initial.biases)},
+        "steps": [_step_dict(s) for s in trace.steps],
+        "epochs": [
+            {"epoch": e.epoch, "loss": e.loss, "accuracy": e.accuracy,
+             "weights": _lists(e.params.weights), "biases": _lists(e.params.biases)}
+            for e in trace.epochs
+        ],
+        "stopped": None if trace.stopped is None else vars(trace.stopped),
+    }
+
+
+def _step_dict(step: Step) -> dict:
+    return {
+        "index": step.index,
+        "epoch": step.epoch,
+        "samples": list(step.samples),
+        "loss": step.loss,
+        "per_sample": [
+            {"sample": r.sample, "x": r.x.tolist(), "y": r.y.tolist(), "z": _lists(r.z),
+             "a": _lists(r.a), "loss": r.loss, "delta": _lists(r.delta)}
+            for r in step.per_sample
+        ],
+        "weights_before": _lists(step.before.weights),
+        "biases_before": _lists(step.before.biases),
+        "grad_weights": _lists(step.grad_weights),
+        "grad_biases": _lists(step.grad_biases),
+        "weights_after": _lists(step.after.weights),
+        "biases_after": _lists(step.after.biases),
+    }
+
+
+def dumps(trace: Trace) -> str:
+    """The trace as JSON text."""
+    return json.dumps(to_dict(trace), allow_nan=False, separators=(",", ":"))
+
+
+def save(trace: Trace, path: str | os.PathLike) -> Path:
+    """Write ``trace`` to ``path`` atomically (a temp file in the same folder, then a rename)."""
+    path = Path(path)
+    text = dumps(trace)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def loads(text: str, source: str = "<trace>") -> Trace:
+    """Parse and validate trace JSON; :class:`TraceFormatError` says what is wrong."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise TraceFormatError(f"{source}: not JSON (line {err.lineno}: {err.msg})") from None
+    return from_dict(data, source)
+
+
+def load(path: str | os.PathLike) -> Trace:
+    """Read the trace file at ``path``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise TraceFormatError(f"{path}: cannot read trace: {err}") from None
+    return loads(text, str(path))
+
+
+def from_dict(data: Any, source: str = "<trace>") -> Trace:
+    """Build a :class:`Trace` from JSON data, checking format, version and every shape."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise TraceFormatError(f"{source}: not a bpviz trace (format {found!r}, expected {FORMAT!r})")
+    if data.get("version") != VERSION:
+        raise TraceFormatError(f"{source}: trace version {data.get('version')!r} is not supported "
+                               f"(this bpviz reads version {VERSION})")
+    where = "the top level"
+    try:
+        where = "initial"
+        initial = Params(data["initial"]["weights"], data["initial"]["biases"])
+        steps = []
+        for i, s in enumerate(data["steps"]):
+            where = f"steps[{i}]"
+            steps.append(_step(s))
+        epochs = []
+        for i, e in enumerate(data["epochs"]):
+            where = f"epochs[{i}]"
+            epochs.append(EpochRecord(int(e["epoch"]), float(e["loss"]),
+                                      None if e["accuracy"] is None else float(e["accuracy"]),
+                                      Params(e["weights"], e["biases"])))
+        where = "stopped"
+        stopped = None if data.get("stopped") is None else Stopped(**data["stopped"])
+        where = "config"
+        return Trace(data["config"], initial, tuple(steps), tuple(epochs), stopped)
+    except KeyError as err:
+        raise TraceFormatError(f"{source}: {where}: missing field {err}") from None
+    except (TraceError, TypeError, ValueError) as err:
+        raise TraceFormatError(f"{source}: {where}: {err}") from None
+
+
+def _step(s: dict) -> Step:
+    records = tuple(
+        SampleRecord(int(r["sample"]), r["x"], r["y"], r["z"], r["a"], r["loss"], r["delta"])
+        for r in s["per_sample"]
+    )
+    return Step(
+        index=int(s["index"]), epoch=int(s["epoch"]), samples=s["samples"], per_sample=records,
+        loss=s["loss"], before=Params(s["weights_before"], s["biases_before"]),
+        grad_weights=s["grad_weights"], grad_biases=s["grad_biases"],
+        after=Params(s["weights_after"], s["biases_after"]),
+    )

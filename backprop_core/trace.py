@@ -1,0 +1,234 @@
+"""The trace: frozen, read-only records of every number a training run produced.
+
+Conventions (DESIGN.md): layers ``0..L``, layer 0 is the input. ``weights[l - 1]`` is
+``W^l`` with shape ``(n_l, n_{l-1})``; lists of per-layer vectors are indexed the same
+way (``z[l - 1]`` is ``z^l``), except ``a``, which starts at ``a^0 = x`` (``a[l]`` is
+``a^l``). ``delta^l = dE/dz^l`` of one sample. Every array is a read-only copy.
+
+Examples
+--------
+>>> from backprop_core import run_preset
+>>> trace = run_preset("mazur")
+>>> round(trace.steps[0].per_sample[0].loss, 9)
+0.298371109
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+FORMAT = "bpviz-trace"
+VERSION = 1
+
+
+class TraceError(ValueError):
+    """A trace breaks one of its invariants (shapes, indices, format)."""
+
+
+def frozen_array(values: Any) -> np.ndarray:
+    """A float copy of ``values`` that cannot be written to."""
+    arr = np.array(values, dtype=float, copy=True)
+    arr.setflags(write=False)
+    return arr
+
+
+def frozen_arrays(values: Any) -> tuple[np.ndarray, ...]:
+    """A tuple of :func:`frozen_array` copies."""
+    return tuple(frozen_array(v) for v in values)
+
+
+def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[int, ...]]) -> None:
+    if len(arrays) != len(shapes):
+        raise TraceError(f"{what}: {len(arrays)} arrays, expected {len(shapes)}")
+    for i, (arr, shape) in enumerate(zip(arrays, shapes)):
+        if arr.shape != shape:
+            raise TraceError(f"{what}[{i}]: shape {arr.shape}, expected {shape}")
+
+
+def weight_shapes(layers: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Shapes ``(n_l, n_{l-1})`` of ``W^1 .. W^L``."""
+    return [(layers[i + 1], layers[i]) for i in range(len(layers) - 1)]
+
+
+def vector_shapes(layers: tuple[int, ...], start: int = 1) -> list[tuple[int]]:
+    """Shapes ``(n_l,)`` for layers ``start .. L``."""
+    return [(n,) for n in layers[start:]]
+
+
+@dataclass(frozen=True, eq=False)
+class Params:
+    """Weights ``W^1..W^L`` and biases ``b^1..b^L`` at one moment."""
+
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", frozen_arrays(self.weights))
+        object.__setattr__(self, "biases", frozen_arrays(self.biases))
+
+    def check(self, layers: tuple[int, ...], what: str) -> None:
+        """Raise :class:`TraceError` unless the shapes fit ``layers``."""
+        _check_shapes(f"{what}.weights", self.weights, weight_shapes(layers))
+        _check_shapes(f"{what}.biases", self.biases, vector_shapes(layers))
+
+
+@dataclass(frozen=True, eq=False)
+class SampleRecord:
+    """Forward and backward numbers of one sample, with the parameters at the start of its step."""
+
+    sample: int
+    x: np.ndarray
+    y: np.ndarray
+    z: tuple[np.ndarray, ...]
+    a: tuple[np.ndarray, ...]
+    loss: float
+    delta: tuple[np.ndarray, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "x", frozen_array(self.x))
+        object.__setattr__(self, "y", frozen_array(self.y))
+        for name in ("z", "a", "delta"):
+            object.__setattr__(self, name, frozen_arrays(getattr(self, name)))
+        object.__setattr__(self, "loss", float(self.loss))
+
+    def check(self, layers: tuple[int, ...], what: str) -> None:
+        """Raise :class:`TraceError` unless the shapes fit ``layers``."""
+        _check_shapes(f"{what}.z", self.z, vector_shapes(layers))
+        _check_shapes(f"{what}.delta", self.delta, vector_shapes(layers))
+        _check_shapes(f"{what}.a", self.a, vector_shapes(layers, start=0))
+        if not np.array_equal(self.a[0], self.x):
+            raise TraceError(f"{what}: a[0] differs from x")
+        if self.y.shape != (layers[-1],):
+            raise TraceError(f"{what}.y: shape {self.y.shape}, expected ({layers[-1]},)")
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """One parameter update: the samples it used, their numbers, the gradient applied.
+
+    ``loss`` is the mean per-sample loss of the step's samples (parameters ``before``);
+    ``grad_weights``/``grad_biases`` are the mean per-sample gradients actually applied.
+    """
+
+    index: int
+    epoch: int
+    samples: tuple[int, ...]
+    per_sample: tuple[SampleRecord, ...]
+    loss: float
+    before: Params
+    grad_weights: tuple[np.ndarray, ...]
+    grad_biases: tuple[np.ndarray, ...]
+    after: Params
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "samples", tuple(int(s) for s in self.samples))
+        object.__setattr__(self, "per_sample", tuple(self.per_sample))
+        object.__setattr__(self, "grad_weights", frozen_arrays(self.grad_weights))
+        object.__setattr__(self, "grad_biases", frozen_arrays(self.grad_biases))
+        object.__setattr__(self, "loss", float(self.loss))
+
+    def check(self, layers: tuple[int, ...]) -> None:
+        """Raise :class:`TraceError` unless shapes and sample indices agree."""
+        what = f"steps[{self.index}]"
+        if [r.sample for r in self.per_sample] != list(self.samples):
+            raise TraceError(f"{what}: per_sample does not follow samples")
+        for i, rec in enumerate(self.per_sample):
+            rec.check(layers, f"{what}.per_sample[{i}]")
+        self.before.check(layers, f"{what}.before")
+        self.after.check(layers, f"{what}.after")
+        _check_shapes(f"{what}.grad_weights", self.grad_weights, weight_shapes(layers))
+        _check_shapes(f"{what}.grad_biases", self.grad_biases, vector_shapes(layers))
+
+    def record(self, sample: int) -> SampleRecord:
+        """The record of dataset sample ``sample`` in this step."""
+        for rec in self.per_sample:
+            if rec.sample == sample:
+                return rec
+        raise KeyError(f"sample {sample} is not in step {self.index} (samples {list(self.samples)})")
+
+
+@dataclass(frozen=True, eq=False)
+class EpochRecord:
+    """Mean loss over the training set with the parameters at the end of ``epoch``.
+
+    Epoch 0 holds the initial parameters. ``accuracy`` is ``None`` unless the targets
+    are class labels (every target 0 or 1).
+    """
+
+    epoch: int
+    loss: float
+    accuracy: float | None
+    params: Params
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Why a run ended early (a NaN or infinite value)."""
+
+    epoch: int
+    step: int
+    layer: int
+    message: str
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """Everything one training run computed.
+
+    Parameters
+    ----------
+    config : dict
+        The resolved config (every default filled in), as plain JSON-able data.
+    initial : Params
+        Parameters before the first step.
+    steps : tuple of Step
+        Recorded steps, in order (all of them, or as ``[training] record`` says).
+    epochs : tuple of EpochRecord
+        ``epochs[0]`` is before training; ``epochs[e]`` after epoch ``e``.
+    stopped : Stopped or None
+        Set when training stopped on a non-finite value.
+    """
+
+    config: dict
+    initial: Params
+    steps: tuple[Step, ...]
+    epochs: tuple[EpochRecord, ...]
+    stopped: Stopped | None = None
+    layers: tuple[int, ...] = field(init=False)
+    activations: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        net = self.config["network"]
+        object.__setattr__(self, "layers", tuple(int(n) for n in net["layers"]))
+        object.__setattr__(self, "activations", tuple(net["activations"]))
+        object.__setattr__(self, "steps", tuple(self.steps))
+        object.__setattr__(self, "epochs", tuple(self.epochs))
+        self.initial.check(self.layers, "initial")
+        for pos, step in enumerate(self.steps):
+            step.check(self.layers)
+            if pos and step.index <= self.steps[pos - 1].index:
+                raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
+        for pos, ep in enumerate(self.epochs):
+            if ep.epoch != pos:
+                raise TraceError(f"epochs[{pos}]: epoch {ep.epoch}, expected {pos}")
+            ep.params.check(self.layers, f"epochs[{pos}]")
+
+    @property
+    def loss_name(self) -> str:
+        """The configured loss."""
+        return self.config["training"]["loss"]
+
+    @property
+    def final(self) -> Params:
+        """Parameters at the end of the run."""
+        return self.epochs[-1].params
+
+    def step(self, index: int) -> Step:
+        """The recorded step whose ``index`` is ``index``."""
+        for s in self.steps:
+            if s.index == index:
+                return s
+        raise KeyError(f"step {index} is not recorded (recorded: {len(self.steps)} steps)")

@@ -1,0 +1,1 @@
+"""Manim scenes that animate a bpviz trace (built in the scenes issue)."""

@@ -1,0 +1,23 @@
+"""Suite-wide rules: a skipped test fails the run (a skip must never look green)."""
+
+from __future__ import annotations
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped:
+        terminalreporter.write_line(
+            f"FAILED: {len(_skipped)} test(s) skipped; this suite allows no skips: " + ", ".join(_skipped),
+            red=True,
+        )
