@@ -1,7 +1,8 @@
 """The ``bpviz`` command line: parse, validate, call. No math, no drawing.
 
 Every :class:`~backprop_core.errors.BpvizError` becomes one line on stderr,
-``error: <what and where>``, and exit code 2.
+``error: <what and where>``, and exit code 2. A failed ``trace -o FILE`` leaves FILE as it
+was, except on divergence, where the partial trace (with ``stopped`` set) is written.
 """
 
 from __future__ import annotations
@@ -12,32 +13,40 @@ import sys
 from pathlib import Path
 
 import click
+import numpy as np
 
 from . import __version__, io
 from .config import DEFAULT_PRESET, load
 from .errors import BpvizError
 from .gradcheck import check as gradcheck
+from .network import NonFiniteError
 from .presets import PRESETS, preset_description
 from .summary import summary_lines
 from .train import TrainingDiverged, train
 
 
 def user_errors(func):
-    """Turn a :class:`BpvizError` into ``error: ...`` on stderr and exit code 2."""
+    """Turn a :class:`BpvizError` into one line ``error: ...`` on stderr and exit code 2.
+
+    NumPy's overflow warnings are silenced: the engine checks every value itself and reports
+    NaN or infinity as an error, so a warning would only add lines to stderr.
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            with np.errstate(all="ignore"):
+                return func(*args, **kwargs)
         except BpvizError as err:
-            click.echo(f"error: {err}", err=True)
+            message = " ".join(str(err).split())  # one line, whatever the message holds
+            click.echo(f"error: {message}", err=True)
             sys.exit(2)
 
     return wrapper
 
 
-def _writable(path: str) -> None:
-    """Fail before any work when ``path`` cannot be written."""
+def _writable(path: str, source: str | None) -> None:
+    """Fail before any work when ``path`` cannot be written or is the config ``source`` itself."""
     folder = Path(path).parent
     if not folder.is_dir():
         raise BpvizError(f"cannot write {path}: folder {folder} does not exist")
@@ -45,13 +54,30 @@ def _writable(path: str) -> None:
         raise BpvizError(f"cannot write {path}: folder {folder} is not writable")
     if Path(path).is_dir():
         raise BpvizError(f"cannot write {path}: it is a folder")
+    if source and Path(source).is_file() and Path(path).resolve() == Path(source).resolve():
+        raise BpvizError(f"cannot write {path}: it is the config file being read")
 
 
-def _load_trace(source: str | None):
-    """A trace from a ``.json`` trace file, or by training a config or preset."""
-    if source and source.endswith(".json"):
-        return io.load(source)
-    return train(load(source))
+def _save(trace, path: str) -> None:
+    """:func:`io.save`, with a failure to write as a :class:`BpvizError` (the old file stays)."""
+    try:
+        io.save(trace, path)
+    except OSError as err:
+        raise BpvizError(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def _train(cfg):
+    """Train ``cfg``; a NaN or infinity before the first step (huge explicit weights) is an error."""
+    try:
+        return train(cfg)
+    except NonFiniteError as err:
+        raise BpvizError(f"{err} before training started; are [network] weights or biases, or "
+                         f"[data] values, too large?") from None
+
+
+def _is_trace_file(source: str | None) -> bool:
+    """Whether ``source`` names a trace ``.json`` file rather than a config or preset."""
+    return bool(source) and Path(source).suffix.lower() == ".json"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,21 +96,21 @@ def trace_cmd(source: str | None, output: str) -> None:
 
     SOURCE is a TOML config file or a preset name (default: mazur; see `bpviz presets`).
     """
-    if output != "-":
-        _writable(output)
+    to_stdout = output == "-"
+    if not to_stdout:
+        _writable(output, source)
     cfg = load(source)
     try:
-        trace = train(cfg)
+        trace = _train(cfg)
     except TrainingDiverged as err:
-        if output != "-":
-            io.save(err.trace, output)
-            raise BpvizError(f"{err}; the trace up to that step was written to {output}") from None
-        raise
-    to_stdout = output == "-"
+        if to_stdout:
+            raise BpvizError(f"{err}; with -o FILE the trace up to that step is kept") from None
+        _save(err.trace, output)
+        raise BpvizError(f"{err}; the trace up to that step was written to {output}") from None
     if to_stdout:
         click.echo(io.dumps(trace))
     else:
-        io.save(trace, output)
+        _save(trace, output)
     for line in summary_lines(trace, source or DEFAULT_PRESET):
         click.echo(line, err=to_stdout)
     if not to_stdout:
@@ -100,7 +126,15 @@ def check_cmd(source: str | None) -> None:
     SOURCE is a TOML config file, a preset name (default: mazur) or a trace .json file.
     Prints the largest relative error and PASS or FAIL; exit code 1 on FAIL.
     """
-    result = gradcheck(_load_trace(source))
+    trace = io.load(source) if _is_trace_file(source) else _train(load(source))
+    try:
+        result = gradcheck(trace)
+    except (KeyError, IndexError, TypeError, ValueError) as err:
+        if not _is_trace_file(source):
+            raise
+        # io.load checks the trace's arrays, not its config: a hand-edited config lands here
+        raise BpvizError(f"{source}: the trace's config does not fit its steps "
+                         f"({type(err).__name__}: {err})") from None
     click.echo(result.summary())
     if not result.passed:
         sys.exit(1)

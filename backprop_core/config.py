@@ -15,6 +15,7 @@ and, where the key is written in it, the line.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -33,14 +34,11 @@ MODES = ("online", "batch", "minibatch")
 INITS = ("uniform", "xavier", "he")
 
 SCHEMA: dict[str, dict[str, Any]] = {
-    "network": {
-        "layers": None, "activations": None, "weights": None, "biases": None,
-        "init": "xavier", "init_range": 0.5, "seed": 0, "use_biases": True,
-    },
-    "training": {
-        "loss": "half_sse", "learning_rate": 0.5, "mode": "online", "batch_size": None,
-        "epochs": 1, "update_biases": True, "shuffle": False, "shuffle_seed": 0, "record": "all",
-    },
+    "network": {"layers": None, "activations": None, "weights": None, "biases": None,
+                "init": "xavier", "init_range": 0.5, "seed": 0, "use_biases": True},
+    "training": {"loss": "half_sse", "learning_rate": 0.5, "mode": "online", "batch_size": None,
+                 "epochs": 1, "update_biases": True, "shuffle": False, "shuffle_seed": 0,
+                 "record": "all"},
     "data": {"inputs": None, "targets": None, "preset": None},
     "video": {},
 }
@@ -75,69 +73,63 @@ class Config:
     source: str = DEFAULT_PRESET
 
     def to_dict(self) -> dict:
-        """The resolved config as plain JSON-able data (the trace's ``config``)."""
-        def lists(arrs):
-            return None if arrs is None else [a.tolist() for a in arrs]
+        """The resolved config as plain JSON-able data (the trace's ``config``): every SCHEMA key."""
+        def plain(v):
+            return v.tolist() if isinstance(v, np.ndarray) else (
+                [plain(x) for x in v] if isinstance(v, tuple) else v)
 
-        return {
-            "source": self.source,
-            "network": {
-                "layers": list(self.layers), "activations": list(self.activations),
-                "weights": lists(self.weights), "biases": lists(self.biases),
-                "init": self.init, "init_range": self.init_range, "seed": self.seed,
-                "use_biases": self.use_biases,
-            },
-            "training": {
-                "loss": self.loss, "learning_rate": self.learning_rate, "mode": self.mode,
-                "batch_size": self.batch_size, "epochs": self.epochs,
-                "update_biases": self.update_biases, "shuffle": self.shuffle,
-                "shuffle_seed": self.shuffle_seed, "record": self.record,
-            },
-            "data": {
-                "preset": self.data_preset, "inputs": self.inputs.tolist(),
-                "targets": self.targets.tolist(),
-            },
-            "video": dict(self.video),
-        }
+        tables = {t: {k: plain(getattr(self, "data_preset" if k == "preset" else k)) for k in keys}
+                  for t, keys in SCHEMA.items() if t != "video"}
+        return {"source": self.source, **tables, "video": dict(self.video)}
 
 
 def load(source: str | None = None) -> Config:
-    """Config from a TOML path or a preset name; ``None`` is the default preset."""
+    """Read and validate a TOML file or a preset (``None``: the default); raises :class:`ConfigError`."""
     source = source or DEFAULT_PRESET
     path = Path(source)
-    if source.endswith(".toml") or path.exists():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ConfigError(f"config file {source} does not exist") from None
-        except (OSError, UnicodeDecodeError) as err:
-            raise ConfigError(f"cannot read config file {source}: {err}") from None
-        return parse(text, source)
-    if source not in PRESETS:
-        raise ConfigError(f"unknown preset {source!r}{_did_you_mean(source, PRESETS)}; "
-                          f"presets: {', '.join(PRESETS)}")
-    return parse(preset_text(source), source)
+    if source in PRESETS and not path.is_file():
+        return parse(preset_text(source), source)
+    if path.suffix.lower() == ".json":
+        raise ConfigError(f"{source} is a JSON file; a config is a TOML file or a preset name "
+                          "(bpviz check reads trace files)")
+    if not (path.is_file() or path.suffix or path.name != source):
+        raise ConfigError(f"unknown preset {source!r}{_did_you_mean(source, PRESETS)} and no file "
+                          f"of that name; presets: {', '.join(PRESETS)}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {source} does not exist") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read config file {source}: {err}") from None
+    return parse(text, source)
 
 
 def parse(text: str, source: str = "<config>") -> Config:
-    """Validate TOML ``text``; ``source`` names it in errors."""
+    """Validate TOML ``text``; ``source`` names it in errors (a TOML syntax error gets its line)."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        match = re.search(r"line (\d+)", str(err))
-        raise ConfigError(f"not valid TOML: {err}", source,
-                          int(match.group(1)) if match else None) from None
+        msg, line = str(err), max(len(text.splitlines()), 1)  # "(at end of document)": last line
+        at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", msg)
+        if at:
+            msg, line = f"{msg[:at.start()]} (column {at.group(2)})", int(at.group(1))
+        raise ConfigError(f"not valid TOML: {msg}", source, line) from None
     return from_dict(raw, source, text)
 
 
 def from_dict(raw: dict, source: str = "<config>", text: str = "") -> Config:
-    """Validate a config given as nested dicts (as TOML gives it)."""
+    """Validate a config given as nested dicts (as TOML gives it); ``text`` gives line numbers."""
     return _Validator(source, text).build(raw)
 
 
-def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def _did_you_mean(word, choices) -> str:
+    lower = {str(c).lower(): c for c in choices}
+    close = difflib.get_close_matches(str(word).lower(), list(lower), n=1, cutoff=0.6)
+    return f" (did you mean {lower[close[0]]!r}?)" if close else ""
+
+
+_HEAD = re.compile(r"\s*\[\[?\s*([A-Za-z_\"'][\w\-\"' .]*?)\s*\]\]?\s*$")
+_KEY = re.compile(r"\s*([\w\-\"'][\w\-\"' .]*?)\s*=")
 
 
 class _Validator:
@@ -147,127 +139,138 @@ class _Validator:
         self.source = source
         self.lines = text.splitlines()
 
-    def fail(self, table: str, key: str | None, message: str):
+    def fail(self, table: str, key: str | None, message: str, at: str | None = None):
+        """Raise the error of ``[table] key``, placed at the line of key ``at`` (default ``key``)."""
         where = f"[{table}] {key}" if key else f"[{table}]"
-        raise ConfigError(f"{where}: {message}", self.source, self._line_of(table, key))
+        raise ConfigError(f"{where}: {message}", self.source, self._line_of(table, at or key))
 
     def _line_of(self, table: str, key: str | None) -> int | None:
-        """The line where ``key`` of ``[table]`` is written (a best effort scan)."""
-        current = None
-        for n, line in enumerate(self.lines, start=1):
-            head = re.match(r"\s*\[([A-Za-z_]+)\]", line)
-            if head:
-                current = head.group(1)
-                if key is None and current == table:
-                    return n
-            elif current == table and key and re.match(rf"\s*{re.escape(key)}\s*=", line):
-                return n
-        return None
+        """The line of ``key`` in ``[table]``, else of the table (headers, dotted keys, inline tables)."""
+        def parts(dotted: str) -> list[str]:
+            return [p.strip().strip("\"'") for p in dotted.split(".")]
 
-    # -- values --------------------------------------------------------------------------
-    def number(self, table, key, value, *, positive=False) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(table, key, f"expected a number, got {_kind(value)} {value!r}")
-        if not np.isfinite(value):
-            self.fail(table, key, f"must be finite, got {value!r}")
+        current: list[str] = []
+        table_line, depth = None, 0
+        for n, line in enumerate(self.lines, start=1):
+            code = line.split("#", 1)[0]
+            head, key_match = (_HEAD.match(code), _KEY.match(code)) if depth == 0 else (None, None)
+            depth = max(depth + code.count("[") - code.count("]"), 0) if not head else 0
+            if head:
+                current = path = parts(head.group(1))
+            elif key_match:
+                path = current + parts(key_match.group(1))
+            else:
+                continue
+            if path[0] != table:
+                continue
+            table_line = table_line or n
+            if key is None or path[1:2] == [key] or (
+                    len(path) == 1 and re.search(rf"[{{,]\s*{re.escape(key)}\s*=", code)):
+                return n
+        return table_line
+
+    def scalar(self, table, key, value, kind, *, minimum=None, positive=False):
+        """``value`` as ``kind`` (bool, int or float), at least ``minimum`` or > 0 if ``positive``."""
+        if isinstance(value, bool) != (kind is bool) or not isinstance(value, (int, float)) or (
+                kind is int and not isinstance(value, int)):
+            want = {bool: "true or false", int: "an integer", float: "a number"}[kind]
+            self.fail(table, key, f"expected {want}, got {_kind(value)} {_show(value)}")
+        if not math.isfinite(value):
+            self.fail(table, key, f"must be a finite number, got {value!r}")
         if positive and value <= 0:
             self.fail(table, key, f"must be > 0, got {value!r}")
-        return float(value)
-
-    def integer(self, table, key, value, *, minimum=None) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(table, key, f"expected an integer, got {_kind(value)} {value!r}")
         if minimum is not None and value < minimum:
-            self.fail(table, key, f"must be >= {minimum}, got {value}")
-        return value
+            self.fail(table, key, f"must be >= {minimum}, got {value!r}")
+        return kind(value)
 
-    def boolean(self, table, key, value) -> bool:
-        if not isinstance(value, bool):
-            self.fail(table, key, f"expected true or false, got {_kind(value)} {value!r}")
-        return value
-
-    def choice(self, table, key, value, choices) -> str:
-        if not isinstance(value, str):
-            self.fail(table, key, f"expected one of {', '.join(choices)}, got {_kind(value)} {value!r}")
-        if value not in choices:
-            self.fail(table, key, f"unknown value {value!r}{_did_you_mean(value, choices)}; "
+    def choice(self, table, key, value, choices, what="") -> str:
+        if not isinstance(value, str) or value not in choices:
+            self.fail(table, key, f"{what}unknown value {_show(value)}{_did_you_mean(value, choices)}; "
                                   f"choose one of {', '.join(choices)}")
         return value
 
-    def array(self, table, key, value, shape, what="") -> np.ndarray:
-        """A numeric array of exactly ``shape`` (``what`` names the element in errors)."""
-        name = f"{key}{what}"
-        depth = len(shape)
-
-        def walk(v, level, path):
-            if level == depth:
+    def array(self, table, key, value, shape, label, hint="") -> np.ndarray:
+        """A finite float array of exactly ``shape``; errors name the element as ``label[i][j]``."""
+        def walk(v, level, where):
+            if level == len(shape):
                 if isinstance(v, bool) or not isinstance(v, (int, float)):
-                    self.fail(table, name, f"expected numbers, got {_kind(v)} {v!r}{path}")
-                if not np.isfinite(v):
-                    self.fail(table, name, f"NaN or infinity {v!r}{path}")
+                    self.fail(table, key, f"{where} is {_kind(v)} {_show(v)}, expected a number")
+                if not math.isfinite(v):
+                    self.fail(table, key, f"{where} is {v!r}; NaN and infinity are not allowed")
                 return
+            inner = "values" if level == len(shape) - 1 else "rows"
             if not isinstance(v, list):
-                self.fail(table, name, f"expected a {'list' if depth == 1 else f'{depth}-D array'}, "
-                                       f"got {_kind(v)} {v!r}{path}")
-            if shape[level] is not None and len(v) != shape[level]:
-                at = f" at row {path}" if path else ""
-                self.fail(table, name, f"{len(v)} values{at}, expected {shape[level]}{self._ctx}")
+                self.fail(table, key, f"{where} is {_kind(v)} {_show(v)}, expected a list of "
+                                      f"{shape[level]} {inner}{hint}")
+            if len(v) != shape[level]:
+                self.fail(table, key, f"{where} has {len(v)} {inner}, expected {shape[level]}{hint}")
             for i, item in enumerate(v):
-                walk(item, level + 1, f"{path}[{i}]" if level else f" [{i}]" if depth > 1 else f" at [{i}]")
+                walk(item, level + 1, f"{where}[{i}]")
 
-        self._ctx = f" ({what.strip()} of shape {tuple(shape)})" if what else ""
-        walk(value, 0, "")
-        return np.array(value, dtype=float)
+        walk(value, 0, label)
+        arr = np.array(value, dtype=float)
+        arr.setflags(write=False)
+        return arr
 
-    # -- tables --------------------------------------------------------------------------
     def build(self, raw: dict) -> Config:
         for table, body in raw.items():
             if table not in SCHEMA:
-                raise ConfigError(f"unknown table [{table}]{_did_you_mean(table, SCHEMA)}; "
-                                  f"tables: {', '.join(f'[{t}]' for t in SCHEMA)}",
-                                  self.source, self._line_of(table, None))
+                self._unknown_table(table, body)
             if not isinstance(body, dict):
-                self.fail(table, None, f"expected a table, got {_kind(body)}")
-            if table != "video":
-                for key in body:
-                    if key not in SCHEMA[table]:
-                        self.fail(table, key, f"unknown key{_did_you_mean(key, SCHEMA[table])}; "
-                                              f"keys: {', '.join(SCHEMA[table])}")
-        net = {**SCHEMA["network"], **raw.get("network", {})}
-        tr = {**SCHEMA["training"], **raw.get("training", {})}
-        data = {**SCHEMA["data"], **raw.get("data", {})}
+                self.fail(table, None, f"expected a table, got {_kind(body)} {_show(body)}")
+            for key in body if table != "video" else ():
+                if key not in SCHEMA[table]:
+                    self.fail(table, key, f"unknown key{_did_you_mean(key, SCHEMA[table])}; "
+                                          f"keys: {', '.join(SCHEMA[table])}")
+        for key, v in raw.get("video", {}).items():
+            if not _plain(v):
+                self.fail("video", key, f"{_kind(v)} {_show(v)} cannot be stored in a trace (JSON): "
+                                        "no dates, times, NaN or infinity")
+        net, tr, data = ({**SCHEMA[t], **raw.get(t, {})} for t in ("network", "training", "data"))
         layers = self._layers(net["layers"])
         activations = self._activations(net["activations"], layers)
         loss = self.choice("training", "loss", tr["loss"], losses.NAMES)
-        self._check_loss(loss, activations[-1])
+        if loss == "cross_entropy" and activations[-1] not in losses.CROSS_ENTROPY_OUTPUTS:
+            self.fail("training", "loss", f"cross_entropy needs a softmax or sigmoid output layer, "
+                                          f"but [network] activations ends with {activations[-1]!r}")
         inputs, targets, preset = self._data(data, layers, loss, activations[-1])
         mode = self.choice("training", "mode", tr["mode"], MODES)
-        batch_size = self._batch_size(tr["batch_size"], mode, len(inputs))
-        use_biases = self.boolean("network", "use_biases", net["use_biases"])
+        use_biases = self.scalar("network", "use_biases", net["use_biases"], bool)
+        if not use_biases and net["biases"] is not None:
+            self.fail("network", "biases", "given, but use_biases = false ignores them; remove one")
         return Config(
             layers=layers, activations=activations,
-            weights=self._params(net["weights"], "weights", [(b, a) for a, b in zip(layers, layers[1:])]),
-            biases=self._params(net["biases"], "biases", [(n,) for n in layers[1:]]),
+            weights=self._params(net["weights"], "weights", layers),
+            biases=self._params(net["biases"], "biases", layers),
             init=self.choice("network", "init", net["init"], INITS),
-            init_range=self.number("network", "init_range", net["init_range"], positive=True),
-            seed=self.integer("network", "seed", net["seed"], minimum=0),
+            init_range=self.scalar("network", "init_range", net["init_range"], float, positive=True),
+            seed=self.scalar("network", "seed", net["seed"], int, minimum=0),
             use_biases=use_biases, loss=loss,
-            learning_rate=self.number("training", "learning_rate", tr["learning_rate"], positive=True),
-            mode=mode, batch_size=batch_size,
-            epochs=self.integer("training", "epochs", tr["epochs"], minimum=1),
-            update_biases=self.boolean("training", "update_biases", tr["update_biases"]),
-            shuffle=self.boolean("training", "shuffle", tr["shuffle"]),
-            shuffle_seed=self.integer("training", "shuffle_seed", tr["shuffle_seed"], minimum=0),
+            learning_rate=self.scalar("training", "learning_rate", tr["learning_rate"], float,
+                                      positive=True),
+            mode=mode, batch_size=self._batch_size(tr["batch_size"], mode, len(inputs)),
+            epochs=self.scalar("training", "epochs", tr["epochs"], int, minimum=1),
+            update_biases=self.scalar("training", "update_biases", tr["update_biases"], bool),
+            shuffle=self.scalar("training", "shuffle", tr["shuffle"], bool),
+            shuffle_seed=self.scalar("training", "shuffle_seed", tr["shuffle_seed"], int, minimum=0),
             record=self._record(tr["record"]), inputs=inputs, targets=targets, data_preset=preset,
             video=dict(raw.get("video", {})), source=self.source,
         )
 
+    def _unknown_table(self, table, body):
+        line = self._line_of(table, None)
+        if isinstance(body, dict):
+            raise ConfigError(f"unknown table [{table}]{_did_you_mean(table, SCHEMA)}; "
+                              f"tables: {', '.join(f'[{t}]' for t in SCHEMA)}", self.source, line)
+        owner = [t for t, keys in SCHEMA.items() if table in keys]
+        where = f"it belongs under [{owner[0]}]" if owner else f"tables: {', '.join(SCHEMA)}"
+        raise ConfigError(f"{table}: key written before any [table] header; {where}", self.source, line)
+
     def _layers(self, value) -> tuple[int, ...]:
-        if value is None:
-            self.fail("network", "layers", "missing; give the neuron count of every layer, "
-                                           "input first, e.g. layers = [2, 2, 1]")
         if not isinstance(value, list) or len(value) < 2:
-            self.fail("network", "layers", f"expected a list of at least 2 layer sizes, got {value!r}")
+            got = "missing" if value is None else f"got {_kind(value)} {_show(value)}"
+            self.fail("network", "layers", f"{got}; give the neuron count of every layer, input "
+                                           "first, at least 2 layers, e.g. layers = [2, 2, 1]")
         for i, n in enumerate(value):
             if isinstance(n, bool) or not isinstance(n, int) or n < 1:
                 self.fail("network", "layers", f"layer {i} size must be an integer >= 1, got {n!r}")
@@ -275,91 +278,102 @@ class _Validator:
 
     def _activations(self, value, layers) -> tuple[str, ...]:
         n = len(layers) - 1
-        if value is None:
-            value = ["sigmoid"] * n
-        if isinstance(value, str) or not isinstance(value, list):
-            self.fail("network", "activations", f"expected a list of {n} names, got {value!r}")
+        value = ["sigmoid"] * n if value is None else value
+        if not isinstance(value, list):
+            self.fail("network", "activations", f"expected a list of {n} names, got {_show(value)}")
         if len(value) != n:
-            self.fail("network", "activations",
-                      f"{len(value)} given, expected {n} (one per layer after the input)")
+            self.fail("network", "activations", f"{len(value)} given, expected {n}: one per layer "
+                                                 f"after the input, for layers = {list(layers)}")
         for i, name in enumerate(value):
-            self.choice("network", "activations", name, acts.NAMES)
+            self.choice("network", "activations", name, acts.NAMES, what=f"activations[{i}]: ")
             if name in acts.OUTPUT_ONLY and i != n - 1:
-                self.fail("network", "activations",
-                          f"{name} is only allowed on the output layer, not on layer {i + 1}")
+                self.fail("network", "activations", f"{name} is only allowed on the output layer "
+                                                     f"(layer {n}), not on layer {i + 1}")
         return tuple(value)
 
-    def _check_loss(self, loss, out_act):
-        if loss == "cross_entropy" and out_act not in losses.CROSS_ENTROPY_OUTPUTS:
-            self.fail("training", "loss", f"cross_entropy needs a softmax or sigmoid output layer, "
-                                          f"the output layer is {out_act}")
-
-    def _params(self, value, key, shapes):
+    def _params(self, value, key, layers):
         if value is None:
             return None
-        if not isinstance(value, list) or len(value) != len(shapes):
-            count = len(value) if isinstance(value, list) else _kind(value)
-            self.fail("network", key, f"expected {len(shapes)} entries (one per layer after the "
-                                      f"input), got {count}")
+        n = len(layers) - 1
+        if not isinstance(value, list) or len(value) != n:
+            got = f"{len(value)} entries" if isinstance(value, list) else f"{_kind(value)} {_show(value)}"
+            self.fail("network", key, f"expected {n} entries (one per layer after the input, for "
+                                      f"layers = {list(layers)}), got {got}")
         out = []
-        for i, (v, shape) in enumerate(zip(value, shapes)):
-            name = "W" if key == "weights" else "b"
-            out.append(self.array("network", key, v, shape, what=f"[{i}] ({name}^{i + 1})"))
+        for i, v in enumerate(value):
+            shape = (layers[i + 1], layers[i]) if key == "weights" else (layers[i + 1],)
+            sym = f"W^{i + 1}" if key == "weights" else f"b^{i + 1}"
+            hint = f" ({key}[{i}] is {sym} of layer {i + 1}: shape {shape} for layers = {list(layers)})"
+            out.append(self.array("network", key, v, shape, f"{key}[{i}]", hint))
         return tuple(out)
 
     def _data(self, data, layers, loss, out_act):
-        preset = data["preset"]
+        preset, raw_x, raw_y = data["preset"], data["inputs"], data["targets"]
         if preset is not None:
-            if data["inputs"] is not None or data["targets"] is not None:
+            if raw_x is not None or raw_y is not None:
                 self.fail("data", "preset", "give either preset or inputs and targets, not both")
             if not isinstance(preset, str) or preset not in DATA_PRESETS:
-                self.fail("data", "preset", f"unknown data preset {preset!r}"
-                          f"{_did_you_mean(str(preset), DATA_PRESETS)}; "
-                          f"data presets: {', '.join(DATA_PRESETS)}")
+                self.fail("data", "preset", f"unknown data preset {_show(preset)}"
+                          f"{_did_you_mean(preset, DATA_PRESETS)}; data presets: {', '.join(DATA_PRESETS)}")
             raw_x, raw_y = data_preset(preset)
-        else:
-            raw_x, raw_y = data["inputs"], data["targets"]
-            for key, v in (("inputs", raw_x), ("targets", raw_y)):
-                if v is None:
-                    self.fail("data", key, "missing; give inputs and targets, or a preset")
-                if not isinstance(v, list) or not v:
-                    self.fail("data", key, "empty: the training set needs at least one sample")
-            if len(raw_x) != len(raw_y):
-                self.fail("data", "targets", f"{len(raw_y)} targets for {len(raw_x)} inputs")
-        inputs = self.array("data", "inputs", raw_x, (len(raw_x), layers[0]))
-        targets = self.array("data", "targets", raw_y, (len(raw_y), layers[-1]))
+            if (len(raw_x[0]), len(raw_y[0])) != (layers[0], layers[-1]):
+                self.fail("data", "preset", f"{preset!r} has {len(raw_x[0])} inputs and {len(raw_y[0])} "
+                          f"target(s) per sample, but [network] layers = {list(layers)} needs "
+                          f"{layers[0]} and {layers[-1]}")
+        for key, v in (("inputs", raw_x), ("targets", raw_y)):
+            if not isinstance(v, list) or not v:
+                self.fail("data", key, "missing; give inputs and targets, or a preset" if v is None
+                          else "empty: the training set needs at least one sample" if v == []
+                          else f"expected a list of samples, got {_kind(v)} {_show(v)}")
+        if len(raw_x) != len(raw_y):
+            self.fail("data", "targets", f"{len(raw_y)} targets for {len(raw_x)} inputs; "
+                                         "give one target row per input row")
+        inputs = self.array("data", "inputs", raw_x, (len(raw_x), layers[0]), "inputs",
+                            f" (one per input neuron: layers = {list(layers)})")
+        targets = self.array("data", "targets", raw_y, (len(raw_y), layers[-1]), "targets",
+                             f" (one per output neuron: layers = {list(layers)})")
         if loss == "cross_entropy":
-            if np.any((targets < 0) | (targets > 1)):
-                row = int(np.argwhere((targets < 0) | (targets > 1))[0][0])
-                self.fail("data", "targets", f"cross_entropy needs targets in [0, 1]; row {row} is "
-                                             f"{targets[row].tolist()}")
-            if out_act == "softmax" and not np.allclose(targets.sum(axis=1), 1.0):
-                row = int(np.argwhere(~np.isclose(targets.sum(axis=1), 1.0))[0][0])
+            bad = np.flatnonzero(np.any((targets < 0) | (targets > 1), axis=1))
+            if bad.size:
+                self.fail("data", "targets", f"cross_entropy needs targets in [0, 1] (probabilities); "
+                                             f"targets[{bad[0]}] is {targets[bad[0]].tolist()}")
+            off = np.flatnonzero(~np.isclose(targets.sum(axis=1), 1.0))
+            if out_act == "softmax" and off.size:
                 self.fail("data", "targets", f"softmax with cross_entropy needs targets that sum to 1; "
-                                             f"row {row} sums to {targets[row].sum():g}")
+                                             f"targets[{off[0]}] sums to {targets[off[0]].sum():g}")
         return inputs, targets, preset
 
     def _batch_size(self, value, mode, n):
+        if value is None and mode == "minibatch":
+            self.fail("training", "batch_size", 'missing; mode = "minibatch" needs one', at="mode")
         if value is None:
-            if mode == "minibatch":
-                self.fail("training", "batch_size", "missing; mode = \"minibatch\" needs a batch_size")
-            return {"online": 1, "batch": n}.get(mode, 1)
-        size = self.integer("training", "batch_size", value, minimum=1)
-        if mode == "batch" and size != n:
-            self.fail("training", "batch_size", f"mode = \"batch\" uses all {n} samples; "
-                                                f"batch_size {size} needs mode = \"minibatch\"")
-        if mode == "online" and size != 1:
-            self.fail("training", "batch_size", f"mode = \"online\" updates after each sample; "
-                                                f"batch_size {size} needs mode = \"minibatch\"")
+            return 1 if mode == "online" else n
+        size = self.scalar("training", "batch_size", value, int, minimum=1)
+        if size != {"online": 1, "batch": n}.get(mode, size):
+            why = f"uses all {n} samples" if mode == "batch" else "updates after each sample"
+            self.fail("training", "batch_size", f'mode = "{mode}" {why}; batch_size {size} needs '
+                                                'mode = "minibatch"')
         return size
 
     def _record(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            return self.integer("training", "record", value, minimum=1)
+            return self.scalar("training", "record", value, int, minimum=1)
         if value in ("all", "epochs"):
             return value
         self.fail("training", "record", f"expected \"all\", \"epochs\" or an integer N >= 1 "
-                                        f"(every N-th step), got {value!r}")
+                                        f"(every N-th step), got {_kind(value)} {_show(value)}")
+
+
+def _plain(v) -> bool:
+    """Whether ``v`` goes into JSON as it is (no dates, times, NaN or infinity)."""
+    if isinstance(v, (dict, list)):
+        return all(map(_plain, v.values() if isinstance(v, dict) else v))
+    return isinstance(v, (str, int)) or (isinstance(v, float) and math.isfinite(v))
+
+
+def _show(value, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _kind(value) -> str:
