@@ -6,7 +6,7 @@ Tables and keys (README, "Config reference"):
 ``[training]`` loss, learning_rate, mode, batch_size, epochs, update_biases, shuffle,
                shuffle_seed, record
 ``[data]``     inputs and targets inline, or preset
-``[video]``    reserved for the scenes; passed through unchanged
+``[video]``    what the scenes explain and how they look (``video_config``)
 
 Every problem raises :class:`~backprop_core.errors.ConfigError` with the key, the file
 and, where the key is written in it, the line.
@@ -28,6 +28,7 @@ from . import activations as acts
 from . import losses
 from .errors import ConfigError
 from .presets import DATA_PRESETS, PRESETS, data_preset, preset_text
+from .video_config import VIDEO_SCHEMA, steps_per_epoch, validate_video
 
 DEFAULT_PRESET = "mazur"
 MODES = ("online", "batch", "minibatch")
@@ -40,7 +41,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
                  "epochs": 1, "update_biases": True, "shuffle": False, "shuffle_seed": 0,
                  "record": "all"},
     "data": {"inputs": None, "targets": None, "preset": None},
-    "video": {},
+    "video": VIDEO_SCHEMA,
 }
 """Every table and key with its default (``None``: required or derived)."""
 
@@ -218,14 +219,10 @@ class _Validator:
                 self._unknown_table(table, body)
             if not isinstance(body, dict):
                 self.fail(table, None, f"expected a table, got {_kind(body)} {_show(body)}")
-            for key in body if table != "video" else ():
+            for key in body:
                 if key not in SCHEMA[table]:
                     self.fail(table, key, f"unknown key{_did_you_mean(key, SCHEMA[table])}; "
                                           f"keys: {', '.join(SCHEMA[table])}")
-        for key, v in raw.get("video", {}).items():
-            if not _plain(v):
-                self.fail("video", key, f"{_kind(v)} {_show(v)} cannot be stored in a trace (JSON): "
-                                        "no dates, times, NaN or infinity")
         net, tr, data = ({**SCHEMA[t], **raw.get(t, {})} for t in ("network", "training", "data"))
         layers = self._layers(net["layers"])
         activations = self._activations(net["activations"], layers)
@@ -238,6 +235,10 @@ class _Validator:
         use_biases = self.scalar("network", "use_biases", net["use_biases"], bool)
         if not use_biases and net["biases"] is not None:
             self.fail("network", "biases", "given, but use_biases = false ignores them; remove one")
+        batch_size = self._batch_size(tr["batch_size"], mode, len(inputs))
+        epochs = self.scalar("training", "epochs", tr["epochs"], int, minimum=1)
+        video = validate_video(self, raw.get("video", {}), layers, epochs,
+                               steps_per_epoch(len(inputs), batch_size))
         return Config(
             layers=layers, activations=activations,
             weights=self._params(net["weights"], "weights", layers),
@@ -248,13 +249,12 @@ class _Validator:
             use_biases=use_biases, loss=loss,
             learning_rate=self.scalar("training", "learning_rate", tr["learning_rate"], float,
                                       positive=True),
-            mode=mode, batch_size=self._batch_size(tr["batch_size"], mode, len(inputs)),
-            epochs=self.scalar("training", "epochs", tr["epochs"], int, minimum=1),
+            mode=mode, batch_size=batch_size, epochs=epochs,
             update_biases=self.scalar("training", "update_biases", tr["update_biases"], bool),
             shuffle=self.scalar("training", "shuffle", tr["shuffle"], bool),
             shuffle_seed=self.scalar("training", "shuffle_seed", tr["shuffle_seed"], int, minimum=0),
             record=self._record(tr["record"]), inputs=inputs, targets=targets, data_preset=preset,
-            video=dict(raw.get("video", {})), source=self.source,
+            video=video, source=self.source,
         )
 
     def _unknown_table(self, table, body):
@@ -362,13 +362,6 @@ class _Validator:
             return value
         self.fail("training", "record", f"expected \"all\", \"epochs\" or an integer N >= 1 "
                                         f"(every N-th step), got {_kind(value)} {_show(value)}")
-
-
-def _plain(v) -> bool:
-    """Whether ``v`` goes into JSON as it is (no dates, times, NaN or infinity)."""
-    if isinstance(v, (dict, list)):
-        return all(map(_plain, v.values() if isinstance(v, dict) else v))
-    return isinstance(v, (str, int)) or (isinstance(v, float) and math.isfinite(v))
 
 
 def _show(value, limit: int = 40) -> str:

@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import TraceFormatError
+from .config import from_dict as config_from_dict
+from .errors import ConfigError, TraceFormatError
 from .trace import FORMAT, VERSION, EpochRecord, Params, SampleRecord, Step, Stopped, Trace, TraceError
 
 
@@ -68,6 +69,9 @@ def save(trace: Trace, path: str | os.PathLike) -> Path:
     text = dumps(trace)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
@@ -122,11 +126,25 @@ def from_dict(data: Any, source: str = "<trace>") -> Trace:
         where = "stopped"
         stopped = None if data.get("stopped") is None else Stopped(**data["stopped"])
         where = "config"
+        _check_config(data["config"], source)
         return Trace(data["config"], initial, tuple(steps), tuple(epochs), stopped)
     except KeyError as err:
         raise TraceFormatError(f"{source}: {where}: missing field {err}") from None
     except (TraceError, TypeError, ValueError) as err:
         raise TraceFormatError(f"{source}: {where}: {err}") from None
+
+
+def _check_config(config: Any, source: str) -> None:
+    """Validate a trace's resolved config as a config file would be, and its sample indices."""
+    if not isinstance(config, dict):
+        raise TraceFormatError(f"{source}: config: expected an object, got {type(config).__name__}")
+    raw = {key: value for key, value in config.items() if key != "source"}
+    if isinstance(raw.get("data"), dict):
+        raw["data"] = {k: v for k, v in raw["data"].items() if k != "preset"}  # the data are inline
+    try:
+        config_from_dict(raw, f"{source} (config)")
+    except ConfigError as err:
+        raise TraceFormatError(str(err)) from None
 
 
 def _step(s: dict) -> Step:

@@ -29,8 +29,7 @@ def test_defaults_are_filled_in():
     resolved = cfg.to_dict()
     assert set(resolved) == {"source", *SCHEMA}
     for table, keys in SCHEMA.items():
-        if table != "video":
-            assert set(resolved[table]) == set(keys), table
+        assert set(resolved[table]) == set(keys), table
     for key in ("init", "init_range", "seed", "use_biases"):
         assert resolved["network"][key] == SCHEMA["network"][key]
     for key in ("loss", "learning_rate", "mode", "epochs", "update_biases", "shuffle", "record"):
@@ -38,7 +37,7 @@ def test_defaults_are_filled_in():
     assert resolved["network"]["activations"] == ["sigmoid"]
     assert resolved["training"]["batch_size"] == 1  # online
     assert resolved["data"]["preset"] == "and" and len(resolved["data"]["inputs"]) == 4
-    assert resolved["video"] == {}
+    assert resolved["video"] == SCHEMA["video"]
 
 
 def test_resolved_config_is_plain_json_data_and_builds_the_same_config():
@@ -99,7 +98,9 @@ inputs = [[0, 0], [1, 1], [1, 0]]
 targets = [[1, 0], [0, 1], [0, 1]]
 
 [video]
-title = "anything goes here"
+scenes = ["forward", "backward"]
+focus = [1, 3]
+notation = "delta_rule"
 """)
     cfg = load(str(path))
     assert cfg.source == str(path)
@@ -109,7 +110,8 @@ title = "anything goes here"
     assert (cfg.loss, cfg.learning_rate, cfg.mode, cfg.batch_size, cfg.epochs, cfg.record) == (
         "cross_entropy", 0.25, "minibatch", 2, 3, 2)
     np.testing.assert_array_equal(cfg.targets, [[1, 0], [0, 1], [0, 1]])
-    assert cfg.video == {"title": "anything goes here"}
+    assert cfg.video["scenes"] == ["forward", "backward"] and cfg.video["focus"] == [1, 3]
+    assert cfg.video["notation"] == "delta_rule" and cfg.video["decimals"] == 4
 
 
 def test_a_preset_name_wins_over_a_folder_of_that_name(tmp_path, monkeypatch):

@@ -1,0 +1,87 @@
+"""The ``[video]`` table: what the scenes explain and how they look.
+
+Indices here are 1-based, as the viewer reads them on screen: ``epoch = 1``, ``step = 1`` (the
+first update of that epoch), ``sample = 1`` (the first row of the data), ``focus = [2, 1]``
+(neuron 1 of layer 2) or ``focus = [1, 2, 1]`` (the weight into neuron 2 of layer 1 from
+neuron 1 of layer 0).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+SCENES = ("neuron", "forward", "loss", "backward", "update", "chain_rule", "training", "full")
+"""Chapter names, in story order (``full`` plays 1-6, and 7 when there is more than one epoch)."""
+
+NOTATIONS = ("nielsen", "delta_rule")
+THEMES = ("dark", "light")
+
+VIDEO_SCHEMA: dict[str, Any] = {
+    "scenes": ["full"], "epoch": 1, "step": 1, "sample": None, "focus": None,
+    "notation": "nielsen", "decimals": 4, "theme": "dark", "show_weights": True, "pacing": 1.0,
+}
+"""Every ``[video]`` key with its default (``sample``/``focus`` ``None``: chosen by the scenes)."""
+
+
+def validate_video(v, raw: dict, layers: tuple[int, ...], epochs: int, steps_per_epoch: int) -> dict:
+    """The resolved ``[video]`` table (keys already checked).
+
+    ``v`` is the config validator, whose ``fail``, ``scalar`` and ``choice`` name key, file and line.
+    """
+    out = {**VIDEO_SCHEMA, **raw}
+    scenes = out["scenes"]
+    if isinstance(scenes, str):
+        scenes = [scenes]
+    if not isinstance(scenes, list) or not scenes:
+        v.fail("video", "scenes", f"expected a list of scene names, e.g. [\"forward\", \"backward\"]; "
+                                  f"scenes: {', '.join(SCENES)}")
+    out["scenes"] = [v.choice("video", "scenes", s, SCENES) for s in scenes]
+    out["epoch"] = v.scalar("video", "epoch", out["epoch"], int, minimum=1)
+    if out["epoch"] > epochs:
+        v.fail("video", "epoch", f"epoch {out['epoch']} does not exist: [training] epochs = {epochs}")
+    out["step"] = v.scalar("video", "step", out["step"], int, minimum=1)
+    if out["step"] > steps_per_epoch:
+        v.fail("video", "step", f"step {out['step']} does not exist: an epoch has {steps_per_epoch} "
+                                "step(s) (updates) in this mode")
+    if out["sample"] is not None:
+        out["sample"] = v.scalar("video", "sample", out["sample"], int, minimum=1)
+    out["focus"] = _focus(v, out["focus"], layers)
+    out["notation"] = v.choice("video", "notation", out["notation"], NOTATIONS)
+    out["decimals"] = v.scalar("video", "decimals", out["decimals"], int, minimum=1)
+    if out["decimals"] > 8:
+        v.fail("video", "decimals", f"at most 8 decimals fit on screen, got {out['decimals']}")
+    out["theme"] = v.choice("video", "theme", out["theme"], THEMES)
+    out["show_weights"] = v.scalar("video", "show_weights", out["show_weights"], bool)
+    out["pacing"] = v.scalar("video", "pacing", out["pacing"], float, positive=True)
+    if not 0.1 <= out["pacing"] <= 10:
+        v.fail("video", "pacing", f"a pacing factor between 0.1 and 10 (2 = twice as slow), "
+                                  f"got {out['pacing']:g}")
+    return out
+
+
+def _focus(v, value, layers: tuple[int, ...]):
+    """``None``, ``[l, j]`` (a neuron) or ``[l, j, k]`` (a weight), checked against ``layers``."""
+    if value is None:
+        return None
+    if (not isinstance(value, list) or len(value) not in (2, 3)
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in value)):
+        v.fail("video", "focus", f"expected [layer, neuron] or [layer, neuron, from_neuron] "
+                                 f"(1-based neurons), got {value!r}")
+    n_layers = len(layers) - 1
+    layer, j = value[0], value[1]
+    if not 1 <= layer <= n_layers:
+        v.fail("video", "focus", f"layer {layer} does not exist: layers 1..{n_layers} have neurons "
+                                 f"to explain (layers = {list(layers)})")
+    if not 1 <= j <= layers[layer]:
+        v.fail("video", "focus", f"neuron {j} does not exist in layer {layer}, which has "
+                                 f"{layers[layer]} neuron(s)")
+    if len(value) == 3 and not 1 <= value[2] <= layers[layer - 1]:
+        v.fail("video", "focus", f"weight from neuron {value[2]} does not exist: layer {layer - 1} "
+                                 f"has {layers[layer - 1]} neuron(s)")
+    return list(value)
+
+
+def steps_per_epoch(n_samples: int, batch_size: int) -> int:
+    """Updates in one epoch."""
+    return math.ceil(n_samples / batch_size)
