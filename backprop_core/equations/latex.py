@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import sympy
 from sympy.printing.latex import LatexPrinter
 
@@ -22,23 +23,27 @@ MINUS_ONE = sympy.Integer(-1)
 
 
 def format_number(x: float, decimals: int = 4) -> str:
-    r"""``x`` rounded to ``decimals`` places, trailing zeros dropped (``0.1500`` -> ``0.15``).
+    r"""``x`` rounded for the screen: ``decimals`` places, trailing zeros dropped (``0.1500`` -> ``0.15``).
 
-    A non-zero number that would round to 0 is written in scientific notation instead
-    (``1.234 \times 10^{-7}``), so a small gradient never shows as a false zero.
+    Below 0.01 in size, ``decimals`` significant digits instead (``0.000438568`` ->
+    ``0.0004386``), and below 0.0001 scientific notation (``1.234 \times 10^{-7}``), so a
+    small gradient never shows as a false zero or a single digit.
     """
     x = float(x)
     if x == 0:
         return "0"
-    fixed = f"{x:.{decimals}f}"
-    if float(fixed) == 0:
+    if abs(x) < 1e-4:
         mantissa, exponent = f"{x:.{max(decimals - 1, 0)}e}".split("e")
         if "." in mantissa:
             mantissa = mantissa.rstrip("0").rstrip(".")
         return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    if abs(x) < 0.01:
+        return np.format_float_positional(x, precision=decimals, unique=False, fractional=False,
+                                          trim="-")
+    fixed = f"{x:.{decimals}f}"
     if "." in fixed:
         fixed = fixed.rstrip("0").rstrip(".")
-    return fixed
+    return "0" if fixed == "-0" else fixed
 
 
 def fill(template: str, parts: list[str]) -> str:
