@@ -3,7 +3,10 @@
 Conventions (DESIGN.md): layers ``0..L``, layer 0 is the input. ``weights[l - 1]`` is
 ``W^l`` with shape ``(n_l, n_{l-1})``; lists of per-layer vectors are indexed the same
 way (``z[l - 1]`` is ``z^l``), except ``a``, which starts at ``a^0 = x`` (``a[l]`` is
-``a^l``). ``delta^l = dE/dz^l`` of one sample. Every array is a read-only copy.
+``a^l``). ``delta^l = dE/dz^l`` of one sample. Every array is read-only and the trace's
+own: a copy, never an array the caller passed in or can still write to. Records may share
+arrays and :class:`Params` (:func:`~backprop_core.train.train` gives a step's ``after`` as
+the next step's ``before``, and one ``x`` to all records of a sample).
 
 Examples
 --------
@@ -15,7 +18,9 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -38,6 +43,39 @@ def frozen_array(values: Any) -> np.ndarray:
 def frozen_arrays(values: Any) -> tuple[np.ndarray, ...]:
     """A tuple of :func:`frozen_array` copies."""
     return tuple(frozen_array(v) for v in values)
+
+
+def adopt(cls, *values):
+    """A ``cls`` record (:class:`Params`, :class:`SampleRecord`, :class:`Step`) holding ``values``.
+
+    For :func:`backprop_core.train.train`, which makes a record's arrays itself, marks them
+    read-only and keeps no writable reference: this skips ``__post_init__`` and its copies.
+    ``values`` are the init fields in order, already as ``__post_init__`` would make them
+    (tuples of read-only float arrays, Python floats and ints). :class:`Trace` still checks
+    every invariant.
+    """
+    obj = object.__new__(cls)
+    obj.__dict__.update(zip(cls._init_fields, values))
+    return obj
+
+
+_shape = attrgetter("shape")
+
+
+def _shapes(arrays: tuple[np.ndarray, ...]) -> tuple[tuple[int, ...], ...]:
+    return tuple(map(_shape, arrays))
+
+
+@lru_cache(maxsize=64)
+def _expected(layers: tuple[int, ...]) -> tuple[tuple, ...]:
+    """Shapes for the fast checks (``_fits``) of records of a network with ``layers``.
+
+    Of a :class:`Params` (weights then biases), of a :class:`SampleRecord` (``z``, ``delta``,
+    ``a``) and of a :class:`Step`'s ``after`` and gradients (weights, biases, weights, biases).
+    """
+    params = tuple(weight_shapes(layers)) + tuple(vector_shapes(layers))
+    record = tuple(vector_shapes(layers)) * 2 + tuple(vector_shapes(layers, 0))
+    return params, record, params * 2
 
 
 def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[int, ...]]) -> None:
@@ -74,6 +112,10 @@ class Params:
         _check_shapes(f"{what}.weights", self.weights, weight_shapes(layers))
         _check_shapes(f"{what}.biases", self.biases, vector_shapes(layers))
 
+    def _fits(self, expected: tuple[tuple, ...]) -> bool:
+        """Whether :meth:`check` passes, given ``_expected(layers)`` (a fast path without messages)."""
+        return _shapes(self.weights + self.biases) == expected[0]
+
 
 @dataclass(frozen=True, eq=False)
 class SampleRecord:
@@ -103,6 +145,23 @@ class SampleRecord:
             raise TraceError(f"{what}: a[0] differs from x")
         if self.y.shape != (layers[-1],):
             raise TraceError(f"{what}.y: shape {self.y.shape}, expected ({layers[-1]},)")
+
+    def _fits(self, expected: tuple[tuple, ...], equal: set[int]) -> bool:
+        """Whether :meth:`check` passes, given ``_expected(layers)`` (a fast path without messages).
+
+        ``equal`` holds the ids of inputs found equal to themselves (no NaN) so far: train
+        shares one read-only ``x`` (also as ``a[0]``) between all records of a sample.
+        """
+        shapes, x, a0 = expected[1], self.x, self.a[0]
+        if _shapes(self.z + self.delta + self.a) != shapes or self.y.shape != shapes[-1]:
+            return False
+        if a0 is x and id(x) in equal:
+            return True
+        if x.shape != a0.shape or np.count_nonzero(a0 == x) != x.size:  # np.array_equal
+            return False
+        if a0 is x:
+            equal.add(id(x))
+        return True
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,6 +200,28 @@ class Step:
         self.after.check(layers, f"{what}.after")
         _check_shapes(f"{what}.grad_weights", self.grad_weights, weight_shapes(layers))
         _check_shapes(f"{what}.grad_biases", self.grad_biases, vector_shapes(layers))
+
+    def _fits(self, expected: tuple[tuple, ...], checked: set[int]) -> bool:
+        """Whether :meth:`check` passes (a fast path without messages).
+
+        ``checked`` holds the ids of :class:`Params` already found to fit (train shares one
+        between a step's ``after`` and the next step's ``before``) and of inputs found equal
+        to themselves; new ones are added.
+        """
+        if len(self.per_sample) != len(self.samples):
+            return False
+        for rec, sample in zip(self.per_sample, self.samples):
+            if rec.sample != sample or not rec._fits(expected, checked):
+                return False
+        if id(self.before) not in checked:
+            if not self.before._fits(expected):
+                return False
+            checked.add(id(self.before))
+        after = self.after
+        if _shapes(after.weights + after.biases + self.grad_weights + self.grad_biases) != expected[2]:
+            return False
+        checked.add(id(after))
+        return True
 
     def record(self, sample: int) -> SampleRecord:
         """The record of dataset sample ``sample`` in this step."""
@@ -207,14 +288,21 @@ class Trace:
         object.__setattr__(self, "steps", tuple(self.steps))
         object.__setattr__(self, "epochs", tuple(self.epochs))
         self.initial.check(self.layers, "initial")
+        expected = _expected(self.layers)
+        # Params shared between records (and kept alive by them, so their ids stay unique)
+        # are checked once.
+        checked = {id(self.initial)}
         for pos, step in enumerate(self.steps):
-            step.check(self.layers)
+            if not step._fits(expected, checked):
+                step.check(self.layers)  # raises, naming what is wrong
             if pos and step.index <= self.steps[pos - 1].index:
                 raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
         for pos, ep in enumerate(self.epochs):
             if ep.epoch != pos:
                 raise TraceError(f"epochs[{pos}]: epoch {ep.epoch}, expected {pos}")
-            ep.params.check(self.layers, f"epochs[{pos}]")
+            if id(ep.params) not in checked:
+                ep.params.check(self.layers, f"epochs[{pos}]")
+                checked.add(id(ep.params))
 
     @property
     def loss_name(self) -> str:
@@ -232,3 +320,7 @@ class Trace:
             if s.index == index:
                 return s
         raise KeyError(f"step {index} is not recorded (recorded: {len(self.steps)} steps)")
+
+
+for _cls in (Params, SampleRecord, Step):
+    _cls._init_fields = tuple(f.name for f in fields(_cls) if f.init)
