@@ -1,0 +1,1 @@
+"""Animations named after events: forward_pass, backward_pass, weight_update."""

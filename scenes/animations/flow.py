@@ -1,0 +1,64 @@
+"""Animations of the network: the signal flowing forward, the error flowing backwards, weights changing.
+
+Every function returns an Animation (named after the event) built from trace numbers; none of
+them computes anything but a style from a value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import AnimationGroup, ShowPassingFlash, Transform, VGroup
+
+from .. import style
+from ..mobjects.network_diagram import NetworkDiagram
+
+
+def _flash(edge, color, width: float, backwards: bool, run_time: float) -> ShowPassingFlash:
+    pulse = edge.copy().set_stroke(color=color, width=width, opacity=1.0)
+    if backwards:
+        pulse.reverse_points()
+    return ShowPassingFlash(pulse, time_width=0.6, run_time=run_time)
+
+
+def forward_pass(diagram: NetworkDiagram, layer: int, contributions: np.ndarray, scale: float,
+                 run_time: float) -> AnimationGroup:
+    """Pulses along every edge into ``layer``, left to right.
+
+    ``contributions[j, k]`` is ``w^l_jk a^{l-1}_k`` of the explained sample (a trace product
+    handed in by the chapter); its sign gives the colour, its size the width.
+    """
+    flashes = []
+    for j in range(diagram.layers[layer]):
+        for k in range(diagram.layers[layer - 1]):
+            c = float(contributions[j, k])
+            color = style.value_color(diagram.theme, c, scale)
+            width = style.edge_width(c, scale) + 1.5
+            flashes.append(_flash(diagram.edges[(layer, j, k)], color, width, False, run_time))
+    return AnimationGroup(*flashes)
+
+
+def backward_pass(diagram: NetworkDiagram, layer: int, contributions: np.ndarray, scale: float,
+                  run_time: float, only_to: int | None = None) -> AnimationGroup:
+    """Pulses along every edge into ``layer``, travelling BACKWARDS (right to left).
+
+    ``contributions[j, k]`` is ``w^l_jk delta^l_j``: what neuron j of layer l sends back to
+    neuron k of layer l-1. ``only_to`` limits the pulses to those arriving at neuron k.
+    """
+    flashes = []
+    for j in range(diagram.layers[layer]):
+        for k in range(diagram.layers[layer - 1]):
+            if only_to is not None and k != only_to:
+                continue
+            c = float(contributions[j, k])
+            color = style.value_color(diagram.theme, c, scale)
+            width = style.edge_width(c, scale) + 1.5
+            flashes.append(_flash(diagram.edges[(layer, j, k)], color, width, True, run_time))
+    return AnimationGroup(*flashes)
+
+
+def weight_update(diagram: NetworkDiagram, weights_after, run_time: float) -> Transform:
+    """Every edge restyles at once from its old weight to its new one."""
+    target = diagram.restyled_edges(weights_after)
+    for (layer, j, k), edge in zip(diagram.edges, target):
+        edge.weight_value = float(np.asarray(weights_after[layer - 1])[j, k])
+    return Transform(diagram.edge_group, VGroup(*target), run_time=run_time)

@@ -1,0 +1,205 @@
+"""The one bridge from the scenes to the engine: a :class:`Story` holds what a video explains.
+
+Scenes never train, never compute: they read the trace and the equations through a Story.
+A Story is built from a config source (TOML path or preset name) or from a trace, and picks
+the step, the sample and the focus that ``[video]`` asks for (1-based, as on screen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from backprop_core import io
+from backprop_core import run as run_config
+from backprop_core.equations import format_number, loss_equations, neuron_equations, weight_equations
+from backprop_core.errors import ConfigError
+from backprop_core.trace import SampleRecord, Step, Trace
+from backprop_core.video_config import steps_per_epoch
+
+from .style import THEMES, Theme
+from .text import DEFAULT_LANGUAGE, tr
+
+
+@dataclass(frozen=True, eq=False)
+class Story:
+    """A trace with the step, sample and focus a video explains, and how to show numbers.
+
+    Parameters
+    ----------
+    trace : Trace
+        The recorded run.
+    video : dict
+        The resolved ``[video]`` table (``trace.config["video"]``, possibly overridden).
+    """
+
+    trace: Trace
+    video: dict
+    language: str = DEFAULT_LANGUAGE
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    # -- what is explained ---------------------------------------------------------------------
+    @cached_property
+    def step(self) -> Step:
+        """The explained step: ``[video] epoch`` and ``step`` (1-based within the epoch)."""
+        cfg = self.trace.config
+        per_epoch = steps_per_epoch(len(cfg["data"]["inputs"]), cfg["training"]["batch_size"])
+        index = (self.video["epoch"] - 1) * per_epoch + self.video["step"] - 1
+        try:
+            return self.trace.step(index)
+        except KeyError:
+            raise ConfigError(
+                f"[video] step: step {self.video['step']} of epoch {self.video['epoch']} (update "
+                f"{index + 1}) is not recorded with [training] record = {cfg['training']['record']!r}; "
+                "choose a recorded step or record = \"all\"") from None
+
+    @cached_property
+    def record(self) -> SampleRecord:
+        """The explained sample of :attr:`step` (``[video] sample``, 1-based; default its first)."""
+        wanted = self.video.get("sample")
+        if wanted is None:
+            return self.step.per_sample[0]
+        try:
+            return self.step.record(wanted - 1)
+        except KeyError:
+            shown = ", ".join(str(s + 1) for s in self.step.samples)
+            raise ConfigError(f"[video] sample: sample {wanted} is not used in step "
+                              f"{self.video['step']} of epoch {self.video['epoch']} "
+                              f"(its samples: {shown})") from None
+
+    @property
+    def layers(self) -> tuple[int, ...]:
+        """Neurons per layer, input first."""
+        return self.trace.layers
+
+    @property
+    def n_layers(self) -> int:
+        """``L``, the index of the output layer."""
+        return len(self.trace.layers) - 1
+
+    @property
+    def focus_neuron(self) -> tuple[int, int]:
+        """``(l, j)`` with 0-based ``j``: ``[video] focus`` or the first hidden neuron."""
+        focus = self.video.get("focus")
+        return (focus[0], focus[1] - 1) if focus else (1, 0)
+
+    @property
+    def focus_weight(self) -> tuple[int, int, int]:
+        """``(l, j, k)`` 0-based ``j, k``: ``[video] focus`` when it names a weight, else ``w^L_11``."""
+        focus = self.video.get("focus")
+        if focus and len(focus) == 3:
+            return focus[0], focus[1] - 1, focus[2] - 1
+        return self.n_layers, 0, 0
+
+    @property
+    def hidden_weight(self) -> tuple[int, int, int]:
+        """The weight the chain rule explains: the focus weight, else ``w^1_11`` (a path sum)."""
+        focus = self.video.get("focus")
+        if focus and len(focus) == 3:
+            return self.focus_weight
+        return 1, 0, 0
+
+    # -- how it looks --------------------------------------------------------------------------
+    @property
+    def theme(self) -> Theme:
+        """The colours of ``[video] theme``."""
+        return THEMES[self.video["theme"]]
+
+    @property
+    def notation(self) -> str:
+        """``nielsen`` or ``delta_rule``."""
+        return self.video["notation"]
+
+    @property
+    def pacing(self) -> float:
+        """Multiplier of every duration."""
+        return float(self.video["pacing"])
+
+    def fmt(self, value: float) -> str:
+        """``value`` as the screen shows it (``[video] decimals``), the same as in the equations."""
+        text = format_number(float(value), self.video["decimals"])
+        if r"\times" in text:
+            mantissa, exponent = text.split(r" \times 10^{")
+            return f"{mantissa}e{exponent.rstrip('}')}"
+        return text
+
+    def tr(self, key: str, **values) -> str:
+        """Catalogue text of ``key`` in the story's language."""
+        return tr(key, self.language, **values)
+
+    @cached_property
+    def weight_scale(self) -> float:
+        """Largest ``|w|`` anywhere in the trace: one colour and width mapping for every step."""
+        arrays = [*self.trace.initial.weights]
+        for s in self.trace.steps:
+            arrays += [*s.before.weights, *s.after.weights]
+        for e in self.trace.epochs:
+            arrays += [*e.params.weights]
+        return max(float(np.max(np.abs(w))) for w in arrays) or 1.0
+
+    @cached_property
+    def activation_scale(self) -> float:
+        """Largest ``|a|`` of the explained sample, at least 1 (sigmoid outputs fill up to 1)."""
+        return max(1.0, *(float(np.max(np.abs(a))) for a in self.record.a))
+
+    @cached_property
+    def signal_scale(self) -> float:
+        """Largest ``|w a|`` of the explained sample: the size of a forward contribution."""
+        return max(float(np.max(np.abs(self.signal(i)))) for i in range(1, self.n_layers + 1)) or 1.0
+
+    @cached_property
+    def error_scale(self) -> float:
+        """Largest ``|w delta|`` of the explained sample: the size of a backward contribution."""
+        return max(float(np.max(np.abs(self.error(i)))) for i in range(1, self.n_layers + 1)) or 1.0
+
+    def signal(self, layer: int) -> np.ndarray:
+        """``w^l_jk a^{l-1}_k`` for every edge into ``layer``: what each edge carries forward.
+
+        Only used to style the forward pulses; the numbers on screen are trace fields.
+        """
+        return np.asarray(self.step.before.weights[layer - 1]) * np.asarray(self.record.a[layer - 1])
+
+    def error(self, layer: int) -> np.ndarray:
+        """``w^l_jk delta^l_j`` for every edge into ``layer``: what each edge carries backwards."""
+        return (np.asarray(self.step.before.weights[layer - 1])
+                * np.asarray(self.record.delta[layer - 1])[:, None])
+
+    # -- equations -----------------------------------------------------------------------------
+    def neuron_eqs(self, layer: int, j: int) -> dict:
+        """Equations of neuron ``(layer, j)`` for the explained step and sample (cached)."""
+        key = ("n", layer, j)
+        if key not in self._cache:
+            self._cache[key] = neuron_equations(self.trace, self.step, self.record.sample, layer, j,
+                                                notation=self.notation)
+        return self._cache[key]
+
+    def weight_eqs(self, layer: int, j: int, k: int) -> dict:
+        """Equations of weight ``w^layer_jk`` for the explained step and sample (cached)."""
+        key = ("w", layer, j, k)
+        if key not in self._cache:
+            self._cache[key] = weight_equations(self.trace, self.step, self.record.sample, layer, j, k,
+                                                notation=self.notation)
+        return self._cache[key]
+
+    def loss_eqs(self) -> dict:
+        """Loss equations of the explained sample and step (cached)."""
+        if "loss" not in self._cache:
+            self._cache["loss"] = loss_equations(self.trace, self.step, self.record.sample,
+                                                 notation=self.notation)
+        return self._cache["loss"]
+
+
+def story_from_trace(trace: Trace, language: str = DEFAULT_LANGUAGE, **video) -> Story:
+    """A Story of ``trace``; ``video`` overrides keys of its resolved ``[video]`` table."""
+    resolved = {**trace.config["video"], **{k: v for k, v in video.items() if v is not None}}
+    story = Story(trace, resolved, language)
+    story.record  # noqa: B018  -- fail early, with the config error, on a missing step or sample
+    return story
+
+
+def load_story(source: str | None = None, language: str = DEFAULT_LANGUAGE, **video) -> Story:
+    """A Story from a TOML path, a preset name (``None``: the default) or a trace ``.json`` file."""
+    trace = io.load(source) if source and source.lower().endswith(".json") else run_config(source)
+    return story_from_trace(trace, language, **video)

@@ -1,0 +1,156 @@
+"""What every chapter shares: beats (sections with a caption), the title band, the status line.
+
+A chapter is a :class:`Part`: a small class whose ``run()`` reads as its table of contents of
+beat methods. A Manim scene (:class:`ChapterScene`) plays one or more parts in order, so the
+``full`` film is the same parts played back to back.
+
+Each beat is a ``next_section`` (so it renders alone, exports as a clip and becomes a slide) and
+shows, at every moment, what happens (the caption), where (the highlight in the diagram), when
+(the status line: epoch, step, sample) and how much (the equation panel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manim import UL, FadeIn, FadeOut, Scene, Text, VGroup
+
+from .. import style
+from ..bridge import Story
+from ..layout import frame_layout
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One beat: its chapter, key and the caption shown."""
+
+    chapter: str
+    key: str
+    caption: str
+
+
+class ChapterScene(Scene):
+    """A scene that plays ``parts`` (chapter classes) of one :class:`Story`.
+
+    Parameters
+    ----------
+    story : Story
+        The trace and the choices of ``[video]``.
+    beat_end : callable, optional
+        Called as ``beat_end(scene, beat)`` on the settled last frame of every beat (stills,
+        layout checks).
+    """
+
+    parts: tuple = ()
+
+    def __init__(self, story: Story, beat_end=None, **kwargs):
+        self.story = story
+        self.beat_end = beat_end
+        self.beats: list[Beat] = []
+        self.regions = frame_layout()
+        self._title = VGroup()
+        super().__init__(**kwargs)
+
+    @classmethod
+    def chapter_parts(cls, story: Story) -> tuple:
+        """The parts this scene plays for ``story`` (``full`` adds training after many epochs)."""
+        return cls.parts
+
+    def construct(self) -> None:
+        """Play every part, then settle the last beat."""
+        self.camera.background_color = self.story.theme.background
+        self.status = self._status_line()
+        self.add(self.status)
+        for part in self.chapter_parts(self.story):
+            part(self).run()
+        self.end_beat()
+
+    # -- beats ---------------------------------------------------------------------------------
+    def time(self, seconds: float) -> float:
+        """``seconds`` times the story's pacing factor."""
+        return seconds * self.story.pacing
+
+    def beat(self, chapter: str, key: str, **values) -> Beat:
+        """Close the previous beat, open a section and show the caption of ``chapter.key``."""
+        self.end_beat()
+        caption = self.story.tr(f"{chapter}.{key}", **values)
+        beat = Beat(chapter, key, caption)
+        self.next_section(name=f"{len(self.beats) + 1:02d}_{chapter}_{key}")
+        self.beats.append(beat)
+        title = self._title_band(chapter, caption)
+        if self._title.submobjects:
+            self.play(FadeOut(self._title), FadeIn(title), run_time=self.time(0.4))
+        else:
+            self.play(FadeIn(title), run_time=self.time(0.4))
+        self._title = title
+        return beat
+
+    def end_beat(self) -> None:
+        """Hold the settled frame of the current beat and hand it to ``beat_end``."""
+        if not self.beats or getattr(self, "_closed", None) is self.beats[-1]:
+            return
+        self.wait(self.time(style.HOLD_TIME))
+        self._closed = self.beats[-1]
+        if self.beat_end is not None:
+            self.renderer.update_frame(self)
+            self.beat_end(self, self.beats[-1])
+
+    # -- frame furniture -----------------------------------------------------------------------
+    def _title_band(self, chapter: str, caption: str) -> VGroup:
+        theme, region = self.story.theme, self.regions.title
+        head = Text(self.story.tr(f"{chapter}.title"), font=style.FONT, font_size=style.STATUS_SIZE,
+                    color=theme.muted)
+        text = Text(caption, font=style.FONT, font_size=style.CAPTION_SIZE, color=theme.text)
+        if text.width > region.width:
+            text.scale_to_fit_width(region.width)
+        band = VGroup(head, text).arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.12)
+        return band.move_to([region.left, region.top, 0], aligned_edge=UL)
+
+    def _status_line(self) -> Text:
+        story, region = self.story, self.regions.status
+        step = story.step
+        text = story.tr("common.status", epoch=step.epoch, epochs=story.trace.config["training"]["epochs"],
+                        step=story.video["step"], sample=story.record.sample + 1,
+                        samples=", ".join(str(s + 1) for s in step.samples),
+                        rate=story.fmt(story.trace.config["training"]["learning_rate"]),
+                        loss=story.tr(f"loss_names.{story.trace.loss_name}"))
+        line = Text(text, font=style.FONT, font_size=style.STATUS_SIZE, color=story.theme.muted)
+        if line.width > region.width:
+            line.scale_to_fit_width(region.width)
+        return line.move_to([region.left, region.center[1], 0], aligned_edge=[-1, 0, 0])
+
+
+class Part:
+    """A chapter: beat methods over a scene. ``run()`` is its table of contents."""
+
+    name = ""
+
+    def __init__(self, scene: ChapterScene):
+        self.scene = scene
+        self.story = scene.story
+        self.theme = scene.story.theme
+        self.regions = scene.regions
+
+    def beat(self, key: str, **values) -> Beat:
+        """Start beat ``key`` of this chapter."""
+        return self.scene.beat(self.name, key, **values)
+
+    def t(self, seconds: float) -> float:
+        """A duration with the pacing factor."""
+        return self.scene.time(seconds)
+
+    def tr(self, key: str, **values) -> str:
+        """Catalogue text."""
+        return self.story.tr(key, **values)
+
+    def run(self) -> None:  # pragma: no cover - every part overrides it
+        """Play the beats."""
+        raise NotImplementedError
+
+    def clear(self, *keep) -> None:
+        """Fade out everything but the title band, the status line and ``keep``."""
+        scene = self.scene
+        keep_ids = {id(m) for m in (scene.status, scene._title, *keep)}
+        gone = [m for m in scene.mobjects if id(m) not in keep_ids]
+        if gone:
+            scene.play(*(FadeOut(m) for m in gone), run_time=self.t(0.5))

@@ -1,0 +1,109 @@
+"""Chapter 2, ``forward``: the signal travels layer by layer, neurons fill with their activations."""
+
+from __future__ import annotations
+
+from manim import LEFT, AnimationGroup, Create, FadeIn, FadeOut, ReplacementTransform, VGroup
+
+from .. import style
+from ..animations.flow import forward_pass
+from .base import ChapterScene, Part
+from .pieces import (
+    bias_labels,
+    equation_block,
+    highlight_ring,
+    make_diagram,
+    neuron_labels,
+    side_labels,
+    vector_tex,
+    weight_labels,
+)
+
+
+class ForwardPart(Part):
+    """Inputs, then each layer: pulses along the edges, the neurons light up, z and a of one neuron."""
+
+    name = "forward"
+
+    def run(self) -> None:
+        """Table of contents."""
+        self.show_inputs()
+        for layer in range(1, self.story.n_layers + 1):
+            self.propagate(layer)
+        self.show_output()
+
+    def show_inputs(self) -> None:
+        """The network appears; the sample's inputs enter the input layer."""
+        story, scene = self.story, self.scene
+        self.beat("inputs", sample=story.record.sample + 1)
+        self.diagram = make_diagram(self)
+        self.labels = VGroup()
+        scene.play(Create(self.diagram.edge_group), FadeIn(self.diagram.neuron_group),
+                   FadeIn(self.diagram.caption_group), run_time=self.t(style.MOVE_TIME))
+        x_labels = side_labels(self, self.diagram, 0, story.record.x, "activation", "x", LEFT)
+        params = [*weight_labels(self, self.diagram, story.step.before.weights).values(),
+                  *bias_labels(self, self.diagram, story.step.before.biases).values()]
+        self.labels.add(*x_labels.values(), *params)
+        self.panel = vector_tex(self, r"a^{0} = x", story.record.x, "activation")
+        self.panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+        scene.play(*(FadeIn(lab) for lab in [*x_labels.values(), *params]), self._light(0),
+                   FadeIn(self.panel), run_time=self.t(style.WRITE_TIME))
+
+    def propagate(self, layer: int) -> None:
+        """The signal flows into ``layer``; its neurons light up; the panel follows one neuron."""
+        story, scene, diagram = self.story, self.scene, self.diagram
+        j = self._highlighted(layer)
+        activation = story.trace.activations[layer - 1]
+        self.beat("layer", layer=layer, neuron=j + 1, activation=self.tr(f"activation_names.{activation}"))
+        ring = highlight_ring(self, diagram, (layer, j))
+        eqs = story.neuron_eqs(layer, j)
+        block_z = equation_block(self, eqs["z"], "forward.z_heading", "z", layer=layer, neuron=j + 1)
+        block_a = equation_block(self, eqs["a"], "forward.a_heading", "activation", layer=layer,
+                                 neuron=j + 1)
+        panel = VGroup(block_z, block_a).arrange(direction=[0, -1, 0], aligned_edge=LEFT, buff=0.4)
+        panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+        if panel.height > self.regions.panel.height:
+            panel.scale_to_fit_height(self.regions.panel.height)
+            panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+        scene.play(forward_pass(diagram, layer, story.signal(layer), story.signal_scale,
+                                run_time=self.t(style.FLOW_TIME)),
+                   ReplacementTransform(self.panel, panel, run_time=self.t(style.WRITE_TIME)),
+                   FadeIn(ring))
+        labels = neuron_labels(self, diagram, layer, story.record.a[layer], "activation")
+        self.labels.add(*labels.values())
+        scene.play(self._light(layer), *(FadeIn(lab) for lab in labels.values()),
+                   run_time=self.t(style.WRITE_TIME))
+        self.panel = panel
+        self.ring = ring
+        self.scene.end_beat()
+        scene.play(FadeOut(ring), run_time=self.t(0.3))
+
+    def show_output(self) -> None:
+        """The output of the network for this sample."""
+        story, scene = self.story, self.scene
+        last = story.n_layers
+        self.beat("output", sample=story.record.sample + 1)
+        out = vector_tex(self, rf"a^{{{last}}}", story.record.a[last], "activation")
+        out.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+        scene.play(ReplacementTransform(self.panel, out), run_time=self.t(style.WRITE_TIME))
+        self.panel = out
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _highlighted(self, layer: int) -> int:
+        focus_layer, focus_j = self.story.focus_neuron
+        return focus_j if focus_layer == layer else 0
+
+    def _light(self, layer: int):
+        """Fill the neurons of ``layer`` by their activations."""
+        story, diagram = self.story, self.diagram
+        anims = []
+        for j, a in enumerate(story.record.a[layer]):
+            neuron = diagram.neurons[(layer, j)]
+            anims.append(neuron.animate.set_fill(story.theme.activation,
+                                                 opacity=style.fill_opacity(a, story.activation_scale)))
+        return AnimationGroup(*anims)
+
+
+class Forward(ChapterScene):
+    """Chapter 2: the forward pass."""
+
+    parts = (ForwardPart,)

@@ -1,0 +1,139 @@
+"""Pure geometry: where the title, the diagram, the equation panel and every neuron go.
+
+No Manim objects here, only numbers, so layout is testable without rendering. Coordinates are
+Manim units: the frame is ``frame_width`` x ``frame_height`` (14.22 x 8 at 16:9), origin at
+the centre.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .style import DIAGRAM_WIDTH_SHARE, FRAME_MARGIN, MIN_NEURON_RADIUS, NEURON_RADIUS
+
+MAX_NEURONS_PER_LAYER = 64
+"""Above this a layer cannot be drawn as a column of neurons; :class:`DiagramTooLarge` says so."""
+MAX_EDGES = 20_000
+VALUES_UP_TO = 10
+"""Layers up to this size show every value; larger networks switch to focus mode."""
+WEIGHT_LABELS_UP_TO = 12
+"""Networks with at most this many edges label every weight."""
+
+
+class DiagramTooLarge(ValueError):
+    """The network has too many neurons or edges to draw legibly."""
+
+
+@dataclass(frozen=True)
+class Region:
+    """An axis-aligned rectangle."""
+
+    left: float
+    right: float
+    bottom: float
+    top: float
+
+    @property
+    def width(self) -> float:
+        """Width."""
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        """Height."""
+        return self.top - self.bottom
+
+    @property
+    def center(self) -> np.ndarray:
+        """Centre as a 3-D point."""
+        return np.array([(self.left + self.right) / 2, (self.bottom + self.top) / 2, 0.0])
+
+    def contains(self, left: float, right: float, bottom: float, top: float, tol: float = 1e-6) -> bool:
+        """Whether a box lies inside this region."""
+        return (left >= self.left - tol and right <= self.right + tol
+                and bottom >= self.bottom - tol and top <= self.top + tol)
+
+
+@dataclass(frozen=True)
+class FrameLayout:
+    """The regions of a frame: title band, diagram, equation panel, status line."""
+
+    frame: Region
+    title: Region
+    diagram: Region
+    panel: Region
+    status: Region
+
+
+def frame_layout(frame_width: float = 128 / 9, frame_height: float = 8.0) -> FrameLayout:
+    """Split the frame: title on top, diagram left, equations right, status at the bottom."""
+    w, h, m = frame_width / 2, frame_height / 2, FRAME_MARGIN
+    frame = Region(-w, w, -h, h)
+    title = Region(-w + m, w - m, h - 1.05, h - m)
+    status = Region(-w + m, w - m, -h + m, -h + m + 0.4)
+    split = -w + frame_width * DIAGRAM_WIDTH_SHARE
+    diagram = Region(-w + m, split, status.top + 0.15, title.bottom - 0.1)
+    panel = Region(split + m, w - m, status.top + 0.15, title.bottom - 0.1)
+    return FrameLayout(frame, title, diagram, panel, status)
+
+
+@dataclass(frozen=True)
+class NetworkLayout:
+    """Neuron centres ``centers[(l, j)]``, the neuron radius, and what numbers fit."""
+
+    layers: tuple[int, ...]
+    centers: dict
+    radius: float
+    spacing: float
+    show_all_values: bool
+    label_weights: bool
+
+    @property
+    def focus_mode(self) -> bool:
+        """Whether only the numbers around the highlighted neuron are shown."""
+        return not self.show_all_values
+
+
+def check_drawable(layers: tuple[int, ...]) -> None:
+    """Raise :class:`DiagramTooLarge` with the reason when ``layers`` cannot be drawn."""
+    widest = max(layers)
+    edges = sum(a * b for a, b in zip(layers, layers[1:]))
+    if widest > MAX_NEURONS_PER_LAYER:
+        layer = layers.index(widest)
+        raise DiagramTooLarge(f"layer {layer} has {widest} neurons; the diagram draws at most "
+                              f"{MAX_NEURONS_PER_LAYER} per layer")
+    if edges > MAX_EDGES:
+        raise DiagramTooLarge(f"{edges} weights; the diagram draws at most {MAX_EDGES}")
+
+
+def network_layout(layers: tuple[int, ...], region: Region, side_room: float = 1.6) -> NetworkLayout:
+    """Place the neurons of ``layers`` in ``region``, columns left to right.
+
+    ``side_room`` is kept free left of the input column and right of the output column for
+    the input and target labels; the bottom 0.75 units hold the layer captions.
+    """
+    check_drawable(layers)
+    n_cols = len(layers)
+    left, right = region.left + side_room, region.right - side_room
+    xs = np.linspace(left, right, n_cols) if n_cols > 1 else np.array([region.center[0]])
+    bottom, top = region.bottom + 0.75, region.top - 0.3
+    widest = max(layers)
+    spacing = min((top - bottom) / widest, 2.0)
+    radius = float(np.clip(spacing * 0.32, MIN_NEURON_RADIUS, NEURON_RADIUS))
+    mid = (bottom + top) / 2
+    centers = {}
+    for layer, n in enumerate(layers):
+        for j in range(n):
+            y = mid + (n - 1) / 2 * spacing - j * spacing
+            centers[(layer, j)] = np.array([xs[layer], y, 0.0])
+    edges = sum(a * b for a, b in zip(layers, layers[1:]))
+    return NetworkLayout(tuple(layers), centers, radius, spacing, widest <= VALUES_UP_TO,
+                         edges <= WEIGHT_LABELS_UP_TO)
+
+
+def boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float],
+                  tol: float = 0.0) -> bool:
+    """Whether boxes ``(left, right, bottom, top)`` overlap by more than ``tol``."""
+    return (min(a[1], b[1]) - max(a[0], b[0]) > tol) and (min(a[3], b[3]) - max(a[2], b[2]) > tol)

@@ -1,0 +1,1 @@
+"""Catalogues of on-screen text, one TOML file per language."""

@@ -1,0 +1,152 @@
+"""``NetworkDiagram``: a dense network drawn from a trace's numbers, with keyed parts."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import UP, Circle, Line, Text, VGroup
+
+from .. import style
+from ..layout import NetworkLayout, Region, network_layout
+from ..style import Theme
+from .value_label import ValueLabel
+
+
+class NetworkDiagram(VGroup):
+    """Neurons keyed ``(l, j)``, edges keyed ``(l, j, k)`` (into neuron j of layer l from k).
+
+    Edge colour shows the weight's sign, width and opacity its magnitude, mapped with one
+    ``weight_scale`` for the whole trace so that steps stay comparable.
+
+    Parameters
+    ----------
+    layers : tuple of int
+        Neurons per layer, input first.
+    weights : sequence of arrays
+        ``W^1..W^L``, ``W^l`` of shape ``(n_l, n_{l-1})``.
+    theme : Theme
+        Colours.
+    weight_scale : float
+        The ``|w|`` that gets the widest, most saturated edge.
+    region : Region
+        Where to draw (see :func:`scenes.layout.frame_layout`).
+    captions : sequence of str, optional
+        One caption per layer, written under the columns.
+
+    Examples
+    --------
+    Use it in your own scene::
+
+        from manim import Scene, Create
+        from scenes.layout import frame_layout
+        from scenes.mobjects import NetworkDiagram
+        from scenes.style import THEMES
+
+        class MyScene(Scene):
+            def construct(self):
+                diagram = NetworkDiagram((2, 2, 1), [[[0.1, -0.4], [0.3, 0.2]], [[0.5, -0.7]]],
+                                         THEMES["dark"], 1.0, frame_layout().diagram)
+                self.play(Create(diagram))
+                self.play(diagram.neurons[(1, 0)].animate.set_fill(opacity=1))
+                self.play(diagram.edges[(2, 0, 1)].animate.set_stroke(width=8))
+    """
+
+    def __init__(self, layers, weights, theme: Theme, weight_scale: float, region: Region,
+                 captions=None, **kwargs):
+        self.layers = tuple(layers)
+        self.theme = theme
+        self.weight_scale = float(weight_scale)
+        self.region = region
+        self.geometry: NetworkLayout = network_layout(self.layers, region)
+        self.neurons: dict[tuple[int, int], Circle] = {}
+        self.edges: dict[tuple[int, int, int], Line] = {}
+        self.captions: dict[int, Text] = {}
+        super().__init__(**kwargs)
+        self._build_edges(weights)
+        self._build_neurons()
+        self._build_captions(captions)
+
+    # -- construction --------------------------------------------------------------------------
+    def _build_edges(self, weights) -> None:
+        self.edge_group = VGroup()
+        r = self.geometry.radius
+        for layer in range(1, len(self.layers)):
+            w = np.asarray(weights[layer - 1])
+            for j in range(self.layers[layer]):
+                for k in range(self.layers[layer - 1]):
+                    start = self.geometry.centers[(layer - 1, k)]
+                    end = self.geometry.centers[(layer, j)]
+                    line = Line(start, end, buff=r)
+                    self.edges[(layer, j, k)] = line
+                    self.edge_group.add(line)
+                    self.style_edge((layer, j, k), w[j, k])
+        self.add(self.edge_group)
+
+    def _build_neurons(self) -> None:
+        self.neuron_group = VGroup()
+        for key, center in self.geometry.centers.items():
+            c = Circle(radius=self.geometry.radius, color=self.theme.neuron_stroke, stroke_width=2)
+            c.set_fill(self.theme.neuron_fill, opacity=1).move_to(center)
+            self.neurons[key] = c
+            self.neuron_group.add(c)
+        self.add(self.neuron_group)
+
+    def _build_captions(self, captions) -> None:
+        self.caption_group = VGroup()
+        if captions is None:
+            return
+        size = style.LABEL_SIZE * (0.8 if len(self.layers) > 4 else 1.0)
+        for layer, caption in enumerate(captions):
+            bottom = min(self.geometry.centers[(layer, j)][1] for j in range(self.layers[layer]))
+            text = Text(caption, font=style.FONT, font_size=size, color=self.theme.muted)
+            text.move_to([self.geometry.centers[(layer, 0)][0], 0, 0])
+            text.set_y(bottom - self.geometry.radius - 0.35 - text.height / 2)
+            self.captions[layer] = text
+            self.caption_group.add(text)
+        self.add(self.caption_group)
+
+    # -- styling (value -> look, one mapping for the whole trace) ------------------------------
+    def edge_style(self, value: float) -> dict:
+        """Stroke colour, width and opacity of an edge of weight ``value``."""
+        return {"color": style.value_color(self.theme, value, self.weight_scale),
+                "width": style.edge_width(value, self.weight_scale),
+                "opacity": style.edge_opacity(value, self.weight_scale)}
+
+    def style_edge(self, key: tuple[int, int, int], value: float) -> Line:
+        """Restyle edge ``key`` for weight ``value``; returns the edge."""
+        edge = self.edges[key]
+        edge.set_stroke(**self.edge_style(value))
+        edge.weight_value = float(value)
+        return edge
+
+    def restyled_edges(self, weights) -> VGroup:
+        """Copies of every edge styled for ``weights`` (targets for a ``Transform``)."""
+        group = VGroup()
+        for (layer, j, k), edge in self.edges.items():
+            copy = edge.copy().set_stroke(**self.edge_style(float(np.asarray(weights[layer - 1])[j, k])))
+            group.add(copy)
+        return group
+
+    # -- placing labels ------------------------------------------------------------------------
+    def center(self, key: tuple[int, int]) -> np.ndarray:
+        """Centre of neuron ``key``."""
+        return self.geometry.centers[key]
+
+    def label_beside(self, key: tuple[int, int], label, side=UP) -> ValueLabel:
+        """Move ``label`` next to neuron ``key`` (above by default) and return it."""
+        label.next_to(self.neurons[key], side, buff=0.06)
+        return label
+
+    def label_edge(self, key: tuple[int, int, int], label, where: float | None = None) -> ValueLabel:
+        """Put ``label`` on edge ``key``, a share ``where`` along it from the source (staggered)."""
+        layer, j, k = key
+        if where is None:
+            n = self.layers[layer]
+            where = 0.3 + 0.4 * (j / max(n - 1, 1))
+        edge = self.edges[key]
+        label.move_to(edge.point_from_proportion(where))
+        return label
+
+    def side_label(self, layer: int, j: int, label, side) -> ValueLabel:
+        """Put ``label`` left (inputs) or right (targets) of neuron ``(layer, j)``."""
+        label.next_to(self.neurons[(layer, j)], side, buff=0.12)
+        return label

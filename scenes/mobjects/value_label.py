@@ -1,0 +1,45 @@
+"""A number on screen that remembers which trace value it shows."""
+
+from __future__ import annotations
+
+from manim import BackgroundRectangle, Text, VGroup
+
+from ..style import FONT, Theme
+
+
+class ValueLabel(VGroup):
+    """A formatted trace value on a backdrop, coloured by its quantity.
+
+    Parameters
+    ----------
+    value : float
+        The trace field shown (kept, so tests can compare screen and trace).
+    text : str
+        The value as formatted for the screen (``Story.fmt``), optionally with a prefix.
+    quantity : str
+        ``"activation"``, ``"z"``, ``"delta"``, ``"weight"``, ... (the colour).
+    theme : Theme
+        The colours.
+    font_size : float
+        Size of the text.
+    key : tuple, optional
+        Where it belongs: ``(l, j)`` for a neuron, ``(l, j, k)`` for a weight.
+
+    Examples
+    --------
+    >>> from scenes.style import THEMES
+    >>> label = ValueLabel(0.5933, "0.5933", "activation", THEMES["dark"], 18, key=(1, 0))
+    >>> label.value, label.text
+    (0.5933, '0.5933')
+    """
+
+    def __init__(self, value: float, text: str, quantity: str, theme: Theme, font_size: float,
+                 key: tuple | None = None, **kwargs):
+        self.value = float(value)
+        self.text = text
+        self.quantity = quantity
+        self.key = key
+        self.label = Text(text, font=FONT, font_size=font_size, color=theme.color(quantity))
+        self.backdrop = BackgroundRectangle(self.label, color=theme.background, fill_opacity=0.8,
+                                            buff=0.04)
+        super().__init__(self.backdrop, self.label, **kwargs)

@@ -1,0 +1,90 @@
+"""Render chapters of a Story: videos (with clips per beat) and stills (one PNG per beat).
+
+Each chapter render is a pure job: (story, chapter, options) -> files. The command line calls
+:func:`render_video` and :func:`render_stills`; nothing here parses arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from manim import tempconfig
+from PIL import Image
+
+from .bridge import Story
+from .chapters import chapter_scene
+
+QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
+             "4k": "fourk_quality"}
+FORMATS = ("mp4", "gif", "webm")
+
+
+@dataclass(frozen=True)
+class Still:
+    """One written still: the PNG and what it shows."""
+
+    file: str
+    chapter: str
+    beat: str
+    caption: str
+
+
+def _manim_config(quality: str, media_dir: Path, **extra) -> dict:
+    return {"quality": QUALITIES[quality], "media_dir": str(media_dir), "verbosity": "ERROR",
+            "progress_bar": "none", "disable_caching": True, **extra}
+
+
+def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low") -> list[Still]:
+    """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
+
+    Only the stills are drawn: animations are skipped, so no video is encoded.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stills: list[Still] = []
+
+    def capture(scene, beat) -> None:
+        name = f"{len(stills) + 1:03d}_{beat.chapter}_{beat.key}.png"
+        Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
+        stills.append(Still(name, beat.chapter, beat.key, beat.caption))
+
+    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, \
+            tempconfig(_manim_config(quality, Path(tmp), format=None, write_to_movie=False)):
+        for chapter in chapters:
+            chapter_scene(chapter)(story, beat_end=capture, skip_animations=True).render()
+    index = [vars(s) for s in stills]
+    (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    return stills
+
+
+def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low", fmt: str = "mp4",
+                 transparent: bool = False, sections: bool = False) -> list[Path]:
+    """Render ``chapter`` to ``out_dir/<chapter>.<fmt>``; with ``sections``, one clip per beat too."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, \
+            tempconfig(_manim_config(quality, Path(tmp), format=fmt, transparent=transparent,
+                                     save_sections=sections, output_file=chapter)):
+        scene = chapter_scene(chapter)(story)
+        scene.render()
+        movie = Path(scene.renderer.file_writer.movie_file_path)
+        if fmt == "gif":
+            movie = movie.with_suffix(".gif") if movie.with_suffix(".gif").exists() else movie
+        target = out_dir / f"{chapter}{movie.suffix}"
+        shutil.move(str(movie), target)
+        written.append(target)
+        if sections:
+            clip_dir = out_dir / f"{chapter}_beats"
+            clip_dir.mkdir(exist_ok=True)
+            src = Path(scene.renderer.file_writer.sections_output_dir)
+            beats = [b for b in scene.beats]
+            clips = sorted(p for p in src.iterdir() if p.suffix == movie.suffix)
+            for clip, beat in zip(clips[-len(beats):] if beats else [], beats):
+                dest = clip_dir / f"{beats.index(beat) + 1:02d}_{beat.chapter}_{beat.key}{clip.suffix}"
+                shutil.move(str(clip), dest)
+                written.append(dest)
+    return written
