@@ -83,8 +83,10 @@ def trace_size(cfg: Config) -> int:
     total_steps = steps_per_epoch * cfg.epochs
     if cfg.record == "all":
         recorded = total_steps
+    elif cfg.record == "epochs":
+        recorded = 0
     else:
-        recorded = sum(1 for i in range(total_steps) if is_recorded(cfg, i))
+        recorded = -(-total_steps // int(cfg.record))  # step indices 0, N, 2N, ... below total_steps
     per_step = 3 * n_params + per_sample * (n / steps_per_epoch)
     return int(recorded * per_step + (cfg.epochs + 1) * n_params)
 
@@ -165,7 +167,13 @@ def train(cfg: Config) -> Trace:
         If the trace would exceed :data:`MAX_TRACE_NUMBERS`.
     TrainingDiverged
         If a value becomes NaN or infinite; its ``trace`` holds the steps before it.
+        NumPy's overflow warnings are silenced: non-finite values are detected and reported.
     """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _train(cfg)
+
+
+def _train(cfg: Config) -> Trace:
     size = trace_size(cfg)
     if size > MAX_TRACE_NUMBERS:
         raise TraceTooLarge(
@@ -177,10 +185,11 @@ def train(cfg: Config) -> Trace:
     initial = run.params
     rng = np.random.default_rng(cfg.shuffle_seed) if cfg.shuffle else None
     fixed_order = None if rng is not None else [b.tolist() for b in batches(cfg, None)]
-    loss0, acc0 = run.evaluate()
-    epochs = [EpochRecord(0, loss0, acc0, initial)]
-    index, epoch = 0, 1
+    epochs: list[EpochRecord] = []
+    index, epoch = 0, 0
     try:
+        loss0, acc0 = run.evaluate()
+        epochs.append(EpochRecord(0, loss0, acc0, initial))
         for epoch in range(1, cfg.epochs + 1):
             order = fixed_order or [b.tolist() for b in batches(cfg, rng)]
             for batch in order:

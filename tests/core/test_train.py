@@ -151,3 +151,41 @@ def test_seeded_init_is_reproducible_and_seed_dependent():
     c = make_trace([3, 4, 2], ["sigmoid", "sigmoid"], seed=2)
     np.testing.assert_array_equal(a.initial.weights[0], b.initial.weights[0])
     assert not np.array_equal(a.initial.weights[0], c.initial.weights[0])
+
+
+def test_trace_size_counts_recorded_steps_in_closed_form():
+    from backprop_core.train import trace_size
+
+    huge = make_config([2, 2, 1], ["sigmoid", "sigmoid"], n=4, epochs=10**8, record=1000)
+    assert trace_size(huge) > 0  # returns at once, no loop over 4e8 steps
+    small = make_config([2, 2, 1], ["sigmoid", "sigmoid"], n=4, epochs=3, record=5)
+    every = make_config([2, 2, 1], ["sigmoid", "sigmoid"], n=4, epochs=3)
+    assert trace_size(small) < trace_size(every)
+
+
+def test_divergence_at_the_initial_evaluation_is_reported_not_raised_raw():
+    cfg = make_config([2, 3, 1], ["linear", "linear"], n=2, epochs=1)
+    raw = cfg.to_dict()
+    raw.pop("source")
+    raw["network"]["weights"] = [[[1e200, 1e200]] * 3, [[1e200] * 3]]
+    with pytest.raises(TrainingDiverged, match="epoch 0, step 0"):
+        train(from_dict(raw))
+
+
+def test_record_every_n_keeps_the_right_parameters_before_each_step():
+    every = make_trace([2, 3, 2], ["tanh", "sigmoid"], n=3, epochs=4)
+    some = make_trace([2, 3, 2], ["tanh", "sigmoid"], n=3, epochs=4, record=5)
+    for step in some.steps:
+        ref = every.step(step.index)
+        for a, b in zip(step.before.weights + step.after.weights, ref.before.weights + ref.after.weights):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_stacked_evaluation_equals_the_per_sample_loop():
+    from backprop_core.train import _Evaluator
+
+    cfg = make_config([3, 4, 2], ["tanh", "sigmoid"], n=6, epochs=1)
+    trace = train(cfg)
+    ev = _Evaluator(cfg)
+    w, b = trace.final.weights, trace.final.biases
+    assert ev.run(w, b)[:2] == ev._per_sample(w, b)[:2]
