@@ -19,7 +19,6 @@ from . import __version__, io
 from .config import DEFAULT_PRESET, load
 from .errors import BpvizError
 from .gradcheck import check as gradcheck
-from .network import NonFiniteError
 from .presets import PRESETS, preset_description
 from .summary import summary_lines
 from .train import TrainingDiverged, train
@@ -66,15 +65,6 @@ def _save(trace, path: str) -> None:
         raise BpvizError(f"cannot write {path}: {err.strerror or err}") from None
 
 
-def _train(cfg):
-    """Train ``cfg``; a NaN or infinity before the first step (huge explicit weights) is an error."""
-    try:
-        return train(cfg)
-    except NonFiniteError as err:
-        raise BpvizError(f"{err} before training started; are [network] weights or biases, or "
-                         f"[data] values, too large?") from None
-
-
 def _is_trace_file(source: str | None) -> bool:
     """Whether ``source`` names a trace ``.json`` file rather than a config or preset."""
     return bool(source) and Path(source).suffix.lower() == ".json"
@@ -101,10 +91,11 @@ def trace_cmd(source: str | None, output: str) -> None:
         _writable(output, source)
     cfg = load(source)
     try:
-        trace = _train(cfg)
+        trace = train(cfg)
     except TrainingDiverged as err:
-        if to_stdout:
-            raise BpvizError(f"{err}; with -o FILE the trace up to that step is kept") from None
+        if to_stdout or err.trace is None:
+            kept = "" if err.trace is None else "; with -o FILE the trace up to that step is kept"
+            raise BpvizError(f"{err}{kept}") from None
         _save(err.trace, output)
         raise BpvizError(f"{err}; the trace up to that step was written to {output}") from None
     if to_stdout:
@@ -126,7 +117,7 @@ def check_cmd(source: str | None) -> None:
     SOURCE is a TOML config file, a preset name (default: mazur) or a trace .json file.
     Prints the largest relative error and PASS or FAIL; exit code 1 on FAIL.
     """
-    trace = io.load(source) if _is_trace_file(source) else _train(load(source))
+    trace = io.load(source) if _is_trace_file(source) else train(load(source))
     try:
         result = gradcheck(trace)
     except (KeyError, IndexError, TypeError, ValueError) as err:

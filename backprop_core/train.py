@@ -35,9 +35,12 @@ MAX_TRACE_NUMBERS = 20_000_000
 
 
 class TrainingDiverged(BpvizError):
-    """Training met NaN or infinity; ``trace`` holds everything recorded before it."""
+    """Training met NaN or infinity; ``trace`` holds everything recorded before it.
 
-    def __init__(self, message: str, trace: Trace):
+    ``trace`` is ``None`` when the initial parameters already give a non-finite value.
+    """
+
+    def __init__(self, message: str, trace: Trace | None):
         super().__init__(message)
         self.trace = trace
 
@@ -198,6 +201,10 @@ def _train(cfg: Config) -> Trace:
             loss, acc = run.evaluate()
             epochs.append(EpochRecord(epoch, loss, acc, run.snapshot()))
     except NonFiniteError as err:
+        if not epochs:
+            raise TrainingDiverged(
+                f"{err} before training started; are [network] weights or biases, or [data] values, "
+                "too large?", None) from None
         stopped = Stopped(epoch, index, err.layer, str(err))
         partial = Trace(cfg.to_dict(), initial, tuple(run.steps), tuple(epochs), stopped)
         raise TrainingDiverged(
