@@ -147,6 +147,9 @@ class EquationPrinter(LatexPrinter):
             if base.startswith("-") or r"\times" in base:
                 base = self._add_parens(base)
             return f"{{{base}}}^{{{self._print(expr.exp)}}}"
+        if expr.base.is_Symbol and ("^" in expr.base.name or "_" in expr.base.name):
+            # a^{1}_{1} squared: (a^{1}_{1})^{2}, not {a^{1}_{1}}^{2}, which reads like a^{12}
+            return rf"\left({self._print(expr.base)}\right)^{{{self._print(expr.exp)}}}"
         return self._helper_print_standard_power(expr, r"%s^{%s}")
 
     def _print_Max(self, expr, exp=None):
