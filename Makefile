@@ -42,11 +42,11 @@ lint: setup
 test: setup lint
 	$(PY) -m pytest -q
 
-# Until the scenes land: the default preset's trace summary and its gradient check.
+# The full explainer of the default preset (mazur) at low quality, then its stills (one PNG per
+# beat and frames.json); every path written is printed.
 demo: setup
-	mkdir -p media
-	$(BPVIZ) trace -o media/mazur.trace.json
-	$(BPVIZ) check
+	$(BPVIZ) render --quality low
+	$(BPVIZ) frames -o media/frames
 
 clean:
 	rm -rf media/*.json .pytest_cache .ruff_cache .hypothesis

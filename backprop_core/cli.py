@@ -7,8 +7,10 @@ was, except on divergence, where the partial trace (with ``stopped`` set) is wri
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from .gradcheck import check as gradcheck
 from .presets import PRESETS, preset_description
 from .summary import summary_lines
 from .train import TrainingDiverged, train
+from .video_config import SCENES
 
 
 def user_errors(func):
@@ -138,3 +141,118 @@ def presets_cmd() -> None:
     for name in PRESETS:
         default = " (default)" if name == DEFAULT_PRESET else ""
         click.echo(f"{name:<{width}}  {preset_description(name)}{default}")
+
+
+# -- videos and stills (the scenes are imported inside the commands: the engine never loads manim)
+QUALITIES = ("low", "medium", "high", "4k")
+FORMATS = ("mp4", "gif", "webm")
+TEX_PACKAGES = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm"
+
+
+def _choice(option: str, value: str, options) -> str:
+    """``value`` if it is one of ``options``, else an error with the nearest one."""
+    if value in options:
+        return value
+    near = difflib.get_close_matches(value, options, n=1)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    raise BpvizError(f"{option}: unknown {value!r}; {hint}choose one of: {', '.join(options)}")
+
+
+def _out_dir(path: str | None, default: str) -> Path:
+    """The output folder: it may be created, but only inside an existing, writable folder.
+
+    The default folder (``-o`` not given) is created with its parents. Nothing is created here:
+    the renderers create the folder once everything else has been checked.
+    """
+    out = Path(path or default)
+    if out.exists() and not out.is_dir():
+        raise BpvizError(f"-o {out}: it is a file, not a folder")
+    where = out if out.is_dir() else out.parent
+    while path is None and not where.exists() and where != where.parent:
+        where = where.parent
+    if where.exists() and not where.is_dir():
+        raise BpvizError(f"-o {out}: cannot create it, {where} is a file")
+    if not where.is_dir():
+        raise BpvizError(f"-o {out}: cannot create it, folder {where} does not exist")
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise BpvizError(f"-o {out}: folder {where} is not writable")
+    return out
+
+
+def _tools() -> None:
+    """LaTeX and dvisvgm typeset every equation: fail before rendering when one is missing."""
+    for tool, what in (("latex", "LaTeX"), ("dvisvgm", "dvisvgm")):
+        if shutil.which(tool) is None:
+            raise BpvizError(f"{what} is needed to typeset the equations but `{tool}` is not on PATH; "
+                             f"install it: apt-get install {TEX_PACKAGES}")
+
+
+def _story_and_scenes(source: str | None, wanted: list[str]):
+    """The Story of ``source`` and the chapters to render (``--scene``, else ``[video] scenes``)."""
+    from scenes.bridge import load_story
+    from scenes.layout import DiagramTooLarge, check_drawable
+
+    story = load_story(source)
+    try:
+        check_drawable(story.layers)
+    except DiagramTooLarge as err:
+        raise BpvizError(f"network too large to draw: {err}") from None
+    return story, wanted or list(story.video["scenes"])
+
+
+def _media_options(func):
+    """``SOURCE``, ``--scene`` and ``--quality``: what both media commands share."""
+    func = click.option("--quality", default="medium", show_default=True, metavar="|".join(QUALITIES),
+                        help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60")(func)
+    func = click.option("--scene", "scenes", multiple=True, metavar="NAME",
+                        help="chapter to render, repeatable (default: [video] scenes of the config); "
+                             "neuron, forward, loss, backward, update, chain_rule, training, full")(func)
+    return click.argument("source", required=False, metavar="[SOURCE]")(func)
+
+
+@main.command("render")
+@_media_options
+@click.option("--format", "fmt", default="mp4", show_default=True, metavar="|".join(FORMATS),
+              help="video container")
+@click.option("--transparent", is_flag=True, help="transparent background (an mp4 becomes a .mov)")
+@click.option("--sections", is_flag=True, help="also write one clip per beat into <scene>_beats/")
+@click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media]")
+@user_errors
+def render_cmd(source, scenes, quality, fmt, transparent, sections, output) -> None:
+    """Render explainer videos of SOURCE: a config, a preset (default: mazur) or a trace .json.
+
+    Prints every path written; other files in the output folder are left as they were.
+    """
+    _choice("--quality", quality, QUALITIES)
+    _choice("--format", fmt, FORMATS)
+    wanted = [_choice("--scene", s, SCENES) for s in scenes]
+    out = _out_dir(output, "media")
+    _tools()
+    story, chapters = _story_and_scenes(source, wanted)
+    from scenes.render import render_video
+
+    for chapter in chapters:
+        for path in render_video(story, chapter, out, quality, fmt, transparent, sections):
+            click.echo(f"wrote {path}")
+
+
+@main.command("frames")
+@_media_options
+@click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media/frames]")
+@user_errors
+def frames_cmd(source, scenes, quality, output) -> None:
+    """Stills of SOURCE: one PNG per beat (its settled last frame) in story order, and frames.json.
+
+    SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded.
+    """
+    _choice("--quality", quality, QUALITIES)
+    wanted = [_choice("--scene", s, SCENES) for s in scenes]
+    out = _out_dir(output, os.path.join("media", "frames"))
+    _tools()
+    story, chapters = _story_and_scenes(source, wanted)
+    from scenes.render import render_stills
+
+    stills = render_stills(story, chapters, out, quality)
+    for still in stills:
+        click.echo(f"wrote {out / still.file}")
+    click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills)")

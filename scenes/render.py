@@ -63,28 +63,38 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
 
 def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low", fmt: str = "mp4",
                  transparent: bool = False, sections: bool = False) -> list[Path]:
-    """Render ``chapter`` to ``out_dir/<chapter>.<fmt>``; with ``sections``, one clip per beat too."""
+    """Render ``chapter`` to ``out_dir/<chapter>.<fmt>``; with ``sections``, one clip per beat too.
+
+    Manim writes into a temporary media folder; only the finished files are moved to ``out_dir``
+    (the clips into ``out_dir/<chapter>_beats/``, named ``<nn>_<chapter>_<beat>``), so nothing
+    else there is touched. A transparent mp4 becomes a ``.mov`` (mp4 has no alpha channel).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    if transparent and fmt == "mp4":
+        fmt = "mov"  # Manim refuses an alpha channel in mp4; QuickTime keeps it
     with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, \
             tempconfig(_manim_config(quality, Path(tmp), format=fmt, transparent=transparent,
                                      save_sections=sections, output_file=chapter)):
         scene = chapter_scene(chapter)(story)
         scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path)
-        if fmt == "gif":
-            movie = movie.with_suffix(".gif") if movie.with_suffix(".gif").exists() else movie
+        writer = scene.renderer.file_writer
+        movie = Path(writer.movie_file_path)
         target = out_dir / f"{chapter}{movie.suffix}"
         shutil.move(str(movie), target)
-        written.append(target)
+        written = [target]
         if sections:
-            clip_dir = out_dir / f"{chapter}_beats"
-            clip_dir.mkdir(exist_ok=True)
-            src = Path(scene.renderer.file_writer.sections_output_dir)
-            beats = [b for b in scene.beats]
-            clips = sorted(p for p in src.iterdir() if p.suffix == movie.suffix)
-            for clip, beat in zip(clips[-len(beats):] if beats else [], beats):
-                dest = clip_dir / f"{beats.index(beat) + 1:02d}_{beat.chapter}_{beat.key}{clip.suffix}"
-                shutil.move(str(clip), dest)
-                written.append(dest)
+            written += _move_clips(writer, out_dir / f"{chapter}_beats")
     return written
+
+
+def _move_clips(writer, clip_dir: Path) -> list[Path]:
+    """Move the beat clips listed in Manim's sections index to ``clip_dir``, in story order."""
+    index = json.loads(Path(writer.output_plan.section_index).read_text(encoding="utf-8"))
+    clip_dir.mkdir(exist_ok=True)
+    moved = []
+    for entry in index:
+        clip = Path(writer.sections_output_dir) / entry["video"]
+        dest = clip_dir / f"{entry['name']}{clip.suffix}"
+        shutil.move(str(clip), dest)
+        moved.append(dest)
+    return moved

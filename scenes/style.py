@@ -73,6 +73,10 @@ MIN_NEURON_RADIUS = 0.12
 EDGE_MIN_WIDTH = 0.6
 EDGE_MAX_WIDTH = 6.0
 EDGE_MIN_OPACITY = 0.25
+DIM_EDGE_OPACITY = 0.2
+"""Opacity of the weight edges while something else (an error trail) is drawn over them."""
+TRAIL_OPACITY = 0.75
+"""Opacity of a trail an error leaves along an edge (``flow.error_trails``)."""
 DIAGRAM_WIDTH_SHARE = 0.58
 """Share of the frame width the network diagram gets; the equation panel has the rest."""
 

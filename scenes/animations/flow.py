@@ -7,7 +7,7 @@ them computes anything but a style from a value.
 from __future__ import annotations
 
 import numpy as np
-from manim import AnimationGroup, ShowPassingFlash, Transform, VGroup
+from manim import AnimationGroup, ShowPassingFlash, Succession, Transform, VGroup
 
 from .. import style
 from ..mobjects.network_diagram import NetworkDiagram
@@ -62,3 +62,47 @@ def weight_update(diagram: NetworkDiagram, weights_after, run_time: float) -> Tr
     for (layer, j, k), edge in zip(diagram.edges, target):
         edge.weight_value = float(np.asarray(weights_after[layer - 1])[j, k])
     return Transform(diagram.edge_group, VGroup(*target), run_time=run_time)
+
+
+def error_trails(diagram: NetworkDiagram, layer: int, contributions: np.ndarray, scale: float,
+                 only_to: int | None = None) -> VGroup:
+    """Copies of the edges into ``layer`` that point BACKWARDS, styled by the error they carry.
+
+    ``contributions`` as in :func:`backward_pass`. ``Create(trails, lag_ratio=0)`` draws every
+    trail from layer ``layer`` back to layer ``layer - 1`` (right to left) and leaves it on
+    screen: where the error went, for the settled frame of a beat. ``trails.keys`` lists the
+    edge key of each trail.
+    """
+    trails, keys = VGroup(), []
+    for j in range(diagram.layers[layer]):
+        for k in range(diagram.layers[layer - 1]):
+            if only_to is not None and k != only_to:
+                continue
+            c = float(contributions[j, k])
+            trail = diagram.edges[(layer, j, k)].copy().reverse_points()
+            trail.set_stroke(color=style.value_color(diagram.theme, c, scale),
+                             width=style.edge_width(c, scale) + 1.5, opacity=style.TRAIL_OPACITY)
+            trails.add(trail)
+            keys.append((layer, j, k))
+    trails.keys = keys
+    return trails
+
+
+def forward_flash(diagram: NetworkDiagram, run_time: float) -> Succession:
+    """Pulses through every layer in turn, each edge styled by the weight it now holds.
+
+    A reminder that a new forward pass runs with the changed weights; it carries no numbers
+    (the activations of that pass are not shown, only the loss the trace records).
+    """
+    layers = []
+    for layer in range(1, len(diagram.layers)):
+        flashes = []
+        for j in range(diagram.layers[layer]):
+            for k in range(diagram.layers[layer - 1]):
+                edge = diagram.edges[(layer, j, k)]
+                w = edge.weight_value
+                color = style.value_color(diagram.theme, w, diagram.weight_scale)
+                width = style.edge_width(w, diagram.weight_scale) + 1.5
+                flashes.append(_flash(edge, color, width, False, run_time / (len(diagram.layers) - 1)))
+        layers.append(AnimationGroup(*flashes))
+    return Succession(*layers)

@@ -62,6 +62,7 @@ class ChapterScene(Scene):
         self.status = self._status_line()
         self.add(self.status)
         for part in self.chapter_parts(self.story):
+            self.end_beat()  # settle the previous part's last beat before the next part clears it
             part(self).run()
         self.end_beat()
 
@@ -106,12 +107,18 @@ class ChapterScene(Scene):
         band = VGroup(head, text).arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.12)
         return band.move_to([region.left, region.top, 0], aligned_edge=UL)
 
+    def _samples_text(self, samples) -> str:
+        """``1, 2, 3`` for a few samples; ``24 samples`` for a batch."""
+        if len(samples) <= 4:
+            return ", ".join(str(s + 1) for s in samples)
+        return self.story.tr("common.samples_count", count=len(samples))
+
     def _status_line(self) -> Text:
         story, region = self.story, self.regions.status
         step = story.step
         text = story.tr("common.status", epoch=step.epoch, epochs=story.trace.config["training"]["epochs"],
                         step=story.video["step"], sample=story.record.sample + 1,
-                        samples=", ".join(str(s + 1) for s in step.samples),
+                        samples=self._samples_text(step.samples),
                         rate=story.fmt(story.trace.config["training"]["learning_rate"]),
                         loss=story.tr(f"loss_names.{story.trace.loss_name}"))
         line = Text(text, font=style.FONT, font_size=style.STATUS_SIZE, color=story.theme.muted)

@@ -26,6 +26,7 @@ class ForwardPart(Part):
 
     def run(self) -> None:
         """Table of contents."""
+        self.clear()
         self.show_inputs()
         for layer in range(1, self.story.n_layers + 1):
             self.propagate(layer)

@@ -1,0 +1,270 @@
+"""Chapter 1, ``neuron``: one neuron up close: inputs and weights, weighted sum, activation, slope.
+
+The story's focus neuron ``(l, j)`` is drawn large: the activations of layer ``l - 1`` in a
+column on the left, one arrow per weight into a big circle, the bias from below. A small map of
+the whole network in the corner rings the neuron, so the viewer knows where it sits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Circle,
+    Create,
+    FadeIn,
+    GrowArrow,
+    Indicate,
+    Line,
+    MathTex,
+    ReplacementTransform,
+    ShowPassingFlash,
+    Text,
+    VGroup,
+)
+
+from .. import style
+from ..mobjects.equation_panel import TEX_TEMPLATE
+from ..mobjects.network_diagram import NetworkDiagram
+from .base import ChapterScene, Part
+from .pieces import (
+    highlight_ring,
+    layer_captions,
+    panel_stack,
+    symbol_value,
+    value_label,
+    vector_tex,
+    wrapped_block,
+)
+
+NEURON_RADIUS = 0.95
+"""Radius of the close-up neuron (Manim units)."""
+MAP_WIDTH = 1.9
+"""Width of the small map of the whole network."""
+VECTOR_ROW = 5
+"""Numbers per line of a vector in the panel."""
+
+
+class NeuronPart(Part):
+    """The focus neuron: what arrives, the weighted sum z, the activation a, the slope f'(z)."""
+
+    name = "neuron"
+
+    def run(self) -> None:
+        """Table of contents."""
+        self.clear()
+        self.layer, self.j = self.story.focus_neuron
+        self.eqs = self.story.neuron_eqs(self.layer, self.j)
+        self.activation_name = self.tr(f"activation_names.{self.story.trace.activations[self.layer - 1]}")
+        self.z_name, self.a_name = ("net", "o") if self.story.notation == "delta_rule" else ("z", "a")
+        self.show_inputs()
+        self.weighted_sum()
+        self.activate()
+        self.derivative()
+
+    # -- beats ---------------------------------------------------------------------------------
+    def show_inputs(self) -> None:
+        """The neuron, its incoming activations and weights, its bias; where it sits in the network."""
+        story, scene, layer, j = self.story, self.scene, self.layer, self.j
+        n_in = story.layers[layer - 1]
+        layer_name = layer_captions(story)[layer]
+        self.beat("inputs", neuron=j + 1, layer_name=layer_name, n=n_in, prev=layer - 1)
+        self._build_closeup()
+        heading = Text(self.tr("neuron.inputs_heading", neuron=j + 1, layer=layer), font=style.FONT,
+                       font_size=style.CAPTION_SIZE, color=self.theme.text)
+        symbols = story.symbols
+        rows = [heading,
+                self._vector(symbols.t_act(layer - 1, "k"), story.record.a[layer - 1], "activation"),
+                self._vector(symbols.t_weight(layer, str(j + 1), "k"),
+                             story.step.before.weights[layer - 1][j], "weight")]
+        self.panel = self._place(VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3))
+        scene.play(FadeIn(self.map), FadeIn(self.circle), FadeIn(self.name_text),
+                   run_time=self.t(style.WRITE_TIME))
+        grow = [GrowArrow(a) if isinstance(a, Arrow) else Create(a) for a in self.arrows]
+        scene.play(*grow, *(FadeIn(lab) for lab in [*self.inputs, *self.weights]), FadeIn(self.bias),
+                   FadeIn(self.panel),
+                   run_time=self.t(style.MOVE_TIME))
+
+    def weighted_sum(self) -> None:
+        """Every input times its weight flows in; with the bias they sum to z."""
+        story, scene, layer, j = self.story, self.scene, self.layer, self.j
+        key = "weighted_sum" if story.trace.config["network"]["use_biases"] else "weighted_sum_no_bias"
+        self.beat(key, z=self.z_name)
+        block = panel_stack(self, self._block("z", self.regions.panel.height))
+        self.z_label = symbol_value(self, story.symbols.t_pre(layer, str(j + 1)), self.eqs["z"].value, "z",
+                                    key=(layer, j))
+        self.z_label.arrange(DOWN, buff=0.06).scale(1.3).move_to(self.circle)
+        signal = story.signal(layer)[j]
+        flashes = []
+        for k, arrow in enumerate(self.arrows[:len(signal)]):
+            color = style.value_color(self.theme, float(signal[k]), story.signal_scale)
+            flashes.append(self._flash(arrow, color, style.edge_width(float(signal[k]), story.signal_scale)))
+        if len(self.arrows) > len(signal):
+            flashes.append(self._flash(self.arrows[-1], self.theme.weight, 3.0))
+        scene.play(*flashes, ReplacementTransform(self.panel, block), run_time=self.t(style.FLOW_TIME))
+        scene.play(FadeIn(self.z_label, scale=0.6), self.circle.animate.set_stroke(self.theme.z),
+                   run_time=self.t(style.WRITE_TIME))
+        self.panel = block
+
+    def activate(self) -> None:
+        """f(z) gives a: the neuron fills by its activation and passes a on."""
+        story, scene, layer, j = self.story, self.scene, self.layer, self.j
+        self.beat("activation", activation=self.activation_name, z=self.z_name, a=self.a_name)
+        half = self.regions.panel.height / 2 - 0.2
+        panel = panel_stack(self, self._block("z", half), self._block("a", half))
+        start = self.circle.get_right()
+        self.out_arrow = Arrow(start, [self.regions.diagram.right - 0.05, start[1], 0], buff=0,
+                               color=self.theme.activation, stroke_width=4,
+                               max_tip_length_to_length_ratio=0.12)
+        self.a_label = symbol_value(self, story.symbols.t_act(layer, str(j + 1)), self.eqs["a"].value,
+                                    "activation", key=(layer, j))
+        self.a_label.next_to(self.out_arrow, UP, buff=0.1).align_to(self.out_arrow, RIGHT)
+        fill = style.fill_opacity(self.eqs["a"].value, story.activation_scale)
+        scene.play(self.circle.animate.set_fill(self.theme.activation, opacity=fill),
+                   ReplacementTransform(self.panel, panel), run_time=self.t(style.WRITE_TIME))
+        scene.play(GrowArrow(self.out_arrow), FadeIn(self.a_label), run_time=self.t(style.WRITE_TIME))
+        self.panel = panel
+
+    def derivative(self) -> None:
+        """f'(z): the slope of the activation at z, which the backward pass multiplies by."""
+        story, scene, layer, j = self.story, self.scene, self.layer, self.j
+        activation = story.trace.activations[layer - 1]
+        self.beat("derivative", activation=self.activation_name, z=self.z_name)
+        eq = self.eqs["fprime"]
+        half = self.regions.panel.height / 2 - 0.2
+        panel = panel_stack(self, self._block("a", half),
+                            self._block("fprime", half, note=self.tr(f"neuron.fprime_note_{activation}")))
+        self.slope = symbol_value(self, story.symbols.t_fprime(activation, layer, str(j + 1)), eq.value,
+                                  "gradient", key=(layer, j))
+        self.slope.next_to(self.out_arrow, DOWN, buff=0.15).align_to(self.out_arrow, RIGHT)
+        # sigmoid, tanh and softmax slopes are written with a; ReLU's and the identity's with z
+        source = self.a_label if activation in ("sigmoid", "tanh", "softmax") else self.z_label
+        used = VGroup(source.symbol, source.label.label)
+        scene.play(ReplacementTransform(self.panel, panel), FadeIn(self.slope),
+                   Indicate(used, color=self.theme.gradient), run_time=self.t(style.WRITE_TIME))
+        self.panel = panel
+
+    # -- the close-up --------------------------------------------------------------------------
+    def _build_closeup(self) -> None:
+        """Circle, input column, weight arrows, bias arrow, name and the small map (not shown yet)."""
+        story, layer, j, region = self.story, self.layer, self.j, self.regions.diagram
+        n_in = story.layers[layer - 1]
+        small = n_in > 4
+        cy = region.center[1] - 0.25
+        self.circle = Circle(radius=NEURON_RADIUS, color=self.theme.neuron_stroke, stroke_width=4)
+        self.circle.set_fill(self.theme.neuron_fill, opacity=1)
+        self.circle.move_to([region.right - 2.5 - NEURON_RADIUS, cy, 0])
+        spacing = min(1.1, (region.height - 0.3) / n_in)
+        self.inputs, self.weights, self.arrows = VGroup(), VGroup(), VGroup()
+        weights = story.step.before.weights[layer - 1][j]
+        for k in range(n_in):
+            label = symbol_value(self, story.symbols.t_act(layer - 1, str(k + 1)),
+                                 story.record.a[layer - 1][k], "activation", key=(layer - 1, k), small=small)
+            label.move_to([region.left, cy + ((n_in - 1) / 2 - k) * spacing, 0], aligned_edge=LEFT)
+            self.inputs.add(label)
+        named = n_in <= 3
+        column = max(lab.get_right()[0] for lab in self.inputs) + 0.3
+        for k, label in enumerate(self.inputs):
+            self.weights.add(self._weight_label(k, float(weights[k]), named, small)
+                             .move_to([column, label.get_y(), 0], aligned_edge=LEFT))
+        left = max(lab.get_right()[0] for lab in self.weights) + 0.12
+        for k, label in enumerate(self.inputs):
+            start = np.array([left, label.get_y(), 0])
+            self.arrows.add(self._arrow_in(start, float(weights[k]), tip=n_in <= 4))
+        self.bias = VGroup()
+        below = self.circle
+        if story.trace.config["network"]["use_biases"]:
+            b = float(story.step.before.biases[layer - 1][j])
+            self.bias = symbol_value(self, story.symbols.t_bias(layer, str(j + 1)), b, "weight",
+                                     key=(layer, j))
+            self.bias.next_to(self.circle, DOWN, buff=0.7)
+            arrow = Arrow(self.bias.get_top(), self.circle.get_bottom(), buff=0.05, color=self.theme.weight,
+                          stroke_width=3, max_tip_length_to_length_ratio=0.25)
+            self.arrows.add(arrow)
+            below = self.bias
+        self.name_text = Text(self.tr("neuron.name", neuron=j + 1, layer_name=layer_captions(story)[layer]),
+                              font=style.FONT, font_size=style.LABEL_SIZE, color=self.theme.muted)
+        self.name_text.next_to(below, DOWN, buff=0.2)
+        self.map = self._network_map()
+
+    def _arrow_in(self, start: np.ndarray, weight: float, tip: bool):
+        """An arrow (a line when many converge) from ``start`` to the circle's rim, styled by ``weight``."""
+        center = self.circle.get_center()
+        end = center - NEURON_RADIUS * (center - start) / np.linalg.norm(center - start)
+        scale = self.story.weight_scale
+        look = {"stroke_width": style.edge_width(weight, scale),
+                "color": style.value_color(self.theme, weight, scale)}
+        arrow = (Arrow(start, end, buff=0.02, max_tip_length_to_length_ratio=0.15, **look) if tip
+                 else Line(start, end, buff=0.02, **look))
+        arrow.set_stroke(opacity=style.edge_opacity(weight, scale))
+        arrow.weight_value = weight
+        return arrow
+
+    def _weight_label(self, k: int, weight: float, named: bool, small: bool):
+        """The number of weight ``w_jk`` (with its symbol when there is room), placed by the caller."""
+        key = (self.layer, self.j, k)
+        if named:
+            label = symbol_value(self, self.story.symbols.t_weight(self.layer, str(self.j + 1), str(k + 1)),
+                                 weight, "weight", key=key, small=small)
+        else:
+            label = value_label(self, weight, "weight", key, small=small)
+        return label
+
+    def _network_map(self) -> VGroup:
+        """The whole network, small, in the top right corner, with the focus neuron ringed."""
+        story, region = self.story, self.regions.diagram
+        diagram = NetworkDiagram(story.layers, story.step.before.weights, self.theme, story.weight_scale,
+                                 region)
+        ring = highlight_ring(self, diagram, (self.layer, self.j))
+        group = VGroup(diagram, ring)
+        group.scale_to_fit_width(MAP_WIDTH)
+        bottom = self.circle.get_top()[1] + 0.35
+        if group.height > region.top - bottom:
+            group.scale_to_fit_height(region.top - bottom)
+        return group.move_to([self.circle.get_x(), region.top, 0], aligned_edge=UP)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _vector(self, symbol: str, values, quantity: str) -> MathTex:
+        """``symbol = (v_1, ..., v_n)`` of trace values, :data:`VECTOR_ROW` numbers to a line."""
+        if len(values) <= VECTOR_ROW:
+            return vector_tex(self, symbol, values, quantity)
+        color = self.theme.color(quantity).to_hex().lstrip("#")
+        rows = [", ".join(self.story.fmt(v) for v in values[i:i + VECTOR_ROW])
+                for i in range(0, len(values), VECTOR_ROW)]
+        rows = [rf"{{\color[HTML]{{{color}}}{'(' * (i == 0)}{row}{')' if i == len(rows) - 1 else ','}}}"
+                for i, row in enumerate(rows)]
+        tex = MathTex(rf"{symbol} &= " + r" \\ & \quad ".join(rows), tex_template=TEX_TEMPLATE,
+                      font_size=style.EQUATION_SIZE, color=self.theme.text)
+        tex.values = [float(v) for v in values]
+        if tex.width > self.regions.panel.width:
+            tex.scale_to_fit_width(self.regions.panel.width)
+        return tex
+
+    def _block(self, key: str, max_height: float, note: str | None = None):
+        """The wrapped equation block of ``key`` (``z``, ``a``, ``fprime``) of the focus neuron."""
+        quantity = {"z": "z", "a": "activation", "fprime": "gradient"}[key]
+        heading = self.tr(f"neuron.{key}_heading", layer=self.layer, neuron=self.j + 1,
+                          activation=self.activation_name, z=self.z_name)
+        return wrapped_block(self, self.eqs[key], heading, quantity, max_height, note=note,
+                             elided_key="neuron.elided")
+
+    def _flash(self, arrow: Arrow, color, width: float) -> ShowPassingFlash:
+        pulse = arrow.copy().set_stroke(color=color, width=width + 1.5, opacity=1.0)
+        return ShowPassingFlash(pulse, time_width=0.6)
+
+    def _place(self, group: VGroup) -> VGroup:
+        """``group`` at the top left of the panel, scaled down to fit it."""
+        panel = self.regions.panel
+        if group.width > panel.width:
+            group.scale_to_fit_width(panel.width)
+        return group.move_to([panel.left, panel.top, 0], aligned_edge=[-1, 1, 0])
+
+
+class Neuron(ChapterScene):
+    """Chapter 1: one neuron up close."""
+
+    parts = (NeuronPart,)

@@ -1,0 +1,258 @@
+"""Chapter 5, ``update``: the gradients of one weight and one bias, every weight steps, the new loss.
+
+BP4 for the focus weight, BP3 for the bias of its neuron (or why that bias stays), every weight
+changing at once, and a second forward pass with the recorded loss before and after.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    SurroundingRectangle,
+    Text,
+    VGroup,
+)
+
+from .. import style
+from ..animations.flow import forward_flash, weight_update
+from ..bridge import later_sample_loss, updates_per_epoch
+from .base import ChapterScene, Part
+from .pieces import (
+    bias_labels,
+    highlight_ring,
+    indexed,
+    make_diagram,
+    note_text,
+    panel_of,
+    panel_stack,
+    symbol_value,
+    unclutter_edge_labels,
+    value_label,
+    weight_labels,
+    wrapped_block,
+)
+
+
+class UpdatePart(Part):
+    """Gradients of the focus weight and its neuron's bias, the update of every weight, the new loss."""
+
+    name = "update"
+
+    def run(self) -> None:
+        """Table of contents."""
+        self.clear()
+        self.weight_gradient()
+        self.bias_gradient()
+        self.apply()
+        self.new_loss()
+
+    # -- beats ---------------------------------------------------------------------------------
+    def weight_gradient(self) -> None:
+        """BP4: the focus weight's edge and its two ends; delta times the incoming activation."""
+        story, scene = self.story, self.scene
+        layer, j, k = story.focus_weight
+        batch = len(story.step.per_sample)
+        self.weight = indexed("w", layer, j, k)
+        self.beat("weight_gradient_batch" if batch > 1 else "weight_gradient", weight=self.weight,
+                  count=batch)
+        diagram = self.diagram = make_diagram(self)
+        scene.play(Create(diagram.edge_group), FadeIn(diagram.neuron_group),
+                   FadeIn(diagram.caption_group), run_time=self.t(style.MOVE_TIME))
+        self.b_labels = bias_labels(self, diagram, story.step.before.biases)
+        self.w_labels = self._weight_labels(story.step.before.weights, self.b_labels)
+        self.overlay = self._overlay((layer, j, k))
+        symbols = story.symbols
+        delta = symbol_value(self, symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
+                             "delta", (layer, j), small=self._small)
+        act = symbol_value(self, symbols.t_act(layer - 1, str(k + 1)), story.record.a[layer - 1][k],
+                           "activation", (layer - 1, k), small=self._small)
+        delta.next_to(diagram.neurons[(layer, j)], UP, buff=0.04)
+        act.next_to(diagram.neurons[(layer - 1, k)], UP, buff=0.04)
+        self.ends = VGroup(highlight_ring(self, diagram, (layer, j), "delta"), delta,
+                           highlight_ring(self, diagram, (layer - 1, k), "activation"), act)
+        eqs = story.weight_eqs(layer, j, k)
+        heading = self.tr("update.grad_w_heading", weight=self.weight, sample=story.record.sample + 1)
+        blocks = [lambda h: wrapped_block(self, eqs["grad_w"], heading, "gradient", h)]
+        if batch > 1:
+            blocks.append(lambda h: wrapped_block(self, eqs["grad_w_mean"],
+                                                  self.tr("update.grad_w_mean_heading", count=batch),
+                                                  "gradient", h, elided_key="update.elided"))
+        self.panel = panel_of(self, *blocks)
+        scene.play(Create(self.overlay), *self._light(), run_time=self.t(style.WRITE_TIME))
+        scene.play(*(FadeIn(m) for m in [*self.w_labels.values(), *self.b_labels.values()]),
+                   FadeIn(self.ends), FadeIn(self.panel), run_time=self.t(style.WRITE_TIME))
+
+    def bias_gradient(self) -> None:
+        """BP3 for the bias of the focus weight's neuron, or why the bias does not move."""
+        story, scene = self.story, self.scene
+        layer, j, _ = story.focus_weight
+        cfg, batch = story.trace.config, len(story.step.per_sample)
+        bias = indexed("b", layer, j)
+        eqs = story.neuron_eqs(layer, j)
+        values = {"bias": bias, "neuron": j + 1, "layer": layer, "count": batch}
+        heading = self.tr("update.update_b_heading", bias=bias)
+        if not cfg["network"]["use_biases"]:
+            self.beat("bias_off", **values)
+            blocks = [lambda h: wrapped_block(self, eqs["update_b"], heading, "weight", h,
+                                              note=self.tr("update.off_note"))]
+        else:
+            frozen = not cfg["training"]["update_biases"]
+            self.beat("bias_frozen" if frozen else "bias_gradient_batch" if batch > 1 else "bias_gradient",
+                      **values)
+            grad_heading = self.tr("update.grad_b_heading", bias=bias, sample=story.record.sample + 1)
+            blocks = [lambda h: wrapped_block(self, eqs["grad_b"], grad_heading, "gradient", h)]
+            if batch > 1:
+                blocks.append(lambda h: wrapped_block(self, eqs["grad_b_mean"],
+                                                      self.tr("update.grad_b_mean_heading", count=batch),
+                                                      "gradient", h, elided_key="update.elided"))
+            if frozen:
+                blocks.append(lambda h: wrapped_block(self, eqs["update_b"], heading, "weight", h,
+                                                      note=self.tr("update.frozen_note")))
+        keep = VGroup(self.ends[0], self.ends[1])
+        marks = VGroup()
+        if (layer, j) in self.b_labels:
+            marks.add(SurroundingRectangle(self.b_labels[(layer, j)], color=self.theme.highlight,
+                                           buff=0.04, stroke_width=2))
+        panel = panel_of(self, *blocks)
+        scene.play(FadeOut(self.overlay), FadeOut(self.ends[2:]), FadeOut(self.panel), FadeIn(panel),
+                   FadeIn(marks), run_time=self.t(style.WRITE_TIME))
+        self.panel, self.marks, self.ends = panel, marks, keep
+
+    def apply(self) -> None:
+        """Every edge restyles from its old weight to its new one; the labels cross-fade."""
+        story, scene, diagram = self.story, self.scene, self.diagram
+        after = story.step.after
+        layer, j, k = story.focus_weight
+        cfg = story.trace.config
+        self.beat("apply", rate=story.fmt(cfg["training"]["learning_rate"]))
+        moved_b = cfg["network"]["use_biases"] and cfg["training"]["update_biases"]
+        new_b = bias_labels(self, diagram, after.biases) if moved_b else self.b_labels
+        new_w = self._weight_labels(after.weights, new_b)
+        blocks = [lambda h: wrapped_block(self, story.weight_eqs(layer, j, k)["update_w"],
+                                          self.tr("update.update_w_heading", weight=self.weight),
+                                          "weight", h)]
+        if moved_b:
+            blocks.append(lambda h: wrapped_block(self, story.neuron_eqs(layer, j)["update_b"],
+                                                  self.tr("update.update_b_heading",
+                                                          bias=indexed("b", layer, j)), "weight", h))
+        panel = panel_of(self, *blocks)
+        swaps = [(self.w_labels[key], new_w[key]) for key in self.w_labels]
+        if moved_b:
+            swaps += [(self.b_labels[key], new_b[key]) for key in self.b_labels]
+        mark = SurroundingRectangle(new_w[(layer, j, k)], color=self.theme.highlight, buff=0.03,
+                                    stroke_width=2)
+        scene.play(FadeOut(self.marks), FadeOut(self.ends), run_time=self.t(0.3))
+        scene.play(weight_update(diagram, after.weights, run_time=self.t(style.MOVE_TIME)),
+                   *(FadeOut(old) for old, _ in swaps), *(FadeIn(new) for _, new in swaps),
+                   FadeOut(self.panel), FadeIn(panel), run_time=self.t(style.MOVE_TIME))
+        for key in diagram.edges:
+            diagram.style_edge(key, after.weights[key[0] - 1][key[1], key[2]])
+        scene.play(Create(mark), run_time=self.t(0.4))
+        self.w_labels, self.b_labels, self.panel, self.marks = new_w, new_b, panel, VGroup(mark)
+
+    def new_loss(self) -> None:
+        """A second forward pass with the new weights; the recorded loss before and after."""
+        story, scene, diagram = self.story, self.scene, self.diagram
+        rows, eq, heading = self._loss_rows()
+        outputs = VGroup(*(highlight_ring(self, diagram, (story.n_layers, j), "loss")
+                           for j in range(story.layers[-1])))
+        room = self.regions.panel.height - rows.height - 0.4
+        panel = panel_stack(self, wrapped_block(self, eq, heading, "loss", room, elided_key="update.elided"),
+                            rows)
+        scene.play(FadeOut(self.marks), *(n.animate.set_fill(self.theme.neuron_fill, opacity=1)
+                                          for n in diagram.neuron_group), run_time=self.t(0.4))
+        scene.play(forward_flash(diagram, run_time=self.t(style.FLOW_TIME)),
+                   FadeOut(self.panel), FadeIn(panel))
+        scene.play(FadeIn(outputs), run_time=self.t(0.4))
+        scene.bring_to_front(*self.w_labels.values(), *self.b_labels.values())
+        self.panel = panel
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _loss_rows(self) -> tuple:
+        """Open the beat that fits the trace; return the value rows, the old loss's equation, its heading.
+
+        One update per epoch: the loss over the training set before it (the step's loss) and
+        after it (the end of the epoch). Else the explained sample's loss now and at the next
+        recorded step that uses it, and the training-set means at the ends of the epochs.
+        """
+        story = self.story
+        step, epochs, sample = story.step, story.trace.epochs, story.record.sample + 1
+        e, per_epoch = step.epoch, updates_per_epoch(story)
+        eqs = story.loss_eqs()
+        rows = []
+        if per_epoch == 1 and e < len(epochs):
+            self.beat("new_loss_set")
+            eq = eqs["loss_mean"] if len(step.per_sample) > 1 else eqs["loss"]
+            heading = self.tr("update.loss_heading_set")
+            rows += [self._row("update.before_set", step.loss), self._row("update.after_set",
+                                                                           epochs[e].loss, epoch=e)]
+            note = None
+        else:
+            later = later_sample_loss(story)
+            key = "new_loss_epoch" if later is None else "new_loss_next" if later[1] == 1 \
+                else "new_loss_sample"
+            self.beat(key, sample=sample, updates=later[1] if later else 0)
+            eq, heading = eqs["loss"], self.tr("update.loss_heading_sample", sample=sample)
+            rows.append(self._row("update.before_sample", story.record.loss, sample=sample))
+            if later:
+                row_key = "update.after_next" if later[1] == 1 else "update.after_sample"
+                rows.append(self._row(row_key, later[0], sample=sample, updates=later[1],
+                                      epoch=later[2]))
+            last = story.video["step"] == per_epoch  # then the epoch's end is right after this update
+            keys = {e - 1: "update.epoch_mean" if e > 1 else "update.epoch_start",
+                    e: "update.epoch_mean_after" if last else "update.epoch_mean"}
+            rows += [self._row(keys[q], epochs[q].loss, epoch=q) for q in (e - 1, e) if q < len(epochs)]
+            note = self.tr("update.epoch_note", epoch=e, updates=per_epoch, step=story.video["step"])
+        table = VGroup(*rows).arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.18)
+        column = max(row[0].get_right()[0] for row in rows) + 0.15
+        for row in rows:
+            row[1].align_to([column, 0, 0], [-1, 0, 0])
+        if note:
+            table.add(note_text(self, note))
+            table.arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.18)
+        if table.width > self.regions.panel.width:
+            table.scale_to_fit_width(self.regions.panel.width)
+        return table, eq, heading
+
+    def _row(self, key: str, value: float, **values) -> VGroup:
+        """``label: value`` with the value a :class:`ValueLabel` of a recorded loss."""
+        label = Text(self.tr(key, **values), font=style.FONT, font_size=style.STATUS_SIZE,
+                     color=self.theme.text)
+        number = value_label(self, value, "loss", ("loss", key))
+        return VGroup(label, number).arrange(RIGHT, buff=0.15)
+
+    @property
+    def _small(self) -> bool:
+        return self.diagram.geometry.spacing < 0.8
+
+    def _weight_labels(self, weights, biases: dict) -> dict:
+        """Every weight's label in small networks (clear of the bias labels), else only the focus weight's."""
+        labels = weight_labels(self, self.diagram, weights)
+        if labels:
+            return unclutter_edge_labels(self.diagram, labels, biases.values())
+        key = self.story.focus_weight
+        label = value_label(self, weights[key[0] - 1][key[1], key[2]], "weight", key, small=True)
+        return {key: self.diagram.label_edge(key, label)}
+
+    def _overlay(self, key: tuple[int, int, int]):
+        """A bright copy of edge ``key`` drawn over it: where the explained weight sits."""
+        edge = self.diagram.edges[key]
+        return edge.copy().set_stroke(color=self.theme.highlight, width=edge.get_stroke_width() + 3,
+                                      opacity=0.9)
+
+    def _light(self):
+        """Fill the neurons by the explained sample's activations (as the forward pass left them)."""
+        story = self.story
+        return [self.diagram.neurons[(q, j)].animate.set_fill(
+                    story.theme.activation, opacity=style.fill_opacity(a, story.activation_scale))
+                for q in range(len(story.layers)) for j, a in enumerate(story.record.a[q])]
+
+
+class Update(ChapterScene):
+    """Chapter 5: the gradients, the update, the new loss."""
+
+    parts = (UpdatePart,)

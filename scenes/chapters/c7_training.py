@@ -1,0 +1,180 @@
+"""Chapter 7, ``training``: the mean loss of every epoch as a curve while the weights evolve."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    UL,
+    Circle,
+    Create,
+    FadeIn,
+    MathTex,
+    MoveAlongPath,
+    ReplacementTransform,
+    Text,
+    Transform,
+    VGroup,
+)
+
+from .. import style
+from ..layout import Region, boxes_overlap
+from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
+from ..mobjects.loss_plot import LossPlot
+from .base import ChapterScene, Part
+from .pieces import make_diagram, value_label, weight_labels
+
+KEYFRAMES = 8
+"""At most this many restylings of the network over the run (plus epoch 0)."""
+
+
+def spread_labels(diagram, labels: dict) -> VGroup:
+    """Weight labels moved along their edges until no two overlap (large trained weights are wide)."""
+    placed: list = []
+    for key, label in labels.items():
+        for where in (None, 0.2, 0.8, 0.35, 0.65, 0.5):
+            diagram.label_edge(key, label, where)
+            if not any(boxes_overlap(_box(label), _box(other)) for other in placed):
+                break
+        placed.append(label)
+    return VGroup(*placed)
+
+
+def _box(mob) -> tuple[float, float, float, float]:
+    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
+
+
+def keyframe_epochs(n_records: int, count: int = KEYFRAMES) -> list[int]:
+    """Indices of the epoch records shown: 0, the last, and up to ``count - 1`` evenly between."""
+    last = n_records - 1
+    if last <= 0:
+        return [0]
+    return sorted({int(i) for i in np.linspace(0, last, min(count, last) + 1).round()})
+
+
+class TrainingPart(Part):
+    """The network at epoch 0, then the loss curve grows while the edges follow the weights."""
+
+    name = "training"
+
+    def run(self) -> None:
+        """Table of contents."""
+        self.clear()
+        self.records = self.story.trace.epochs
+        self.shown = keyframe_epochs(len(self.records))
+        self.show_start()
+        self.grow_curve()
+        self.show_end()
+
+    def show_start(self) -> None:
+        """Epoch 0: the initial weights, the mean-loss equation and the first point of the curve."""
+        scene, first = self.scene, self.records[0]
+        self.beat("start", samples=self._samples)
+        self.diagram = make_diagram(self, weights=first.params.weights)
+        self.weights = spread_labels(self.diagram, weight_labels(self, self.diagram, first.params.weights))
+        self.equation = self._equation()
+        self.loss_label = self._loss_label(0)
+        self.plot = self._plot()
+        self._set_status(0)
+        scene.play(Create(self.diagram.edge_group), FadeIn(self.diagram.neuron_group),
+                   FadeIn(self.diagram.caption_group), FadeIn(self.weights), FadeIn(self.equation),
+                   FadeIn(self.loss_label), FadeIn(self.plot), run_time=self.t(style.MOVE_TIME))
+
+    def grow_curve(self) -> None:
+        """Keyframe by keyframe: the curve grows to the epoch, the edges take its weights."""
+        scene, plot = self.scene, self.plot
+        self.beat("curve", epochs=self.records[-1].epoch)
+        for start, end in zip(self.shown, self.shown[1:]):
+            record = self.records[end]
+            segment = plot.get_segment(self.records[start].epoch, record.epoch)
+            plot.add_segment(segment)
+            weights = spread_labels(self.diagram, weight_labels(self, self.diagram, record.params.weights))
+            loss_label = self._loss_label(end)
+            status = self._status(end)
+            scene.play(Create(segment), MoveAlongPath(plot.marker, segment),
+                       Transform(self.diagram.edge_group, self.diagram.restyled_edges(record.params.weights)),
+                       ReplacementTransform(self.weights, weights),
+                       ReplacementTransform(self.loss_label, loss_label),
+                       ReplacementTransform(self.status, status), run_time=self.t(style.MOVE_TIME))
+            self.weights, self.loss_label = weights, loss_label
+            self.scene.status = self.status = status
+
+    def show_end(self) -> None:
+        """The final loss (and accuracy when the targets are class labels), ringed on the curve."""
+        story, scene, last = self.story, self.scene, self.records[-1]
+        accuracy = "" if last.accuracy is None else self.tr("training.accuracy_clause",
+                                                            accuracy=story.fmt(last.accuracy))
+        self.beat("end", epochs=last.epoch, loss=story.fmt(last.loss), accuracy=accuracy)
+        ring = Circle(radius=0.16, color=self.theme.highlight, stroke_width=3)
+        ring.move_to(self.plot.get_point(last.epoch))
+        shown = [ring]
+        if last.accuracy is not None:
+            label = value_label(self, last.accuracy, "target", ("accuracy", last.epoch),
+                                prefix=self.tr("training.accuracy"))
+            label.next_to(self.loss_label, DOWN, aligned_edge=LEFT, buff=0.15)
+            self.accuracy_label = label
+            shown.append(label)
+        scene.play(*(FadeIn(m) for m in shown), run_time=self.t(style.WRITE_TIME))
+
+    # -- pieces --------------------------------------------------------------------------------
+    def _equation(self) -> VGroup:
+        """Heading, the mean-loss equation in general form and what it averages over, in the panel."""
+        eq, region, n = self.story.loss_eqs()["loss_mean"], self.regions.panel, self._samples
+        heading = Text(self.tr("training.heading", samples=n), font=style.FONT,
+                       font_size=style.CAPTION_SIZE, color=self.theme.text)
+        formula = MathTex(colorize(eq.latex(), self.theme), tex_template=TEX_TEMPLATE,
+                          font_size=style.EQUATION_SIZE, color=self.theme.text)
+        note = Text(self.tr("training.note", samples=n), font=style.FONT, font_size=style.STATUS_SIZE,
+                    color=self.theme.muted)
+        block = VGroup(heading, formula, note)
+        for mob in block:
+            if mob.width > region.width:
+                mob.scale_to_fit_width(region.width)
+        block.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+        return block.move_to([region.left, region.top, 0], aligned_edge=UL)
+
+    @property
+    def _samples(self) -> int:
+        return len(self.story.trace.config["data"]["inputs"])
+
+    def _loss_label(self, index: int):
+        """``epoch e:  C = value``: the loss record of keyframe ``index``, under the equation."""
+        record = self.records[index]
+        symbol = self.story.loss_eqs()["loss_mean"].latex().split("=")[0].strip()
+        label = value_label(self, record.loss, "loss", ("epoch", record.epoch),
+                            prefix=self.tr("training.loss_value", epoch=record.epoch, symbol=symbol))
+        return label.next_to(self.equation, DOWN, aligned_edge=LEFT, buff=0.25)
+
+    def _plot(self) -> LossPlot:
+        """The loss plot in the panel below the labels (room kept for the accuracy line)."""
+        panel = self.regions.panel
+        top = self.loss_label.get_bottom()[1] - 0.3 - (0.45 if self.records[-1].accuracy is not None else 0)
+        region = Region(panel.left, panel.right, panel.bottom, top)
+        return LossPlot([r.epoch for r in self.records], [r.loss for r in self.records], self.theme,
+                        region, self.tr("training.x_label"), self.tr("training.y_label"), self.story.fmt)
+
+    def _status(self, index: int) -> Text:
+        """The status line at keyframe ``index``: which epoch the diagram and the curve show."""
+        story, region = self.story, self.regions.status
+        cfg = story.trace.config["training"]
+        text = self.tr("training.status", epoch=self.records[index].epoch, epochs=cfg["epochs"],
+                       rate=story.fmt(cfg["learning_rate"]),
+                       loss=self.tr(f"loss_names.{story.trace.loss_name}"))
+        line = Text(text, font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted)
+        if line.width > region.width:
+            line.scale_to_fit_width(region.width)
+        return line.move_to([region.left, region.center[1], 0], aligned_edge=[-1, 0, 0])
+
+    def _set_status(self, index: int) -> None:
+        """Swap the base status line (one step, one sample) for the epoch status line."""
+        old = self.scene.status
+        self.status = self._status(index)
+        self.scene.play(ReplacementTransform(old, self.status), run_time=self.t(0.4))
+        self.scene.status = self.status
+
+
+class Training(ChapterScene):
+    """Chapter 7: training, epoch after epoch."""
+
+    parts = (TrainingPart,)
