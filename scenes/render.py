@@ -7,6 +7,7 @@ Each chapter render is a pure job: (story, chapter, options) -> files. The comma
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -33,9 +34,18 @@ class Still:
     caption: str
 
 
+def cache_dir() -> Path:
+    """Where typeset LaTeX and text are kept between runs (``$XDG_CACHE_HOME/bpviz``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "bpviz"
+
+
 def _manim_config(quality: str, media_dir: Path, **extra) -> dict:
+    """Manim's config for one render: output in ``media_dir``, LaTeX and text cached across runs."""
+    cache = cache_dir()
     return {"quality": QUALITIES[quality], "media_dir": str(media_dir), "verbosity": "ERROR",
-            "progress_bar": "none", "disable_caching": True, **extra}
+            "progress_bar": "none", "disable_caching": True, "tex_dir": str(cache / "tex"),
+            "text_dir": str(cache / "text"), **extra}
 
 
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low") -> list[Still]:

@@ -1,0 +1,350 @@
+"""Chapter 4, ``backward``: the error starts at the output and travels back, layer by layer.
+
+BP1 gives the output errors; for every hidden layer the errors of the next layer flow back
+along the weights (right to left) and each neuron sums what arrives, times the slope of its
+activation (BP2). In the ``delta_rule`` notation every delta on screen is ``-dE/dnet``
+(:meth:`Story.shown_delta`), the same number as its equation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    MathTex,
+    ReplacementTransform,
+    Text,
+    Transform,
+    VGroup,
+)
+
+from .. import style
+from ..animations.flow import backward_pass, error_trails
+from ..layout import boxes_overlap
+from ..mobjects.equation_panel import TEX_TEMPLATE, EquationBlock, colorize, stack
+from .base import ChapterScene, Part
+from .pieces import (
+    highlight_ring,
+    make_diagram,
+    neuron_labels,
+    side_labels,
+    weight_labels,
+)
+
+WRAP_WIDTH = 30
+"""About how many characters an equation line of the panel holds before it is broken."""
+
+
+class BackwardPart(Part):
+    """Output errors (BP1), then per hidden layer: the errors flow back, one neuron assembles its own."""
+
+    name = "backward"
+
+    def run(self) -> None:
+        """Table of contents."""
+        self.clear()
+        self.show_output_delta()
+        for layer in range(self.story.n_layers - 1, 0, -1):
+            self.propagate(layer)
+            self.assemble(layer)
+        self.show_done()
+
+    def show_output_delta(self) -> None:
+        """The network with its targets; the output neurons get their errors (BP1)."""
+        story, scene = self.story, self.scene
+        last = story.n_layers
+        j = self._highlighted(last)
+        self.beat("output_delta")
+        self.diagram = make_diagram(self)
+        self.delta_labels = {}
+        scene.play(Create(self.diagram.edge_group), FadeIn(self.diagram.neuron_group),
+                   FadeIn(self.diagram.caption_group), run_time=self.t(style.MOVE_TIME))
+        y_labels = side_labels(self, self.diagram, last, story.record.y, "target", "y", RIGHT)
+        self._clear_of_deltas(y_labels, last)
+        w_labels = weight_labels(self, self.diagram, story.step.before.weights)
+        self.fixed = VGroup(*y_labels.values(), *w_labels.values())
+        scene.play(FadeIn(self.fixed), run_time=self.t(style.WRITE_TIME))
+        eq = story.neuron_eqs(last, j)["delta"]
+        self.panel = self._block(eq, "backward.output_heading", "delta", note=self._note(), neuron=j + 1)
+        self.ring = highlight_ring(self, self.diagram, (last, j), "delta")
+        labels = self._show_deltas(last)
+        scene.play(FadeIn(self.panel), Create(self.ring), self._tint(last),
+                   *(FadeIn(lab) for lab in labels.values()), run_time=self.t(style.WRITE_TIME))
+        self.scene.end_beat()
+        scene.play(FadeOut(self.ring), run_time=self.t(0.3))
+
+    def propagate(self, layer: int) -> None:
+        """The errors of ``layer + 1`` travel backwards along every edge into ``layer``."""
+        story, scene = self.story, self.scene
+        nxt, j = layer + 1, self._highlighted(layer)
+        self.beat("propagate", next=nxt, layer=layer)
+        sent = self._vector(nxt)
+        rule = MathTex(colorize(story.neuron_eqs(layer, j)["delta"].latex(), self.theme),
+                       tex_template=TEX_TEMPLATE, font_size=style.EQUATION_SIZE, color=self.theme.text)
+        panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
+                            self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule)
+        sources = [lab for key, lab in self.delta_labels.items() if key[0] == nxt]
+        scene.play(ReplacementTransform(self.panel, panel),
+                   *(Indicate(lab.label, color=self.theme.highlight) for lab in sources),
+                   self.diagram.edge_group.animate.set_stroke(opacity=style.DIM_EDGE_OPACITY),
+                   run_time=self.t(style.WRITE_TIME))
+        self.panel = panel
+        self._flow_back(nxt)
+
+    def assemble(self, layer: int) -> None:
+        """The highlighted neuron of ``layer`` sums the errors arriving, times ``f'(z)`` (BP2)."""
+        story, scene, diagram = self.story, self.scene, self.diagram
+        j = self._highlighted(layer)
+        activation = self.tr(f"activation_names.{story.trace.activations[layer - 1]}")
+        self.beat("assemble", neuron=j + 1, layer=layer, activation=activation)
+        eqs = story.neuron_eqs(layer, j)
+        delta = self._block(eqs["delta"], "backward.hidden_heading", "delta", note=self._note(),
+                            neuron=j + 1, layer=layer)
+        fprime = self._block(eqs["fprime"], "backward.fprime_heading", "z", activation=activation)
+        panel = stack([delta, fprime], self.regions.panel)
+        self.ring = highlight_ring(self, diagram, (layer, j), "delta")
+        scene.play(ReplacementTransform(self.panel, panel), Create(self.ring), FadeOut(self.trails),
+                   run_time=self.t(style.WRITE_TIME))
+        self.panel = panel
+        self._flow_back(layer + 1, only_to=j)
+        labels = self._show_deltas(layer)
+        scene.play(self._tint(layer), *(FadeIn(lab) for lab in labels.values()),
+                   run_time=self.t(style.WRITE_TIME))
+        self.scene.end_beat()
+        scene.play(FadeOut(self.ring), FadeOut(self.trails), run_time=self.t(0.3))
+
+    def show_done(self) -> None:
+        """Every delta is known; the recursion in general and what comes next (BP3, BP4)."""
+        story, scene = self.story, self.scene
+        self.beat("done" if story.n_layers > 1 else "done_single")
+        sym = story.symbols
+        recursion = (rf"{sym.t_delta('l', 'j')} = \left(\sum_{{m}} {sym.t_weight('l+1', 'm', 'j')}"
+                     rf" {sym.t_delta('l+1', 'm')}\right) f'({sym.t_pre('l', 'j')})")
+        fl, fj = story.focus_neuron
+        wl, wj, wk = story.focus_weight
+        parts = [self._heading("backward.recursion_heading"), self._tex(recursion)] \
+            if story.n_layers > 1 else []
+        parts += [self._heading("backward.gradient_heading"),
+                 self._tex(story.neuron_eqs(fl, fj)["grad_b"].latex()),
+                 self._tex(story.weight_eqs(wl, wj, wk)["grad_w"].latex())]
+        if self._note():
+            parts.append(Text(self._note(), font=style.FONT, font_size=style.STATUS_SIZE,
+                              color=self.theme.muted))
+        panel = self._panel(*parts)
+        waves = [AnimationGroup(*(Indicate(lab.label, color=self.theme.highlight)
+                                  for key, lab in self.delta_labels.items() if key[0] == layer))
+                 for layer in range(story.n_layers, 0, -1)
+                 if any(key[0] == layer for key in self.delta_labels)]
+        weights = self.diagram.restyled_edges(story.step.before.weights)
+        scene.play(ReplacementTransform(self.panel, panel), Transform(self.diagram.edge_group, weights),
+                   run_time=self.t(style.WRITE_TIME))
+        scene.play(LaggedStart(*waves, lag_ratio=0.6), run_time=self.t(style.FLOW_TIME))
+        self.panel = panel
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _highlighted(self, layer: int) -> int:
+        focus_layer, focus_j = self.story.focus_neuron
+        return focus_j if focus_layer == layer else 0
+
+    def _note(self) -> str | None:
+        """The sign convention, on screen whenever deltas are shown as ``-dE/dnet``."""
+        return self.tr("backward.sign_note") if self.story.notation == "delta_rule" else None
+
+    def _vector_symbol(self, layer: int) -> str:
+        r"""``\delta^{l}`` (or ``\delta^{(l)}``) without a neuron index."""
+        return self.story.symbols.t_delta(layer, "").removesuffix("_{}")
+
+    def _vector(self, layer: int) -> MathTex:
+        r"""``\delta^{l} = (...)`` of the shown deltas of ``layer``, broken into lines when long."""
+        values = self.story.shown_delta(layer)
+        paint = r"{\color[HTML]{" + self.theme.delta.lstrip("#") + "}"
+        lines, line = [], []
+        for text in (self.story.fmt(v) for v in values):
+            if line and _visible(", ".join([*line, text])) > WRAP_WIDTH - 4:
+                lines.append(line)
+                line = []
+            line.append(text)
+        lines.append(line)
+        body = r", \\ & \quad ".join(paint + ", ".join(chunk) + "}" for chunk in lines)
+        tex = MathTex(rf"{colorize(self._vector_symbol(layer), self.theme)} &= \bigl({body}\bigr)",
+                      tex_template=TEX_TEMPLATE, font_size=style.EQUATION_SIZE, color=self.theme.text)
+        tex.values = [float(v) for v in values]
+        return tex
+
+    def _flow_back(self, layer: int, only_to: int | None = None) -> None:
+        """The errors of ``layer`` travel back along its edges and leave trails on screen."""
+        story, scene = self.story, self.scene
+        self.trails = error_trails(self.diagram, layer, story.shown_error(layer), story.error_scale,
+                                   only_to=only_to)
+        scene.add(self.trails)
+        scene.bring_to_front(self.diagram.neuron_group, self.fixed, *self.delta_labels.values())
+        run_time = self.t(style.FLOW_TIME * 1.5)
+        scene.play(backward_pass(self.diagram, layer, story.shown_error(layer), story.error_scale,
+                                 run_time=run_time, only_to=only_to),
+                   Create(self.trails, lag_ratio=0, run_time=run_time))
+
+    def _delta_labels(self, layer: int) -> dict:
+        """Delta labels (in the notation's sign) beside the neurons of ``layer``.
+
+        The upper half of a layer gets its labels above the neurons, the lower half below, so
+        that no label sits where the edges of the middle cross.
+        """
+        labels = neuron_labels(self, self.diagram, layer, self.story.shown_delta(layer), "delta")
+        n = self.diagram.layers[layer]
+        for (_, j), label in labels.items():
+            label.next_to(self.diagram.neurons[(layer, j)], UP if j < n / 2 else DOWN, buff=0.02)
+        return labels
+
+    def _show_deltas(self, layer: int) -> dict:
+        """:meth:`_delta_labels` of ``layer``, kept for the later beats; returns them."""
+        labels = self._delta_labels(layer)
+        self.delta_labels.update(labels)
+        return labels
+
+    def _clear_of_deltas(self, labels: dict, layer: int) -> None:
+        """Move ``labels`` (right of the neurons of ``layer``) clear of that layer's delta labels."""
+        deltas = self._delta_labels(layer).values()
+        if not any(boxes_overlap(_box(lab), _box(d)) for lab in labels.values() for d in deltas):
+            return
+        buff = max(d.width for d in deltas) / 2 - self.diagram.geometry.radius + 0.08
+        for (_, j), label in labels.items():
+            label.next_to(self.diagram.neurons[(layer, j)], RIGHT, buff=max(buff, 0.12))
+
+    def _block(self, eq, heading_key: str, quantity: str, note: str | None = None,
+               **heading_values) -> EquationBlock:
+        """An equation block of ``eq`` whose long lines of numbers are broken (:func:`wrap_product`).
+
+        ``numbers_tex`` keeps the unbroken LaTeX of ``eq`` (what the block shows, before the line
+        breaks), ``wrapped_tex`` the broken form that is typeset.
+        """
+        numbers = eq.latex_numbers(decimals=self.story.video["decimals"])
+        wrapped = wrap_product(numbers)
+        block = EquationBlock(self.tr(heading_key, **heading_values), eq.latex(), wrapped, quantity,
+                              self.theme, self.regions.panel, value=eq.value, note=note)
+        block.equation, block.numbers_tex, block.wrapped_tex = eq, numbers, wrapped
+        return block
+
+    def _tint(self, layer: int) -> AnimationGroup:
+        """Fill the neurons of ``layer`` by the sign (colour) and size (opacity) of their deltas."""
+        story, diagram = self.story, self.diagram
+        anims = []
+        for j, d in enumerate(story.shown_delta(layer)):
+            anims.append(diagram.neurons[(layer, j)].animate.set_fill(
+                style.value_color(self.theme, d, story.delta_scale),
+                opacity=style.fill_opacity(d, story.delta_scale)))
+        return AnimationGroup(*anims)
+
+    def _heading(self, key: str, **values) -> Text:
+        return Text(self.tr(key, **values), font=style.FONT, font_size=style.CAPTION_SIZE,
+                    color=self.theme.text)
+
+    def _tex(self, latex: str) -> MathTex:
+        return MathTex(colorize(latex, self.theme), tex_template=TEX_TEMPLATE,
+                       font_size=style.EQUATION_SIZE, color=self.theme.text)
+
+    def _panel(self, *parts) -> VGroup:
+        """``parts`` stacked at the top left of the panel, each fitted to its width."""
+        region = self.regions.panel
+        for part in parts:
+            if part.width > region.width:
+                part.scale_to_fit_width(region.width)
+        group = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        if group.height > region.height:
+            group.scale_to_fit_height(region.height)
+        return group.move_to([region.left, region.top, 0], aligned_edge=UL)
+
+
+class Backward(ChapterScene):
+    """Chapter 4: backpropagation of the error."""
+
+    parts = (BackwardPart,)
+
+
+def _box(mob) -> tuple[float, float, float, float]:
+    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
+
+
+# -- breaking long equations ------------------------------------------------------------------
+def _visible(latex: str) -> int:
+    """A rough count of the characters ``latex`` prints."""
+    text = re.sub(r"\\(?:left|right|Bigl|Bigr|cdot)", "", latex)
+    text = re.sub(r"\\[A-Za-z]+", "x", text)
+    return len(re.sub(r"[{}^_ &]", "", text))
+
+
+def _tokens(latex: str) -> list[str]:
+    r"""``latex`` split at its outermost spaces (outside braces and ``\left ... \right``).
+
+    An operator stays with the factor after it.
+    """
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(latex):
+        if latex.startswith(r"\left", i) or latex.startswith(r"\right", i):
+            depth += 1 if latex[i + 1] == "l" else -1
+        elif latex[i] in "{}":
+            depth += 1 if latex[i] == "{" else -1
+        elif latex[i] == " " and depth == 0:
+            out.append(latex[start:i])
+            start = i + 1
+        i += 1
+    out.append(latex[start:])
+    merged = []
+    for tok in filter(None, out):
+        if merged and merged[-1] in ("+", "-", r"\cdot"):
+            merged[-1] += " " + tok
+        else:
+            merged.append(tok)
+    return merged
+
+
+_BRACKET = re.compile(r"^((?:\\cdot )?)\\left\((.*)\\right\)$", re.S)
+"""A factor that is one bracket, ``\\left( ... \\right)`` (after an optional ``\\cdot``)."""
+
+
+def wrap_product(latex: str, width: int = WRAP_WIDTH) -> str:
+    r"""``lhs = f_1 f_2 ... = value`` broken into ``align*`` lines of about ``width`` characters.
+
+    Lines break between the factors of the product; a factor that is a long bracketed sum
+    (BP2's ``\left(\sum w \delta\right)``) breaks between its terms, its brackets becoming
+    ``\Bigl( ... \Bigr)``. Short brackets such as ``(1 - a)`` are never broken.
+    """
+    first, last = latex.find(" = "), latex.rfind(" = ")
+    if _visible(latex) <= width or first == last:
+        return latex
+    lhs, expr, value = latex[:first], latex[first + 3:last], latex[last + 3:]
+    pieces = []
+    for tok in _tokens(expr):
+        bracket = _BRACKET.match(tok)
+        if _visible(tok) > width and bracket:
+            terms = []
+            for factor in _tokens(bracket.group(2)):
+                if terms and not factor.startswith(("+", "-")):
+                    terms[-1] += " " + factor
+                else:
+                    terms.append(factor)
+            terms[0] = bracket.group(1) + r"\Bigl(" + terms[0]
+            terms[-1] += r"\Bigr)"
+            pieces += terms
+        else:
+            pieces.append(tok)
+    lines, line, room = [], "", width - _visible(lhs)
+    for piece in [*pieces, f"= {value}"]:
+        if line and _visible(f"{line} {piece}") > room:
+            lines.append(line)
+            line, room = piece, width - 2
+        else:
+            line = f"{line} {piece}".strip()
+    lines.append(line)
+    rest = "".join((r" \\ & " if line.startswith("=") else r" \\ & \quad ") + line for line in lines[1:])
+    return f"{lhs} &= {lines[0]}{rest}"
