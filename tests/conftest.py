@@ -5,6 +5,15 @@ from __future__ import annotations
 _skipped: list[str] = []
 
 
+def pytest_addoption(parser):
+    """Options of Manim's ``frames_comparison`` (tests/graphical), registered by Manim only in its suite."""
+    group = parser.getgroup("bpviz graphical tests")
+    group.addoption("--set_test", action="store_true", default=False,
+                    help="write the control frames of tests/graphical instead of comparing with them")
+    group.addoption("--show_diff", action="store_true", default=False,
+                    help="show a failing frame comparison (control, frame, difference) with matplotlib")
+
+
 def pytest_runtest_logreport(report):
     if report.skipped:
         _skipped.append(report.nodeid)

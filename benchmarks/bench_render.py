@@ -1,0 +1,126 @@
+"""Wall time of rendering the ``full`` film, against Manim's floor, and of ``bpviz frames``.
+
+For each preset (mazur, digits) and quality (low 480p15, high 1080p60) this times
+``bpviz render PRESET --scene full`` in a fresh process, reads the video's duration with
+ffprobe, then times Manim's floor: a scene of the same duration and resolution holding one
+static dot (``manim render``, also a fresh process, so start-up counts on both sides). The ratio
+says how many times the floor the film costs. Last, ``bpviz frames`` of mazur (one PNG per beat).
+
+Everything goes into a temporary folder. Figures move with the machine's load; compare ratios.
+
+    .venv/bin/python benchmarks/bench_render.py            # mazur and digits, low and high
+    .venv/bin/python benchmarks/bench_render.py --quick    # mazur, low quality only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+QUALITY_FLAGS = {"low": "l", "medium": "m", "high": "h", "4k": "k"}
+FLOOR_SCENE = """\
+import os
+
+from manim import Dot, Scene
+
+
+class Floor(Scene):
+    def construct(self):
+        self.add(Dot())
+        self.wait(float(os.environ["BPVIZ_FLOOR_SECONDS"]))
+"""
+
+
+def tool(name: str) -> str:
+    """The console script ``name`` of this interpreter's environment (else from PATH)."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if not found:
+        sys.exit(f"{name} not found next to {sys.executable} or on PATH")
+    return found
+
+
+def timed(cmd: list[str], env: dict | None = None) -> float:
+    """Run ``cmd``, fail loudly on error, return its wall time in seconds."""
+    start = time.perf_counter()
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(f"failed ({result.returncode}): {' '.join(cmd)}\n"
+                 f"{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    return seconds
+
+
+def probe(video: Path) -> dict:
+    """Duration (s), frame size and frame count of ``video`` (ffprobe)."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
+                          "-show_entries", "stream=width,height,nb_read_packets:format=duration",
+                          "-of", "json", str(video)], capture_output=True, text=True, check=True).stdout
+    info = json.loads(out)
+    stream = info["streams"][0]
+    return {"duration": float(info["format"]["duration"]), "size": f"{stream['width']}x{stream['height']}",
+            "frames": int(stream["nb_read_packets"])}
+
+
+def render_full(preset: str, quality: str, out: Path) -> tuple[float, dict]:
+    """Seconds to render ``full`` of ``preset`` and the video's metadata."""
+    folder = out / f"{preset}-{quality}"
+    seconds = timed([tool("bpviz"), "render", preset, "--scene", "full", "--quality", quality,
+                     "-o", str(folder)])
+    return seconds, probe(folder / "full.mp4")
+
+
+def render_floor(duration: float, quality: str, out: Path) -> tuple[float, dict]:
+    """Seconds Manim takes for one static dot held ``duration`` seconds at ``quality``."""
+    folder = out / f"floor-{quality}"
+    folder.mkdir(parents=True)
+    (folder / "floor.py").write_text(FLOOR_SCENE, encoding="utf-8")
+    env = {**os.environ, "BPVIZ_FLOOR_SECONDS": repr(duration)}
+    seconds = timed([tool("manim"), "render", f"-q{QUALITY_FLAGS[quality]}", "--disable_caching",
+                     "--progress_bar", "none", "-v", "ERROR", "--media_dir", str(folder / "media"),
+                     str(folder / "floor.py"), "Floor"], env=env)
+    video = next((folder / "media").rglob("Floor.mp4"))
+    return seconds, probe(video)
+
+
+def render_frames(preset: str, quality: str, out: Path) -> tuple[float, int]:
+    """Seconds for ``bpviz frames`` of ``full`` and the number of stills written."""
+    folder = out / f"frames-{preset}-{quality}"
+    seconds = timed([tool("bpviz"), "frames", preset, "--scene", "full", "--quality", quality,
+                     "-o", str(folder)])
+    return seconds, len(list(folder.glob("*.png")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="low quality and mazur only")
+    args = parser.parse_args()
+    presets = ["mazur"] if args.quick else ["mazur", "digits"]
+    qualities = ["low"] if args.quick else ["low", "high"]
+    print(f"{'preset':8} {'quality':7} {'video':>18} {'full s':>8} {'floor s':>8} {'ratio':>6} "
+          f"{'ms/frame':>9} {'floor ms/frame':>15}")
+    with tempfile.TemporaryDirectory(prefix="bpviz-bench-") as tmp:
+        out = Path(tmp)
+        for preset in presets:
+            for quality in qualities:
+                seconds, video = render_full(preset, quality, out)
+                floor_s, floor = render_floor(video["duration"], quality, out)
+                shown = f"{video['size']} {video['duration']:.1f}s"
+                print(f"{preset:8} {quality:7} {shown:>18} {seconds:8.1f} {floor_s:8.1f} "
+                      f"{seconds / floor_s:6.1f} {1000 * seconds / video['frames']:9.1f} "
+                      f"{1000 * floor_s / floor['frames']:15.1f}", flush=True)
+        for quality in qualities:
+            seconds, stills = render_frames("mazur", quality, out)
+            print(f"bpviz frames mazur --scene full --quality {quality}: {seconds:.1f} s for {stills} stills "
+                  f"({seconds / max(stills, 1):.2f} s a still)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Checks that every number on screen is a trace field and every equation evaluates to its number.
+
+Walks a settled frame: each :class:`ValueLabel` must show ``story.fmt(value)`` of a value the
+trace holds (at the label's neuron or weight when it has a key), each :class:`EquationBlock` must
+be an equation of :mod:`backprop_core.equations` for the story's step, ending ``= value``, and
+each vector (``vector_tex``, which keeps ``.values``) must list trace values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+from manim import MathTex
+
+from backprop_core.equations import format_number
+from scenes.bridge import Story
+from scenes.mobjects.equation_panel import EquationBlock
+from scenes.mobjects.value_label import ValueLabel
+
+from .layout_check import scene_leaves
+
+
+class TraceNumbers:
+    """Every number of a story's trace, globally and by neuron ``(l, j)`` or weight ``(l, j, k)``.
+
+    Also the values of the story's equations (``fprime``, per-sample gradients, chain rule),
+    which :mod:`backprop_core.equations` computes and a scene may show.
+    """
+
+    def __init__(self, story: Story):
+        self.story = story
+        self.sign = -1.0 if story.notation == "delta_rule" else 1.0
+        self.all: set[float] = set()
+        self.at: dict[tuple, set[float]] = defaultdict(set)
+        self.shown_delta: dict[tuple, set[float]] = defaultdict(set)
+        self._equations: list | None = None
+        trace = story.trace
+        for params in [trace.initial, *(s.before for s in trace.steps), *(s.after for s in trace.steps),
+                       *(e.params for e in trace.epochs)]:
+            self._params(params.weights, params.biases)
+        for step in trace.steps:
+            self._params(step.grad_weights, step.grad_biases)
+            self.all.add(step.loss)
+            for rec in step.per_sample:
+                self._record(rec)
+        for epoch in trace.epochs:
+            self.all.update(v for v in (epoch.loss, epoch.accuracy, epoch.epoch) if v is not None)
+        cfg = trace.config
+        self.all.add(float(cfg["training"]["learning_rate"]))
+        for row in [*cfg["data"]["inputs"], *cfg["data"]["targets"]]:
+            self.all.update(float(v) for v in row)
+
+    def _put(self, key: tuple, value: float) -> None:
+        self.at[key].add(float(value))
+        self.all.add(float(value))
+
+    def _params(self, weights, biases) -> None:
+        for layer, (w, b) in enumerate(zip(weights, biases), start=1):
+            for (j, k), v in _items(w):
+                self._put((layer, j, k), v)
+            for (j,), v in _items(b):
+                self._put((layer, j), v)
+
+    def _record(self, rec) -> None:
+        for layer, a in enumerate(rec.a):
+            for (j,), v in _items(a):
+                self._put((layer, j), v)
+        for layer, (z, delta) in enumerate(zip(rec.z, rec.delta), start=1):
+            for (j,), v in _items(z):
+                self._put((layer, j), v)
+            for (j,), v in _items(delta):
+                self._put((layer, j), v)
+                shown = self.sign * float(v)
+                self._put((layer, j), shown)
+                self.shown_delta[(layer, j)].add(shown)
+                self.shown_delta[()].add(shown)
+        last = len(rec.a) - 1
+        for (j,), v in _items(rec.y):
+            self._put((last, j), v)
+        self.all.add(rec.loss)
+
+    # -- equations of the explained step -------------------------------------------------------
+    def equations(self) -> list:
+        """Every equation of the story's step and sample (built once, on first use)."""
+        if self._equations is None:
+            story, eqs = self.story, [*self.story.loss_eqs().values()]
+            for layer in range(1, story.n_layers + 1):
+                for j in range(story.layers[layer]):
+                    eqs += story.neuron_eqs(layer, j).values()
+                    for k in range(story.layers[layer - 1]):
+                        eqs += story.weight_eqs(layer, j, k).values()
+            self._equations = eqs
+        return self._equations
+
+    def equation_values(self, key: tuple | None = None) -> set[float]:
+        """Values of the equations at ``key`` (all of them for ``None``)."""
+        return {e.value for e in self.equations() if key is None or tuple(e.at) == key}
+
+    def by_numbers(self, numbers: str) -> list:
+        """The equations whose LaTeX with numbers is ``numbers`` (up to colours and line breaks)."""
+        decimals, wanted = self.story.video["decimals"], plain_tex(numbers)
+        return [e for e in self.equations() if plain_tex(e.latex_numbers(decimals=decimals)) == wanted]
+
+    def known(self, value: float, key: tuple | None) -> bool:
+        """Whether ``value`` is a trace value (at neuron or weight ``key`` when given)."""
+        if key is not None and self._is_key(key):
+            return value in self.at[key] or value in self.equation_values(key)
+        return value in self.all or value in self.equation_values()
+
+    def _is_key(self, key) -> bool:
+        layers = self.story.layers
+        if not isinstance(key, tuple) or not all(isinstance(i, int) for i in key) or not key:
+            return False
+        layer = key[0]
+        if len(key) == 2:
+            return 0 <= layer < len(layers) and 0 <= key[1] < layers[layer]
+        return (len(key) == 3 and 1 <= layer < len(layers) and 0 <= key[1] < layers[layer]
+                and 0 <= key[2] < layers[layer - 1])
+
+
+_LAYOUT_TEX = re.compile(r"\\color\[HTML\]\{[0-9A-Fa-f]{6}\}|\\(?:left|right|[bB]igg?[lr]?|quad|qquad)\b"
+                         r"|\\[,;:! ]|\\\\|[&{}\s]")
+
+
+def plain_tex(latex: str) -> str:
+    """``latex`` without what only changes its look: colours, alignment, line breaks, spacing,
+    bracket sizes and braces (so an equation broken into lines still matches its source)."""
+    return _LAYOUT_TEX.sub("", latex)
+
+
+def _items(array):
+    return np.ndenumerate(np.asarray(array, dtype=float))
+
+
+def label_problems(label: ValueLabel, numbers: TraceNumbers) -> list[str]:
+    """What is wrong with one value label."""
+    story, problems = numbers.story, []
+    where = f"ValueLabel({label.text!r}, {label.quantity}, key={label.key})"
+    if not label.text.endswith(story.fmt(label.value)):
+        problems.append(f"{where} shows {label.text!r}, but its value {label.value!r} is written "
+                        f"{story.fmt(label.value)!r}")
+    if not numbers.known(label.value, label.key):
+        at = f" at {label.key}" if label.key is not None else ""
+        problems.append(f"{where}: {label.value!r} is not a trace value{at}")
+    if label.quantity == "delta":
+        key = label.key if numbers._is_key(label.key) and len(label.key) == 2 else ()
+        if label.value not in numbers.shown_delta[key]:
+            problems.append(f"{where}: {label.value!r} is not a delta in the {story.notation} sign")
+    return problems
+
+
+def block_problems(block: EquationBlock, numbers: TraceNumbers) -> list[str]:
+    """What is wrong with one equation block."""
+    decimals = numbers.story.video["decimals"]
+    where = f"EquationBlock({block.numbers_tex[:60]!r})"
+    if block.value is None:
+        return [f"{where} keeps no value"]
+    problems = []
+    written = format_number(block.value, decimals)
+    if plain_tex(block.numbers_tex).rpartition("=")[2] != plain_tex(written):
+        problems.append(f"{where} does not end with '= {written}', its value {block.value!r}")
+    matches = numbers.by_numbers(block.numbers_tex)
+    if not matches:
+        problems.append(f"{where} is not an equation of backprop_core.equations for this step")
+    elif block.value not in {e.value for e in matches}:
+        problems.append(f"{where}: value {block.value!r}, the equation's is {matches[0].value!r}")
+    return problems
+
+
+def vector_problems(tex: MathTex, numbers: TraceNumbers) -> list[str]:
+    """What is wrong with a vector of values (``pieces.vector_tex`` keeps them in ``.values``)."""
+    problems = []
+    for value in tex.values:
+        if not numbers.known(value, None):
+            problems.append(f"vector {tex.tex_string[:50]!r}: {value!r} is not a trace value")
+        if numbers.story.fmt(value) not in tex.tex_string:
+            problems.append(f"vector {tex.tex_string[:50]!r} does not show {numbers.story.fmt(value)!r}")
+    return problems
+
+
+def number_problems(scene, numbers: TraceNumbers) -> tuple[list[str], int]:
+    """Problems of every number on the current frame, and how many numbers were checked."""
+    problems, checked = [], 0
+    for label in scene_leaves(scene, (ValueLabel,)):
+        problems += label_problems(label, numbers)
+        checked += 1
+    for block in scene_leaves(scene, (EquationBlock,)):
+        problems += block_problems(block, numbers)
+        checked += 1
+    for tex in scene_leaves(scene, (MathTex,)):
+        if hasattr(tex, "values"):
+            problems += vector_problems(tex, numbers)
+            checked += 1
+    return problems, checked

@@ -1,0 +1,164 @@
+"""Run one chapter of one preset once and report what every beat showed (picklable, for a process pool).
+
+A :class:`Job` is ``(variant, chapter, mode)``. Mode ``stills`` plays the chapter with
+``skip_animations=True`` (as ``bpviz frames`` does) and checks the settled frame of every beat:
+layout, equation size, numbers against the trace. Mode ``dry_run`` plays it with Manim's
+``dry_run`` (every animation interpolated, no file written) and checks the same, so the video's
+settled frames are covered too.
+
+LaTeX and Pango output is cached in ``<media_dir>/worker<i>`` (a folder per process, so two
+processes never write the same file), which the test session keeps between runs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import itertools
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from backprop_core.presets import PRESETS
+from backprop_core.video_config import SCENES
+
+VARIANTS = {**{name: (name, {}) for name in PRESETS},
+            "mazur-delta_rule": ("mazur", {"notation": "delta_rule"})}
+"""Stories the scenes are checked with: every preset, and mazur in the delta-rule notation."""
+FULL_VARIANTS = {"dry_run": ("mazur", "xor"), "stills": ("mazur",)}
+"""``full`` plays every chapter (it costs their sum): played with a single-epoch preset and a
+many-epoch one (which adds the training part), its stills checked with one; each chapter alone
+is checked with every variant."""
+MODES = ("stills", "dry_run")
+_worker = {"dir": None}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One chapter run."""
+
+    variant: str
+    chapter: str
+    mode: str
+
+    def __str__(self) -> str:
+        return f"{self.chapter}[{self.variant}, {self.mode}]"
+
+
+@dataclass
+class BeatReport:
+    """What the checks found on the settled frame of one beat."""
+
+    index: int
+    chapter: str
+    key: str
+    caption: str
+    layout: list[str]
+    legibility: list[str]
+    numbers: list[str]
+    checked_numbers: int
+
+    def __str__(self) -> str:
+        return f"beat {self.index:02d} {self.chapter}.{self.key}"
+
+
+@dataclass
+class RunReport:
+    """The outcome of a :class:`Job`: its beats, or the error that stopped it."""
+
+    job: Job
+    seconds: float = 0.0
+    beats: list[BeatReport] = field(default_factory=list)
+    error: str | None = None
+
+
+def finished(report: RunReport) -> RunReport:
+    """``report``, after failing the calling test with the run's traceback if it did not finish."""
+    import pytest
+
+    if report.error:
+        pytest.fail(f"{report.job} raised:\n{report.error}", pytrace=False)
+    return report
+
+
+def cases(mode: str) -> list[tuple[str, str]]:
+    """``(variant, chapter)`` pairs checked in ``mode``: every chapter alone, ``full`` for a few."""
+    variants = list(VARIANTS) if mode == "stills" else list(PRESETS)
+    chapters = [c for c in SCENES if c != "full"]
+    return [(v, c) for v in variants for c in chapters] + [(v, "full") for v in FULL_VARIANTS[mode]]
+
+
+@cache
+def story(variant: str):
+    """The Story of ``variant`` (trained once per process)."""
+    from scenes.bridge import load_story
+
+    preset, video = VARIANTS[variant]
+    return load_story(preset, **video)
+
+
+def claim_folder(media_dir: str) -> Path:
+    """The first ``<media_dir>/worker<i>`` no other process uses, locked for this process's life.
+
+    Manim writes a LaTeX or Pango file when it is missing; two processes writing the same one
+    (workers of one session, or two sessions) could read each other's half-written file.
+    """
+    if _worker["dir"] is None:
+        for index in itertools.count():
+            folder = Path(media_dir) / f"worker{index}"
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = open(folder / ".lock", "w")  # noqa: SIM115 - held until the process ends
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                lock.close()
+                continue
+            _worker.update(dir=folder, lock=lock)
+            break
+    return _worker["dir"]
+
+
+def manim_config(job: Job, run_dir: Path, cache_dir: Path) -> dict:
+    """Manim options of ``job``: those of :mod:`scenes.render` at low quality, LaTeX cached."""
+    from scenes.render import _manim_config
+
+    # dry_run interpolates every animation without writing frames; 5 frames a second still runs
+    # each animation through several interpolation steps, at a third of the cost of 15.
+    extra = ({"dry_run": True, "frame_rate": 5} if job.mode == "dry_run"
+             else {"format": None, "write_to_movie": False})
+    return {**_manim_config("low", run_dir, **extra), "tex_dir": str(cache_dir / "Tex"),
+            "text_dir": str(cache_dir / "texts")}
+
+
+def run_job(job: Job, media_dir: str) -> RunReport:
+    """Play ``job``'s chapter and check every beat; exceptions are reported, not raised."""
+    from manim import tempconfig
+
+    from scenes.chapters import chapter_scene
+
+    from .layout_check import frame_problems, illegible_equations
+    from .numbers_check import TraceNumbers, number_problems
+
+    folder = claim_folder(media_dir)
+    report, start = RunReport(job), time.perf_counter()
+    try:
+        the_story = story(job.variant)
+        numbers = TraceNumbers(the_story)
+
+        def check(scene, beat) -> None:
+            found, checked = number_problems(scene, numbers)
+            report.beats.append(BeatReport(len(report.beats) + 1, beat.chapter, beat.key, beat.caption,
+                                           frame_problems(scene), illegible_equations(scene), found,
+                                           checked))
+
+        with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, \
+                tempconfig(manim_config(job, Path(tmp), folder)):
+            scene = chapter_scene(job.chapter)(the_story, beat_end=check,
+                                               skip_animations=job.mode == "stills")
+            scene.render()
+    except Exception:  # noqa: BLE001 - the test that reads the report fails with this traceback
+        report.error = traceback.format_exc()
+    report.seconds = time.perf_counter() - start
+    return report

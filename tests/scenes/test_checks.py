@@ -1,0 +1,114 @@
+"""The checks the chapter tests rely on find what they should (a check that never fails proves nothing)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from manim import RIGHT, tempconfig
+
+from scenes.bridge import load_story
+from scenes.chapters import pieces
+from scenes.layout import frame_layout
+
+from .layout_check import MIN_DIGIT_HEIGHT, frame_problems, illegible_equations
+from .numbers_check import TraceNumbers, number_problems
+
+
+@pytest.fixture(scope="module", autouse=True)
+def latex_cache(request):
+    folder = request.config.cache.mkdir("bpviz-manim") / "checks"
+    with tempconfig({"tex_dir": str(folder / "Tex"), "text_dir": str(folder / "texts"),
+                     "verbosity": "ERROR"}):
+        yield
+
+
+@pytest.fixture(scope="module", params=["nielsen", "delta_rule"])
+def part(request):
+    story = load_story("mazur", notation=request.param)
+    return SimpleNamespace(story=story, theme=story.theme, regions=frame_layout(), tr=story.tr)
+
+
+def frame(*mobjects):
+    return SimpleNamespace(mobjects=list(mobjects), foreground_mobjects=[])
+
+
+def label(part, value, quantity="activation", key=(1, 0), prefix=""):
+    return pieces.value_label(part, value, quantity, key, prefix=prefix)
+
+
+def test_layout_finds_overlap_and_outside(part):
+    a = part.story.record.a[1][0]
+    first, second = label(part, a), label(part, a).shift(0.1 * RIGHT)
+    assert any("overlap" in p for p in frame_problems(frame(first, second)))
+    assert frame_problems(frame(first, second.shift(2 * RIGHT))) == []
+    assert any("outside the frame" in p for p in frame_problems(frame(first.shift(7.5 * RIGHT))))
+
+
+def test_layout_finds_shapes_outside(part):
+    diagram = pieces.make_diagram(part)
+    assert frame_problems(frame(diagram)) == []
+    diagram.neurons[(2, 1)].shift(9 * RIGHT)
+    found = frame_problems(frame(diagram))
+    assert len(found) == 1 and "1 shape(s) of NetworkDiagram" in found[0]
+
+
+def test_layout_ignores_invisible_text(part):
+    a = part.story.record.a[1][0]
+    hidden = label(part, a).set_opacity(0)
+    assert frame_problems(frame(label(part, a), hidden)) == []
+
+
+def test_legibility_finds_shrunk_equation(part):
+    eq = part.story.neuron_eqs(1, 0)["z"]
+    block = pieces.equation_block(part, eq, "forward.z_heading", "z", layer=1, neuron=1)
+    assert illegible_equations(frame(block)) == []
+    block.scale(0.5, about_edge=[-1, 1, 0])
+    found = illegible_equations(frame(block))
+    assert found and all("too small" in p for p in found)
+    assert str(MIN_DIGIT_HEIGHT) in found[0]
+
+
+def test_numbers_accept_trace_values(part):
+    story, numbers = part.story, TraceNumbers(part.story)
+    rec = story.record
+    delta = -rec.delta[1][0] if story.notation == "delta_rule" else rec.delta[1][0]
+    shown = [label(part, rec.a[1][0]), label(part, rec.x[1], key=(0, 1), prefix="x2 = "),
+             label(part, story.step.before.weights[1][0, 1], "weight", (2, 0, 1)),
+             label(part, delta, "delta", (2, 0)),
+             pieces.equation_block(part, story.neuron_eqs(2, 0)["delta"], "forward.z_heading", "delta",
+                                   layer=2, neuron=1),
+             pieces.vector_tex(part, "a^{1}", rec.a[1], "activation")]
+    problems, checked = number_problems(frame(*shown), numbers)
+    assert problems == []
+    assert checked == len(shown)
+
+
+def test_numbers_match_an_equation_broken_into_lines(part):
+    eq = part.story.neuron_eqs(1, 0)["delta"]
+    block = pieces.equation_block(part, eq, "forward.z_heading", "delta", layer=1, neuron=1)
+    broken = block.numbers_tex.replace(" = ", r" &= ", 1).replace(r" \cdot ", r" \\ & \quad \cdot ", 1)
+    block.numbers_tex = broken
+    assert "&=" in block.numbers_tex and r"\quad" in block.numbers_tex
+    assert number_problems(frame(block), TraceNumbers(part.story))[0] == []
+
+
+def test_numbers_reject_what_the_trace_does_not_hold(part):
+    story, numbers = part.story, TraceNumbers(part.story)
+    rec = story.record
+    delta = rec.delta[1][0] if story.notation == "delta_rule" else -rec.delta[1][0]
+    wrong_key = label(part, rec.a[1][0], key=(1, 1))
+    wrong_text = label(part, rec.a[1][0])
+    wrong_text.text = "0.6"
+    typed = label(part, 0.5933, key=None)
+    wrong_sign = label(part, delta, "delta", (2, 0))
+    block = pieces.equation_block(part, story.neuron_eqs(1, 0)["z"], "forward.z_heading", "z",
+                                  layer=1, neuron=1)
+    block.value = rec.a[1][0]
+    problems, _ = number_problems(frame(wrong_key, wrong_text, typed, wrong_sign, block), numbers)
+    text = "\n".join(problems)
+    assert "not a trace value at (1, 1)" in text
+    assert "shows '0.6'" in text
+    assert "0.5933 is not a trace value" in text
+    assert f"not a delta in the {story.notation} sign" in text
+    assert "does not end with" in text and "the equation's is" in text

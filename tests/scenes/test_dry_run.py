@@ -1,0 +1,32 @@
+"""Every chapter plays with Manim's ``dry_run`` (every animation interpolated, nothing written)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .runner import cases, finished
+
+
+@pytest.mark.chapter_run("dry_run")
+@pytest.mark.parametrize(("variant", "chapter"), cases("dry_run"))
+def test_chapter_plays(chapter_runs, variant, chapter):
+    report = finished(chapter_runs.get(variant, chapter, "dry_run"))
+    assert report.beats, f"{chapter} played no beat"
+
+
+@pytest.mark.chapter_run("dry_run")
+@pytest.mark.parametrize(("variant", "chapter"), [c for c in cases("dry_run") if c in cases("stills")])
+def test_video_beats_are_the_stills_beats(chapter_runs, variant, chapter):
+    """The film and ``bpviz frames`` (animations skipped) go through the same beats."""
+    video = finished(chapter_runs.get(variant, chapter, "dry_run"))
+    stills = finished(chapter_runs.get(variant, chapter, "stills"))
+    assert [(b.key, b.caption) for b in video.beats] == [(b.key, b.caption) for b in stills.beats]
+
+
+@pytest.mark.chapter_run("dry_run")
+@pytest.mark.parametrize(("variant", "chapter"), cases("dry_run"))
+def test_video_frames_are_laid_out(chapter_runs, variant, chapter):
+    """The settled frame of every beat of the film passes the layout check too."""
+    report = finished(chapter_runs.get(variant, chapter, "dry_run"))
+    problems = [f"{beat}: {p}" for beat in report.beats for p in beat.layout]
+    assert not problems, "\n".join(problems)
