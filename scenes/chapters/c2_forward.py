@@ -9,13 +9,15 @@ from ..animations.flow import forward_pass
 from .base import ChapterScene, Part
 from .pieces import (
     bias_labels,
-    equation_block,
     highlight_ring,
     make_diagram,
     neuron_labels,
+    panel_of,
     side_labels,
+    unclutter_edge_labels,
     vector_tex,
     weight_labels,
+    wrapped_block,
 )
 
 
@@ -41,8 +43,15 @@ class ForwardPart(Part):
         scene.play(Create(self.diagram.edge_group), FadeIn(self.diagram.neuron_group),
                    FadeIn(self.diagram.caption_group), run_time=self.t(style.MOVE_TIME))
         x_labels = side_labels(self, self.diagram, 0, story.record.x, "activation", "x", LEFT)
-        params = [*weight_labels(self, self.diagram, story.step.before.weights).values(),
-                  *bias_labels(self, self.diagram, story.step.before.biases).values()]
+        biases = bias_labels(self, self.diagram, story.step.before.biases)
+        # The activation labels of every layer, placed now so the weight labels keep clear of them.
+        self.a_labels = {layer: neuron_labels(self, self.diagram, layer, story.record.a[layer], "activation")
+                         for layer in range(1, story.n_layers + 1)}
+        avoid = [*x_labels.values(), *biases.values(),
+                 *(lab for labels in self.a_labels.values() for lab in labels.values())]
+        weights = unclutter_edge_labels(self.diagram, weight_labels(self, self.diagram,
+                                                                    story.step.before.weights), avoid)
+        params = [*weights.values(), *biases.values()]
         self.labels.add(*x_labels.values(), *params)
         self.panel = vector_tex(self, r"a^{0} = x", story.record.x, "activation")
         self.panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
@@ -57,19 +66,16 @@ class ForwardPart(Part):
         self.beat("layer", layer=layer, neuron=j + 1, activation=self.tr(f"activation_names.{activation}"))
         ring = highlight_ring(self, diagram, (layer, j))
         eqs = story.neuron_eqs(layer, j)
-        block_z = equation_block(self, eqs["z"], "forward.z_heading", "z", layer=layer, neuron=j + 1)
-        block_a = equation_block(self, eqs["a"], "forward.a_heading", "activation", layer=layer,
-                                 neuron=j + 1)
-        panel = VGroup(block_z, block_a).arrange(direction=[0, -1, 0], aligned_edge=LEFT, buff=0.4)
-        panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
-        if panel.height > self.regions.panel.height:
-            panel.scale_to_fit_height(self.regions.panel.height)
-            panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+        z_heading = self.tr("forward.z_heading", layer=layer, neuron=j + 1)
+        panel = panel_of(
+            self,
+            lambda h: wrapped_block(self, eqs["z"], z_heading, "z", h, elided_key="forward.elided"),
+            lambda h: wrapped_block(self, eqs["a"], self.tr("forward.a_heading"), "activation", h))
         scene.play(forward_pass(diagram, layer, story.signal(layer), story.signal_scale,
                                 run_time=self.t(style.FLOW_TIME)),
                    ReplacementTransform(self.panel, panel, run_time=self.t(style.WRITE_TIME)),
                    FadeIn(ring))
-        labels = neuron_labels(self, diagram, layer, story.record.a[layer], "activation")
+        labels = self.a_labels[layer]
         self.labels.add(*labels.values())
         scene.play(self._light(layer), *(FadeIn(lab) for lab in labels.values()),
                    run_time=self.t(style.WRITE_TIME))

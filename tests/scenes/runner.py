@@ -31,7 +31,6 @@ FULL_VARIANTS = {"dry_run": ("mazur", "xor"), "stills": ("mazur",)}
 """``full`` plays every chapter (it costs their sum): played with a single-epoch preset and a
 many-epoch one (which adds the training part), its stills checked with one; each chapter alone
 is checked with every variant."""
-MODES = ("stills", "dry_run")
 _worker = {"dir": None}
 
 
