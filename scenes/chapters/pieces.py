@@ -106,15 +106,6 @@ def highlight_ring(part, diagram: NetworkDiagram, key: tuple[int, int], quantity
     return ring.move_to(diagram.neurons[key])
 
 
-def equation_block(part, eq, heading_key: str, quantity: str, note: str | None = None,
-                   **heading_values) -> EquationBlock:
-    """An :class:`EquationBlock` of ``eq`` (from ``backprop_core.equations``) in the panel."""
-    story = part.story
-    return EquationBlock(story.tr(heading_key, **heading_values), eq.latex(),
-                         eq.latex_numbers(decimals=story.video["decimals"]), quantity, part.theme,
-                         part.regions.panel, value=eq.value, note=note)
-
-
 def vector_tex(part, symbol: str, values, quantity: str) -> MathTex:
     """``symbol = (v_1, ..., v_n)`` of trace values, coloured as ``quantity``, fitted to the panel."""
     numbers = ", ".join(part.story.fmt(v) for v in values)
