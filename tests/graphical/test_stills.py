@@ -14,6 +14,7 @@ from manim.utils.testing.frames_comparison import frames_comparison
 from scenes.bridge import load_story
 from scenes.chapters import pieces
 from scenes.layout import frame_layout
+from scenes.mobjects.equation_panel import EquationBlock
 
 __module_test__ = "bpviz"
 
@@ -21,6 +22,14 @@ __module_test__ = "bpviz"
 def _part(**video):
     story = load_story("mazur", **video)
     return SimpleNamespace(story=story, theme=story.theme, regions=frame_layout(), tr=story.tr)
+
+
+def _block(part, eq, heading_key, quantity, **heading_values):
+    """An EquationBlock of ``eq`` fitted to the panel, heading from the catalogue."""
+    story = part.story
+    return EquationBlock(story.tr(heading_key, **heading_values), eq.latex(),
+                         eq.latex_numbers(decimals=story.video["decimals"]), quantity, part.theme,
+                         part.regions.panel, value=eq.value)
 
 
 def _network(scene, part):
@@ -46,8 +55,8 @@ def test_mazur_forward_beat(scene):
     part = _part()
     diagram = _network(scene, part)
     eqs = part.story.neuron_eqs(1, 0)
-    blocks = VGroup(pieces.equation_block(part, eqs["z"], "forward.z_heading", "z", layer=1, neuron=1),
-                    pieces.equation_block(part, eqs["a"], "forward.a_heading", "activation", layer=1,
+    blocks = VGroup(_block(part, eqs["z"], "forward.z_heading", "z", layer=1, neuron=1),
+                    _block(part, eqs["a"], "forward.a_heading", "activation", layer=1,
                                           neuron=1))
     panel = pieces.panel_stack(part, *blocks)
     scene.add(pieces.highlight_ring(part, diagram, (1, 0)), panel)
@@ -58,5 +67,5 @@ def test_mazur_delta_rule_light(scene):
     part = _part(notation="delta_rule", theme="light")
     diagram = _network(scene, part)
     eq = part.story.neuron_eqs(2, 0)["delta"]
-    block = pieces.equation_block(part, eq, "backward.output_heading", "delta", neuron=1)
+    block = _block(part, eq, "backward.output_heading", "delta", neuron=1)
     scene.add(pieces.highlight_ring(part, diagram, (2, 0), "delta"), block)

@@ -27,10 +27,10 @@ from backprop_core.video_config import SCENES
 VARIANTS = {**{name: (name, {}) for name in PRESETS},
             "mazur-delta_rule": ("mazur", {"notation": "delta_rule"})}
 """Stories the scenes are checked with: every preset, and mazur in the delta-rule notation."""
-FULL_VARIANTS = {"dry_run": ("mazur", "xor"), "stills": ("mazur",)}
-"""``full`` plays every chapter (it costs their sum): played with a single-epoch preset and a
-many-epoch one (which adds the training part), its stills checked with one; each chapter alone
-is checked with every variant."""
+FULL_VARIANTS = {"dry_run": ("xor",), "stills": ("mazur",)}
+"""``full`` plays every chapter (it costs their sum), so it is played once as a film with a
+many-epoch preset (which adds the training part) and once as stills with the default preset
+(``bpviz frames``); each chapter alone is checked with every variant."""
 _worker = {"dir": None}
 
 

@@ -10,6 +10,7 @@ from manim import RIGHT, tempconfig
 from scenes.bridge import load_story
 from scenes.chapters import pieces
 from scenes.layout import frame_layout
+from scenes.mobjects.equation_panel import EquationBlock
 
 from .layout_check import MIN_DIGIT_HEIGHT, frame_problems, illegible_equations
 from .numbers_check import TraceNumbers, number_problems
@@ -27,6 +28,14 @@ def latex_cache(request):
 def part(request):
     story = load_story("mazur", notation=request.param)
     return SimpleNamespace(story=story, theme=story.theme, regions=frame_layout(), tr=story.tr)
+
+
+def equation_block(part, eq, heading_key, quantity, **heading_values):
+    """An EquationBlock of ``eq`` as the chapters build them (catalogue heading, story's decimals)."""
+    story = part.story
+    return EquationBlock(story.tr(heading_key, **heading_values), eq.latex(),
+                         eq.latex_numbers(decimals=story.video["decimals"]), quantity, part.theme,
+                         part.regions.panel, value=eq.value)
 
 
 def frame(*mobjects):
@@ -61,7 +70,7 @@ def test_layout_ignores_invisible_text(part):
 
 def test_legibility_finds_shrunk_equation(part):
     eq = part.story.neuron_eqs(1, 0)["z"]
-    block = pieces.equation_block(part, eq, "forward.z_heading", "z", layer=1, neuron=1)
+    block = equation_block(part, eq, "forward.z_heading", "z", layer=1, neuron=1)
     assert illegible_equations(frame(block)) == []
     block.scale(0.5, about_edge=[-1, 1, 0])
     found = illegible_equations(frame(block))
@@ -76,7 +85,7 @@ def test_numbers_accept_trace_values(part):
     shown = [label(part, rec.a[1][0]), label(part, rec.x[1], key=(0, 1), prefix="x2 = "),
              label(part, story.step.before.weights[1][0, 1], "weight", (2, 0, 1)),
              label(part, delta, "delta", (2, 0)),
-             pieces.equation_block(part, story.neuron_eqs(2, 0)["delta"], "forward.z_heading", "delta",
+             equation_block(part, story.neuron_eqs(2, 0)["delta"], "forward.z_heading", "delta",
                                    layer=2, neuron=1),
              pieces.vector_tex(part, "a^{1}", rec.a[1], "activation")]
     problems, checked = number_problems(frame(*shown), numbers)
@@ -86,7 +95,7 @@ def test_numbers_accept_trace_values(part):
 
 def test_numbers_match_an_equation_broken_into_lines(part):
     eq = part.story.neuron_eqs(1, 0)["delta"]
-    block = pieces.equation_block(part, eq, "forward.z_heading", "delta", layer=1, neuron=1)
+    block = equation_block(part, eq, "forward.z_heading", "delta", layer=1, neuron=1)
     broken = block.numbers_tex.replace(" = ", r" &= ", 1).replace(r" \cdot ", r" \\ & \quad \cdot ", 1)
     block.numbers_tex = broken
     assert "&=" in block.numbers_tex and r"\quad" in block.numbers_tex
@@ -102,7 +111,7 @@ def test_numbers_reject_what_the_trace_does_not_hold(part):
     wrong_text.text = "0.6"
     typed = label(part, 0.5933, key=None)
     wrong_sign = label(part, delta, "delta", (2, 0))
-    block = pieces.equation_block(part, story.neuron_eqs(1, 0)["z"], "forward.z_heading", "z",
+    block = equation_block(part, story.neuron_eqs(1, 0)["z"], "forward.z_heading", "z",
                                   layer=1, neuron=1)
     block.value = rec.a[1][0]
     problems, _ = number_problems(frame(wrong_key, wrong_text, typed, wrong_sign, block), numbers)
