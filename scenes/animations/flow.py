@@ -7,7 +7,8 @@ them computes anything but a style from a value.
 from __future__ import annotations
 
 import numpy as np
-from manim import AnimationGroup, ShowPassingFlash, Succession, Transform, VGroup
+from manim import Animation, AnimationGroup, Mobject, ShowPassingFlash, Succession, VGroup
+from manim.utils.color import ManimColor
 
 from .. import style
 from ..mobjects.network_diagram import NetworkDiagram
@@ -56,12 +57,50 @@ def backward_pass(diagram: NetworkDiagram, layer: int, contributions: np.ndarray
     return AnimationGroup(*flashes)
 
 
-def weight_update(diagram: NetworkDiagram, weights_after, run_time: float) -> Transform:
+class EdgeRestyle(Animation):
+    """Every edge of a diagram moves from its current stroke to a new one (``looks``, in edge order).
+
+    Colour, width and opacity are interpolated edge by edge in place: unlike a ``Transform`` of
+    the edge group, nothing is copied or realigned, so the cost per frame is one ``set_stroke``
+    per edge whatever the number of points.
+    """
+
+    def __init__(self, diagram: NetworkDiagram, looks: list[dict], **kwargs):
+        self.targets = [(edge, ManimColor(look["color"]), look["width"], look["opacity"])
+                        for edge, look in zip(diagram.edges.values(), looks)]
+        super().__init__(diagram.edge_group, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        """Nothing: the start is read from the edges in :meth:`begin`."""
+        return Mobject()  # the start is the stroke each edge has when the animation begins
+
+    def begin(self) -> None:
+        """Note each edge's stroke as it is now."""
+        self.starts = [(edge.get_stroke_color(), edge.get_stroke_width(), edge.get_stroke_opacity())
+                       for edge, *_ in self.targets]
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        """Each edge's stroke a share ``rate_func(alpha)`` of the way to its target."""
+        t = self.rate_func(alpha)
+        for (edge, color, width, opacity), (c0, w0, o0) in zip(self.targets, self.starts):
+            edge.set_stroke(color=c0.interpolate(color, t), width=w0 + (width - w0) * t,
+                            opacity=o0 + (opacity - o0) * t)
+
+
+def weight_update(diagram: NetworkDiagram, weights_after, run_time: float) -> EdgeRestyle:
     """Every edge restyles at once from its old weight to its new one."""
-    target = diagram.restyled_edges(weights_after)
-    for (layer, j, k), edge in zip(diagram.edges, target):
+    for (layer, j, k), edge in diagram.edges.items():
         edge.weight_value = float(np.asarray(weights_after[layer - 1])[j, k])
-    return Transform(diagram.edge_group, VGroup(*target), run_time=run_time)
+    looks = [diagram.edge_style(edge.weight_value) for edge in diagram.edges.values()]
+    return EdgeRestyle(diagram, looks, run_time=run_time)
+
+
+def dim_edges(diagram: NetworkDiagram, opacity: float, run_time: float) -> EdgeRestyle:
+    """Every edge fades to ``opacity``, keeping its colour and width (to make room for a flow)."""
+    looks = [{"color": edge.get_stroke_color(), "width": edge.get_stroke_width(), "opacity": opacity}
+             for edge in diagram.edges.values()]
+    return EdgeRestyle(diagram, looks, run_time=run_time)
 
 
 def error_trails(diagram: NetworkDiagram, layer: int, contributions: np.ndarray, scale: float,

@@ -20,33 +20,28 @@ from manim import (
     GrowArrow,
     Indicate,
     Line,
-    MathTex,
-    ReplacementTransform,
     ShowPassingFlash,
     Text,
     VGroup,
 )
 
 from .. import style
-from ..mobjects.equation_panel import TEX_TEMPLATE
 from ..mobjects.network_diagram import NetworkDiagram
 from .base import ChapterScene, Part
 from .pieces import (
     highlight_ring,
     layer_captions,
-    panel_stack,
+    swap,
     symbol_value,
     value_label,
     vector_tex,
-    wrapped_block,
 )
+from .wrapping import panel_stack, wrapped_block
 
 NEURON_RADIUS = 0.95
 """Radius of the close-up neuron (Manim units)."""
 MAP_WIDTH = 1.9
 """Width of the small map of the whole network."""
-VECTOR_ROW = 5
-"""Numbers per line of a vector in the panel."""
 
 
 class NeuronPart(Part):
@@ -78,8 +73,8 @@ class NeuronPart(Part):
                        font_size=style.CAPTION_SIZE, color=self.theme.text)
         symbols = story.symbols
         rows = [heading,
-                self._vector(symbols.t_act(layer - 1, "k"), story.record.a[layer - 1], "activation"),
-                self._vector(symbols.t_weight(layer, str(j + 1), "k"),
+                vector_tex(self, symbols.t_act(layer - 1, "k"), story.record.a[layer - 1], "activation"),
+                vector_tex(self, symbols.t_weight(layer, str(j + 1), "k"),
                              story.step.before.weights[layer - 1][j], "weight")]
         self.panel = self._place(VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3))
         scene.play(FadeIn(self.map), FadeIn(self.circle), FadeIn(self.name_text),
@@ -105,7 +100,7 @@ class NeuronPart(Part):
             flashes.append(self._flash(arrow, color, style.edge_width(float(signal[k]), story.signal_scale)))
         if len(self.arrows) > len(signal):
             flashes.append(self._flash(self.arrows[-1], self.theme.weight, 3.0))
-        scene.play(*flashes, ReplacementTransform(self.panel, block), run_time=self.t(style.FLOW_TIME))
+        scene.play(*flashes, swap(self.panel, block), run_time=self.t(style.FLOW_TIME))
         scene.play(FadeIn(self.z_label, scale=0.6), self.circle.animate.set_stroke(self.theme.z),
                    run_time=self.t(style.WRITE_TIME))
         self.panel = block
@@ -125,7 +120,7 @@ class NeuronPart(Part):
         self.a_label.next_to(self.out_arrow, UP, buff=0.1).align_to(self.out_arrow, RIGHT)
         fill = style.fill_opacity(self.eqs["a"].value, story.activation_scale)
         scene.play(self.circle.animate.set_fill(self.theme.activation, opacity=fill),
-                   ReplacementTransform(self.panel, panel), run_time=self.t(style.WRITE_TIME))
+                   swap(self.panel, panel), run_time=self.t(style.WRITE_TIME))
         scene.play(GrowArrow(self.out_arrow), FadeIn(self.a_label), run_time=self.t(style.WRITE_TIME))
         self.panel = panel
 
@@ -144,7 +139,7 @@ class NeuronPart(Part):
         # sigmoid, tanh and softmax slopes are written with a; ReLU's and the identity's with z
         source = self.a_label if activation in ("sigmoid", "tanh", "softmax") else self.z_label
         used = VGroup(source.symbol, source.label.label)
-        scene.play(ReplacementTransform(self.panel, panel), FadeIn(self.slope),
+        scene.play(swap(self.panel, panel), FadeIn(self.slope),
                    Indicate(used, color=self.theme.gradient), run_time=self.t(style.WRITE_TIME))
         self.panel = panel
 
@@ -228,22 +223,6 @@ class NeuronPart(Part):
         return group.move_to([self.circle.get_x(), region.top, 0], aligned_edge=UP)
 
     # -- helpers -------------------------------------------------------------------------------
-    def _vector(self, symbol: str, values, quantity: str) -> MathTex:
-        """``symbol = (v_1, ..., v_n)`` of trace values, :data:`VECTOR_ROW` numbers to a line."""
-        if len(values) <= VECTOR_ROW:
-            return vector_tex(self, symbol, values, quantity)
-        color = self.theme.color(quantity).to_hex().lstrip("#")
-        rows = [", ".join(self.story.fmt(v) for v in values[i:i + VECTOR_ROW])
-                for i in range(0, len(values), VECTOR_ROW)]
-        rows = [rf"{{\color[HTML]{{{color}}}{'(' * (i == 0)}{row}{')' if i == len(rows) - 1 else ','}}}"
-                for i, row in enumerate(rows)]
-        tex = MathTex(rf"{symbol} &= " + r" \\ & \quad ".join(rows), tex_template=TEX_TEMPLATE,
-                      font_size=style.EQUATION_SIZE, color=self.theme.text)
-        tex.values = [float(v) for v in values]
-        if tex.width > self.regions.panel.width:
-            tex.scale_to_fit_width(self.regions.panel.width)
-        return tex
-
     def _block(self, key: str, max_height: float, note: str | None = None):
         """The wrapped equation block of ``key`` (``z``, ``a``, ``fprime``) of the focus neuron."""
         quantity = {"z": "z", "a": "activation", "fprime": "gradient"}[key]

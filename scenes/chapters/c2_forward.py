@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import LEFT, AnimationGroup, Create, FadeIn, FadeOut, ReplacementTransform, VGroup
+from manim import LEFT, AnimationGroup, Create, FadeIn, FadeOut, VGroup
 
 from .. import style
 from ..animations.flow import forward_pass
@@ -12,13 +12,13 @@ from .pieces import (
     highlight_ring,
     make_diagram,
     neuron_labels,
-    panel_of,
     side_labels,
+    swap,
     unclutter_edge_labels,
     vector_tex,
     weight_labels,
-    wrapped_block,
 )
+from .wrapping import panel_of, wrapped_block
 
 
 class ForwardPart(Part):
@@ -73,7 +73,7 @@ class ForwardPart(Part):
             lambda h: wrapped_block(self, eqs["a"], self.tr("forward.a_heading"), "activation", h))
         scene.play(forward_pass(diagram, layer, story.signal(layer), story.signal_scale,
                                 run_time=self.t(style.FLOW_TIME)),
-                   ReplacementTransform(self.panel, panel, run_time=self.t(style.WRITE_TIME)),
+                   swap(self.panel, panel, run_time=self.t(style.WRITE_TIME)),
                    FadeIn(ring))
         labels = self.a_labels[layer]
         self.labels.add(*labels.values())
@@ -91,7 +91,7 @@ class ForwardPart(Part):
         self.beat("output", sample=story.record.sample + 1)
         out = vector_tex(self, rf"a^{{{last}}}", story.record.a[last], "activation")
         out.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
-        scene.play(ReplacementTransform(self.panel, out), run_time=self.t(style.WRITE_TIME))
+        scene.play(swap(self.panel, out), run_time=self.t(style.WRITE_TIME))
         self.panel = out
 
     # -- helpers -------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from manim import (
     Indicate,
     Line,
     MathTex,
-    ReplacementTransform,
     SurroundingRectangle,
     Text,
     VGroup,
@@ -30,7 +29,13 @@ from .. import style
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize, paint_value
 from ..mobjects.network_diagram import NetworkDiagram
 from .base import ChapterScene, Part
-from .pieces import layer_captions, panel_stack, side_labels, vector_tex, wrapped_block, wrapped_tex
+from .pieces import (
+    layer_captions,
+    side_labels,
+    swap,
+    vector_tex,
+)
+from .wrapping import panel_stack, wrapped_block, wrapped_tex
 
 BIG_VALUE_SIZE = 56
 """Font size of the loss value under its equation."""
@@ -104,7 +109,7 @@ class LossPart(Part):
         substituted = eq.latex_numbers(decimals=story.video["decimals"]).rpartition(" = ")[0]
         numbers = wrapped_tex(self, colorize(substituted, self.theme), room - symbolic.height - 0.25)
         panel = self._place(VGroup(heading, symbolic, numbers).arrange(DOWN, aligned_edge=LEFT, buff=0.25))
-        scene.play(ReplacementTransform(self.panel, panel), *(Create(box) for box in self.boxes),
+        scene.play(swap(self.panel, panel), *(Create(box) for box in self.boxes),
                    run_time=self.t(style.WRITE_TIME))
         texts = [VGroup(*(label.label for label in pair)) for pair in self.pairs.values()]
         flashes = [Indicate(text, color=self.theme.loss, scale_factor=1.1) for text in texts]
@@ -123,7 +128,7 @@ class LossPart(Part):
         block = wrapped_block(self, eq, self.tr("loss.loss_heading", sample=sample, loss_name=self.loss_name),
                               "loss", self.regions.panel.height - big.height - 0.5, note=note)
         panel = panel_stack(self, block, big)
-        scene.play(ReplacementTransform(self.panel, panel), run_time=self.t(style.WRITE_TIME))
+        scene.play(swap(self.panel, panel), run_time=self.t(style.WRITE_TIME))
         scene.play(Indicate(big, color=self.theme.loss), run_time=self.t(style.WRITE_TIME))
         self.panel = panel
 
@@ -138,7 +143,7 @@ class LossPart(Part):
                               self.regions.panel.height - big.height - 0.5,
                               note=self.tr("loss.note_mean", samples=samples), elided_key="loss.elided")
         panel = panel_stack(self, block, big)
-        scene.play(ReplacementTransform(self.panel, panel), self.boxes.animate.set_stroke(opacity=0.35),
+        scene.play(swap(self.panel, panel), self.boxes.animate.set_stroke(opacity=0.35),
                    run_time=self.t(style.WRITE_TIME))
         scene.play(Indicate(big, color=self.theme.loss), run_time=self.t(style.WRITE_TIME))
         self.panel = panel

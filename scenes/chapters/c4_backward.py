@@ -8,8 +8,6 @@ activation (BP2). In the ``delta_rule`` notation every delta on screen is ``-dE/
 
 from __future__ import annotations
 
-import re
-
 from manim import (
     DOWN,
     LEFT,
@@ -23,27 +21,25 @@ from manim import (
     Indicate,
     LaggedStart,
     MathTex,
-    ReplacementTransform,
     Text,
-    Transform,
     VGroup,
 )
 
 from .. import style
-from ..animations.flow import backward_pass, error_trails
+from ..animations.flow import backward_pass, dim_edges, error_trails, weight_update
 from ..layout import boxes_overlap
-from ..mobjects.equation_panel import TEX_TEMPLATE, EquationBlock, colorize, stack
+from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from .base import ChapterScene, Part
 from .pieces import (
     highlight_ring,
     make_diagram,
     neuron_labels,
     side_labels,
+    swap,
+    vector_tex,
     weight_labels,
 )
-
-WRAP_WIDTH = 30
-"""About how many characters an equation line of the panel holds before it is broken."""
+from .wrapping import panel_of, wrapped_block
 
 
 class BackwardPart(Part):
@@ -76,7 +72,8 @@ class BackwardPart(Part):
         self.fixed = VGroup(*y_labels.values(), *w_labels.values())
         scene.play(FadeIn(self.fixed), run_time=self.t(style.WRITE_TIME))
         eq = story.neuron_eqs(last, j)["delta"]
-        self.panel = self._block(eq, "backward.output_heading", "delta", note=self._note(), neuron=j + 1)
+        self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h,
+                                                          note=self._note(), neuron=j + 1))
         self.ring = highlight_ring(self, self.diagram, (last, j), "delta")
         labels = self._show_deltas(last)
         scene.play(FadeIn(self.panel), Create(self.ring), self._tint(last),
@@ -89,15 +86,15 @@ class BackwardPart(Part):
         story, scene = self.story, self.scene
         nxt, j = layer + 1, self._highlighted(layer)
         self.beat("propagate", next=nxt, layer=layer)
-        sent = self._vector(nxt)
+        sent = vector_tex(self, self._vector_symbol(nxt), story.shown_delta(nxt), "delta")
         rule = MathTex(colorize(story.neuron_eqs(layer, j)["delta"].latex(), self.theme),
                        tex_template=TEX_TEMPLATE, font_size=style.EQUATION_SIZE, color=self.theme.text)
         panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
                             self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule)
         sources = [lab for key, lab in self.delta_labels.items() if key[0] == nxt]
-        scene.play(ReplacementTransform(self.panel, panel),
+        scene.play(swap(self.panel, panel),
                    *(Indicate(lab.label, color=self.theme.highlight) for lab in sources),
-                   self.diagram.edge_group.animate.set_stroke(opacity=style.DIM_EDGE_OPACITY),
+                   dim_edges(self.diagram, style.DIM_EDGE_OPACITY, self.t(style.WRITE_TIME)),
                    run_time=self.t(style.WRITE_TIME))
         self.panel = panel
         self._flow_back(nxt)
@@ -109,12 +106,12 @@ class BackwardPart(Part):
         activation = self.tr(f"activation_names.{story.trace.activations[layer - 1]}")
         self.beat("assemble", neuron=j + 1, layer=layer, activation=activation)
         eqs = story.neuron_eqs(layer, j)
-        delta = self._block(eqs["delta"], "backward.hidden_heading", "delta", note=self._note(),
-                            neuron=j + 1, layer=layer)
-        fprime = self._block(eqs["fprime"], "backward.fprime_heading", "z", activation=activation)
-        panel = stack([delta, fprime], self.regions.panel)
+        panel = panel_of(self, lambda h: self._block(eqs["delta"], "backward.hidden_heading", "delta", h,
+                                                     note=self._note(), neuron=j + 1, layer=layer),
+                         lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h,
+                                               activation=activation))
         self.ring = highlight_ring(self, diagram, (layer, j), "delta")
-        scene.play(ReplacementTransform(self.panel, panel), Create(self.ring), FadeOut(self.trails),
+        scene.play(swap(self.panel, panel), Create(self.ring), FadeOut(self.trails),
                    run_time=self.t(style.WRITE_TIME))
         self.panel = panel
         self._flow_back(layer + 1, only_to=j)
@@ -146,8 +143,8 @@ class BackwardPart(Part):
                                   for key, lab in self.delta_labels.items() if key[0] == layer))
                  for layer in range(story.n_layers, 0, -1)
                  if any(key[0] == layer for key in self.delta_labels)]
-        weights = self.diagram.restyled_edges(story.step.before.weights)
-        scene.play(ReplacementTransform(self.panel, panel), Transform(self.diagram.edge_group, weights),
+        scene.play(swap(self.panel, panel),
+                   weight_update(self.diagram, story.step.before.weights, self.t(style.WRITE_TIME)),
                    run_time=self.t(style.WRITE_TIME))
         scene.play(LaggedStart(*waves, lag_ratio=0.6), run_time=self.t(style.FLOW_TIME))
         self.panel = panel
@@ -164,23 +161,6 @@ class BackwardPart(Part):
     def _vector_symbol(self, layer: int) -> str:
         r"""``\delta^{l}`` (or ``\delta^{(l)}``) without a neuron index."""
         return self.story.symbols.t_delta(layer, "").removesuffix("_{}")
-
-    def _vector(self, layer: int) -> MathTex:
-        r"""``\delta^{l} = (...)`` of the shown deltas of ``layer``, broken into lines when long."""
-        values = self.story.shown_delta(layer)
-        paint = r"{\color[HTML]{" + self.theme.delta.lstrip("#") + "}"
-        lines, line = [], []
-        for text in (self.story.fmt(v) for v in values):
-            if line and _visible(", ".join([*line, text])) > WRAP_WIDTH - 4:
-                lines.append(line)
-                line = []
-            line.append(text)
-        lines.append(line)
-        body = r", \\ & \quad ".join(paint + ", ".join(chunk) + "}" for chunk in lines)
-        tex = MathTex(rf"{colorize(self._vector_symbol(layer), self.theme)} &= \bigl({body}\bigr)",
-                      tex_template=TEX_TEMPLATE, font_size=style.EQUATION_SIZE, color=self.theme.text)
-        tex.values = [float(v) for v in values]
-        return tex
 
     def _flow_back(self, layer: int, only_to: int | None = None) -> None:
         """The errors of ``layer`` travel back along its edges and leave trails on screen."""
@@ -221,19 +201,11 @@ class BackwardPart(Part):
         for (_, j), label in labels.items():
             label.next_to(self.diagram.neurons[(layer, j)], RIGHT, buff=max(buff, 0.12))
 
-    def _block(self, eq, heading_key: str, quantity: str, note: str | None = None,
-               **heading_values) -> EquationBlock:
-        """An equation block of ``eq`` whose long lines of numbers are broken (:func:`wrap_product`).
-
-        ``numbers_tex`` keeps the unbroken LaTeX of ``eq`` (what the block shows, before the line
-        breaks), ``wrapped_tex`` the broken form that is typeset.
-        """
-        numbers = eq.latex_numbers(decimals=self.story.video["decimals"])
-        wrapped = wrap_product(numbers)
-        block = EquationBlock(self.tr(heading_key, **heading_values), eq.latex(), wrapped, quantity,
-                              self.theme, self.regions.panel, value=eq.value, note=note)
-        block.equation, block.numbers_tex, block.wrapped_tex = eq, numbers, wrapped
-        return block
+    def _block(self, eq, heading_key: str, quantity: str, max_height: float, note: str | None = None,
+               **heading_values):
+        """:func:`~.wrapping.wrapped_block` of ``eq`` under the catalogue heading ``heading_key``."""
+        return wrapped_block(self, eq, self.tr(heading_key, **heading_values), quantity, max_height,
+                             note=note, elided_key="backward.elided")
 
     def _tint(self, layer: int) -> AnimationGroup:
         """Fill the neurons of ``layer`` by the sign (colour) and size (opacity) of their deltas."""
@@ -273,78 +245,3 @@ class Backward(ChapterScene):
 
 def _box(mob) -> tuple[float, float, float, float]:
     return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
-
-
-# -- breaking long equations ------------------------------------------------------------------
-def _visible(latex: str) -> int:
-    """A rough count of the characters ``latex`` prints."""
-    text = re.sub(r"\\(?:left|right|Bigl|Bigr|cdot)", "", latex)
-    text = re.sub(r"\\[A-Za-z]+", "x", text)
-    return len(re.sub(r"[{}^_ &]", "", text))
-
-
-def _tokens(latex: str) -> list[str]:
-    r"""``latex`` split at its outermost spaces (outside braces and ``\left ... \right``).
-
-    An operator stays with the factor after it.
-    """
-    out, depth, start, i = [], 0, 0, 0
-    while i < len(latex):
-        if latex.startswith(r"\left", i) or latex.startswith(r"\right", i):
-            depth += 1 if latex[i + 1] == "l" else -1
-        elif latex[i] in "{}":
-            depth += 1 if latex[i] == "{" else -1
-        elif latex[i] == " " and depth == 0:
-            out.append(latex[start:i])
-            start = i + 1
-        i += 1
-    out.append(latex[start:])
-    merged = []
-    for tok in filter(None, out):
-        if merged and merged[-1] in ("+", "-", r"\cdot"):
-            merged[-1] += " " + tok
-        else:
-            merged.append(tok)
-    return merged
-
-
-_BRACKET = re.compile(r"^((?:\\cdot )?)\\left\((.*)\\right\)$", re.S)
-"""A factor that is one bracket, ``\\left( ... \\right)`` (after an optional ``\\cdot``)."""
-
-
-def wrap_product(latex: str, width: int = WRAP_WIDTH) -> str:
-    r"""``lhs = f_1 f_2 ... = value`` broken into ``align*`` lines of about ``width`` characters.
-
-    Lines break between the factors of the product; a factor that is a long bracketed sum
-    (BP2's ``\left(\sum w \delta\right)``) breaks between its terms, its brackets becoming
-    ``\Bigl( ... \Bigr)``. Short brackets such as ``(1 - a)`` are never broken.
-    """
-    first, last = latex.find(" = "), latex.rfind(" = ")
-    if _visible(latex) <= width or first == last:
-        return latex
-    lhs, expr, value = latex[:first], latex[first + 3:last], latex[last + 3:]
-    pieces = []
-    for tok in _tokens(expr):
-        bracket = _BRACKET.match(tok)
-        if _visible(tok) > width and bracket:
-            terms = []
-            for factor in _tokens(bracket.group(2)):
-                if terms and not factor.startswith(("+", "-")):
-                    terms[-1] += " " + factor
-                else:
-                    terms.append(factor)
-            terms[0] = bracket.group(1) + r"\Bigl(" + terms[0]
-            terms[-1] += r"\Bigr)"
-            pieces += terms
-        else:
-            pieces.append(tok)
-    lines, line, room = [], "", width - _visible(lhs)
-    for piece in [*pieces, f"= {value}"]:
-        if line and _visible(f"{line} {piece}") > room:
-            lines.append(line)
-            line, room = piece, width - 2
-        else:
-            line = f"{line} {piece}".strip()
-    lines.append(line)
-    rest = "".join((r" \\ & " if line.startswith("=") else r" \\ & \quad ") + line for line in lines[1:])
-    return f"{lhs} &= {lines[0]}{rest}"

@@ -27,14 +27,12 @@ from .pieces import (
     indexed,
     make_diagram,
     note_text,
-    panel_of,
-    panel_stack,
     symbol_value,
     unclutter_edge_labels,
     value_label,
     weight_labels,
-    wrapped_block,
 )
+from .wrapping import panel_of, panel_stack, wrapped_block
 
 
 class UpdatePart(Part):

@@ -18,13 +18,10 @@ from .pieces import (
     indexed,
     make_diagram,
     note_text,
-    panel_of,
-    panel_stack,
     unclutter_edge_labels,
     value_label,
-    wrapped_block,
-    wrapped_tex,
 )
+from .wrapping import panel_of, panel_stack, wrapped_block, wrapped_tex
 
 PATH_BEATS_UP_TO = 4
 """Up to this many paths, each gets its own beat; more are shown together."""

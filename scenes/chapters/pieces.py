@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import textwrap
 
-from manim import DOWN, LEFT, RIGHT, UL, UP, BackgroundRectangle, Circle, MathTex, Text, VGroup
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    BackgroundRectangle,
+    Circle,
+    FadeIn,
+    FadeOut,
+    MathTex,
+    Text,
+    VGroup,
+)
 
 from .. import style
-from ..layout import boxes_overlap
-from ..mobjects.equation_panel import TEX_TEMPLATE, EquationBlock, colorize, paint_value
+from ..layout import VALUES_UP_TO, boxes_overlap
+from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from ..mobjects.network_diagram import NetworkDiagram
 from ..mobjects.value_label import ValueLabel
 
@@ -38,8 +50,12 @@ def value_label(part, value: float, quantity: str, key: tuple, prefix: str = "",
 
 
 def shows_value(part, diagram: NetworkDiagram, key: tuple[int, int]) -> bool:
-    """Whether neuron ``key`` gets its numbers: always in small networks, else near the focus."""
-    if diagram.geometry.show_all_values:
+    """Whether neuron ``key`` gets its numbers: always in small layers, else near the focus.
+
+    A layer of at most :data:`~scenes.layout.VALUES_UP_TO` neurons shows every value (the output
+    layer of most networks); a larger one only the focus neuron and the first neurons feeding it.
+    """
+    if diagram.geometry.show_all_values or diagram.layers[key[0]] <= VALUES_UP_TO:
         return True
     fl, fj = part.story.focus_neuron
     return key == (fl, fj) or key[0] in (fl - 1,) and key[1] < 3
@@ -100,20 +116,52 @@ def bias_labels(part, diagram: NetworkDiagram, biases) -> dict:
     return labels
 
 
+def swap(old, new, **kwargs) -> AnimationGroup:
+    """``old`` fades out while ``new`` fades in where it stands (a panel, a label, a status line).
+
+    A cross-fade rather than a ``Transform``: morphing one equation's glyphs into another's
+    aligns and copies every submobject, which costs seconds for a long equation and reads no
+    better than the fade.
+    """
+    return AnimationGroup(FadeOut(old), FadeIn(new), **kwargs)
+
+
 def highlight_ring(part, diagram: NetworkDiagram, key: tuple[int, int], quantity: str = "highlight"):
     """A ring around neuron ``key``: where the equation of this moment lives."""
     ring = Circle(radius=diagram.geometry.radius * 1.35, color=part.theme.color(quantity), stroke_width=4)
     return ring.move_to(diagram.neurons[key])
 
 
+VECTOR_ROWS = (6, 5, 4, 3)
+"""Numbers per line of a vector tried in turn, until the lines fit the panel's width."""
+
+
 def vector_tex(part, symbol: str, values, quantity: str) -> MathTex:
-    """``symbol = (v_1, ..., v_n)`` of trace values, coloured as ``quantity``, fitted to the panel."""
-    numbers = ", ".join(part.story.fmt(v) for v in values)
-    tex = MathTex(paint_value(rf"{symbol} = \left({numbers}\right)", quantity, part.theme),
-                  tex_template=TEX_TEMPLATE, font_size=style.EQUATION_SIZE, color=part.theme.text)
+    """``symbol = (v_1, ..., v_n)`` of trace values, broken into lines of :data:`VECTOR_ROWS` numbers.
+
+    The numbers are coloured as ``quantity``, the symbol as its own quantity; the most numbers to
+    a line that fit the panel at the equation size (only a vector too wide even at the last
+    count is scaled down). ``values`` keeps the numbers.
+    """
+    for per_row in VECTOR_ROWS:
+        tex = _vector(part, symbol, values, quantity, per_row)
+        if tex.width <= part.regions.panel.width:
+            return tex
+    return tex.scale_to_fit_width(part.regions.panel.width)
+
+
+def _vector(part, symbol: str, values, quantity: str, per_row: int) -> MathTex:
+    color = part.theme.color(quantity).to_hex().lstrip("#")
+    rows = [", ".join(part.story.fmt(v) for v in values[i:i + per_row])
+            for i in range(0, len(values), per_row)]
+    if len(rows) == 1:
+        body = rf"\left({{\color[HTML]{{{color}}}{rows[0]}}}\right)"
+    else:
+        lines = r", \\ & \quad ".join(rf"{{\color[HTML]{{{color}}}{row}}}" for row in rows)
+        body = rf"\bigl({lines}\bigr)"
+    tex = MathTex(rf"{colorize(symbol, part.theme)} &= {body}", tex_template=TEX_TEMPLATE,
+                  font_size=style.EQUATION_SIZE, color=part.theme.text)
     tex.values = [float(v) for v in values]
-    if tex.width > part.regions.panel.width:
-        tex.scale_to_fit_width(part.regions.panel.width)
     return tex
 
 
@@ -128,180 +176,6 @@ def symbol_value(part, latex: str, value: float, quantity: str, key: tuple = (),
     group = VGroup(VGroup(backdrop, symbol), label).arrange(RIGHT, buff=0.04)
     group.symbol, group.label = symbol, label
     return group
-
-
-# -- long equations: measured line wrapping ------------------------------------------------------
-_WRAP_OPS = (" = ", " + ", " - ", r" \cdot ")
-WRAP_SCALES = (1.0, 0.95, 0.9, 0.85)
-"""Scales tried, largest first; below 0.85 of the equation size (digits about 11 px high at 480p,
-the legibility check of the scene tests) a long form is elided instead."""
-
-
-def _scan(latex: str):
-    r"""``(position, op, \left depth, group)`` of every ``=``, ``+``, ``-``, ``\cdot`` outside braces."""
-    depth, stack, group, i = 0, [], 0, 0
-    while i < len(latex):
-        if latex.startswith(r"\left", i):
-            stack.append(i)
-            i += 5
-        elif latex.startswith(r"\right", i):
-            if stack:
-                stack.pop()
-            i += 6
-        elif latex[i] == "\\":
-            i += 2
-        else:
-            depth += (latex[i] == "{") - (latex[i] == "}")
-            op = next((o for o in _WRAP_OPS if latex.startswith(o, i)), None) if depth == 0 else None
-            if op:
-                group += op == " = " and not stack
-                yield i, op, len(stack), stack[-1] if stack else -1 - group
-            i += 1
-
-
-def tex_pieces(latex: str) -> list[str]:
-    r"""``latex`` cut before each ``=``, ``+``, ``-``, ``\cdot`` outside braces, at most one bracket deep."""
-    cuts = [i for i, _, level, _ in _scan(latex) if level <= 1 and i > 0]
-    return [latex[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(latex)])]
-
-
-def elide_terms(latex: str, keep_first: int = 2, keep_last: int = 1) -> tuple[str, int, int]:
-    r"""The longest sum of ``latex``, middle terms replaced by ``\cdots``: ``(latex, shown, total)``."""
-    groups: dict = {}
-    for i, op, level, group in _scan(latex):
-        if op in (" + ", " - "):
-            groups.setdefault((level, group), []).append(i)
-    spots = max(groups.values(), key=len, default=[])
-    total = len(spots) + 1
-    if total <= keep_first + keep_last + 1:
-        return latex, total, total
-    cut_from, cut_to = spots[keep_first - 1], spots[len(spots) - keep_last]
-    return latex[:cut_from] + r" + \cdots" + latex[cut_to:], keep_first + keep_last, total
-
-
-def _rows(tex: MathTex, width: float, indent: float) -> list[list]:
-    """Pieces of ``tex`` packed greedily into rows no wider than ``width`` (later rows indented).
-
-    A row rather ends before a ``+``, ``-`` or ``=`` (between terms) than inside a product,
-    when what follows that sign still fits on the next row.
-    """
-    rows: list[list] = []
-    for piece in tex.submobjects:
-        room = width - (indent if len(rows) > 1 else 0)
-        if rows and piece.get_right()[0] - rows[-1][0].get_left()[0] <= room:
-            rows[-1].append(piece)
-            continue
-        row = rows[-1] if rows else []
-        ends = [i for i, p in enumerate(row) if i and p.tex_string[:1] in "+-="
-                and piece.get_right()[0] - p.get_left()[0] <= width - indent]
-        if ends and piece.tex_string[:1] not in "+-=":
-            rows[-1], moved = row[:ends[-1]], row[ends[-1]:]
-            rows.append([*moved, piece])
-        else:
-            rows.append([piece])
-    return rows
-
-
-_ROW_GAP = 0.15
-
-
-def _rows_height(rows: list[list]) -> float:
-    tops = [max(p.get_top()[1] for p in row) - min(p.get_bottom()[1] for p in row) for row in rows]
-    return sum(tops) + _ROW_GAP * (len(rows) - 1)
-
-
-def _layout(tex: MathTex, width: float, max_height: float, indent: float) -> tuple[float, list[list]]:
-    """The scale and rows: the largest scale whose rows fit, or a little smaller if that saves rows."""
-    tried = [(scale, _rows(tex, width / scale, indent)) for scale in WRAP_SCALES]
-    fitting = [(s, rows) for s, rows in tried if _rows_height(rows) * s <= max_height]
-    if not fitting:
-        return tried[-1]
-    best = fitting[0]
-    fewer = [(s, rows) for s, rows in fitting if s >= best[0] - 0.1 and len(rows) < len(best[1])]
-    return fewer[0] if fewer else best
-
-
-def wrapped_tex(part, latex: str, max_height: float, width: float | None = None) -> MathTex:
-    """``latex`` typeset once, its pieces moved into lines that fit ``width`` (default: the panel).
-
-    Takes the largest scale of :data:`WRAP_SCALES` whose lines fit ``max_height`` (a slightly
-    smaller one when that saves lines); ``fits`` says whether one did (else it is left at the
-    smallest), ``scale_factor`` which one.
-    """
-    width = part.regions.panel.width if width is None else width
-    tex = MathTex(*tex_pieces(latex), tex_template=TEX_TEMPLATE, font_size=style.EQUATION_SIZE,
-                  color=part.theme.text)
-    left = tex.get_left()[0]
-    first = tex.submobjects[1] if len(tex.submobjects) > 1 else tex.submobjects[0]
-    indent = min(first.get_left()[0] - left, 0.3 * width) if first.tex_string.startswith("=") else 0.5
-    scale, rows = _layout(tex, width, max_height, indent)
-    height, single = _rows_height(rows), tex.height
-    top = tex.get_top()[1]
-    for r, row in enumerate(rows):
-        row_top = max(p.get_top()[1] for p in row)
-        shift = [left + (indent if r else 0) - row[0].get_left()[0], top - row_top, 0]
-        top -= row_top - min(p.get_bottom()[1] for p in row) + _ROW_GAP
-        for piece in row:
-            piece.shift(shift)
-    tex.initial_height *= tex.height / single  # font_size reads the height: keep it the glyphs' size
-    tex.scale(scale, about_point=tex.get_corner(UL))
-    tex.scale_factor, tex.latex_source = scale, latex
-    tex.fits = height * scale <= max_height
-    return tex
-
-
-class WrappedEquation(EquationBlock):
-    """An :class:`EquationBlock` whose parts :func:`wrapped_block` built (forms wrapped into lines).
-
-    ``numbers_tex`` is the equation's full numbers form, even where the screen elides terms.
-    """
-
-    def __init__(self, parts: list, eq, quantity: str, numbers_tex: str):
-        self.value, self.quantity, self.numbers_tex, self.equation = eq.value, quantity, numbers_tex, eq
-        VGroup.__init__(self, *parts)
-        self.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-
-
-def wrapped_block(part, eq, heading: str, quantity: str, max_height: float, note: str | None = None,
-                  elided_key: str | None = None, symbolic: bool = True, numbers: bool = True) -> VGroup:
-    r"""Heading, symbolic form and numbers form of ``eq``, each wrapped into lines, in ``max_height``.
-
-    Never below the smallest of :data:`WRAP_SCALES`: when the numbers form does not fit even
-    then, its longest sum keeps its first and last terms around ``\cdots`` and the catalogue text
-    ``elided_key`` (``shown``, ``total``) says so. With numbers it is a :class:`WrappedEquation`.
-    """
-    theme = part.theme
-    head = Text(heading, font=style.FONT, font_size=style.CAPTION_SIZE, color=theme.text)
-    parts = [head.scale_to_fit_width(min(head.width, part.regions.panel.width))]
-    room = max_height - head.height - 0.25 - (0.6 if note or elided_key else 0)
-    if symbolic:
-        tex = wrapped_tex(part, colorize(eq.latex(), theme), max(room * 0.45, 1.9) if numbers else room)
-        parts.append(tex)
-        room -= tex.height + 0.25
-    full = eq.latex_numbers(decimals=part.story.video["decimals"])
-    if numbers:
-        latex = paint_value(full, quantity, theme)
-        tex, shown, total, keep = wrapped_tex(part, latex, room), 0, 0, 3
-        while not tex.fits and keep:
-            short, shown, total = elide_terms(latex, keep, 1)
-            tex, keep = wrapped_tex(part, short, room), keep - 1
-        if shown < total and elided_key:
-            note = " ".join(filter(None, [note, part.tr(elided_key, shown=shown, total=total)]))
-        parts.append(tex)
-    if note:
-        parts.append(note_text(part, note))
-    if numbers:
-        return WrappedEquation(parts, eq, quantity, full)
-    return VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-
-
-def panel_stack(part, *blocks, buff: float = 0.4) -> VGroup:
-    """Blocks under each other at the panel's top left, scaled down together if too tall."""
-    region = part.regions.panel
-    group = VGroup(*blocks).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-    if group.height > region.height:
-        group.scale_to_fit_height(region.height)
-    return group.move_to([region.left, region.top, 0], aligned_edge=UL)
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -331,19 +205,6 @@ def note_text(part, note: str, color: str | None = None) -> Text:
         text.scale_to_fit_width(width)
     return text
 
-
-
-def panel_of(part, *builders, reserve: float = 1.9, buff: float = 0.4) -> VGroup:
-    """Blocks built in turn, each ``builder(max_height)`` given the panel height still free.
-
-    ``reserve`` is kept free for every block still to come; the result is :func:`panel_stack`.
-    """
-    room, blocks = part.regions.panel.height, []
-    for pos, build in enumerate(builders):
-        block = build(room - reserve * (len(builders) - pos - 1))
-        blocks.append(block)
-        room -= block.height + buff
-    return panel_stack(part, *blocks, buff=buff)
 
 
 def unclutter_edge_labels(diagram: NetworkDiagram, labels: dict, avoid) -> dict:

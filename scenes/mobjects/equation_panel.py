@@ -95,13 +95,3 @@ class EquationBlock(VGroup):
             self.scale_to_fit_height(region.height)
         self.move_to([region.left, region.top, 0], aligned_edge=UL)
         return self
-
-
-def stack(blocks: list[EquationBlock], region: Region) -> VGroup:
-    """Several blocks under each other in ``region``, scaled together to fit."""
-    group = VGroup(*blocks).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-    if group.height > region.height:
-        group.scale_to_fit_height(region.height)
-    if group.width > region.width:
-        group.scale_to_fit_width(region.width)
-    return group.move_to([region.left, region.top, 0], aligned_edge=UL)

@@ -118,14 +118,6 @@ class NetworkDiagram(VGroup):
         edge.weight_value = float(value)
         return edge
 
-    def restyled_edges(self, weights) -> VGroup:
-        """Copies of every edge styled for ``weights`` (targets for a ``Transform``)."""
-        group = VGroup()
-        for (layer, j, k), edge in self.edges.items():
-            copy = edge.copy().set_stroke(**self.edge_style(float(np.asarray(weights[layer - 1])[j, k])))
-            group.add(copy)
-        return group
-
     # -- placing labels ------------------------------------------------------------------------
     def center(self, key: tuple[int, int]) -> np.ndarray:
         """Centre of neuron ``key``."""

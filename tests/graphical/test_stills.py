@@ -12,7 +12,7 @@ from manim import LEFT, VGroup
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from scenes.bridge import load_story
-from scenes.chapters import pieces
+from scenes.chapters import pieces, wrapping
 from scenes.layout import frame_layout
 from scenes.mobjects.equation_panel import EquationBlock
 
@@ -58,7 +58,7 @@ def test_mazur_forward_beat(scene):
     blocks = VGroup(_block(part, eqs["z"], "forward.z_heading", "z", layer=1, neuron=1),
                     _block(part, eqs["a"], "forward.a_heading", "activation", layer=1,
                                           neuron=1))
-    panel = pieces.panel_stack(part, *blocks)
+    panel = wrapping.panel_stack(part, *blocks)
     scene.add(pieces.highlight_ring(part, diagram, (1, 0)), panel)
 
 
