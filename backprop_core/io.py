@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .config import Config
 from .config import from_dict as config_from_dict
 from .errors import ConfigError, TraceFormatError
 from .trace import FORMAT, VERSION, EpochRecord, Params, SampleRecord, Step, Stopped, Trace, TraceError
@@ -134,15 +135,23 @@ def from_dict(data: Any, source: str = "<trace>") -> Trace:
         raise TraceFormatError(f"{source}: {where}: {err}") from None
 
 
+def config_of(trace_config: dict, source: str = "<trace>") -> Config:
+    """The :class:`~backprop_core.config.Config` of a trace's resolved config (``Trace.config``).
+
+    Raises :class:`~backprop_core.errors.ConfigError` when it is not a valid config.
+    """
+    raw = {key: value for key, value in trace_config.items() if key != "source"}
+    if isinstance(raw.get("data"), dict):
+        raw["data"] = {k: v for k, v in raw["data"].items() if k != "preset"}  # the data are inline
+    return config_from_dict(raw, f"{source} (config)")
+
+
 def _check_config(config: Any, source: str) -> None:
     """Validate a trace's resolved config as a config file would be, and its sample indices."""
     if not isinstance(config, dict):
         raise TraceFormatError(f"{source}: config: expected an object, got {type(config).__name__}")
-    raw = {key: value for key, value in config.items() if key != "source"}
-    if isinstance(raw.get("data"), dict):
-        raw["data"] = {k: v for k, v in raw["data"].items() if k != "preset"}  # the data are inline
     try:
-        config_from_dict(raw, f"{source} (config)")
+        config_of(config, source)
     except ConfigError as err:
         raise TraceFormatError(str(err)) from None
 

@@ -20,6 +20,7 @@ THEMES = ("dark", "light")
 VIDEO_SCHEMA: dict[str, Any] = {
     "scenes": ["full"], "epoch": 1, "step": 1, "sample": None, "focus": None,
     "notation": "nielsen", "decimals": 4, "theme": "dark", "show_weights": True, "pacing": 1.0,
+    "compare": True,
 }
 """Every ``[video]`` key with its default (``sample``/``focus`` ``None``: chosen by the scenes)."""
 
@@ -53,6 +54,7 @@ def validate_video(v, raw: dict, layers: tuple[int, ...], epochs: int, steps_per
         v.fail("video", "decimals", f"at most 8 decimals fit on screen, got {out['decimals']}")
     out["theme"] = v.choice("video", "theme", out["theme"], THEMES)
     out["show_weights"] = v.scalar("video", "show_weights", out["show_weights"], bool)
+    out["compare"] = v.scalar("video", "compare", out["compare"], bool)
     out["pacing"] = v.scalar("video", "pacing", out["pacing"], float, positive=True)
     if not 0.1 <= out["pacing"] <= 10:
         v.fail("video", "pacing", f"a pacing factor between 0.1 and 10 (2 = twice as slow), "

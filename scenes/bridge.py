@@ -7,7 +7,7 @@ the step, the sample and the focus that ``[video]`` asks for (1-based, as on scr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import product
 
@@ -26,6 +26,7 @@ from backprop_core.equations.notation import Notation
 from backprop_core.errors import ConfigError
 from backprop_core.losses import CROSS_ENTROPY_OUTPUTS
 from backprop_core.trace import SampleRecord, Step, Trace
+from backprop_core.train import TrainingDiverged, train
 from backprop_core.video_config import steps_per_epoch
 
 from .style import THEMES, Theme
@@ -77,6 +78,26 @@ class Story:
             raise ConfigError(f"[video] sample: sample {wanted} is not used in step "
                               f"{self.video['step']} of epoch {self.video['epoch']} "
                               f"(its samples: {shown})") from None
+
+    @cached_property
+    def rival(self) -> Trace | None:
+        """The same run in the other mode, for ``training`` to show side by side (``[video] compare``).
+
+        Online becomes batch, batch or minibatch becomes online: same data, initial weights,
+        learning rate and epochs, trained by the engine with ``record = "epochs"``. ``None`` when
+        comparing says nothing (one epoch, one sample, or ``compare = false``). A rival that
+        diverges gives what it recorded before (its ``stopped`` says why).
+        """
+        cfg = self.trace.config
+        n, training = len(cfg["data"]["inputs"]), cfg["training"]
+        if not self.video.get("compare", True) or training["epochs"] < 2 or n < 2:
+            return None
+        mode = "batch" if training["mode"] == "online" else "online"
+        same = io.config_of(cfg)
+        try:
+            return train(replace(same, mode=mode, batch_size=n if mode == "batch" else 1, record="epochs"))
+        except TrainingDiverged as exc:
+            return exc.trace
 
     @property
     def layers(self) -> tuple[int, ...]:

@@ -12,18 +12,17 @@ from manim import (
     FadeIn,
     MathTex,
     MoveAlongPath,
-    ReplacementTransform,
     Text,
-    Transform,
     VGroup,
 )
 
 from .. import style
+from ..animations.flow import weight_update
 from ..layout import Region, boxes_overlap
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from ..mobjects.loss_plot import LossPlot
 from .base import ChapterScene, Part
-from .pieces import make_diagram, value_label, weight_labels
+from .pieces import make_diagram, swap, value_label, weight_labels
 
 KEYFRAMES = 8
 """At most this many restylings of the network over the run (plus epoch 0)."""
@@ -93,10 +92,10 @@ class TrainingPart(Part):
             loss_label = self._loss_label(end)
             status = self._status(end)
             scene.play(Create(segment), MoveAlongPath(plot.marker, segment),
-                       Transform(self.diagram.edge_group, self.diagram.restyled_edges(record.params.weights)),
-                       ReplacementTransform(self.weights, weights),
-                       ReplacementTransform(self.loss_label, loss_label),
-                       ReplacementTransform(self.status, status), run_time=self.t(style.MOVE_TIME))
+                       weight_update(self.diagram, record.params.weights, run_time=self.t(style.MOVE_TIME)),
+                       swap(self.weights, weights),
+                       swap(self.loss_label, loss_label),
+                       swap(self.status, status), run_time=self.t(style.MOVE_TIME))
             self.weights, self.loss_label = weights, loss_label
             self.scene.status = self.status = status
 
@@ -170,11 +169,16 @@ class TrainingPart(Part):
         """Swap the base status line (one step, one sample) for the epoch status line."""
         old = self.scene.status
         self.status = self._status(index)
-        self.scene.play(ReplacementTransform(old, self.status), run_time=self.t(0.4))
+        self.scene.play(swap(old, self.status), run_time=self.t(0.4))
         self.scene.status = self.status
 
 
 class Training(ChapterScene):
-    """Chapter 7: training, epoch after epoch."""
+    """Chapter 7: training, epoch after epoch; then the other mode beside it (``c7_compare``)."""
 
-    parts = (TrainingPart,)
+    @classmethod
+    def chapter_parts(cls, story) -> tuple:
+        """The training part, then the comparison of online and batch."""
+        from .c7_compare import ComparePart
+
+        return (TrainingPart, ComparePart)

@@ -21,8 +21,8 @@ STORY = (
     "c6_chain_rule:ChainRulePart",
 )
 """The parts of every film, in story order (``module:Part`` within :mod:`scenes.chapters`)."""
-TRAINING = "c7_training:TrainingPart"
-"""Played last when ``[training] epochs > 1``."""
+TRAINING = ("c7_training:TrainingPart", "c7_compare:ComparePart")
+"""Played last when ``[training] epochs > 1`` (the comparison only when there is a rival run)."""
 
 
 def part_class(where: str):
@@ -33,7 +33,7 @@ def part_class(where: str):
 
 def film_parts(story: Story) -> tuple:
     """The parts of the full film of ``story``: 1-6, and training after more than one epoch."""
-    names = [*STORY, TRAINING] if story.trace.config["training"]["epochs"] > 1 else list(STORY)
+    names = [*STORY, *TRAINING] if story.trace.config["training"]["epochs"] > 1 else list(STORY)
     return tuple(part_class(name) for name in names)
 
 

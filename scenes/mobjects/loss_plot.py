@@ -37,6 +37,9 @@ class LossPlot(VGroup):
         The axis names (from the catalogue).
     fmt : callable
         ``value -> str``, how numbers are written (``Story.fmt``).
+    rival : tuple, optional
+        ``(epochs, losses, color)`` of a second run drawn on the same axes (the loss axis covers
+        both); ``get_segment(..., rival=True)`` draws its pieces and ``rival_marker`` follows it.
 
     Examples
     --------
@@ -49,9 +52,11 @@ class LossPlot(VGroup):
     """
 
     def __init__(self, epochs: Sequence[int], losses: Sequence[float], theme: Theme, region: Region,
-                 x_label: str, y_label: str, fmt: Callable[[float], str], **kwargs):
+                 x_label: str, y_label: str, fmt: Callable[[float], str], rival=None, **kwargs):
         self.epochs = [int(e) for e in epochs]
         self.losses = [float(v) for v in losses]
+        self.rival = None if rival is None else ([int(e) for e in rival[0]], [float(v) for v in rival[1]],
+                                                 rival[2])
         self.theme = theme
         self.region = region
         self.fmt = fmt
@@ -64,12 +69,16 @@ class LossPlot(VGroup):
         self.curve = VGroup()
         self.marker = Dot(self.points_at[self.epochs[0]], radius=0.07, color=theme.loss)
         self.add(self.curve, self.marker)
+        if self.rival is not None:
+            self.rival_points_at = {e: self.axes.c2p(e, v) for e, v in zip(*self.rival[:2])}
+            self.rival_marker = Dot(self.rival_points_at[self.rival[0][0]], radius=0.07, color=self.rival[2])
+            self.add(self.rival_marker)
 
     # -- construction --------------------------------------------------------------------------
     @property
     def y_top(self) -> float:
-        """The top of the loss axis: the largest recorded loss (1 when every loss is 0)."""
-        return max(self.losses) or 1.0
+        """The top of the loss axis: the largest recorded loss of either run (1 when all are 0)."""
+        return max(self.losses + (self.rival[1] if self.rival else [])) or 1.0
 
     def _build_labels(self, x_label: str, y_label: str) -> None:
         size = style.STATUS_SIZE
@@ -97,7 +106,7 @@ class LossPlot(VGroup):
     def _build_ticks(self) -> None:
         """``0`` at the origin; the last epoch and the largest loss, trace values, at the axis ends."""
         size, axes, theme = style.SMALL_VALUE_SIZE, self.axes, self.theme
-        last, top = self.epochs[-1], max(self.losses)
+        last, top = self.epochs[-1], self.y_top
         self.x_end = ValueLabel(last, self.fmt(last), "muted", theme, size, key=("epoch", last))
         self.y_end = ValueLabel(top, self.fmt(top), "muted", theme, size, key=("max_loss",))
         self.ticks = VGroup(
@@ -112,14 +121,18 @@ class LossPlot(VGroup):
         """Where ``(epoch, loss of epoch)`` is on screen."""
         return self.points_at[epoch]
 
-    def get_segment(self, start: int, end: int) -> VMobject:
-        """A new piece of the curve from epoch ``start`` to ``end`` (recorded epochs in between).
+    def get_segment(self, start: int, end: int, rival: bool = False) -> VMobject:
+        """A new piece of the curve (of the rival run's) from epoch ``start`` to ``end``.
 
-        On long runs only every ``stride``-th epoch between the ends becomes a corner.
+        Recorded epochs in between are its corners; on long runs only every ``stride``-th.
+        A rival run that stopped early ends at its last recorded epoch.
         """
-        inside = [e for i, e in enumerate(self.epochs) if start < e < end and i % self.stride == 0]
-        points = [self.points_at[e] for e in (start, *inside, end)]
-        segment = VMobject(color=self.theme.loss, stroke_width=3)
+        epochs, at = (self.rival[0], self.rival_points_at) if rival else (self.epochs, self.points_at)
+        end = max((e for e in epochs if e <= end), default=epochs[0])
+        start = min(start, end)
+        inside = [e for i, e in enumerate(epochs) if start < e < end and i % self.stride == 0]
+        points = [at[e] for e in (start, *inside, end)]
+        segment = VMobject(color=self.rival[2] if rival else self.theme.loss, stroke_width=3)
         segment.set_points_as_corners(points)
         return segment
 

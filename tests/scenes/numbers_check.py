@@ -45,7 +45,8 @@ class TraceNumbers:
             self.all.add(step.loss)
             for rec in step.per_sample:
                 self._record(rec)
-        for epoch in trace.epochs:
+        rival = story.rival.epochs if story.rival is not None else []
+        for epoch in [*trace.epochs, *rival]:  # the rival run: the same run in the other mode
             self.all.update(v for v in (epoch.loss, epoch.accuracy, epoch.epoch) if v is not None)
         cfg = trace.config
         self.all.add(float(cfg["training"]["learning_rate"]))
