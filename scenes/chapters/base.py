@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import UL, FadeIn, FadeOut, Scene, Text, VGroup
+from manim import UL, Scene, Text, VGroup
 
 from .. import style
+from ..animations.fade import Appear, Vanish
 from ..bridge import Story
 from ..layout import frame_layout
+from .pieces import swap
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,9 @@ class ChapterScene(Scene):
         self.beats.append(beat)
         title = self._title_band(chapter, caption)
         if self._title.submobjects:
-            self.play(FadeOut(self._title), FadeIn(title), run_time=self.time(0.4))
+            self.play(swap(self._title, title), run_time=self.time(0.5))
         else:
-            self.play(FadeIn(title), run_time=self.time(0.4))
+            self.play(Appear(title), run_time=self.time(0.4))
         self._title = title
         return beat
 
@@ -160,4 +162,4 @@ class Part:
         keep_ids = {id(m) for m in (scene.status, scene._title, *keep)}
         gone = [m for m in scene.mobjects if id(m) not in keep_ids]
         if gone:
-            scene.play(*(FadeOut(m) for m in gone), run_time=self.t(0.5))
+            scene.play(*(Vanish(m) for m in gone), run_time=self.t(0.5))

@@ -26,6 +26,7 @@ from manim import (
 )
 
 from .. import style
+from ..animations.fade import Appear
 from ..mobjects.network_diagram import NetworkDiagram
 from .base import ChapterScene, Part
 from .pieces import (
@@ -77,11 +78,11 @@ class NeuronPart(Part):
                 vector_tex(self, symbols.t_weight(layer, str(j + 1), "k"),
                              story.step.before.weights[layer - 1][j], "weight")]
         self.panel = self._place(VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3))
-        scene.play(FadeIn(self.map), FadeIn(self.circle), FadeIn(self.name_text),
+        scene.play(Appear(self.map), Appear(self.circle), Appear(self.name_text),
                    run_time=self.t(style.WRITE_TIME))
         grow = [GrowArrow(a) if isinstance(a, Arrow) else Create(a) for a in self.arrows]
-        scene.play(*grow, *(FadeIn(lab) for lab in [*self.inputs, *self.weights]), FadeIn(self.bias),
-                   FadeIn(self.panel),
+        scene.play(*grow, *(Appear(lab) for lab in [*self.inputs, *self.weights]), Appear(self.bias),
+                   Appear(self.panel),
                    run_time=self.t(style.MOVE_TIME))
 
     def weighted_sum(self) -> None:
@@ -121,7 +122,7 @@ class NeuronPart(Part):
         fill = style.fill_opacity(self.eqs["a"].value, story.activation_scale)
         scene.play(self.circle.animate.set_fill(self.theme.activation, opacity=fill),
                    swap(self.panel, panel), run_time=self.t(style.WRITE_TIME))
-        scene.play(GrowArrow(self.out_arrow), FadeIn(self.a_label), run_time=self.t(style.WRITE_TIME))
+        scene.play(GrowArrow(self.out_arrow), Appear(self.a_label), run_time=self.t(style.WRITE_TIME))
         self.panel = panel
 
     def derivative(self) -> None:
@@ -139,7 +140,7 @@ class NeuronPart(Part):
         # sigmoid, tanh and softmax slopes are written with a; ReLU's and the identity's with z
         source = self.a_label if activation in ("sigmoid", "tanh", "softmax") else self.z_label
         used = VGroup(source.symbol, source.label.label)
-        scene.play(swap(self.panel, panel), FadeIn(self.slope),
+        scene.play(swap(self.panel, panel), Appear(self.slope),
                    Indicate(used, color=self.theme.gradient), run_time=self.t(style.WRITE_TIME))
         self.panel = panel
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from manim import LEFT, AnimationGroup, Create, FadeIn, FadeOut, VGroup
+from manim import LEFT, AnimationGroup, Create, VGroup
 
 from .. import style
+from ..animations.fade import Appear, Vanish
 from ..animations.flow import forward_pass
 from .base import ChapterScene, Part
 from .pieces import (
@@ -40,8 +41,8 @@ class ForwardPart(Part):
         self.beat("inputs", sample=story.record.sample + 1)
         self.diagram = make_diagram(self)
         self.labels = VGroup()
-        scene.play(Create(self.diagram.edge_group), FadeIn(self.diagram.neuron_group),
-                   FadeIn(self.diagram.caption_group), run_time=self.t(style.MOVE_TIME))
+        scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
+                   Appear(self.diagram.caption_group), run_time=self.t(style.MOVE_TIME))
         x_labels = side_labels(self, self.diagram, 0, story.record.x, "activation", "x", LEFT)
         biases = bias_labels(self, self.diagram, story.step.before.biases)
         # The activation labels of every layer, placed now so the weight labels keep clear of them.
@@ -55,8 +56,8 @@ class ForwardPart(Part):
         self.labels.add(*x_labels.values(), *params)
         self.panel = vector_tex(self, r"a^{0} = x", story.record.x, "activation")
         self.panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
-        scene.play(*(FadeIn(lab) for lab in [*x_labels.values(), *params]), self._light(0),
-                   FadeIn(self.panel), run_time=self.t(style.WRITE_TIME))
+        scene.play(*(Appear(lab) for lab in [*x_labels.values(), *params]), self._light(0),
+                   Appear(self.panel), run_time=self.t(style.WRITE_TIME))
 
     def propagate(self, layer: int) -> None:
         """The signal flows into ``layer``; its neurons light up; the panel follows one neuron."""
@@ -74,15 +75,15 @@ class ForwardPart(Part):
         scene.play(forward_pass(diagram, layer, story.signal(layer), story.signal_scale,
                                 run_time=self.t(style.FLOW_TIME)),
                    swap(self.panel, panel, run_time=self.t(style.WRITE_TIME)),
-                   FadeIn(ring))
+                   Appear(ring))
         labels = self.a_labels[layer]
         self.labels.add(*labels.values())
-        scene.play(self._light(layer), *(FadeIn(lab) for lab in labels.values()),
+        scene.play(self._light(layer), *(Appear(lab) for lab in labels.values()),
                    run_time=self.t(style.WRITE_TIME))
         self.panel = panel
         self.ring = ring
         self.scene.end_beat()
-        scene.play(FadeOut(ring), run_time=self.t(0.3))
+        scene.play(Vanish(ring), run_time=self.t(0.3))
 
     def show_output(self) -> None:
         """The output of the network for this sample."""

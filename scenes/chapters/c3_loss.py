@@ -26,6 +26,7 @@ from manim import (
 )
 
 from .. import style
+from ..animations.fade import Appear
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize, paint_value
 from ..mobjects.network_diagram import NetworkDiagram
 from .base import ChapterScene, Part
@@ -83,10 +84,10 @@ class LossPart(Part):
                       vector_tex(self, story.symbols.t_act(last, "j"), story.record.a[last], "activation"),
                       vector_tex(self, "y_{j}", story.record.y, "target"))
         self.panel = self._place(rows.arrange(DOWN, aligned_edge=LEFT, buff=0.3))
-        scene.play(Create(self.diagram.edge_group), FadeIn(self.diagram.neuron_group),
-                   FadeIn(self.diagram.caption_group), *(FadeIn(lab) for lab in x_labels.values()),
+        scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
+                   Appear(self.diagram.caption_group), *(Appear(lab) for lab in x_labels.values()),
                    run_time=self.t(style.MOVE_TIME))
-        scene.play(*(FadeIn(lab) for lab in outputs.values()), FadeIn(self.leaders), FadeIn(self.panel),
+        scene.play(*(Appear(lab) for lab in outputs.values()), Appear(self.leaders), Appear(self.panel),
                    run_time=self.t(style.WRITE_TIME))
         scene.play(*(FadeIn(lab, shift=LEFT * 0.2) for lab in targets.values()),
                    run_time=self.t(style.WRITE_TIME))

@@ -16,8 +16,6 @@ from manim import (
     UP,
     AnimationGroup,
     Create,
-    FadeIn,
-    FadeOut,
     Indicate,
     LaggedStart,
     MathTex,
@@ -26,6 +24,7 @@ from manim import (
 )
 
 from .. import style
+from ..animations.fade import Appear, Vanish
 from ..animations.flow import backward_pass, dim_edges, error_trails, weight_update
 from ..layout import boxes_overlap
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
@@ -64,22 +63,22 @@ class BackwardPart(Part):
         self.beat("output_delta")
         self.diagram = make_diagram(self)
         self.delta_labels = {}
-        scene.play(Create(self.diagram.edge_group), FadeIn(self.diagram.neuron_group),
-                   FadeIn(self.diagram.caption_group), run_time=self.t(style.MOVE_TIME))
+        scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
+                   Appear(self.diagram.caption_group), run_time=self.t(style.MOVE_TIME))
         y_labels = side_labels(self, self.diagram, last, story.record.y, "target", "y", RIGHT)
         self._clear_of_deltas(y_labels, last)
         w_labels = weight_labels(self, self.diagram, story.step.before.weights)
         self.fixed = VGroup(*y_labels.values(), *w_labels.values())
-        scene.play(FadeIn(self.fixed), run_time=self.t(style.WRITE_TIME))
+        scene.play(Appear(self.fixed), run_time=self.t(style.WRITE_TIME))
         eq = story.neuron_eqs(last, j)["delta"]
         self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h,
                                                           note=self._note(), neuron=j + 1))
         self.ring = highlight_ring(self, self.diagram, (last, j), "delta")
         labels = self._show_deltas(last)
-        scene.play(FadeIn(self.panel), Create(self.ring), self._tint(last),
-                   *(FadeIn(lab) for lab in labels.values()), run_time=self.t(style.WRITE_TIME))
+        scene.play(Appear(self.panel), Create(self.ring), self._tint(last),
+                   *(Appear(lab) for lab in labels.values()), run_time=self.t(style.WRITE_TIME))
         self.scene.end_beat()
-        scene.play(FadeOut(self.ring), run_time=self.t(0.3))
+        scene.play(Vanish(self.ring), run_time=self.t(0.3))
 
     def propagate(self, layer: int) -> None:
         """The errors of ``layer + 1`` travel backwards along every edge into ``layer``."""
@@ -111,15 +110,15 @@ class BackwardPart(Part):
                          lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h,
                                                activation=activation))
         self.ring = highlight_ring(self, diagram, (layer, j), "delta")
-        scene.play(swap(self.panel, panel), Create(self.ring), FadeOut(self.trails),
+        scene.play(swap(self.panel, panel), Create(self.ring), Vanish(self.trails),
                    run_time=self.t(style.WRITE_TIME))
         self.panel = panel
         self._flow_back(layer + 1, only_to=j)
         labels = self._show_deltas(layer)
-        scene.play(self._tint(layer), *(FadeIn(lab) for lab in labels.values()),
+        scene.play(self._tint(layer), *(Appear(lab) for lab in labels.values()),
                    run_time=self.t(style.WRITE_TIME))
         self.scene.end_beat()
-        scene.play(FadeOut(self.ring), FadeOut(self.trails), run_time=self.t(0.3))
+        scene.play(Vanish(self.ring), Vanish(self.trails), run_time=self.t(0.3))
 
     def show_done(self) -> None:
         """Every delta is known; the recursion in general and what comes next (BP3, BP4)."""

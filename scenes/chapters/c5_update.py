@@ -10,14 +10,13 @@ from manim import (
     RIGHT,
     UP,
     Create,
-    FadeIn,
-    FadeOut,
     SurroundingRectangle,
     Text,
     VGroup,
 )
 
 from .. import style
+from ..animations.fade import Appear, Vanish
 from ..animations.flow import forward_flash, weight_update
 from ..bridge import later_sample_loss, updates_per_epoch
 from .base import ChapterScene, Part
@@ -27,6 +26,7 @@ from .pieces import (
     indexed,
     make_diagram,
     note_text,
+    swap,
     symbol_value,
     unclutter_edge_labels,
     value_label,
@@ -58,8 +58,8 @@ class UpdatePart(Part):
         self.beat("weight_gradient_batch" if batch > 1 else "weight_gradient", weight=self.weight,
                   count=batch)
         diagram = self.diagram = make_diagram(self)
-        scene.play(Create(diagram.edge_group), FadeIn(diagram.neuron_group),
-                   FadeIn(diagram.caption_group), run_time=self.t(style.MOVE_TIME))
+        scene.play(Create(diagram.edge_group), Appear(diagram.neuron_group),
+                   Appear(diagram.caption_group), run_time=self.t(style.MOVE_TIME))
         self.b_labels = bias_labels(self, diagram, story.step.before.biases)
         self.w_labels = self._weight_labels(story.step.before.weights, self.b_labels)
         self.overlay = self._overlay((layer, j, k))
@@ -81,8 +81,8 @@ class UpdatePart(Part):
                                                   "gradient", h, elided_key="update.elided"))
         self.panel = panel_of(self, *blocks)
         scene.play(Create(self.overlay), *self._light(), run_time=self.t(style.WRITE_TIME))
-        scene.play(*(FadeIn(m) for m in [*self.w_labels.values(), *self.b_labels.values()]),
-                   FadeIn(self.ends), FadeIn(self.panel), run_time=self.t(style.WRITE_TIME))
+        scene.play(*(Appear(m) for m in [*self.w_labels.values(), *self.b_labels.values()]),
+                   Appear(self.ends), Appear(self.panel), run_time=self.t(style.WRITE_TIME))
 
     def bias_gradient(self) -> None:
         """BP3 for the bias of the focus weight's neuron, or why the bias does not move."""
@@ -116,8 +116,8 @@ class UpdatePart(Part):
             marks.add(SurroundingRectangle(self.b_labels[(layer, j)], color=self.theme.highlight,
                                            buff=0.04, stroke_width=2))
         panel = panel_of(self, *blocks)
-        scene.play(FadeOut(self.overlay), FadeOut(self.ends[2:]), FadeOut(self.panel), FadeIn(panel),
-                   FadeIn(marks), run_time=self.t(style.WRITE_TIME))
+        scene.play(Vanish(self.overlay), Vanish(self.ends[2:]), swap(self.panel, panel),
+                   Appear(marks), run_time=self.t(style.WRITE_TIME))
         self.panel, self.marks, self.ends = panel, marks, keep
 
     def apply(self) -> None:
@@ -143,10 +143,10 @@ class UpdatePart(Part):
             swaps += [(self.b_labels[key], new_b[key]) for key in self.b_labels]
         mark = SurroundingRectangle(new_w[(layer, j, k)], color=self.theme.highlight, buff=0.03,
                                     stroke_width=2)
-        scene.play(FadeOut(self.marks), FadeOut(self.ends), run_time=self.t(0.3))
+        scene.play(Vanish(self.marks), Vanish(self.ends), run_time=self.t(0.3))
         scene.play(weight_update(diagram, after.weights, run_time=self.t(style.MOVE_TIME)),
-                   *(FadeOut(old) for old, _ in swaps), *(FadeIn(new) for _, new in swaps),
-                   FadeOut(self.panel), FadeIn(panel), run_time=self.t(style.MOVE_TIME))
+                   *(swap(old, new) for old, new in swaps),
+                   swap(self.panel, panel), run_time=self.t(style.MOVE_TIME))
         for key in diagram.edges:
             diagram.style_edge(key, after.weights[key[0] - 1][key[1], key[2]])
         scene.play(Create(mark), run_time=self.t(0.4))
@@ -161,11 +161,11 @@ class UpdatePart(Part):
         room = self.regions.panel.height - rows.height - 0.4
         panel = panel_stack(self, wrapped_block(self, eq, heading, "loss", room, elided_key="update.elided"),
                             rows)
-        scene.play(FadeOut(self.marks), *(n.animate.set_fill(self.theme.neuron_fill, opacity=1)
+        scene.play(Vanish(self.marks), *(n.animate.set_fill(self.theme.neuron_fill, opacity=1)
                                           for n in diagram.neuron_group), run_time=self.t(0.4))
         scene.play(forward_flash(diagram, run_time=self.t(style.FLOW_TIME)),
-                   FadeOut(self.panel), FadeIn(panel))
-        scene.play(FadeIn(outputs), run_time=self.t(0.4))
+                   swap(self.panel, panel))
+        scene.play(Appear(outputs), run_time=self.t(0.4))
         scene.bring_to_front(*self.w_labels.values(), *self.b_labels.values())
         self.panel = panel
 

@@ -7,9 +7,10 @@ up to exactly the gradient BP4 gives.
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, Create, FadeIn, FadeOut, Text, VGroup
+from manim import DOWN, LEFT, Create, Text, VGroup
 
 from .. import style
+from ..animations.fade import Appear, Vanish
 from ..bridge import ChainPath, chain_paths, chain_starts_at_delta
 from ..mobjects.equation_panel import colorize
 from .base import ChapterScene, Part
@@ -18,6 +19,7 @@ from .pieces import (
     indexed,
     make_diagram,
     note_text,
+    swap,
     unclutter_edge_labels,
     value_label,
 )
@@ -53,8 +55,8 @@ class ChainRulePart(Part):
         self.weight = indexed("w", layer, j, k)
         self.beat("weight", weight=self.weight)
         diagram = self.diagram = make_diagram(self)
-        scene.play(Create(diagram.edge_group), FadeIn(diagram.neuron_group),
-                   FadeIn(diagram.caption_group), run_time=self.t(style.MOVE_TIME))
+        scene.play(Create(diagram.edge_group), Appear(diagram.neuron_group),
+                   Appear(diagram.caption_group), run_time=self.t(style.MOVE_TIME))
         self.base = VGroup(self._overlay((layer, j, k), 3.0), highlight_ring(self, diagram, (layer - 1, k)),
                            highlight_ring(self, diagram, (layer, j)))
         eq = story.weight_eqs(layer, j, k)["chain"]
@@ -64,7 +66,7 @@ class ChainRulePart(Part):
         self.panel = panel_of(self, lambda h: wrapped_block(self, eq, heading, "gradient", h, note=note,
                                                             numbers=False))
         self.shown = VGroup()
-        scene.play(Create(self.base[0]), FadeIn(self.base[1:]), FadeIn(self.panel),
+        scene.play(Create(self.base[0]), Appear(self.base[1:]), Appear(self.panel),
                    run_time=self.t(style.WRITE_TIME))
 
     def follow_path(self, index: int, path: ChainPath) -> None:
@@ -106,9 +108,9 @@ class ChainRulePart(Part):
     def _show(self, marks: VGroup, panel: VGroup) -> None:
         """Swap the highlighted path(s) and the panel."""
         scene = self.scene
-        scene.play(FadeOut(self.shown), FadeOut(self.panel), FadeIn(panel),
+        scene.play(Vanish(self.shown), swap(self.panel, panel),
                    run_time=self.t(style.WRITE_TIME))
-        scene.play(*(Create(m) for m in marks[0]), FadeIn(marks[1:]), run_time=self.t(style.WRITE_TIME))
+        scene.play(*(Create(m) for m in marks[0]), Appear(marks[1:]), run_time=self.t(style.WRITE_TIME))
         self.shown, self.panel = marks, panel
 
     def _path_marks(self, paths: list[ChainPath], labels: bool = True, color: str = "highlight") -> VGroup:

@@ -9,12 +9,13 @@ on one pair of axes.
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UL, Create, FadeIn, MathTex, MoveAlongPath, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, Create, MathTex, MoveAlongPath, Text, VGroup
 
 from backprop_core.equations.rules import update_rule
 from backprop_core.video_config import steps_per_epoch
 
 from .. import style
+from ..animations.fade import Appear
 from ..animations.flow import weight_update
 from ..layout import Region
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
@@ -64,8 +65,11 @@ class ComparePart(Part):
         self.labels = [self._loss_label(run, 0, d) for run, d in zip(self.runs, self.diagrams)]
         panel = self._panel()
         self.plot = self._plot(panel.get_bottom()[1] - 0.3)
-        scene.play(*(FadeIn(d) for d in self.diagrams), FadeIn(panel), FadeIn(self.plot),
-                   *(FadeIn(lab) for lab in self.labels), run_time=self.t(style.MOVE_TIME))
+        status = self._status(0, epochs)
+        scene.play(*(Appear(d) for d in self.diagrams), Appear(panel), Appear(self.plot),
+                   *(Appear(lab) for lab in self.labels), swap(scene.status, status),
+                   run_time=self.t(style.MOVE_TIME))
+        scene.status = status
         shown = keyframe_epochs(epochs + 1)
         for start, end in zip(shown, shown[1:]):
             anims = []

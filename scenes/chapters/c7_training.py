@@ -9,7 +9,6 @@ from manim import (
     UL,
     Circle,
     Create,
-    FadeIn,
     MathTex,
     MoveAlongPath,
     Text,
@@ -17,6 +16,7 @@ from manim import (
 )
 
 from .. import style
+from ..animations.fade import Appear
 from ..animations.flow import weight_update
 from ..layout import Region, boxes_overlap
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
@@ -76,9 +76,9 @@ class TrainingPart(Part):
         self.loss_label = self._loss_label(0)
         self.plot = self._plot()
         self._set_status(0)
-        scene.play(Create(self.diagram.edge_group), FadeIn(self.diagram.neuron_group),
-                   FadeIn(self.diagram.caption_group), FadeIn(self.weights), FadeIn(self.equation),
-                   FadeIn(self.loss_label), FadeIn(self.plot), run_time=self.t(style.MOVE_TIME))
+        scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
+                   Appear(self.diagram.caption_group), Appear(self.weights), Appear(self.equation),
+                   Appear(self.loss_label), Appear(self.plot), run_time=self.t(style.MOVE_TIME))
 
     def grow_curve(self) -> None:
         """Keyframe by keyframe: the curve grows to the epoch, the edges take its weights."""
@@ -114,7 +114,7 @@ class TrainingPart(Part):
             label.next_to(self.loss_label, DOWN, aligned_edge=LEFT, buff=0.15)
             self.accuracy_label = label
             shown.append(label)
-        scene.play(*(FadeIn(m) for m in shown), run_time=self.t(style.WRITE_TIME))
+        scene.play(*(Appear(m) for m in shown), run_time=self.t(style.WRITE_TIME))
 
     # -- pieces --------------------------------------------------------------------------------
     def _equation(self) -> VGroup:

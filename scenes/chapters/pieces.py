@@ -11,14 +11,14 @@ from manim import (
     AnimationGroup,
     BackgroundRectangle,
     Circle,
-    FadeIn,
-    FadeOut,
     MathTex,
     Text,
     VGroup,
 )
+from manim.utils.rate_functions import smooth
 
 from .. import style
+from ..animations.fade import Appear, Vanish
 from ..layout import VALUES_UP_TO, boxes_overlap
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from ..mobjects.network_diagram import NetworkDiagram
@@ -116,14 +116,22 @@ def bias_labels(part, diagram: NetworkDiagram, biases) -> dict:
     return labels
 
 
-def swap(old, new, **kwargs) -> AnimationGroup:
-    """``old`` fades out while ``new`` fades in where it stands (a panel, a label, a status line).
+def _first_half(t: float) -> float:
+    return smooth(min(1.0, 2 * t))
 
-    A cross-fade rather than a ``Transform``: morphing one equation's glyphs into another's
-    aligns and copies every submobject, which costs seconds for a long equation and reads no
-    better than the fade.
+
+def _second_half(t: float) -> float:
+    return smooth(max(0.0, 2 * t - 1))
+
+
+def swap(old, new, **kwargs) -> AnimationGroup:
+    """``old`` fades out in the first half, then ``new`` fades in where it stands (a panel, a label).
+
+    Never both at once, so two texts never overlap mid-way. A fade rather than a ``Transform``:
+    morphing one equation's glyphs into another's aligns and copies every submobject, which costs
+    seconds for a long equation and reads no better.
     """
-    return AnimationGroup(FadeOut(old), FadeIn(new), **kwargs)
+    return AnimationGroup(Vanish(old, rate_func=_first_half), Appear(new, rate_func=_second_half), **kwargs)
 
 
 def highlight_ring(part, diagram: NetworkDiagram, key: tuple[int, int], quantity: str = "highlight"):

@@ -6,30 +6,13 @@ highlight ring, equation blocks) from the real pieces of ``scenes/`` and the rea
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from manim import LEFT, VGroup
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from scenes.bridge import load_story
 from scenes.chapters import pieces, wrapping
-from scenes.layout import frame_layout
-from scenes.mobjects.equation_panel import EquationBlock
+from tests.parts import equation_block, mazur_part
 
 __module_test__ = "bpviz"
-
-
-def _part(**video):
-    story = load_story("mazur", **video)
-    return SimpleNamespace(story=story, theme=story.theme, regions=frame_layout(), tr=story.tr)
-
-
-def _block(part, eq, heading_key, quantity, **heading_values):
-    """An EquationBlock of ``eq`` fitted to the panel, heading from the catalogue."""
-    story = part.story
-    return EquationBlock(story.tr(heading_key, **heading_values), eq.latex(),
-                         eq.latex_numbers(decimals=story.video["decimals"]), quantity, part.theme,
-                         part.regions.panel, value=eq.value)
 
 
 def _network(scene, part):
@@ -47,16 +30,16 @@ def _network(scene, part):
 
 @frames_comparison(last_frame=True)
 def test_mazur_network(scene):
-    _network(scene, _part())
+    _network(scene, mazur_part())
 
 
 @frames_comparison(last_frame=True)
 def test_mazur_forward_beat(scene):
-    part = _part()
+    part = mazur_part()
     diagram = _network(scene, part)
     eqs = part.story.neuron_eqs(1, 0)
-    blocks = VGroup(_block(part, eqs["z"], "forward.z_heading", "z", layer=1, neuron=1),
-                    _block(part, eqs["a"], "forward.a_heading", "activation", layer=1,
+    blocks = VGroup(equation_block(part, eqs["z"], "forward.z_heading", "z", layer=1, neuron=1),
+                    equation_block(part, eqs["a"], "forward.a_heading", "activation", layer=1,
                                           neuron=1))
     panel = wrapping.panel_stack(part, *blocks)
     scene.add(pieces.highlight_ring(part, diagram, (1, 0)), panel)
@@ -64,8 +47,8 @@ def test_mazur_forward_beat(scene):
 
 @frames_comparison(last_frame=True)
 def test_mazur_delta_rule_light(scene):
-    part = _part(notation="delta_rule", theme="light")
+    part = mazur_part(notation="delta_rule", theme="light")
     diagram = _network(scene, part)
     eq = part.story.neuron_eqs(2, 0)["delta"]
-    block = _block(part, eq, "backward.output_heading", "delta", neuron=1)
+    block = equation_block(part, eq, "backward.output_heading", "delta", neuron=1)
     scene.add(pieces.highlight_ring(part, diagram, (2, 0), "delta"), block)

@@ -7,10 +7,8 @@ from types import SimpleNamespace
 import pytest
 from manim import RIGHT, tempconfig
 
-from scenes.bridge import load_story
 from scenes.chapters import pieces
-from scenes.layout import frame_layout
-from scenes.mobjects.equation_panel import EquationBlock
+from tests.parts import equation_block, mazur_part
 
 from .layout_check import MIN_DIGIT_HEIGHT, frame_problems, illegible_equations
 from .numbers_check import TraceNumbers, number_problems
@@ -26,16 +24,7 @@ def latex_cache(request):
 
 @pytest.fixture(scope="module", params=["nielsen", "delta_rule"])
 def part(request):
-    story = load_story("mazur", notation=request.param)
-    return SimpleNamespace(story=story, theme=story.theme, regions=frame_layout(), tr=story.tr)
-
-
-def equation_block(part, eq, heading_key, quantity, **heading_values):
-    """An EquationBlock of ``eq`` as the chapters build them (catalogue heading, story's decimals)."""
-    story = part.story
-    return EquationBlock(story.tr(heading_key, **heading_values), eq.latex(),
-                         eq.latex_numbers(decimals=story.video["decimals"]), quantity, part.theme,
-                         part.regions.panel, value=eq.value)
+    return mazur_part(notation=request.param)
 
 
 def frame(*mobjects):

@@ -1,0 +1,23 @@
+"""What the scene tests build by hand: a chapter-like ``part`` of a story and its equation blocks."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from scenes.bridge import load_story
+from scenes.layout import frame_layout
+from scenes.mobjects.equation_panel import EquationBlock
+
+
+def mazur_part(**video) -> SimpleNamespace:
+    """What the chapters' builders read from a Part (story, theme, regions, tr), for mazur."""
+    story = load_story("mazur", **video)
+    return SimpleNamespace(story=story, theme=story.theme, regions=frame_layout(), tr=story.tr)
+
+
+def equation_block(part, eq, heading_key: str, quantity: str, **heading_values) -> EquationBlock:
+    """An EquationBlock of ``eq`` fitted to the panel: catalogue heading, the story's decimals."""
+    story = part.story
+    return EquationBlock(story.tr(heading_key, **heading_values), eq.latex(),
+                         eq.latex_numbers(decimals=story.video["decimals"]), quantity, part.theme,
+                         part.regions.panel, value=eq.value)
