@@ -16,6 +16,8 @@ from pathlib import Path
 from manim import tempconfig
 from PIL import Image
 
+from backprop_core.errors import BpvizError
+
 from .bridge import Story
 from .chapters import chapter_scene
 
@@ -48,12 +50,20 @@ def _manim_config(quality: str, media_dir: Path, **extra) -> dict:
             "text_dir": str(cache / "text"), **extra}
 
 
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents); a folder that cannot be made is a :class:`BpvizError`."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BpvizError(f"-o {folder}: cannot create the folder ({err.strerror})") from None
+
+
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low") -> list[Still]:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
     Only the stills are drawn: animations are skipped, so no video is encoded.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir)
     stills: list[Still] = []
 
     def capture(scene, beat) -> None:
@@ -79,7 +89,7 @@ def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low"
     (the clips into ``out_dir/<chapter>_beats/``, named ``<nn>_<chapter>_<beat>``), so nothing
     else there is touched. A transparent mp4 becomes a ``.mov`` (mp4 has no alpha channel).
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir)
     if transparent and fmt == "mp4":
         fmt = "mov"  # Manim refuses an alpha channel in mp4; QuickTime keeps it
     with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, \

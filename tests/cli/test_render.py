@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -153,6 +154,17 @@ def test_output_folder_not_writable(command, tmp_path, monkeypatch):
     monkeypatch.setattr(cli.os, "access", lambda path, mode: False)
     result = bpviz(command, "mazur", "-o", str(tmp_path / "out"))
     assert_one_line_error(result, "not writable")
+
+
+@pytest.mark.parametrize("command", ["render", "frames"])
+def test_output_folder_that_cannot_be_created(command, tmp_path, monkeypatch):
+    """The check passes (say, root in a read-only or virtual folder) but creating it fails."""
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    result = bpviz(command, "mazur", "--scene", "neuron", "-o", str(tmp_path / "out"))
+    assert_one_line_error(result, f"-o {tmp_path / 'out'}", "cannot create the folder (Permission denied)")
 
 
 @pytest.mark.parametrize("tool", ["latex", "dvisvgm"])
