@@ -182,10 +182,10 @@ def test_record_every_n_keeps_the_right_parameters_before_each_step():
 
 
 def test_stacked_evaluation_equals_the_per_sample_loop():
-    from backprop_core.train import _Evaluator
+    from backprop_core.evaluation import Evaluator
 
     cfg = make_config([3, 4, 2], ["tanh", "sigmoid"], n=6, epochs=1)
     trace = train(cfg)
-    ev = _Evaluator(cfg)
+    ev = Evaluator(cfg)
     w, b = trace.final.weights, trace.final.biases
     assert ev.run(w, b)[:2] == ev._per_sample(w, b)[:2]

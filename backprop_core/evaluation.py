@@ -1,0 +1,79 @@
+"""The loss (and accuracy) of a set of parameters over the whole training set.
+
+A helper of :mod:`backprop_core.train`: the value recorded at the end of every epoch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import Config
+from .network import backward, forward, stacked_pass
+
+
+def evaluate(cfg: Config, weights: list[np.ndarray], biases: list[np.ndarray]) -> tuple[float, float | None]:
+    """Mean per-sample loss over the training set, and accuracy when targets are class labels."""
+    return Evaluator(cfg)(weights, biases)
+
+
+class Evaluator:
+    """:func:`evaluate` for one config, with what does not depend on the parameters worked out once.
+
+    With two samples or more, all of them go through :func:`~backprop_core.network.stacked_pass`
+    at once (the same numbers, bit for bit); when it declines (a value is not finite, or an
+    activation is not element-wise), the per-sample loop runs and raises as it always did.
+    :meth:`run` also hands back every sample's forward and backward numbers, which the next
+    step reuses while the parameters have not changed.
+    """
+
+    def __init__(self, cfg: Config, xs=None, ys=None):
+        self.cfg = cfg
+        self.xs = cfg.inputs if xs is None else xs
+        self.ys = cfg.targets if ys is None else ys
+        self.labels = bool(np.all((cfg.targets == 0) | (cfg.targets == 1)))
+        self.one_hot = (self.labels and cfg.layers[-1] > 1
+                        and bool(np.all(cfg.targets.sum(axis=1) == 1)))
+        self.is_one = cfg.targets == 1
+
+    def __call__(self, weights, biases) -> tuple[float, float | None]:
+        """Mean loss and accuracy (``None`` unless the targets are class labels)."""
+        loss, acc, _ = self.run(weights, biases)
+        return loss, acc
+
+    def run(self, weights, biases):
+        """Mean loss, accuracy, and a function ``i -> (Forward, loss, deltas)`` of sample ``i``."""
+        cfg = self.cfg
+        n = len(cfg.inputs)
+        stacked = None
+        if n > 1:
+            stacked = stacked_pass(weights, biases, cfg.activations, cfg.loss, cfg.inputs, cfg.targets)
+        if stacked is None:
+            return self._per_sample(weights, biases)
+        total = 0.0
+        for e in stacked.loss:
+            total += e
+        out, y = stacked.a[-1], cfg.targets
+        correct = 0
+        if self.one_hot:
+            correct = int(np.count_nonzero(np.argmax(out, axis=1) == np.argmax(y, axis=1)))
+        elif self.labels:
+            correct = int(np.count_nonzero(((out >= 0.5) == self.is_one).all(axis=1)))
+        xs = self.xs
+        return total / n, (correct / n if self.labels else None), lambda i: stacked.sample(i, xs[i])
+
+    def _per_sample(self, weights, biases):
+        cfg, labels, one_hot = self.cfg, self.labels, self.one_hot
+        total, correct = 0.0, 0
+        kept = []
+        for x, y in zip(self.xs, self.ys):
+            fwd = forward(weights, biases, cfg.activations, x)
+            e, deltas = backward(weights, cfg.activations, cfg.loss, fwd, y)
+            kept.append((fwd, e, deltas))
+            total += e
+            out = fwd.a[-1]
+            if one_hot:
+                correct += int(np.argmax(out) == np.argmax(y))
+            elif labels:
+                correct += int(np.all((out >= 0.5) == (y == 1)))
+        n = len(self.xs)
+        return total / n, (correct / n if labels else None), kept.__getitem__
