@@ -79,8 +79,7 @@ def render_full(preset: str, quality: str, out: Path) -> tuple[float, dict]:
 
 def render_floor(duration: float, quality: str, out: Path) -> tuple[float, dict]:
     """Seconds Manim takes for one static dot held ``duration`` seconds at ``quality``."""
-    folder = out / f"floor-{quality}"
-    folder.mkdir(parents=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"floor-{quality}-", dir=out))
     (folder / "floor.py").write_text(FLOOR_SCENE, encoding="utf-8")
     env = {**os.environ, "BPVIZ_FLOOR_SECONDS": repr(duration)}
     seconds = timed([tool("manim"), "render", f"-q{QUALITY_FLAGS[quality]}", "--disable_caching",
