@@ -116,14 +116,19 @@ class ChapterScene(Scene):
         return self.story.tr("common.samples_count", count=len(samples))
 
     def _status_line(self) -> Text:
-        story, region = self.story, self.regions.status
+        story = self.story
         step = story.step
         text = story.tr("common.status", epoch=step.epoch, epochs=story.trace.config["training"]["epochs"],
                         step=story.video["step"], sample=story.record.sample + 1,
                         samples=self._samples_text(step.samples),
                         rate=story.fmt(story.trace.config["training"]["learning_rate"]),
                         loss=story.tr(f"loss_names.{story.trace.loss_name}"))
-        line = Text(text, font=style.FONT, font_size=style.STATUS_SIZE, color=story.theme.muted)
+        return self.status_text(text)
+
+    def status_text(self, text: str) -> Text:
+        """``text`` as the status line: muted, at the left of the status band, fitted to its width."""
+        region = self.regions.status
+        line = Text(text, font=style.FONT, font_size=style.STATUS_SIZE, color=self.story.theme.muted)
         if line.width > region.width:
             line.scale_to_fit_width(region.width)
         return line.move_to([region.left, region.center[1], 0], aligned_edge=[-1, 0, 0])

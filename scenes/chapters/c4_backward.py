@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from manim import (
     DOWN,
-    LEFT,
     RIGHT,
-    UL,
     UP,
     AnimationGroup,
     Create,
@@ -26,19 +24,19 @@ from manim import (
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import backward_pass, dim_edges, error_trails, weight_update
-from ..layout import boxes_overlap
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from .base import ChapterScene, Part
 from .pieces import (
     highlight_ring,
     make_diagram,
+    mobjects_overlap,
     neuron_labels,
     side_labels,
     swap,
     vector_tex,
     weight_labels,
 )
-from .wrapping import panel_of, wrapped_block
+from .wrapping import panel_of, panel_stack, wrapped_block
 
 
 class BackwardPart(Part):
@@ -194,7 +192,7 @@ class BackwardPart(Part):
     def _clear_of_deltas(self, labels: dict, layer: int) -> None:
         """Move ``labels`` (right of the neurons of ``layer``) clear of that layer's delta labels."""
         deltas = self._delta_labels(layer).values()
-        if not any(boxes_overlap(_box(lab), _box(d)) for lab in labels.values() for d in deltas):
+        if not any(mobjects_overlap(lab, d) for lab in labels.values() for d in deltas):
             return
         buff = max(d.width for d in deltas) / 2 - self.diagram.geometry.radius + 0.08
         for (_, j), label in labels.items():
@@ -226,21 +224,10 @@ class BackwardPart(Part):
 
     def _panel(self, *parts) -> VGroup:
         """``parts`` stacked at the top left of the panel, each fitted to its width."""
-        region = self.regions.panel
-        for part in parts:
-            if part.width > region.width:
-                part.scale_to_fit_width(region.width)
-        group = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        if group.height > region.height:
-            group.scale_to_fit_height(region.height)
-        return group.move_to([region.left, region.top, 0], aligned_edge=UL)
-
+        return panel_stack(self, *parts, buff=0.3)
 
 class Backward(ChapterScene):
     """Chapter 4: backpropagation of the error."""
 
     parts = (BackwardPart,)
 
-
-def _box(mob) -> tuple[float, float, float, float]:
-    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]

@@ -23,7 +23,8 @@ from ..mobjects.loss_plot import LossPlot
 from ..mobjects.network_diagram import NetworkDiagram
 from .base import Part
 from .c7_training import keyframe_epochs
-from .pieces import swap, value_label
+from .pieces import fitted, swap, value_label
+from .wrapping import panel_stack
 
 
 class Run:
@@ -129,13 +130,9 @@ class ComparePart(Part):
                 words = self.tr("training.diverged", epoch=run.trace.stopped.epoch)
             count = Text(words,
                          font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted)
-            rows.append(VGroup(name, rule, count).arrange(DOWN, aligned_edge=LEFT, buff=0.15))
-        for row in rows:
-            for mob in row:
-                if mob.width > region.width:
-                    mob.scale_to_fit_width(region.width)
-        panel = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        return panel.move_to([region.left, region.top, 0], aligned_edge=UL)
+            parts = (fitted(mob, region.width) for mob in (name, rule, count))
+            rows.append(VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.15))
+        return panel_stack(self, *rows, buff=0.3)
 
     def _loss_label(self, run: Run, epoch: int, beside: VGroup):
         """``epoch e: C = value`` of ``run``, after its name above its network."""
@@ -158,11 +155,7 @@ class ComparePart(Part):
                         self.story.fmt, rival=rival)
 
     def _status(self, epoch: int, epochs: int) -> Text:
-        region = self.regions.status
-        text = self.tr("training.compare_status", epoch=epoch, epochs=epochs,
-                       rate=self.story.fmt(self.story.trace.config["training"]["learning_rate"]))
-        line = Text(text, font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted)
-        if line.width > region.width:
-            line.scale_to_fit_width(region.width)
-        return line.move_to([region.left, region.center[1], 0], aligned_edge=[-1, 0, 0])
+        rate = self.story.fmt(self.story.trace.config["training"]["learning_rate"])
+        return self.scene.status_text(self.tr("training.compare_status", epoch=epoch, epochs=epochs,
+                                              rate=rate))
 

@@ -55,7 +55,7 @@ def shows_value(part, diagram: NetworkDiagram, key: tuple[int, int]) -> bool:
     A layer of at most :data:`~scenes.layout.VALUES_UP_TO` neurons shows every value (the output
     layer of most networks); a larger one only the focus neuron and the first neurons feeding it.
     """
-    if diagram.geometry.show_all_values or diagram.layers[key[0]] <= VALUES_UP_TO:
+    if diagram.layers[key[0]] <= VALUES_UP_TO:
         return True
     fl, fj = part.story.focus_neuron
     return key == (fl, fj) or key[0] in (fl - 1,) and key[1] < 3
@@ -214,21 +214,34 @@ def note_text(part, note: str, color: str | None = None) -> Text:
     return text
 
 
+def fitted(mob, width: float):
+    """``mob``, scaled down to ``width`` when it is wider (never up)."""
+    return mob.scale_to_fit_width(width) if mob.width > width else mob
 
-def unclutter_edge_labels(diagram: NetworkDiagram, labels: dict, avoid) -> dict:
-    """Slide edge labels along their edges until they clear ``avoid`` and each other; returns ``labels``."""
-    def clash(label, others) -> bool:
-        return any(boxes_overlap(_box(label), _box(o), 0.02) for o in others if o is not label)
 
+EDGE_SPOTS = (None, 0.5, 0.65, 0.2, 0.75, 0.4, 0.8)
+"""Where along its edge a label is tried, in turn (``None``: the staggered default)."""
+
+
+def unclutter_edge_labels(diagram: NetworkDiagram, labels: dict, avoid, spots=EDGE_SPOTS,
+                          tol: float = 0.02) -> dict:
+    """Slide edge labels along their edges until they clear ``avoid`` and each other; returns ``labels``.
+
+    Each label takes the first of ``spots`` where it overlaps nothing placed by more than ``tol``.
+    """
     placed = list(avoid)
     for key, label in labels.items():
-        for where in (None, 0.5, 0.65, 0.2, 0.75, 0.4, 0.8):
+        for where in spots:
             diagram.label_edge(key, label, where)
-            if not clash(label, placed):
+            if not any(mobjects_overlap(label, other, tol) for other in placed if other is not label):
                 break
         placed.append(label)
     return labels
 
 
-def _box(mob) -> tuple[float, float, float, float]:
-    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
+def mobjects_overlap(a, b, tol: float = 0.0) -> bool:
+    """Whether the bounding boxes of mobjects ``a`` and ``b`` overlap by more than ``tol``."""
+    def box(mob) -> tuple[float, float, float, float]:
+        return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
+
+    return boxes_overlap(box(a), box(b), tol)

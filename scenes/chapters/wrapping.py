@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, UL, MathTex, Text, VGroup
 
 from .. import style
 from ..mobjects.equation_panel import TEX_TEMPLATE, EquationBlock, colorize, paint_value
-from .pieces import note_text
+from .pieces import fitted, note_text
 
 # -- long equations: measured line wrapping ------------------------------------------------------
 _WRAP_OPS = (" = ", " + ", " - ", r" \cdot ")
@@ -199,9 +199,10 @@ def wrapped_block(part, eq, heading: str, quantity: str, max_height: float, note
 
 
 def panel_stack(part, *blocks, buff: float = 0.4) -> VGroup:
-    """Blocks under each other at the panel's top left, scaled down together if too tall."""
+    """Blocks under each other at the panel's top left, each no wider than it, shrunk together if too tall."""
     region = part.regions.panel
-    group = VGroup(*blocks).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+    group = VGroup(*(fitted(block, region.width) for block in blocks)).arrange(DOWN, aligned_edge=LEFT,
+                                                                              buff=buff)
     if group.height > region.height:
         group.scale_to_fit_height(region.height)
     return group.move_to([region.left, region.top, 0], aligned_edge=UL)
