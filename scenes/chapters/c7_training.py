@@ -6,7 +6,6 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    UL,
     Circle,
     Create,
     MathTex,
@@ -18,30 +17,24 @@ from manim import (
 from .. import style
 from ..animations.fade import Appear
 from ..animations.flow import weight_update
-from ..layout import Region, boxes_overlap
+from ..layout import Region
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from ..mobjects.loss_plot import LossPlot
 from .base import ChapterScene, Part
-from .pieces import make_diagram, swap, value_label, weight_labels
+from .pieces import make_diagram, note_text, swap, unclutter_edge_labels, value_label, weight_labels
+from .wrapping import panel_stack
 
 KEYFRAMES = 8
 """At most this many restylings of the network over the run (plus epoch 0)."""
 
 
+TRAINED_SPOTS = (None, 0.2, 0.8, 0.35, 0.65, 0.5)
+"""Where along its edge a weight label is tried (large trained weights are wide)."""
+
+
 def spread_labels(diagram, labels: dict) -> VGroup:
-    """Weight labels moved along their edges until no two overlap (large trained weights are wide)."""
-    placed: list = []
-    for key, label in labels.items():
-        for where in (None, 0.2, 0.8, 0.35, 0.65, 0.5):
-            diagram.label_edge(key, label, where)
-            if not any(boxes_overlap(_box(label), _box(other)) for other in placed):
-                break
-        placed.append(label)
-    return VGroup(*placed)
-
-
-def _box(mob) -> tuple[float, float, float, float]:
-    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
+    """Weight labels moved along their edges until no two overlap."""
+    return VGroup(*unclutter_edge_labels(diagram, labels, [], spots=TRAINED_SPOTS, tol=0.0).values())
 
 
 def keyframe_epochs(n_records: int, count: int = KEYFRAMES) -> list[int]:
@@ -119,19 +112,13 @@ class TrainingPart(Part):
     # -- pieces --------------------------------------------------------------------------------
     def _equation(self) -> VGroup:
         """Heading, the mean-loss equation in general form and what it averages over, in the panel."""
-        eq, region, n = self.story.loss_eqs()["loss_mean"], self.regions.panel, self._samples
+        eq, n = self.story.loss_eqs()["loss_mean"], self._samples
         heading = Text(self.tr("training.heading", samples=n), font=style.FONT,
                        font_size=style.CAPTION_SIZE, color=self.theme.text)
         formula = MathTex(colorize(eq.latex(), self.theme), tex_template=TEX_TEMPLATE,
                           font_size=style.EQUATION_SIZE, color=self.theme.text)
-        note = Text(self.tr("training.note", samples=n), font=style.FONT, font_size=style.STATUS_SIZE,
-                    color=self.theme.muted)
-        block = VGroup(heading, formula, note)
-        for mob in block:
-            if mob.width > region.width:
-                mob.scale_to_fit_width(region.width)
-        block.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-        return block.move_to([region.left, region.top, 0], aligned_edge=UL)
+        note = note_text(self, self.tr("training.note", samples=n))
+        return panel_stack(self, heading, formula, note, buff=0.22)
 
     @property
     def _samples(self) -> int:
@@ -155,15 +142,11 @@ class TrainingPart(Part):
 
     def _status(self, index: int) -> Text:
         """The status line at keyframe ``index``: which epoch the diagram and the curve show."""
-        story, region = self.story, self.regions.status
+        story = self.story
         cfg = story.trace.config["training"]
-        text = self.tr("training.status", epoch=self.records[index].epoch, epochs=cfg["epochs"],
-                       rate=story.fmt(cfg["learning_rate"]),
-                       loss=self.tr(f"loss_names.{story.trace.loss_name}"))
-        line = Text(text, font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted)
-        if line.width > region.width:
-            line.scale_to_fit_width(region.width)
-        return line.move_to([region.left, region.center[1], 0], aligned_edge=[-1, 0, 0])
+        return self.scene.status_text(self.tr("training.status", epoch=self.records[index].epoch,
+                                              epochs=cfg["epochs"], rate=story.fmt(cfg["learning_rate"]),
+                                              loss=self.tr(f"loss_names.{story.trace.loss_name}")))
 
     def _set_status(self, index: int) -> None:
         """Swap the base status line (one step, one sample) for the epoch status line."""
