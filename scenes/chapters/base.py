@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import UL, Scene, Text, VGroup
+from manim import UL, Scene, Text, VGroup, config
 
 from .. import style
 from ..animations.fade import Appear, Vanish
@@ -49,7 +49,7 @@ class ChapterScene(Scene):
         self.story = story
         self.beat_end = beat_end
         self.beats: list[Beat] = []
-        self.regions = frame_layout()
+        self.regions = frame_layout(config.frame_width, config.frame_height)  # taller at 4:3
         self._title = VGroup()
         super().__init__(**kwargs)
 
@@ -95,6 +95,9 @@ class ChapterScene(Scene):
         self.wait(self.time(style.HOLD_TIME))
         self._closed = self.beats[-1]
         if self.beat_end is not None:
+            # draw every mobject once on the bare background, as Manim does for its last frame:
+            # over the static image of the last play, half-transparent ones would be drawn twice
+            self.renderer.static_image = None
             self.renderer.update_frame(self)
             self.beat_end(self, self.beats[-1])
 
