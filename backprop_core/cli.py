@@ -24,7 +24,7 @@ from .gradcheck import check as gradcheck
 from .presets import PRESETS, preset_description
 from .summary import summary_lines
 from .train import TrainingDiverged, train
-from .video_config import SCENES
+from .video_config import SCENES, THEMES
 
 
 def user_errors(func):
@@ -145,7 +145,9 @@ def presets_cmd() -> None:
 
 # -- videos and stills (the scenes are imported inside the commands: the engine never loads manim)
 QUALITIES = ("low", "medium", "high", "4k")
-FORMATS = ("mp4", "gif", "webm")
+FORMATS = ("mp4", "gif", "webm", "mov")
+STILL_FORMATS = ("png", "svg")
+ASPECTS = ("16:9", "4:3")
 TEX_PACKAGES = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm"
 
 
@@ -187,12 +189,15 @@ def _tools() -> None:
                              f"install it: apt-get install {TEX_PACKAGES}")
 
 
-def _story_and_scenes(source: str | None, wanted: list[str]):
-    """The Story of ``source`` and the chapters to render (``--scene``, else ``[video] scenes``)."""
+def _story_and_scenes(source: str | None, wanted: list[str], theme: str | None = None):
+    """The Story of ``source`` and the chapters to render (``--scene``, else ``[video] scenes``).
+
+    ``theme`` (``--theme``) overrides ``[video] theme``.
+    """
     from scenes.bridge import load_story
     from scenes.layout import DiagramTooLarge, check_drawable
 
-    story = load_story(source)
+    story = load_story(source, theme=theme)
     try:
         check_drawable(story.layers)
     except DiagramTooLarge as err:
@@ -200,8 +205,21 @@ def _story_and_scenes(source: str | None, wanted: list[str]):
     return story, wanted or list(story.video["scenes"])
 
 
+def _look(quality: str, aspect: str, theme: str | None) -> None:
+    """Check ``--quality``, ``--aspect`` and ``--theme`` (``None``: the config's)."""
+    _choice("--quality", quality, QUALITIES)
+    _choice("--aspect", aspect, ASPECTS)
+    if theme is not None:
+        _choice("--theme", theme, THEMES)
+
+
 def _media_options(func):
-    """``SOURCE``, ``--scene`` and ``--quality``: what both media commands share."""
+    """``SOURCE``, ``--scene``, ``--quality``, ``--aspect``, ``--theme``: what both media commands share."""
+    func = click.option("--theme", default=None, metavar="|".join(THEMES),
+                        help="colours, overriding [video] theme: dark, light (projectors), "
+                             "print (handouts)")(func)
+    func = click.option("--aspect", default="16:9", show_default=True, metavar="|".join(ASPECTS),
+                        help="picture shape; 4:3 keeps the width and makes the frame taller")(func)
     func = click.option("--quality", default="medium", show_default=True, metavar="|".join(QUALITIES),
                         help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60")(func)
     func = click.option("--scene", "scenes", multiple=True, metavar="NAME",
@@ -213,46 +231,50 @@ def _media_options(func):
 @main.command("render")
 @_media_options
 @click.option("--format", "fmt", default="mp4", show_default=True, metavar="|".join(FORMATS),
-              help="video container")
-@click.option("--transparent", is_flag=True, help="transparent background (an mp4 becomes a .mov)")
+              help="video container (gif loops, for web pages)")
+@click.option("--transparent", is_flag=True,
+              help="alpha channel: webm is VP9 with alpha, mov ProRes 4444; an mp4 becomes a .mov")
 @click.option("--sections", is_flag=True, help="also write one clip per beat into <scene>_beats/")
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media]")
 @user_errors
-def render_cmd(source, scenes, quality, fmt, transparent, sections, output) -> None:
+def render_cmd(source, scenes, quality, aspect, theme, fmt, transparent, sections, output) -> None:
     """Render explainer videos of SOURCE: a config, a preset (default: mazur) or a trace .json.
 
     Prints every path written; other files in the output folder are left as they were.
     """
-    _choice("--quality", quality, QUALITIES)
+    _look(quality, aspect, theme)
     _choice("--format", fmt, FORMATS)
     wanted = [_choice("--scene", s, SCENES) for s in scenes]
     out = _out_dir(output, "media")
     _tools()
-    story, chapters = _story_and_scenes(source, wanted)
+    story, chapters = _story_and_scenes(source, wanted, theme)
     from scenes.render import render_video
 
     for chapter in chapters:
-        for path in render_video(story, chapter, out, quality, fmt, transparent, sections):
+        for path in render_video(story, chapter, out, quality, fmt, transparent, sections, aspect):
             click.echo(f"wrote {path}")
 
 
 @main.command("frames")
 @_media_options
+@click.option("--format", "fmt", default="png", show_default=True, metavar="|".join(STILL_FORMATS),
+              help="png pictures, or svg vector stills to edit")
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media/frames]")
 @user_errors
-def frames_cmd(source, scenes, quality, output) -> None:
-    """Stills of SOURCE: one PNG per beat (its settled last frame) in story order, and frames.json.
+def frames_cmd(source, scenes, quality, aspect, theme, fmt, output) -> None:
+    """Stills of SOURCE: one PNG (or SVG) per beat (its settled last frame) in story order, and frames.json.
 
     SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded.
     """
-    _choice("--quality", quality, QUALITIES)
+    _look(quality, aspect, theme)
+    _choice("--format", fmt, STILL_FORMATS)
     wanted = [_choice("--scene", s, SCENES) for s in scenes]
     out = _out_dir(output, os.path.join("media", "frames"))
     _tools()
-    story, chapters = _story_and_scenes(source, wanted)
+    story, chapters = _story_and_scenes(source, wanted, theme)
     from scenes.render import render_stills
 
-    stills = render_stills(story, chapters, out, quality)
+    stills = render_stills(story, chapters, out, quality, aspect, fmt)
     for still in stills:
         click.echo(f"wrote {out / still.file}")
     click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills)")

@@ -15,7 +15,7 @@ SCENES = ("neuron", "forward", "loss", "backward", "update", "chain_rule", "trai
 """Chapter names, in story order (``full`` plays 1-6, and 7 when there is more than one epoch)."""
 
 NOTATIONS = ("nielsen", "delta_rule")
-THEMES = ("dark", "light")
+THEMES = ("dark", "light", "print")
 
 VIDEO_SCHEMA: dict[str, Any] = {
     "scenes": ["full"], "epoch": 1, "step": 1, "sample": None, "focus": None,

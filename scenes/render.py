@@ -20,15 +20,16 @@ from backprop_core.errors import BpvizError
 
 from .bridge import Story
 from .chapters import chapter_scene
+from .formats import encoder_config, frame_config
+from .vector_still import write_svg
 
-QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
-             "4k": "fourk_quality"}
-FORMATS = ("mp4", "gif", "webm")
+FORMATS = ("mp4", "gif", "webm", "mov")
+STILL_FORMATS = ("png", "svg")
 
 
 @dataclass(frozen=True)
 class Still:
-    """One written still: the PNG and what it shows."""
+    """One written still: the PNG (or SVG) and what it shows."""
 
     file: str
     chapter: str
@@ -42,10 +43,10 @@ def cache_dir() -> Path:
     return Path(base) / "bpviz"
 
 
-def _manim_config(quality: str, media_dir: Path, **extra) -> dict:
+def _manim_config(quality: str, media_dir: Path, aspect: str = "16:9", **extra) -> dict:
     """Manim's config for one render: output in ``media_dir``, LaTeX and text cached across runs."""
     cache = cache_dir()
-    return {"quality": QUALITIES[quality], "media_dir": str(media_dir), "verbosity": "ERROR",
+    return {**frame_config(quality, aspect), "media_dir": str(media_dir), "verbosity": "ERROR",
             "progress_bar": "none", "disable_caching": True, "tex_dir": str(cache / "tex"),
             "text_dir": str(cache / "text"), **extra}
 
@@ -58,21 +59,26 @@ def make_folder(folder: Path) -> None:
         raise BpvizError(f"-o {folder}: cannot create the folder ({err.strerror})") from None
 
 
-def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low") -> list[Still]:
+def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
+                  aspect: str = "16:9", image_format: str = "png") -> list[Still]:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
-    Only the stills are drawn: animations are skipped, so no video is encoded.
+    Only the stills are drawn: animations are skipped, so no video is encoded. With
+    ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``).
     """
     make_folder(out_dir)
     stills: list[Still] = []
 
     def capture(scene, beat) -> None:
-        name = f"{len(stills) + 1:03d}_{beat.chapter}_{beat.key}.png"
-        Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
+        name = f"{len(stills) + 1:03d}_{beat.chapter}_{beat.key}.{image_format}"
+        if image_format == "svg":
+            write_svg(scene, out_dir / name)
+        else:
+            Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))
 
     with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, \
-            tempconfig(_manim_config(quality, Path(tmp), format=None, write_to_movie=False)):
+            tempconfig(_manim_config(quality, Path(tmp), aspect, format=None, write_to_movie=False)):
         for chapter in chapters:
             chapter_scene(chapter)(story, beat_end=capture, skip_animations=True).render()
     index = [vars(s) for s in stills]
@@ -82,7 +88,7 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
 
 
 def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low", fmt: str = "mp4",
-                 transparent: bool = False, sections: bool = False) -> list[Path]:
+                 transparent: bool = False, sections: bool = False, aspect: str = "16:9") -> list[Path]:
     """Render ``chapter`` to ``out_dir/<chapter>.<fmt>``; with ``sections``, one clip per beat too.
 
     Manim writes into a temporary media folder; only the finished files are moved to ``out_dir``
@@ -93,8 +99,9 @@ def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low"
     if transparent and fmt == "mp4":
         fmt = "mov"  # Manim refuses an alpha channel in mp4; QuickTime keeps it
     with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, \
-            tempconfig(_manim_config(quality, Path(tmp), format=fmt, transparent=transparent,
-                                     save_sections=sections, output_file=chapter)):
+            tempconfig(_manim_config(quality, Path(tmp), aspect, format=fmt, transparent=transparent,
+                                     save_sections=sections, output_file=chapter,
+                                     **encoder_config(fmt, transparent))):
         scene = chapter_scene(chapter)(story)
         scene.render()
         writer = scene.renderer.file_writer

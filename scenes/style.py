@@ -2,7 +2,14 @@
 
 A colour per quantity (activation, pre-activation z, delta, weight, gradient, loss, target), the
 same in the diagram and in the equations; sign colours that colour-blind viewers can tell apart
-(blue for positive, orange for negative); a dark default theme and a light one for projectors.
+(blue for positive, orange for negative); a dark default theme, a light one for projectors and
+a print one for handouts.
+
+The print theme's colours are for paper: near-black text and lines, no pale grey, every colour
+at least 3:1 against white. Its sign pair is Paul Tol's high-contrast blue ``#004488`` and
+Okabe-Ito's vermillion ``#D55E00``: distinct for deuteranopes (simulated, Machado et al. 2009:
+CIELAB distance 113) and in grey-scale (lightness L* 29 against 54), where Okabe-Ito's own
+blue and vermillion are nearly the same grey (L* 46 against 54).
 """
 
 from __future__ import annotations
@@ -53,8 +60,14 @@ THEMES = {
         activation="#8A6D00", z="#7D3C98", delta="#C0392B", weight="#0E7C6B", gradient="#B03A66",
         loss="#C0392B", target="#1E8449", highlight="#000000",
     ),
+    "print": Theme(
+        name="print", background="#FFFFFF", text="#111111", muted="#3A3A3A", panel="#FFFFFF",
+        neuron_fill="#FFFFFF", neuron_stroke="#111111", positive="#004488", negative="#D55E00",
+        activation="#8A6D00", z="#7D3C98", delta="#CC3311", weight="#007A87", gradient="#AA3377",
+        loss="#CC3311", target="#005F4B", highlight="#000000",
+    ),
 }
-"""Themes by name; ``[video] theme`` picks one."""
+"""Themes by name; ``[video] theme`` (or ``--theme``) picks one."""
 
 FONT = "DejaVu Sans"
 """Font of every Text on screen (Debian: fonts-dejavu-core, which Pango brings)."""

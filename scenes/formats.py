@@ -1,0 +1,59 @@
+"""Output formats: picture sizes per quality and aspect, and the encoders of transparent videos.
+
+Pure settings for Manim's config; nothing here renders. A 4:3 picture keeps the frame width
+of 16:9 (14.22 units) and makes the frame taller, so every chapter lays out as at 16:9 with
+more room above and below (``scenes.layout.frame_layout`` reads the frame size), instead of
+being cropped or squeezed.
+"""
+
+from __future__ import annotations
+
+from manim import constants
+
+QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
+             "4k": "fourk_quality"}
+"""``--quality`` names and Manim's quality of each (480p15, 720p30, 1080p60, 2160p60)."""
+ASPECTS = {"16:9": (16, 9), "4:3": (4, 3)}
+"""``--aspect`` names and their width : height."""
+FRAME_WIDTH = 128 / 9
+"""Frame width in Manim units at every aspect (Manim's default: 8 units high at 16:9)."""
+FRAME_HEIGHT = 8.0
+TRANSPARENT_FORMATS = ("webm", "mov")
+"""Containers that keep an alpha channel (mp4 cannot; ``--transparent`` turns it into mov)."""
+
+
+def picture_size(quality: str, aspect: str = "16:9") -> tuple[int, int]:
+    """``(width, height)`` in pixels: Manim's size for 16:9, the same height for 4:3 (640x480 ...)."""
+    q = constants.QUALITIES[QUALITIES[quality]]
+    if aspect == "16:9":
+        return q["pixel_width"], q["pixel_height"]
+    w, h = ASPECTS[aspect]
+    return round(q["pixel_height"] * w / h), q["pixel_height"]
+
+
+def frame_config(quality: str, aspect: str = "16:9") -> dict:
+    """Manim config keys for the picture: pixel size, frame rate and frame size in units.
+
+    The quality is given as sizes, not as Manim's ``quality`` key: ``tempconfig`` applies that
+    key after the sizes and would undo the aspect.
+    """
+    width, height = picture_size(quality, aspect)
+    w, h = ASPECTS[aspect]
+    frame_height = FRAME_HEIGHT if aspect == "16:9" else FRAME_WIDTH * h / w
+    return {"pixel_width": width, "pixel_height": height,
+            "frame_rate": constants.QUALITIES[QUALITIES[quality]]["frame_rate"],
+            "frame_width": FRAME_WIDTH, "frame_height": frame_height}
+
+
+def encoder_config(fmt: str, transparent: bool) -> dict:
+    """Manim config keys of the video encoder of ``fmt``.
+
+    Transparent mov is ProRes 4444 with a 10-bit alpha plane (``prores_ks``, ``yuva444p10le``),
+    which video editors (Premiere, Resolve, Final Cut, Kdenlive) read; Manim's own default
+    there is QuickTime Animation (``qtrle``), which some of them do not. Transparent webm is
+    Manim's default, VP9 with ``yuva420p``. Everything else: Manim's defaults.
+    """
+    if transparent and fmt == "mov":
+        return {"video_codec": "prores_ks", "pixel_format": "yuva444p10le",
+                "video_encoder_options": {"profile": "4444"}}
+    return {}
