@@ -8,7 +8,14 @@ being cropped or squeezed.
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
+import av
 from manim import constants
+
+from .gif import LOSSLESS, video_to_gif
 
 QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
              "4k": "fourk_quality"}
@@ -46,14 +53,50 @@ def frame_config(quality: str, aspect: str = "16:9") -> dict:
 
 
 def encoder_config(fmt: str, transparent: bool) -> dict:
-    """Manim config keys of the video encoder of ``fmt``.
+    """Manim config keys of the output of ``fmt``: its ``format`` and video encoder.
 
     Transparent mov is ProRes 4444 with a 10-bit alpha plane (``prores_ks``, ``yuva444p10le``),
     which video editors (Premiere, Resolve, Final Cut, Kdenlive) read; Manim's own default
-    there is QuickTime Animation (``qtrle``), which some of them do not. Transparent webm is
-    Manim's default, VP9 with ``yuva420p``. Everything else: Manim's defaults.
+    there is QuickTime Animation (``qtrle``). Transparent webm is Manim's default, VP9 with
+    ``yuva420p``. An opaque gif is rendered as a lossless mp4 that :func:`deliver` converts
+    (:mod:`scenes.gif`). Everything else: Manim's defaults.
     """
+    if fmt == "gif" and not transparent:
+        return {"format": "mp4", **LOSSLESS}
     if transparent and fmt == "mov":
-        return {"video_codec": "prores_ks", "pixel_format": "yuva444p10le",
+        return {"format": fmt, "video_codec": "prores_ks", "pixel_format": "yuva444p10le",
                 "video_encoder_options": {"profile": "4444"}}
-    return {}
+    return {"format": fmt}
+
+
+def deliver(movie: Path, target: Path, fmt: str, transparent: bool) -> Path:
+    """Move Manim's finished ``movie`` to ``target`` plus its suffix; an opaque gif is converted."""
+    if fmt == "gif" and not transparent:
+        video_to_gif(movie, target.with_suffix(".gif"))
+        return target.with_suffix(".gif")
+    shutil.move(str(movie), target.with_suffix(movie.suffix))
+    return target.with_suffix(movie.suffix)
+
+
+def tag_prores_alpha(videos: list[Path], fmt: str, transparent: bool) -> None:
+    """Mark transparent mov files as ProRes 4444 (codec tag ``ap4h``); other videos stay as they are.
+
+    Manim joins its partial movies by copying packets into a new stream that loses the codec
+    tag, and the mov muxer then writes ``apch`` (ProRes 422 HQ, no alpha): editors would
+    ignore the alpha plane. The packets are copied again, unchanged, under the right tag.
+    """
+    if not (transparent and fmt == "mov"):
+        return
+    for video in videos:
+        tagged = video.with_name(f".{video.name}.tagged.mov")
+        with av.open(str(video)) as src, av.open(str(tagged), "w") as dst:
+            dst.metadata.update(src.metadata)
+            stream = src.streams.video[0]
+            out = dst.add_stream_from_template(template=stream)
+            out.codec_context.codec_tag = "ap4h"
+            for packet in src.demux(stream):
+                if packet.dts is None:  # the flushing packet demux ends with
+                    continue
+                packet.stream = out
+                dst.mux(packet)
+        os.replace(tagged, video)

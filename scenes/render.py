@@ -20,7 +20,7 @@ from backprop_core.errors import BpvizError
 
 from .bridge import Story
 from .chapters import chapter_scene
-from .formats import encoder_config, frame_config
+from .formats import deliver, encoder_config, frame_config, tag_prores_alpha
 from .vector_still import write_svg
 
 FORMATS = ("mp4", "gif", "webm", "mov")
@@ -99,18 +99,16 @@ def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low"
     if transparent and fmt == "mp4":
         fmt = "mov"  # Manim refuses an alpha channel in mp4; QuickTime keeps it
     with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, \
-            tempconfig(_manim_config(quality, Path(tmp), aspect, format=fmt, transparent=transparent,
+            tempconfig(_manim_config(quality, Path(tmp), aspect, transparent=transparent,
                                      save_sections=sections, output_file=chapter,
                                      **encoder_config(fmt, transparent))):
         scene = chapter_scene(chapter)(story)
         scene.render()
         writer = scene.renderer.file_writer
-        movie = Path(writer.movie_file_path)
-        target = out_dir / f"{chapter}{movie.suffix}"
-        shutil.move(str(movie), target)
-        written = [target]
+        written = [deliver(Path(writer.movie_file_path), out_dir / chapter, fmt, transparent)]
         if sections:
             written += _move_clips(writer, out_dir / f"{chapter}_beats")
+    tag_prores_alpha(written, fmt, transparent)
     return written
 
 
