@@ -41,6 +41,8 @@ class Theme:
     loss: str
     target: str
     highlight: str
+    edge_floor: float = 0.25
+    """Opacity of the faintest edge (the smallest weight); print raises it so no edge vanishes."""
 
     def color(self, quantity: str) -> ManimColor:
         """The colour of ``quantity`` (``"activation"``, ``"z"``, ``"delta"``, ...)."""
@@ -64,7 +66,7 @@ THEMES = {
         name="print", background="#FFFFFF", text="#111111", muted="#3A3A3A", panel="#FFFFFF",
         neuron_fill="#FFFFFF", neuron_stroke="#111111", positive="#004488", negative="#D55E00",
         activation="#8A6D00", z="#7D3C98", delta="#CC3311", weight="#007A87", gradient="#AA3377",
-        loss="#CC3311", target="#005F4B", highlight="#000000",
+        loss="#CC3311", target="#005F4B", highlight="#000000", edge_floor=0.6,
     ),
 }
 """Themes by name; ``[video] theme`` (or ``--theme``) picks one."""
@@ -86,6 +88,7 @@ MIN_NEURON_RADIUS = 0.12
 EDGE_MIN_WIDTH = 0.6
 EDGE_MAX_WIDTH = 6.0
 EDGE_MIN_OPACITY = 0.25
+"""Opacity of the faintest edge unless the theme says otherwise (``Theme.edge_floor``)."""
 DIM_EDGE_OPACITY = 0.2
 """Opacity of the weight edges while something else (an error trail) is drawn over them."""
 TRAIL_OPACITY = 0.75
@@ -113,10 +116,10 @@ def edge_width(value: float, scale: float) -> float:
     return EDGE_MIN_WIDTH + (EDGE_MAX_WIDTH - EDGE_MIN_WIDTH) * t
 
 
-def edge_opacity(value: float, scale: float) -> float:
-    """Stroke opacity of an edge: faint for small weights, solid for the largest."""
+def edge_opacity(value: float, scale: float, floor: float = EDGE_MIN_OPACITY) -> float:
+    """Stroke opacity of an edge: ``floor`` for small weights, solid for the largest."""
     t = 0.0 if scale <= 0 else float(np.clip(abs(value) / scale, 0.0, 1.0))
-    return EDGE_MIN_OPACITY + (1.0 - EDGE_MIN_OPACITY) * t
+    return floor + (1.0 - floor) * t
 
 
 def fill_opacity(value: float, scale: float) -> float:

@@ -196,7 +196,7 @@ class NeuronPart(Part):
                 "color": style.value_color(self.theme, weight, scale)}
         arrow = (Arrow(start, end, buff=0.02, max_tip_length_to_length_ratio=0.15, **look) if tip
                  else Line(start, end, buff=0.02, **look))
-        arrow.set_stroke(opacity=style.edge_opacity(weight, scale))
+        arrow.set_stroke(opacity=style.edge_opacity(weight, scale, self.theme.edge_floor))
         arrow.weight_value = weight
         return arrow
 

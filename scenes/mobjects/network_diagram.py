@@ -109,7 +109,7 @@ class NetworkDiagram(VGroup):
         """Stroke colour, width and opacity of an edge of weight ``value``."""
         return {"color": style.value_color(self.theme, value, self.weight_scale),
                 "width": style.edge_width(value, self.weight_scale),
-                "opacity": style.edge_opacity(value, self.weight_scale)}
+                "opacity": style.edge_opacity(value, self.weight_scale, self.theme.edge_floor)}
 
     def style_edge(self, key: tuple[int, int, int], value: float) -> Line:
         """Restyle edge ``key`` for weight ``value``; returns the edge."""
