@@ -68,12 +68,18 @@ def describe(mob) -> str:
     return f"{type(mob).__name__}({str(text)[:40]!r})"
 
 
+def scene_frame(scene):
+    """The frame of a chapter scene (taller at 4:3), else the 16:9 one."""
+    regions = getattr(scene, "regions", None)
+    return regions.frame if regions is not None else frame_layout().frame
+
+
 def drawn_outside(scene, texts=()) -> list[str]:
     """Shapes (neurons, edges, rings, plots ...) reaching out of the frame, one line per scene mobject.
 
     Parts of ``texts`` (checked as whole texts) are left out.
     """
-    frame, problems = frame_layout().frame, []
+    frame, problems = scene_frame(scene), []
     skip = {id(part) for text in texts for part in text.get_family()}
     for mob in [*scene.mobjects, *scene.foreground_mobjects]:
         out = [part for part in mob.family_members_with_points()
@@ -86,7 +92,7 @@ def drawn_outside(scene, texts=()) -> list[str]:
 
 def frame_problems(scene) -> list[str]:
     """What is wrong with the current frame of ``scene``: texts or shapes outside it, texts overlapping."""
-    frame = frame_layout().frame
+    frame = scene_frame(scene)
     leaves = text_leaves(scene)
     problems = []
     for mob in leaves:
