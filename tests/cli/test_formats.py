@@ -40,18 +40,27 @@ def stream_info(path) -> dict:
     return json.loads(out.stdout)["streams"][0]
 
 
-def alpha_of_frame(path, at: float, decoder: tuple = ()) -> np.ndarray:
-    """The alpha plane of the frame at ``at`` seconds, decoded by ffmpeg to RGBA."""
+def alpha_of_last_frame(path, decoder: tuple = ()) -> np.ndarray:
+    """The alpha plane of the last frame (the settled ``loss`` beat), decoded by ffmpeg to RGBA."""
     info = stream_info(path)
-    raw = subprocess.run(["ffmpeg", "-v", "error", *decoder, "-i", str(path), "-ss", str(at),
+    raw = subprocess.run(["ffmpeg", "-v", "error", *decoder, "-sseof", "-0.3", "-i", str(path),
                           "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgba", "-"],
                          capture_output=True, check=True).stdout
     return np.frombuffer(raw, np.uint8).reshape(info["height"], info["width"], 4)[..., 3]
 
 
-def render(tmp_path_factory, *options: str) -> Path:
+@pytest.fixture(scope="module")
+def brisk_and(tmp_path_factory) -> str:
+    """The ``and`` preset played four times as fast (``[video] pacing``): a short video to encode."""
+    path = tmp_path_factory.mktemp("config") / "and.toml"
+    preset = Path(__file__).parents[2] / "backprop_core" / "presets" / "and.toml"
+    path.write_text(preset.read_text(encoding="utf-8") + "\n[video]\npacing = 0.25\n", encoding="utf-8")
+    return str(path)
+
+
+def render(tmp_path_factory, *options: str, source: str = "and") -> Path:
     out = tmp_path_factory.mktemp("video")
-    result = bpviz("render", "and", "--scene", "loss", "--quality", "low", *options, "-o", str(out))
+    result = bpviz("render", source, "--scene", "loss", "--quality", "low", *options, "-o", str(out))
     assert result.exit_code == 0, (result.stderr, result.exception)
     (video,) = out.iterdir()
     assert result.stdout.strip() == f"wrote {video}"
@@ -66,23 +75,23 @@ def assert_transparent_background(alpha: np.ndarray) -> None:
 
 
 # -- transparent videos -------------------------------------------------------------------------
-def test_transparent_webm_is_vp9_with_alpha(tmp_path_factory):
-    video = render(tmp_path_factory, "--transparent", "--format", "webm")
+def test_transparent_webm_is_vp9_with_alpha(tmp_path_factory, brisk_and):
+    video = render(tmp_path_factory, "--transparent", "--format", "webm", source=brisk_and)
     info = stream_info(video)
     assert video.suffix == ".webm" and info["codec_name"] == "vp9"
     # VP9 keeps alpha in a side channel: the container says so; libvpx decodes it
     assert info["tags"].get("alpha_mode") == "1"
     assert (info["width"], info["height"]) == (854, 480)
-    assert_transparent_background(alpha_of_frame(video, 9, ("-c:v", "libvpx-vp9")))
+    assert_transparent_background(alpha_of_last_frame(video, ("-c:v", "libvpx-vp9")))
 
 
-def test_transparent_mov_is_prores_4444_with_alpha(tmp_path_factory):
-    video = render(tmp_path_factory, "--transparent", "--format", "mov")
+def test_transparent_mov_is_prores_4444_with_alpha(tmp_path_factory, brisk_and):
+    video = render(tmp_path_factory, "--transparent", "--format", "mov", source=brisk_and)
     info = stream_info(video)
     assert video.suffix == ".mov" and info["codec_name"] == "prores"
     assert info["profile"] == "4444" and info["codec_tag_string"] == "ap4h"
     assert info["pix_fmt"].startswith("yuva444p")
-    assert_transparent_background(alpha_of_frame(video, 9))
+    assert_transparent_background(alpha_of_last_frame(video))
 
 
 # -- sizes, gif --------------------------------------------------------------------------------
