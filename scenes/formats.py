@@ -1,9 +1,10 @@
-"""Output formats: picture sizes per quality and aspect, and the encoders of transparent videos.
+"""Output formats: picture sizes per quality and aspect, encoders, and finishing Manim's files.
 
-Pure settings for Manim's config; nothing here renders. A 4:3 picture keeps the frame width
-of 16:9 (14.22 units) and makes the frame taller, so every chapter lays out as at 16:9 with
-more room above and below (``scenes.layout.frame_layout`` reads the frame size), instead of
-being cropped or squeezed.
+:func:`frame_config` and :func:`encoder_config` are Manim config keys; :func:`deliver` and
+:func:`tag_prores_alpha` finish what Manim wrote (a gif converted, a ProRes tag fixed). A 4:3
+picture keeps the frame width of 16:9 (14.22 units) and makes the frame taller, so every
+chapter lays out as at 16:9 with more room above and below (``ChapterScene`` passes the frame
+size to ``scenes.layout.frame_layout``), instead of being cropped or squeezed.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ ASPECTS = {"16:9": (16, 9), "4:3": (4, 3)}
 FRAME_WIDTH = 128 / 9
 """Frame width in Manim units at every aspect (Manim's default: 8 units high at 16:9)."""
 FRAME_HEIGHT = 8.0
-TRANSPARENT_FORMATS = ("webm", "mov")
-"""Containers that keep an alpha channel (mp4 cannot; ``--transparent`` turns it into mov)."""
 
 
 def picture_size(quality: str, aspect: str = "16:9") -> tuple[int, int]:

@@ -24,7 +24,6 @@ from .formats import deliver, encoder_config, frame_config, tag_prores_alpha
 from .vector_still import write_svg
 
 FORMATS = ("mp4", "gif", "webm", "mov")
-STILL_FORMATS = ("png", "svg")
 
 
 @dataclass(frozen=True)
