@@ -19,6 +19,7 @@ from .. import style
 from ..animations.fade import Appear, Vanish
 from ..bridge import Story
 from ..layout import frame_layout
+from .moving import moving_leaves
 from .pieces import swap
 
 
@@ -67,6 +68,11 @@ class ChapterScene(Scene):
             self.end_beat()  # settle the previous part's last beat before the next part clears it
             part(self).run()
         self.end_beat()
+
+    def get_moving_mobjects(self, *animations):
+        """Redraw per frame only what the animations reach (:func:`moving.moving_leaves`)."""
+        leaves = moving_leaves(self, animations)
+        return super().get_moving_mobjects(*animations) if leaves is None else leaves
 
     # -- beats ---------------------------------------------------------------------------------
     def time(self, seconds: float) -> float:
