@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from backprop_core.errors import BpvizError
 from .bridge import Story
 from .chapters import chapter_scene
 from .formats import deliver, encoder_config, frame_config, tag_prores_alpha
+from .typeset_cache import typeset_dirs
 from .vector_still import write_svg
 
 FORMATS = ("mp4", "gif", "webm", "mov")
@@ -50,6 +52,18 @@ def _manim_config(quality: str, media_dir: Path, aspect: str = "16:9", **extra) 
             "text_dir": str(cache / "text"), **extra}
 
 
+@contextmanager
+def _manim_render(quality: str, aspect: str = "16:9", **extra):
+    """Manim's config for one render, in a temporary media folder and private typeset folders.
+
+    Yields the media folder. LaTeX and text are typeset through :func:`typeset_dirs`, so
+    renders running at the same time share the cache without breaking each other's files.
+    """
+    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, typeset_dirs(cache_dir()) as typeset, \
+            tempconfig({**_manim_config(quality, Path(tmp), aspect, **extra), **typeset}):
+        yield Path(tmp)
+
+
 def make_folder(folder: Path) -> None:
     """Create ``folder`` (and its parents); a folder that cannot be made is a :class:`BpvizError`."""
     try:
@@ -76,8 +90,7 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
             Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))
 
-    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, \
-            tempconfig(_manim_config(quality, Path(tmp), aspect, format=None, write_to_movie=False)):
+    with _manim_render(quality, aspect, format=None, write_to_movie=False):
         for chapter in chapters:
             chapter_scene(chapter)(story, beat_end=capture, skip_animations=True).render()
     index = [vars(s) for s in stills]
@@ -97,10 +110,8 @@ def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low"
     make_folder(out_dir)
     if transparent and fmt == "mp4":
         fmt = "mov"  # Manim refuses an alpha channel in mp4; QuickTime keeps it
-    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, \
-            tempconfig(_manim_config(quality, Path(tmp), aspect, transparent=transparent,
-                                     save_sections=sections, output_file=chapter,
-                                     **encoder_config(fmt, transparent))):
+    with _manim_render(quality, aspect, transparent=transparent, save_sections=sections,
+                       output_file=chapter, **encoder_config(fmt, transparent)):
         scene = chapter_scene(chapter)(story)
         scene.render()
         writer = scene.renderer.file_writer

@@ -1,0 +1,67 @@
+"""The typeset cache (LaTeX and Pango SVGs) shared by every bpviz process of a user, without races.
+
+Manim keeps one SVG per distinct equation or text in ``tex_dir``/``text_dir`` and reuses it, so
+LaTeX runs once per equation across runs. It was not made for several processes at once: LaTeX
+writes its ``.tex``/``.dvi`` beside the SVGs and Manim deletes every non-SVG file of the folder
+after each equation, so one process deletes the files another is compiling, and a reader can
+open an SVG another is still writing.
+
+Each render therefore typesets in a private folder, seeded with hard links to the SVGs already
+shared, and on leaving publishes the SVGs it made: written under a temporary name, then renamed
+(atomic), so the shared folder only ever holds whole files. Two processes typesetting the same
+new equation both compile it (in parallel) and the first rename wins.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+KINDS = {"tex_dir": "tex", "text_dir": "text"}
+"""Manim's config key of each typeset folder and its name in the shared cache."""
+
+
+def _seed(shared: Path, private: Path) -> None:
+    for svg in shared.glob("*.svg"):
+        try:
+            os.link(svg, private / svg.name)
+        except OSError:  # another file system, or a file renamed away meanwhile
+            if svg.exists():
+                shutil.copy2(svg, private / svg.name)
+
+
+def _publish(private: Path, shared: Path) -> int:
+    published = 0
+    for svg in private.glob("*.svg"):
+        if (shared / svg.name).exists():
+            continue
+        partial = shared / f".{svg.name}.{os.getpid()}.part"
+        shutil.copy2(svg, partial)
+        os.replace(partial, shared / svg.name)
+        published += 1
+    return published
+
+
+@contextmanager
+def typeset_dirs(shared_root: Path) -> Iterator[dict[str, str]]:
+    """Private ``tex_dir``/``text_dir`` for Manim, seeded from and published to ``shared_root``.
+
+    Yields Manim config entries (``{"tex_dir": ..., "text_dir": ...}``).
+    """
+    with tempfile.TemporaryDirectory(prefix="bpviz-typeset-") as tmp:
+        dirs = {}
+        for key, name in KINDS.items():
+            shared, private = shared_root / name, Path(tmp) / name
+            shared.mkdir(parents=True, exist_ok=True)
+            private.mkdir()
+            _seed(shared, private)
+            dirs[key] = private
+        try:
+            yield {key: str(path) for key, path in dirs.items()}
+        finally:
+            for key, name in KINDS.items():
+                _publish(dirs[key], shared_root / name)
