@@ -64,13 +64,24 @@ def convention(story: Story) -> str:
                     loss=story.tr(f"loss_names.{story.trace.loss_name}"))
 
 
-def script_markdown(story: Story, chapters: dict[str, list[Beat]]) -> str:
-    """The narration script: per chapter, each beat's number, name, time code, words and equations."""
+def script_markdown(story: Story, scenes: dict[str, list[Beat]]) -> str:
+    """The narration script of ``scenes`` (name -> timed beats) as Markdown.
+
+    Per scene (one video), a heading per chapter part, then per beat its number and key (as its
+    section and clip are named), its time code in that video, the caption on screen, what to say
+    and the equations it shows with the trace's numbers.
+    """
     lines = [f"# {story.tr('script.heading')}", "", convention(story), ""]
-    for chapter, beats in chapters.items():
-        lines += [f"## {story.tr(f'{chapter}.title')}", ""]
+    for scene, beats in scenes.items():
+        lines += [f"## {scene}", ""]
+        chapter = None
         for i, beat in enumerate(beats, 1):
-            lines += [f"### {i:02d} {beat.key} · {timecode(beat.start, '.')} – {timecode(beat.end, '.')}", "",
-                      f"*{beat.caption}*", "", beat.say, ""]
-            lines += [f"$$ {tex} $$\n" for tex in equation_lines(story, beat)]
+            if beat.chapter != chapter:
+                chapter = beat.chapter
+                lines += [f"### {story.tr(f'{chapter}.title')}", ""]
+            lines += [f"#### {i:02d} {beat.key} · {timecode(beat.start, '.')} – {timecode(beat.end, '.')}",
+                      "", beat.say, "", f"*{story.tr('script.shows', caption=beat.caption)}*", ""]
+            equations = equation_lines(story, beat)
+            if equations:
+                lines += [story.tr("script.equation"), "", *(f"$$ {tex} $$\n" for tex in equations)]
     return "\n".join(lines).rstrip() + "\n"

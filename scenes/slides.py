@@ -1,0 +1,82 @@
+"""Slide decks of the chapters, one slide per beat, through manim-slides' converters (optional).
+
+The slides are the beat clips of :func:`~scenes.render.render_video` (``sections=True``): each
+clip is one section and ends on a settled frame, so a slide stops where the beat has finished.
+manim-slides turns them into a reveal.js page (``html``), a PowerPoint deck (``pptx``) or a
+handout (``pdf``, the last frame of every beat, one page each). Only its converters are used:
+they need neither Qt nor a display. No reversed clips are made (each slide's ``rev_file`` is its
+own clip, which the converters do not read).
+
+This module imports manim-slides: import it only when a deck is asked for.
+"""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+
+from manim.constants import QUALITIES as MANIM_QUALITIES
+from manim_slides.config import PresentationConfig, SlideConfig
+from manim_slides.convert import PDF, PowerPoint, RevealJS
+
+from .bridge import Story
+from .chapters.base import Beat
+from .render import QUALITIES, render_video
+from .subtitles import convention, equation_lines, timed_beats
+
+FORMATS = ("html", "pptx", "pdf")
+
+
+def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
+    """Presenter notes of ``beat``: what it shows, what to say, its equations with numbers, the conventions.
+
+    With ``markdown`` (reveal.js renders notes as Markdown inside HTML) the text is HTML-escaped
+    and each equation is a code span, so that LaTeX's ``_`` and ``\\`` survive.
+    """
+    equations = equation_lines(story, beat)
+    if markdown:
+        equations = [f"`{tex}`" for tex in equations]
+    parts = [story.tr("script.shows", caption=beat.caption), beat.say]
+    if equations:
+        parts.append("\n".join([story.tr("script.equation"), *equations]))
+    parts.append(convention(story))
+    text = "\n\n".join(parts)
+    return html.escape(text, quote=False) if markdown else text
+
+
+def presentation(story: Story, chapter: str, work: Path, quality: str, markdown: bool = False
+                 ) -> PresentationConfig:
+    """Render ``chapter`` with its beat clips into ``work`` and describe one slide per beat."""
+    beats = timed_beats(story, chapter, quality)
+    written = render_video(story, chapter, work, quality, "mp4", sections=True)
+    clips = [path for path in written if path.parent.name == f"{chapter}_beats"]
+    if len(clips) != len(beats):  # pragma: no cover - every beat opens exactly one section
+        raise RuntimeError(f"{chapter}: {len(clips)} beat clips for {len(beats)} beats")
+    size = MANIM_QUALITIES[QUALITIES[quality]]
+    slides = [SlideConfig(file=clip, rev_file=clip, notes=notes(story, beat, markdown), dedent_notes=False)
+              for clip, beat in zip(clips, beats)]
+    return PresentationConfig(slides=slides, resolution=(size["pixel_width"], size["pixel_height"]),
+                              background_color=story.theme.background)
+
+
+def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) -> Path:
+    """Write the deck of ``configs`` to ``dest`` in format ``to`` with manim-slides' converters."""
+    width, height = configs[0].resolution
+    if to == "html":
+        converter = RevealJS(presentation_configs=configs, title=title,
+                             background_color=str(configs[0].background_color.as_hex()))
+    elif to == "pptx":
+        converter = PowerPoint(presentation_configs=configs, width=width, height=height)
+    else:
+        converter = PDF(presentation_configs=configs)
+    converter.convert_to(dest)
+    return dest
+
+
+def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: str = "low") -> Path:
+    """Render ``chapters`` and write their deck, one slide per beat, to ``dest`` (format ``to``)."""
+    with tempfile.TemporaryDirectory(prefix="bpviz-slides-") as tmp:
+        configs = [presentation(story, chapter, Path(tmp) / chapter, quality, markdown=to == "html")
+                   for chapter in chapters]
+        return convert(configs, dest, to, story.tr("script.deck_title"))
