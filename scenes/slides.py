@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import html
 import tempfile
+from functools import partial
 from pathlib import Path
 
+import manim_slides.convert
 from manim.constants import QUALITIES as MANIM_QUALITIES
 from manim_slides.config import PresentationConfig, SlideConfig
 from manim_slides.convert import PDF, PowerPoint, RevealJS
+from tqdm import tqdm
 
 from .bridge import Story
 from .chapters.base import Beat
@@ -32,14 +35,14 @@ def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
     """Presenter notes of ``beat``: what it shows, what to say, its equations with numbers, the conventions.
 
     With ``markdown`` (reveal.js renders notes as Markdown inside HTML) the text is HTML-escaped
-    and each equation is a code span, so that LaTeX's ``_`` and ``\\`` survive.
+    and each equation is a code span, so that the underscores and backslashes of LaTeX survive.
     """
     equations = equation_lines(story, beat)
-    if markdown:
-        equations = [f"`{tex}`" for tex in equations]
+    if markdown:  # one paragraph per equation, each a code span
+        equations = [f"`{tex}`\n" for tex in equations]
     parts = [story.tr("script.shows", caption=beat.caption), beat.say]
     if equations:
-        parts.append("\n".join([story.tr("script.equation"), *equations]))
+        parts.append("\n".join([story.tr("script.equation"), *equations]).rstrip())
     parts.append(convention(story))
     text = "\n\n".join(parts)
     return html.escape(text, quote=False) if markdown else text
@@ -63,6 +66,7 @@ def presentation(story: Story, chapter: str, work: Path, quality: str, markdown:
 def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) -> Path:
     """Write the deck of ``configs`` to ``dest`` in format ``to`` with manim-slides' converters."""
     width, height = configs[0].resolution
+    manim_slides.convert.tqdm = partial(tqdm, disable=True)  # no progress bars among our output lines
     if to == "html":
         converter = RevealJS(presentation_configs=configs, title=title,
                              background_color=str(configs[0].background_color.as_hex()))
