@@ -3,7 +3,7 @@
 The slides are the beat clips of :func:`~scenes.render.render_video` (``sections=True``): each
 clip is one section and ends on a settled frame, so a slide stops where the beat has finished.
 manim-slides turns them into a reveal.js page (``html``), a PowerPoint deck (``pptx``) or a
-handout (``pdf``, the last frame of every beat, one page each). Only its converters are used:
+handout (``pdf``: one page per beat, its last frame above what is said over it). Only its converters are used:
 they need neither Qt nor a display. No reversed clips are made (each slide's ``rev_file`` is its
 own clip, which the converters do not read).
 
@@ -20,9 +20,11 @@ from pathlib import Path
 import manim_slides.convert
 from manim.constants import QUALITIES as MANIM_QUALITIES
 from manim_slides.config import PresentationConfig, SlideConfig
-from manim_slides.convert import PDF, PowerPoint, RevealJS
+from manim_slides.convert import PDF, FrameIndex, PowerPoint, RevealJS, read_image_from_video_file
+from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
+from . import style
 from .bridge import Story
 from .chapters.base import Beat
 from .render import QUALITIES, render_video
@@ -49,8 +51,8 @@ def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
 
 
 def presentation(story: Story, chapter: str, work: Path, quality: str, markdown: bool = False
-                 ) -> PresentationConfig:
-    """Render ``chapter`` with its beat clips into ``work`` and describe one slide per beat."""
+                 ) -> tuple[PresentationConfig, list[Beat]]:
+    """Render ``chapter`` with its beat clips into ``work``; one slide per beat, and the beats."""
     beats = timed_beats(story, chapter, quality)
     written = render_video(story, chapter, work, quality, "mp4", sections=True)
     clips = [path for path in written if path.parent.name == f"{chapter}_beats"]
@@ -59,8 +61,56 @@ def presentation(story: Story, chapter: str, work: Path, quality: str, markdown:
     size = MANIM_QUALITIES[QUALITIES[quality]]
     slides = [SlideConfig(file=clip, rev_file=clip, notes=notes(story, beat, markdown), dedent_notes=False)
               for clip, beat in zip(clips, beats)]
-    return PresentationConfig(slides=slides, resolution=(size["pixel_width"], size["pixel_height"]),
-                              background_color=story.theme.background)
+    config = PresentationConfig(slides=slides, resolution=(size["pixel_width"], size["pixel_height"]),
+                                background_color=story.theme.background)
+    return config, beats
+
+
+def handout_page(story: Story, beat: Beat, index: int, clip: Path) -> Image.Image:
+    """A handout page: the clip's last (settled) frame above the beat's narration."""
+    frame = read_image_from_video_file(clip, FrameIndex.last).convert("RGB")
+    width, height = frame.size
+    font = ImageFont.truetype(style.HANDOUT_FONT_FILE, max(10, round(width * style.HANDOUT_TEXT)))
+    margin, line = round(width * style.HANDOUT_MARGIN), round(font.size * 1.35)
+    title = f"{index:02d} · {beat.key}"
+    theme = story.theme
+    rows = []
+    for para, colour in ((title, theme.muted), (beat.say, theme.text), (convention(story), theme.muted)):
+        rows += [("", colour)] * bool(rows) + [(t, colour) for t in _wrap(para, font, width - 2 * margin)]
+    page = Image.new("RGB", (width, height + 2 * margin + line * len(rows)), story.theme.background)
+    page.paste(frame, (0, 0))
+    draw = ImageDraw.Draw(page)
+    for n, (text, colour) in enumerate(rows):
+        draw.text((margin, height + margin + n * line), text, font=font, fill=colour)
+    return page
+
+
+def _wrap(text: str, font, width: int) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width`` pixels."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def handout(story: Story, config: PresentationConfig, beats: list[Beat], work: Path) -> PresentationConfig:
+    """``config`` with each clip replaced by its handout page (a PNG, all pages of one size)."""
+    work.mkdir(parents=True, exist_ok=True)
+    images = [handout_page(story, beat, n, slide.file)
+              for n, (slide, beat) in enumerate(zip(config.slides, beats), 1)]
+    tallest = max(image.height for image in images)
+    pages = []
+    for n, image in enumerate(images, 1):
+        page = Image.new("RGB", (image.width, tallest), story.theme.background)
+        page.paste(image, (0, 0))
+        page.save(work / f"{n:03d}.png")
+        pages.append(work / f"{n:03d}.png")
+    slides = [SlideConfig(file=page, rev_file=page, notes=slide.notes, dedent_notes=False)
+              for slide, page in zip(config.slides, pages)]
+    return config.model_copy(update={"slides": slides})
 
 
 def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) -> Path:
@@ -81,6 +131,9 @@ def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) 
 def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: str = "low") -> Path:
     """Render ``chapters`` and write their deck, one slide per beat, to ``dest`` (format ``to``)."""
     with tempfile.TemporaryDirectory(prefix="bpviz-slides-") as tmp:
-        configs = [presentation(story, chapter, Path(tmp) / chapter, quality, markdown=to == "html")
-                   for chapter in chapters]
+        configs = []
+        for chapter in chapters:
+            work = Path(tmp) / chapter
+            config, beats = presentation(story, chapter, work, quality, markdown=to == "html")
+            configs.append(handout(story, config, beats, work / "handout") if to == "pdf" else config)
         return convert(configs, dest, to, story.tr("script.deck_title"))

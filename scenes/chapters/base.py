@@ -20,6 +20,7 @@ from .. import style
 from ..animations.fade import Appear, Vanish
 from ..bridge import Story
 from ..layout import frame_layout
+from ..text import DEFAULT_LANGUAGE, catalogue
 from .pieces import swap
 
 
@@ -119,9 +120,10 @@ class ChapterScene(Scene):
         """
         self.end_beat()
         caption = self.story.tr(f"{chapter}.{key}", **values)
-        try:
-            narration = self.story.tr(f"say.{chapter}.{key}", **values, **(say or {}))
-        except KeyError:  # a catalogue without narration yet: say the caption
+        said = f"say.{chapter}.{key}"
+        if said in catalogue(self.story.language) or self.story.language == DEFAULT_LANGUAGE:
+            narration = self.story.tr(said, **values, **(say or {}))
+        else:  # a translation without this narration yet: say its caption
             narration = caption
         if self.beats:
             self.beats[-1].end = self.clock

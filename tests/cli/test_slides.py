@@ -17,8 +17,7 @@ from click.testing import CliRunner
 
 from backprop_core.cli import main
 from scenes.bridge import load_story
-from scenes.slides import convert, presentation
-from scenes.subtitles import timed_beats
+from scenes.slides import convert, handout, presentation
 
 from .test_errors import assert_one_line_error
 
@@ -47,9 +46,10 @@ def backward(tmp_path_factory):
     """The story, the beats and the pptx and pdf decks of ``backward``, from one render."""
     tmp = tmp_path_factory.mktemp("decks")
     story = load_story("and")
-    config = presentation(story, "backward", tmp / "work", "low")
-    decks = {to: convert([config], tmp / f"deck.{to}", to, "t") for to in ("pptx", "pdf")}
-    return story, timed_beats(story, "backward", "low"), decks
+    config, beats = presentation(story, "backward", tmp / "work", "low")
+    decks = {"pptx": convert([config], tmp / "deck.pptx", "pptx", "t"),
+             "pdf": convert([handout(story, config, beats, tmp / "pages")], tmp / "deck.pdf", "pdf", "t")}
+    return story, beats, decks
 
 
 def test_html_has_one_slide_per_beat_with_notes(html_deck):
@@ -83,6 +83,9 @@ def test_pptx_has_one_clip_and_notes_per_beat(backward):
 def test_pdf_handout_has_one_page_per_beat(backward):
     _, beats, decks = backward
     assert pdf_pages(decks["pdf"]) == len(beats) == 2
+    sizes = re.findall(rb"/Width (\d+)\s*/Height (\d+)", decks["pdf"].read_bytes())
+    assert len(sizes) == 2  # one image per page: the frame (854 x 480) with the narration below it
+    assert all(int(w) == 854 and int(h) > 480 + 60 for w, h in sizes), sizes
 
 
 def test_slides_without_manim_slides_say_how_to_install(tmp_path, monkeypatch):

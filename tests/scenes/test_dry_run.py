@@ -17,10 +17,19 @@ def test_chapter_plays(chapter_runs, variant, chapter):
 @pytest.mark.chapter_run("dry_run")
 @pytest.mark.parametrize(("variant", "chapter"), [c for c in cases("dry_run") if c in cases("stills")])
 def test_video_beats_are_the_stills_beats(chapter_runs, variant, chapter):
-    """The film and ``bpviz frames`` (animations skipped) go through the same beats."""
+    """The film and ``bpviz frames`` (animations skipped) go through the same beats, at the same times.
+
+    The times are what ``bpviz script`` prints and the subtitles use; each beat's section has
+    frames, its hold ends inside it, and the next section starts where it ends.
+    """
     video = finished(chapter_runs.get(variant, chapter, "dry_run"))
     stills = finished(chapter_runs.get(variant, chapter, "stills"))
-    assert [(b.key, b.caption) for b in video.beats] == [(b.key, b.caption) for b in stills.beats]
+    assert [(b.key, b.caption, b.say, b.times) for b in video.beats] == \
+        [(b.key, b.caption, b.say, b.times) for b in stills.beats]
+    for beat, after in zip(video.beats, [*video.beats[1:], None]):
+        start, hold, end = beat.times
+        assert beat.say and start < hold <= end, (str(beat), beat.times)
+        assert after is None or after.times[0] == end, str(beat)
 
 
 @pytest.mark.chapter_run("dry_run")
