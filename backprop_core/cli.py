@@ -266,7 +266,7 @@ SLIDES_HINT = "bpviz slides needs manim-slides; install it with: pip install 'bp
 @main.command("script")
 @_media_options
 @user_errors
-def script_cmd(source, scenes, quality) -> None:
+def script_cmd(source, scenes, quality, **media) -> None:
     """Print the narration script of SOURCE as Markdown: per beat, its time code, words and equations.
 
     The times are those of `bpviz render` at the same --quality; no video is encoded.
@@ -274,7 +274,7 @@ def script_cmd(source, scenes, quality) -> None:
     _choice("--quality", quality, QUALITIES)
     wanted = [_choice("--scene", s, SCENES) for s in scenes]
     _tools()
-    story, chapters = _story_and_scenes(source, wanted)
+    story, chapters = _story_and_scenes(source, wanted, **media)  # media: later options of _media_options
     from scenes.subtitles import script_markdown, timed_beats
 
     click.echo(script_markdown(story, {c: timed_beats(story, c, quality) for c in chapters}), nl=False)
@@ -287,7 +287,7 @@ def script_cmd(source, scenes, quality) -> None:
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="deck file  [default: media/slides.<format>]")
 @user_errors
-def slides_cmd(source, scenes, quality, to, output) -> None:
+def slides_cmd(source, scenes, quality, to, output, **media) -> None:
     """A slide deck of SOURCE: one slide per beat, with presenter notes from the trace.
 
     html is a reveal.js page (its clips in FILE's <name>_assets/ folder), pptx a PowerPoint deck
@@ -309,5 +309,5 @@ def slides_cmd(source, scenes, quality, to, output) -> None:
             raise
         raise BpvizError(SLIDES_HINT) from None
     _tools()
-    story, chapters = _story_and_scenes(source, wanted)
+    story, chapters = _story_and_scenes(source, wanted, **media)
     click.echo(f"wrote {build_deck(story, chapters, Path(output), to, quality)}")

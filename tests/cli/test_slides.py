@@ -65,6 +65,8 @@ def test_html_has_one_slide_per_beat_with_notes(html_deck):
         assert "On screen:" in note and "Notation: Nielsen" in note
     assert "`z^{1}_{1} = " in slides[1].select_one("aside.notes").get_text()  # the equation with numbers
     assert not list(out.parent.glob("deck_assets/*rev*"))  # no reversed clips
+    qt = [m for m in sys.modules if m.split(".")[0] in ("PySide6", "PyQt6", "PyQt5", "qtpy")]
+    assert not qt  # headless: manim-slides converters without its Qt presenter
 
 
 def test_pptx_has_one_clip_and_notes_per_beat(backward):
