@@ -13,6 +13,7 @@ This module imports manim-slides: import it only when a deck is asked for.
 from __future__ import annotations
 
 import html
+import shutil
 import tempfile
 from functools import partial
 from pathlib import Path
@@ -114,7 +115,26 @@ def handout(story: Story, config: PresentationConfig, beats: list[Beat], work: P
 
 
 def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) -> Path:
-    """Write the deck of ``configs`` to ``dest`` in format ``to`` with manim-slides' converters."""
+    """Write the deck of ``configs`` to ``dest`` in format ``to`` with manim-slides' converters.
+
+    The deck is made in a temporary folder, then moved into place: a failed conversion leaves
+    ``dest`` as it was, and an html deck's clips replace those of the same name in
+    ``<name>_assets/`` (manim-slides would keep an existing clip of that name, however stale).
+    """
+    with tempfile.TemporaryDirectory(prefix="bpviz-deck-") as tmp:
+        made = Path(tmp) / dest.name
+        _converter(configs, to, title).convert_to(made)
+        assets = made.parent / f"{made.stem}_assets"
+        if assets.is_dir():
+            (dest.parent / assets.name).mkdir(exist_ok=True)
+            for clip in assets.iterdir():
+                shutil.move(clip, dest.parent / assets.name / clip.name)
+        shutil.move(made, dest)
+    return dest
+
+
+def _converter(configs: list[PresentationConfig], to: str, title: str):
+    """manim-slides' converter of format ``to`` for ``configs``."""
     width, height = configs[0].resolution
     manim_slides.convert.tqdm = partial(tqdm, disable=True)  # no progress bars among our output lines
     if to == "html":
@@ -124,8 +144,7 @@ def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) 
         converter = PowerPoint(presentation_configs=configs, width=width, height=height)
     else:
         converter = PDF(presentation_configs=configs)
-    converter.convert_to(dest)
-    return dest
+    return converter
 
 
 def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: str = "low") -> Path:
