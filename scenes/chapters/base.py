@@ -32,7 +32,8 @@ class Beat:
     shows); ``equations`` are the :class:`~backprop_core.equations.context.Equation` objects it
     shows with numbers. ``start``, ``hold`` and ``end`` are seconds into the video: where its
     section starts, where its settled frame ends (after the hold) and where the next section
-    starts. They count the frames Manim writes, so they are the same with ``skip_animations``.
+    starts (the same as ``hold``: what follows the hold opens the next section). They count the
+    frames Manim writes, so they are the same with ``skip_animations``.
     """
 
     chapter: str
@@ -64,6 +65,7 @@ class ChapterScene(Scene):
         self.beat_end = beat_end
         self.beats: list[Beat] = []
         self.frames = 0
+        self._tail: list[tuple[tuple, dict]] = []
         self.regions = frame_layout()
         self._title = VGroup()
         super().__init__(**kwargs)
@@ -82,14 +84,30 @@ class ChapterScene(Scene):
             self.end_beat()  # settle the previous part's last beat before the next part clears it
             part(self).run()
         self.end_beat()
+        self._play_tail()
         if self.beats:
             self.beats[-1].end = self.clock
 
     # -- the clock -----------------------------------------------------------------------------
     def play(self, *args, **kwargs) -> None:
-        """Manim's ``play``, counting the frames it writes (or would write, when skipping)."""
+        """Manim's ``play``, counting the frames it writes (or would write, when skipping).
+
+        What is played after a beat has settled (a highlight fading, the next part clearing the
+        screen) is held back and played at the start of the next beat's section, so that every
+        section, clip and slide ends on its beat's settled frame. The video is the same.
+        """
+        if self.beats and getattr(self, "_closed", None) is self.beats[-1]:
+            self._tail.append((args, kwargs))
+            return
         super().play(*args, **kwargs)
         self.frames += self._frames_of_last_play()
+
+    def _play_tail(self) -> None:
+        """Play what was held back since the last beat settled (see :meth:`play`)."""
+        tail, self._tail = self._tail, []
+        self._closed = None
+        for args, kwargs in tail:
+            self.play(*args, **kwargs)
 
     def _frames_of_last_play(self) -> int:
         """Frames of the last ``play``, as Manim's Cairo renderer writes them.
@@ -130,6 +148,7 @@ class ChapterScene(Scene):
         beat = Beat(chapter, key, caption, narration, tuple(equations), start=self.clock)
         self.next_section(name=f"{len(self.beats) + 1:02d}_{chapter}_{key}")
         self.beats.append(beat)
+        self._play_tail()
         title = self._title_band(chapter, caption)
         if self._title.submobjects:
             self.play(swap(self._title, title), run_time=self.time(0.5))

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 
+import av
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -68,6 +69,19 @@ def test_render_writes_one_cue_per_beat_on_the_section_times(rendered):
     assert [cue[1] for cue in cues] == pytest.approx(edges[:-1], abs=0.0005)
     assert [cue[2] for cue in cues] == pytest.approx(edges[1:], abs=0.0005)
     assert cues[-1][2] == pytest.approx(frames(out / "forward.mp4") / FPS, abs=0.0005)
+
+
+def test_every_beat_clip_ends_on_its_settled_frame(rendered):
+    """A clip (a slide) stops on its beat's hold: its last frames are one picture (up to x264's noise).
+
+    Before the highlight's fade-out moved to the next section, the layer clip ended on the fade:
+    its last frames differed by up to 65 levels; the hold's frames differ by at most 5.
+    """
+    out, _ = rendered
+    for clip in sorted((out / "forward_beats").iterdir()):
+        with av.open(str(clip)) as container:
+            last = [f.to_ndarray(format="rgb24").astype(int) for f in container.decode(video=0)][-4:]
+        assert max(np.abs(frame - last[-1]).max() for frame in last) <= 8, clip.name
 
 
 def test_cue_texts_say_the_numbers_of_the_trace(rendered):
