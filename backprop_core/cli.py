@@ -278,3 +278,59 @@ def frames_cmd(source, scenes, quality, aspect, theme, fmt, output) -> None:
     for still in stills:
         click.echo(f"wrote {out / still.file}")
     click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills)")
+
+
+# -- narration script and slides (scenes.subtitles, scenes.slides) --------------------------------
+SLIDE_FORMATS = ("html", "pptx", "pdf")
+SLIDES_HINT = "bpviz slides needs manim-slides; install it with: pip install 'bpviz[slides]'"
+
+
+@main.command("script")
+@_media_options
+@user_errors
+def script_cmd(source, scenes, quality, aspect, theme) -> None:
+    """Print the narration script of SOURCE as Markdown: per beat, its time code, words and equations.
+
+    The times are those of `bpviz render` at the same --quality; no video is encoded.
+    """
+    _look(quality, aspect, theme)
+    wanted = [_choice("--scene", s, SCENES) for s in scenes]
+    _tools()
+    story, chapters = _story_and_scenes(source, wanted, theme)
+    from scenes.subtitles import script_markdown, timed_beats
+
+    click.echo(script_markdown(story, {c: timed_beats(story, c, quality, aspect) for c in chapters}),
+               nl=False)
+
+
+@main.command("slides")
+@_media_options
+@click.option("--to", "to", default=None, metavar="|".join(SLIDE_FORMATS),
+              help="deck format  [default: from the -o suffix, else html]")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="deck file  [default: media/slides.<format>]")
+@user_errors
+def slides_cmd(source, scenes, quality, aspect, theme, to, output) -> None:
+    """A slide deck of SOURCE: one slide per beat, with presenter notes from the trace.
+
+    html is a reveal.js page (its clips in FILE's <name>_assets/ folder), pptx a PowerPoint deck
+    with one clip per slide, pdf a handout with the settled frame of every beat. Needs the
+    optional manim-slides (pip install 'bpviz[slides]').
+    """
+    _look(quality, aspect, theme)
+    wanted = [_choice("--scene", s, SCENES) for s in scenes]
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    to = _choice("--to", to or (suffix if suffix in SLIDE_FORMATS else "html"), SLIDE_FORMATS)
+    output = output or os.path.join("media", f"slides.{to}")
+    if Path(output).parent == Path("media"):
+        Path("media").mkdir(exist_ok=True)
+    _writable(output, source)
+    try:
+        from scenes.slides import build_deck
+    except ImportError as err:
+        if not (err.name or "").startswith("manim_slides"):
+            raise
+        raise BpvizError(SLIDES_HINT) from None
+    _tools()
+    story, chapters = _story_and_scenes(source, wanted, theme)
+    click.echo(f"wrote {build_deck(story, chapters, Path(output), to, quality, aspect)}")

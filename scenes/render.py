@@ -105,8 +105,11 @@ def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low"
 
     Manim writes into a temporary media folder; only the finished files are moved to ``out_dir``
     (the clips into ``out_dir/<chapter>_beats/``, named ``<nn>_<chapter>_<beat>``), so nothing
-    else there is touched. A transparent mp4 becomes a ``.mov`` (mp4 has no alpha channel).
+    else there is touched. A transparent mp4 becomes a ``.mov`` (mp4 has no alpha channel). The
+    subtitles, one cue per beat, go to ``out_dir/<chapter>.srt``.
     """
+    from .subtitles import write_srt  # it imports this module
+
     make_folder(out_dir)
     if transparent and fmt == "mp4":
         fmt = "mov"  # Manim refuses an alpha channel in mp4; QuickTime keeps it
@@ -115,7 +118,8 @@ def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low"
         scene = chapter_scene(chapter)(story)
         scene.render()
         writer = scene.renderer.file_writer
-        written = [deliver(Path(writer.movie_file_path), out_dir / chapter, fmt, transparent)]
+        written = [deliver(Path(writer.movie_file_path), out_dir / chapter, fmt, transparent),
+                   write_srt(scene.beats, out_dir / f"{chapter}.srt")]
         if sections:
             written += _move_clips(writer, out_dir / f"{chapter}_beats")
     tag_prores_alpha(written, fmt, transparent)

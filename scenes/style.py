@@ -126,3 +126,12 @@ def fill_opacity(value: float, scale: float) -> float:
     """Fill opacity of a neuron with activation ``value``: how "lit" it is (``scale``: the largest)."""
     t = 0.0 if scale <= 0 else float(np.clip(abs(value) / scale, 0.0, 1.0))
     return 0.12 + 0.78 * t
+
+
+# -- PDF handout (scenes.slides): the settled frame of a beat above what is said over it
+HANDOUT_FONT_FILE = "DejaVuSans.ttf"
+"""The file of :data:`FONT` for Pillow, which looks it up in the system's font folders."""
+HANDOUT_TEXT = 1 / 50
+"""Text size of the handout's notes, as a share of the frame width."""
+HANDOUT_MARGIN = 1 / 40
+"""Margin around the handout's notes, as a share of the frame width."""

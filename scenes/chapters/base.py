@@ -13,23 +13,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from manim import UL, Scene, Text, VGroup, config
 
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..bridge import Story
 from ..layout import frame_layout
+from ..text import DEFAULT_LANGUAGE, catalogue
 from .moving import moving_leaves
 from .pieces import swap
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Beat:
-    """One beat: its chapter, key and the caption shown."""
+    """One beat: its chapter, key, the caption shown, what a narrator says and when it plays.
+
+    ``say`` is the narration (catalogue ``say.<chapter>.<key>``, filled with the numbers the beat
+    shows); ``equations`` are the :class:`~backprop_core.equations.context.Equation` objects it
+    shows with numbers. ``start``, ``hold`` and ``end`` are seconds into the video: where its
+    section starts, where its settled frame ends (after the hold) and where the next section
+    starts (the same as ``hold``: what follows the hold opens the next section). They count the
+    frames Manim writes, so they are the same with ``skip_animations``.
+    """
 
     chapter: str
     key: str
     caption: str
+    say: str = ""
+    equations: tuple = ()
+    start: float = 0.0
+    hold: float | None = None
+    end: float | None = None
 
 
 class ChapterScene(Scene):
@@ -50,6 +65,8 @@ class ChapterScene(Scene):
         self.story = story
         self.beat_end = beat_end
         self.beats: list[Beat] = []
+        self.frames = 0
+        self._tail: list[tuple[tuple, dict]] = []
         self.regions = frame_layout(config.frame_width, config.frame_height)  # taller at 4:3
         self._title = VGroup()
         super().__init__(**kwargs)
@@ -68,6 +85,45 @@ class ChapterScene(Scene):
             self.end_beat()  # settle the previous part's last beat before the next part clears it
             part(self).run()
         self.end_beat()
+        self._play_tail()
+        if self.beats:
+            self.beats[-1].end = self.clock
+
+    # -- the clock -----------------------------------------------------------------------------
+    def play(self, *args, **kwargs) -> None:
+        """Manim's ``play``, counting the frames it writes (or would write, when skipping).
+
+        What is played after a beat has settled (a highlight fading, the next part clearing the
+        screen) is held back and played at the start of the next beat's section, so that every
+        section, clip and slide ends on its beat's settled frame. The video is the same.
+        """
+        if self.beats and getattr(self, "_closed", None) is self.beats[-1]:
+            self._tail.append((args, kwargs))
+            return
+        super().play(*args, **kwargs)
+        self.frames += self._frames_of_last_play()
+
+    def _play_tail(self) -> None:
+        """Play what was held back since the last beat settled (see :meth:`play`)."""
+        tail, self._tail = self._tail, []
+        self._closed = None
+        for args, kwargs in tail:
+            self.play(*args, **kwargs)
+
+    def _frames_of_last_play(self) -> int:
+        """Frames of the last ``play``, as Manim's Cairo renderer writes them.
+
+        A static wait is ``int(duration / dt)`` copies of one frame; anything else is one frame per
+        step of ``np.arange(0, duration, 1 / frame_rate)`` (``Scene.get_time_progression``).
+        """
+        if self.is_current_animation_frozen_frame():
+            return int(self.duration / (1 / self.camera.frame_rate))
+        return len(np.arange(0, self.duration, 1 / config["frame_rate"]))
+
+    @property
+    def clock(self) -> float:
+        """Seconds of video played so far."""
+        return self.frames / self.camera.frame_rate
 
     def get_moving_mobjects(self, *animations):
         """Redraw per frame only what the animations reach (:func:`moving.moving_leaves`)."""
@@ -79,13 +135,26 @@ class ChapterScene(Scene):
         """``seconds`` times the story's pacing factor."""
         return seconds * self.story.pacing
 
-    def beat(self, chapter: str, key: str, **values) -> Beat:
-        """Close the previous beat, open a section and show the caption of ``chapter.key``."""
+    def beat(self, chapter: str, key: str, say: dict | None = None, equations: tuple = (), **values) -> Beat:
+        """Close the previous beat, open a section and show the caption of ``chapter.key``.
+
+        ``values`` fill the caption and the narration ``say.<chapter>.<key>``; ``say`` adds the
+        narration's own values (numbers formatted by ``story.fmt``); ``equations`` are the
+        equations the beat shows, for the script and the presenter notes.
+        """
         self.end_beat()
         caption = self.story.tr(f"{chapter}.{key}", **values)
-        beat = Beat(chapter, key, caption)
+        said = f"say.{chapter}.{key}"
+        if said in catalogue(self.story.language) or self.story.language == DEFAULT_LANGUAGE:
+            narration = self.story.tr(said, **values, **(say or {}))
+        else:  # a translation without this narration yet: say its caption
+            narration = caption
+        if self.beats:
+            self.beats[-1].end = self.clock
+        beat = Beat(chapter, key, caption, narration, tuple(equations), start=self.clock)
         self.next_section(name=f"{len(self.beats) + 1:02d}_{chapter}_{key}")
         self.beats.append(beat)
+        self._play_tail()
         title = self._title_band(chapter, caption)
         if self._title.submobjects:
             self.play(swap(self._title, title), run_time=self.time(0.5))
@@ -100,6 +169,7 @@ class ChapterScene(Scene):
             return
         self.wait(self.time(style.HOLD_TIME))
         self._closed = self.beats[-1]
+        self._closed.hold = self.clock
         if self.beat_end is not None:
             # draw every mobject once on the bare background, as Manim does for its last frame:
             # over the static image of the last play, half-transparent ones would be drawn twice
@@ -154,9 +224,14 @@ class Part:
         self.theme = scene.story.theme
         self.regions = scene.regions
 
-    def beat(self, key: str, **values) -> Beat:
-        """Start beat ``key`` of this chapter."""
-        return self.scene.beat(self.name, key, **values)
+    def beat(self, key: str, say: dict | None = None, equations: tuple = (), **values) -> Beat:
+        """Start beat ``key`` of this chapter (see :meth:`ChapterScene.beat`)."""
+        return self.scene.beat(self.name, key, say=say, equations=equations, **values)
+
+    def nums(self, values) -> str:
+        """Numbers as the screen shows them, comma separated (the first three and the last of many)."""
+        shown = [self.story.fmt(v) for v in values]
+        return ", ".join(shown if len(shown) <= 4 else [*shown[:3], "…", shown[-1]])
 
     def t(self, seconds: float) -> float:
         """A duration with the pacing factor."""

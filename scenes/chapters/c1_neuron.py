@@ -68,7 +68,9 @@ class NeuronPart(Part):
         story, scene, layer, j = self.story, self.scene, self.layer, self.j
         n_in = story.layers[layer - 1]
         layer_name = layer_captions(story)[layer]
-        self.beat("inputs", neuron=j + 1, layer_name=layer_name, n=n_in, prev=layer - 1)
+        self.beat("inputs", neuron=j + 1, layer_name=layer_name, n=n_in, prev=layer - 1,
+                  say={"inputs": self.nums(story.record.a[layer - 1]),
+                       "weights": self.nums(story.step.before.weights[layer - 1][j])})
         self._build_closeup()
         heading = Text(self.tr("neuron.inputs_heading", neuron=j + 1, layer=layer), font=style.FONT,
                        font_size=style.CAPTION_SIZE, color=self.theme.text)
@@ -89,7 +91,9 @@ class NeuronPart(Part):
         """Every input times its weight flows in; with the bias they sum to z."""
         story, scene, layer, j = self.story, self.scene, self.layer, self.j
         key = "weighted_sum" if story.trace.config["network"]["use_biases"] else "weighted_sum_no_bias"
-        self.beat(key, z=self.z_name)
+        self.beat(key, z=self.z_name, equations=(self.eqs["z"],),
+                  say={"bias": story.fmt(story.step.before.biases[layer - 1][j]),
+                       "z_value": story.fmt(self.eqs["z"].value)})
         block = panel_stack(self, self._block("z", self.regions.panel.height))
         self.z_label = symbol_value(self, story.symbols.t_pre(layer, str(j + 1)), self.eqs["z"].value, "z",
                                     key=(layer, j))
@@ -109,7 +113,10 @@ class NeuronPart(Part):
     def activate(self) -> None:
         """f(z) gives a: the neuron fills by its activation and passes a on."""
         story, scene, layer, j = self.story, self.scene, self.layer, self.j
-        self.beat("activation", activation=self.activation_name, z=self.z_name, a=self.a_name)
+        self.beat("activation", activation=self.activation_name, z=self.z_name, a=self.a_name,
+                  equations=(self.eqs["a"],),
+                  say={"neuron": j + 1, "z_value": story.fmt(self.eqs["z"].value),
+                       "a_value": story.fmt(self.eqs["a"].value)})
         half = self.regions.panel.height / 2 - 0.2
         panel = panel_stack(self, self._block("z", half), self._block("a", half))
         start = self.circle.get_right()
@@ -129,8 +136,9 @@ class NeuronPart(Part):
         """f'(z): the slope of the activation at z, which the backward pass multiplies by."""
         story, scene, layer, j = self.story, self.scene, self.layer, self.j
         activation = story.trace.activations[layer - 1]
-        self.beat("derivative", activation=self.activation_name, z=self.z_name)
         eq = self.eqs["fprime"]
+        self.beat("derivative", activation=self.activation_name, z=self.z_name, equations=(eq,),
+                  say={"z_value": story.fmt(self.eqs["z"].value), "slope": story.fmt(eq.value)})
         half = self.regions.panel.height / 2 - 0.2
         panel = panel_stack(self, self._block("a", half),
                             self._block("fprime", half, note=self.tr(f"neuron.fprime_note_{activation}")))

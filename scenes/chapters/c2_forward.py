@@ -38,7 +38,7 @@ class ForwardPart(Part):
     def show_inputs(self) -> None:
         """The network appears; the sample's inputs enter the input layer."""
         story, scene = self.story, self.scene
-        self.beat("inputs", sample=story.record.sample + 1)
+        self.beat("inputs", sample=story.record.sample + 1, say={"inputs": self.nums(story.record.x)})
         self.diagram = make_diagram(self)
         self.labels = VGroup()
         scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
@@ -64,9 +64,12 @@ class ForwardPart(Part):
         story, scene, diagram = self.story, self.scene, self.diagram
         j = self._highlighted(layer)
         activation = story.trace.activations[layer - 1]
-        self.beat("layer", layer=layer, neuron=j + 1, activation=self.tr(f"activation_names.{activation}"))
-        ring = highlight_ring(self, diagram, (layer, j))
         eqs = story.neuron_eqs(layer, j)
+        self.beat("layer", layer=layer, neuron=j + 1, activation=self.tr(f"activation_names.{activation}"),
+                  equations=(eqs["z"], eqs["a"]),
+                  say={"z_value": story.fmt(eqs["z"].value), "a_value": story.fmt(eqs["a"].value),
+                       "outputs": self.nums(story.record.a[layer])})
+        ring = highlight_ring(self, diagram, (layer, j))
         z_heading = self.tr("forward.z_heading", layer=layer, neuron=j + 1)
         panel = panel_of(
             self,
@@ -89,7 +92,7 @@ class ForwardPart(Part):
         """The output of the network for this sample."""
         story, scene = self.story, self.scene
         last = story.n_layers
-        self.beat("output", sample=story.record.sample + 1)
+        self.beat("output", sample=story.record.sample + 1, say={"outputs": self.nums(story.record.a[last])})
         out = vector_tex(self, rf"a^{{{last}}}", story.record.a[last], "activation")
         out.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
         scene.play(swap(self.panel, out), run_time=self.t(style.WRITE_TIME))

@@ -65,7 +65,8 @@ class LossPart(Part):
         """The network lit by this sample's activations; each output beside its target."""
         story, scene = self.story, self.scene
         last, sample = story.n_layers, story.record.sample + 1
-        self.beat("outputs", sample=sample)
+        self.beat("outputs", sample=sample, say={"outputs": self.nums(story.record.a[last]),
+                                                 "targets": self.nums(story.record.y)})
         region = self.regions.diagram
         self.diagram = NetworkDiagram(story.layers, story.step.before.weights, self.theme, story.weight_scale,
                                       replace(region, right=region.right - PAIR_ROOM),
@@ -95,7 +96,8 @@ class LossPart(Part):
     def show_errors(self) -> None:
         """Each output is joined to its target; the loss equation shows their differences."""
         story, scene = self.story, self.scene
-        self.beat("errors")
+        self.beat("errors", say={"outputs": self.nums(story.record.a[story.n_layers]),
+                                 "targets": self.nums(story.record.y)})
         eq = self.eqs["loss"]
         self.boxes = VGroup(*(SurroundingRectangle(pair, color=self.theme.loss, buff=0.05, corner_radius=0.06)
                               for pair in self.pairs.values()))
@@ -122,8 +124,9 @@ class LossPart(Part):
         """The loss of this sample, with its numbers and the value, big, in the loss colour."""
         story, scene = self.story, self.scene
         sample = story.record.sample + 1
-        self.beat("loss", loss_name=self.loss_name, sample=sample)
         eq = self.eqs["loss"]
+        self.beat("loss", loss_name=self.loss_name, sample=sample, equations=(eq,),
+                  say={"loss": story.fmt(eq.value)})
         note = self.tr(f"loss.note_{story.trace.loss_name}", outputs=story.layers[-1])
         big = self._big_value(story.symbols.t_loss(str(sample)), eq.value)
         block = wrapped_block(self, eq, self.tr("loss.loss_heading", sample=sample, loss_name=self.loss_name),
@@ -137,8 +140,8 @@ class LossPart(Part):
         """Batch mode: the loss of the update is the mean of its samples' losses."""
         story, scene = self.story, self.scene
         samples = len(story.step.per_sample)
-        self.beat("mean_loss", samples=samples)
         eq = self.eqs["loss_mean"]
+        self.beat("mean_loss", samples=samples, equations=(eq,), say={"loss": story.fmt(eq.value)})
         big = self._big_value(story.symbols.t_loss(), eq.value)
         block = wrapped_block(self, eq, self.tr("loss.mean_heading", samples=samples), "loss",
                               self.regions.panel.height - big.height - 0.5,

@@ -28,6 +28,7 @@ from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from .base import ChapterScene, Part
 from .pieces import (
     highlight_ring,
+    indexed,
     make_diagram,
     mobjects_overlap,
     neuron_labels,
@@ -58,7 +59,11 @@ class BackwardPart(Part):
         story, scene = self.story, self.scene
         last = story.n_layers
         j = self._highlighted(last)
-        self.beat("output_delta")
+        eq = story.neuron_eqs(last, j)["delta"]
+        self.beat("output_delta", equations=(eq,),
+                  say={"neuron": j + 1, "output": story.fmt(story.record.a[last][j]),
+                       "target": story.fmt(story.record.y[j]), "delta": story.fmt(eq.value),
+                       "deltas": self.nums(story.shown_delta(last))})
         self.diagram = make_diagram(self)
         self.delta_labels = {}
         scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
@@ -68,7 +73,6 @@ class BackwardPart(Part):
         w_labels = weight_labels(self, self.diagram, story.step.before.weights)
         self.fixed = VGroup(*y_labels.values(), *w_labels.values())
         scene.play(Appear(self.fixed), run_time=self.t(style.WRITE_TIME))
-        eq = story.neuron_eqs(last, j)["delta"]
         self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h,
                                                           note=self._note(), neuron=j + 1))
         self.ring = highlight_ring(self, self.diagram, (last, j), "delta")
@@ -82,7 +86,7 @@ class BackwardPart(Part):
         """The errors of ``layer + 1`` travel backwards along every edge into ``layer``."""
         story, scene = self.story, self.scene
         nxt, j = layer + 1, self._highlighted(layer)
-        self.beat("propagate", next=nxt, layer=layer)
+        self.beat("propagate", next=nxt, layer=layer, say={"deltas": self.nums(story.shown_delta(nxt))})
         sent = vector_tex(self, self._vector_symbol(nxt), story.shown_delta(nxt), "delta")
         rule = MathTex(colorize(story.neuron_eqs(layer, j)["delta"].latex(), self.theme),
                        tex_template=TEX_TEMPLATE, font_size=style.EQUATION_SIZE, color=self.theme.text)
@@ -101,8 +105,10 @@ class BackwardPart(Part):
         story, scene, diagram = self.story, self.scene, self.diagram
         j = self._highlighted(layer)
         activation = self.tr(f"activation_names.{story.trace.activations[layer - 1]}")
-        self.beat("assemble", neuron=j + 1, layer=layer, activation=activation)
         eqs = story.neuron_eqs(layer, j)
+        self.beat("assemble", neuron=j + 1, layer=layer, activation=activation,
+                  equations=(eqs["delta"], eqs["fprime"]),
+                  say={"slope": story.fmt(eqs["fprime"].value), "delta": story.fmt(eqs["delta"].value)})
         panel = panel_of(self, lambda h: self._block(eqs["delta"], "backward.hidden_heading", "delta", h,
                                                      note=self._note(), neuron=j + 1, layer=layer),
                          lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h,
@@ -121,12 +127,15 @@ class BackwardPart(Part):
     def show_done(self) -> None:
         """Every delta is known; the recursion in general and what comes next (BP3, BP4)."""
         story, scene = self.story, self.scene
-        self.beat("done" if story.n_layers > 1 else "done_single")
+        fl, fj = story.focus_neuron
+        wl, wj, wk = story.focus_weight
+        grad_b, grad_w = story.neuron_eqs(fl, fj)["grad_b"], story.weight_eqs(wl, wj, wk)["grad_w"]
+        self.beat("done" if story.n_layers > 1 else "done_single", equations=(grad_b, grad_w),
+                  say={"bias": indexed("b", fl, fj), "grad_b": story.fmt(grad_b.value),
+                       "weight": indexed("w", wl, wj, wk), "grad_w": story.fmt(grad_w.value)})
         sym = story.symbols
         recursion = (rf"{sym.t_delta('l', 'j')} = \left(\sum_{{m}} {sym.t_weight('l+1', 'm', 'j')}"
                      rf" {sym.t_delta('l+1', 'm')}\right) f'({sym.t_pre('l', 'j')})")
-        fl, fj = story.focus_neuron
-        wl, wj, wk = story.focus_weight
         parts = [self._heading("backward.recursion_heading"), self._tex(recursion)] \
             if story.n_layers > 1 else []
         parts += [self._heading("backward.gradient_heading"),

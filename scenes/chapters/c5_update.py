@@ -55,8 +55,13 @@ class UpdatePart(Part):
         layer, j, k = story.focus_weight
         batch = len(story.step.per_sample)
         self.weight = indexed("w", layer, j, k)
+        eqs = story.weight_eqs(layer, j, k)
         self.beat("weight_gradient_batch" if batch > 1 else "weight_gradient", weight=self.weight,
-                  count=batch)
+                  count=batch, equations=(eqs["grad_w"], eqs["grad_w_mean"])[:2 if batch > 1 else 1],
+                  say={"sample": story.record.sample + 1, "delta": story.fmt(story.shown_delta(layer)[j]),
+                       "activation": story.fmt(story.record.a[layer - 1][k]),
+                       "gradient": story.fmt(eqs["grad_w"].value),
+                       "mean": story.fmt(eqs["grad_w_mean"].value)})
         diagram = self.diagram = make_diagram(self)
         scene.play(Create(diagram.edge_group), Appear(diagram.neuron_group),
                    Appear(diagram.caption_group), run_time=self.t(style.MOVE_TIME))
@@ -72,7 +77,6 @@ class UpdatePart(Part):
         act.next_to(diagram.neurons[(layer - 1, k)], UP, buff=0.04)
         self.ends = VGroup(highlight_ring(self, diagram, (layer, j), "delta"), delta,
                            highlight_ring(self, diagram, (layer - 1, k), "activation"), act)
-        eqs = story.weight_eqs(layer, j, k)
         heading = self.tr("update.grad_w_heading", weight=self.weight, sample=story.record.sample + 1)
         blocks = [lambda h: wrapped_block(self, eqs["grad_w"], heading, "gradient", h)]
         if batch > 1:
@@ -92,15 +96,18 @@ class UpdatePart(Part):
         bias = indexed("b", layer, j)
         eqs = story.neuron_eqs(layer, j)
         values = {"bias": bias, "neuron": j + 1, "layer": layer, "count": batch}
+        say = {"gradient": story.fmt(eqs["grad_b"].value), "mean": story.fmt(eqs["grad_b_mean"].value),
+               "value": story.fmt(story.step.before.biases[layer - 1][j])}
         heading = self.tr("update.update_b_heading", bias=bias)
         if not cfg["network"]["use_biases"]:
-            self.beat("bias_off", **values)
+            self.beat("bias_off", say=say, **values)
             blocks = [lambda h: wrapped_block(self, eqs["update_b"], heading, "weight", h,
                                               note=self.tr("update.off_note"))]
         else:
             frozen = not cfg["training"]["update_biases"]
+            shown = (eqs["grad_b"], eqs["grad_b_mean"]) if batch > 1 else (eqs["grad_b"],)
             self.beat("bias_frozen" if frozen else "bias_gradient_batch" if batch > 1 else "bias_gradient",
-                      **values)
+                      say=say, equations=shown, **values)
             grad_heading = self.tr("update.grad_b_heading", bias=bias, sample=story.record.sample + 1)
             blocks = [lambda h: wrapped_block(self, eqs["grad_b"], grad_heading, "gradient", h)]
             if batch > 1:
@@ -126,7 +133,10 @@ class UpdatePart(Part):
         after = story.step.after
         layer, j, k = story.focus_weight
         cfg = story.trace.config
-        self.beat("apply", rate=story.fmt(cfg["training"]["learning_rate"]))
+        update = story.weight_eqs(layer, j, k)["update_w"]
+        self.beat("apply", rate=story.fmt(cfg["training"]["learning_rate"]), equations=(update,),
+                  say={"weight": self.weight, "old": story.fmt(story.step.before.weights[layer - 1][j, k]),
+                       "new": story.fmt(update.value)})
         moved_b = cfg["network"]["use_biases"] and cfg["training"]["update_biases"]
         new_b = bias_labels(self, diagram, after.biases) if moved_b else self.b_labels
         new_w = self._weight_labels(after.weights, new_b)
@@ -183,7 +193,8 @@ class UpdatePart(Part):
         eqs = story.loss_eqs()
         rows = []
         if per_epoch == 1 and e < len(epochs):
-            self.beat("new_loss_set")
+            self.beat("new_loss_set",
+                      say={"before": story.fmt(step.loss), "after": story.fmt(epochs[e].loss)})
             eq = eqs["loss_mean"] if len(step.per_sample) > 1 else eqs["loss"]
             heading = self.tr("update.loss_heading_set")
             rows += [self._row("update.before_set", step.loss), self._row("update.after_set",
@@ -193,7 +204,10 @@ class UpdatePart(Part):
             later = later_sample_loss(story)
             key = "new_loss_epoch" if later is None else "new_loss_next" if later[1] == 1 \
                 else "new_loss_sample"
-            self.beat(key, sample=sample, updates=later[1] if later else 0)
+            means = [epochs[q].loss for q in (e - 1, e) if q < len(epochs)]
+            self.beat(key, sample=sample, updates=later[1] if later else 0,
+                      say={"before": story.fmt(story.record.loss),
+                           "after": story.fmt(later[0]) if later else "", "means": self.nums(means)})
             eq, heading = eqs["loss"], self.tr("update.loss_heading_sample", sample=sample)
             rows.append(self._row("update.before_sample", story.record.loss, sample=sample))
             if later:

@@ -53,7 +53,8 @@ class ChainRulePart(Part):
         story, scene = self.story, self.scene
         layer, j, k = self.key
         self.weight = indexed("w", layer, j, k)
-        self.beat("weight", weight=self.weight)
+        self.beat("weight", weight=self.weight,
+                  say={"value": story.fmt(story.step.before.weights[layer - 1][j, k])})
         diagram = self.diagram = make_diagram(self)
         scene.play(Create(diagram.edge_group), Appear(diagram.neuron_group),
                    Appear(diagram.caption_group), run_time=self.t(style.MOVE_TIME))
@@ -93,8 +94,10 @@ class ChainRulePart(Part):
         """The product (one path) or the sum of the path products: exactly the gradient of BP4."""
         story = self.story
         count = len(self.paths)
-        self.beat("sum" if count > 1 else "product", count=count, weight=self.weight)
         eqs = story.weight_eqs(*self.key)
+        self.beat("sum" if count > 1 else "product", count=count, weight=self.weight,
+                  equations=(eqs["chain"], eqs["grad_w"]),
+                  say={"gradient": story.fmt(eqs["chain"].value), "bp4": story.fmt(eqs["grad_w"].value)})
         heading = self.tr("chain_rule.sum_heading" if count > 1 else "chain_rule.product_heading",
                           count=count)
         bp4 = wrapped_block(self, eqs["grad_w"], self.tr("chain_rule.bp4_heading"), "gradient", 2.6)

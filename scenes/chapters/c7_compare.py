@@ -60,7 +60,10 @@ class ComparePart(Part):
         first, second = self.runs
         self.beat("compare", this=self.tr(f"training.short_{first.mode}"),
                   other=self.tr(f"training.short_{second.mode}"),
-                  rate=story.fmt(story.trace.config["training"]["learning_rate"]))
+                  rate=story.fmt(story.trace.config["training"]["learning_rate"]),
+                  say={"epochs": epochs, "this_loss": story.fmt(first.trace.epochs[-1].loss),
+                       "other_epoch": second.last_epoch,
+                       "other_loss": story.fmt(second.trace.epochs[-1].loss)})
         top, bottom = self._halves()
         self.diagrams = [self._diagram(run, region) for run, region in zip(self.runs, (top, bottom))]
         self.labels = [self._loss_label(run, 0, d) for run, d in zip(self.runs, self.diagrams)]

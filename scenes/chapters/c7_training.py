@@ -62,7 +62,7 @@ class TrainingPart(Part):
     def show_start(self) -> None:
         """Epoch 0: the initial weights, the mean-loss equation and the first point of the curve."""
         scene, first = self.scene, self.records[0]
-        self.beat("start", samples=self._samples)
+        self.beat("start", samples=self._samples, say={"loss": self.story.fmt(first.loss)})
         self.diagram = make_diagram(self, weights=first.params.weights)
         self.weights = spread_labels(self.diagram, weight_labels(self, self.diagram, first.params.weights))
         self.equation = self._equation()
@@ -76,7 +76,9 @@ class TrainingPart(Part):
     def grow_curve(self) -> None:
         """Keyframe by keyframe: the curve grows to the epoch, the edges take its weights."""
         scene, plot = self.scene, self.plot
-        self.beat("curve", epochs=self.records[-1].epoch)
+        self.beat("curve", epochs=self.records[-1].epoch,
+                  say={"first": self.story.fmt(self.records[0].loss),
+                       "last": self.story.fmt(self.records[-1].loss)})
         for start, end in zip(self.shown, self.shown[1:]):
             record = self.records[end]
             segment = plot.get_segment(self.records[start].epoch, record.epoch)

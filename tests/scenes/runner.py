@@ -58,6 +58,9 @@ class BeatReport:
     legibility: list[str]
     numbers: list[str]
     checked_numbers: int
+    say: str = ""
+    times: tuple = ()
+    """``(start, hold, end)`` in seconds, filled in once the chapter has played."""
 
     def __str__(self) -> str:
         return f"beat {self.index:02d} {self.chapter}.{self.key}"
@@ -157,6 +160,8 @@ def run_job(job: Job, media_dir: str) -> RunReport:
             scene = chapter_scene(job.chapter)(the_story, beat_end=check,
                                                skip_animations=job.mode == "stills")
             scene.render()
+        for beat_report, beat in zip(report.beats, scene.beats):
+            beat_report.say, beat_report.times = beat.say, (beat.start, beat.hold, beat.end)
     except Exception:  # noqa: BLE001 - the test that reads the report fails with this traceback
         report.error = traceback.format_exc()
     report.seconds = time.perf_counter() - start

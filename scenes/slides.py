@@ -1,0 +1,159 @@
+"""Slide decks of the chapters, one slide per beat, through manim-slides' converters (optional).
+
+The slides are the beat clips of :func:`~scenes.render.render_video` (``sections=True``): each
+clip is one section and ends on a settled frame, so a slide stops where the beat has finished.
+manim-slides turns them into a reveal.js page (``html``), a PowerPoint deck (``pptx``) or a
+handout (``pdf``: one page per beat, its last frame above what is said over it). Only its converters are used:
+they need neither Qt nor a display. No reversed clips are made (each slide's ``rev_file`` is its
+own clip, which the converters do not read).
+
+This module imports manim-slides: import it only when a deck is asked for.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import tempfile
+from functools import partial
+from pathlib import Path
+
+import manim_slides.convert
+from manim_slides.config import PresentationConfig, SlideConfig
+from manim_slides.convert import PDF, FrameIndex, PowerPoint, RevealJS, read_image_from_video_file
+from PIL import Image, ImageDraw, ImageFont
+from tqdm import tqdm
+
+from . import style
+from .bridge import Story
+from .chapters.base import Beat
+from .formats import picture_size
+from .render import render_video
+from .subtitles import convention, equation_lines, timed_beats
+
+FORMATS = ("html", "pptx", "pdf")
+
+
+def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
+    """Presenter notes of ``beat``: what it shows, what to say, its equations with numbers, the conventions.
+
+    With ``markdown`` (reveal.js renders notes as Markdown inside HTML) the text is HTML-escaped
+    and each equation is a code span, so that the underscores and backslashes of LaTeX survive.
+    """
+    equations = equation_lines(story, beat)
+    if markdown:  # one paragraph per equation, each a code span
+        equations = [f"`{tex}`\n" for tex in equations]
+    parts = [story.tr("script.shows", caption=beat.caption), beat.say]
+    if equations:
+        parts.append("\n".join([story.tr("script.equation"), *equations]).rstrip())
+    parts.append(convention(story))
+    text = "\n\n".join(parts)
+    return html.escape(text, quote=False) if markdown else text
+
+
+def presentation(story: Story, chapter: str, work: Path, quality: str, markdown: bool = False,
+                 aspect: str = "16:9") -> tuple[PresentationConfig, list[Beat]]:
+    """Render ``chapter`` with its beat clips into ``work``; one slide per beat, and the beats."""
+    beats = timed_beats(story, chapter, quality, aspect)
+    written = render_video(story, chapter, work, quality, "mp4", sections=True, aspect=aspect)
+    clips = [path for path in written if path.parent.name == f"{chapter}_beats"]
+    if len(clips) != len(beats):  # pragma: no cover - every beat opens exactly one section
+        raise RuntimeError(f"{chapter}: {len(clips)} beat clips for {len(beats)} beats")
+    slides = [SlideConfig(file=clip, rev_file=clip, notes=notes(story, beat, markdown), dedent_notes=False)
+              for clip, beat in zip(clips, beats)]
+    config = PresentationConfig(slides=slides, resolution=picture_size(quality, aspect),
+                                background_color=story.theme.background)
+    return config, beats
+
+
+def handout_page(story: Story, beat: Beat, index: int, clip: Path) -> Image.Image:
+    """A handout page: the clip's last (settled) frame above the beat's narration."""
+    frame = read_image_from_video_file(clip, FrameIndex.last).convert("RGB")
+    width, height = frame.size
+    font = ImageFont.truetype(style.HANDOUT_FONT_FILE, max(10, round(width * style.HANDOUT_TEXT)))
+    margin, line = round(width * style.HANDOUT_MARGIN), round(font.size * 1.35)
+    title = f"{index:02d} · {beat.key}"
+    theme = story.theme
+    rows = []
+    for para, colour in ((title, theme.muted), (beat.say, theme.text), (convention(story), theme.muted)):
+        rows += [("", colour)] * bool(rows) + [(t, colour) for t in _wrap(para, font, width - 2 * margin)]
+    page = Image.new("RGB", (width, height + 2 * margin + line * len(rows)), story.theme.background)
+    page.paste(frame, (0, 0))
+    draw = ImageDraw.Draw(page)
+    for n, (text, colour) in enumerate(rows):
+        draw.text((margin, height + margin + n * line), text, font=font, fill=colour)
+    return page
+
+
+def _wrap(text: str, font, width: int) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width`` pixels."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def handout(story: Story, config: PresentationConfig, beats: list[Beat], work: Path) -> PresentationConfig:
+    """``config`` with each clip replaced by its handout page (a PNG, all pages of one size)."""
+    work.mkdir(parents=True, exist_ok=True)
+    images = [handout_page(story, beat, n, slide.file)
+              for n, (slide, beat) in enumerate(zip(config.slides, beats), 1)]
+    tallest = max(image.height for image in images)
+    pages = []
+    for n, image in enumerate(images, 1):
+        page = Image.new("RGB", (image.width, tallest), story.theme.background)
+        page.paste(image, (0, 0))
+        page.save(work / f"{n:03d}.png")
+        pages.append(work / f"{n:03d}.png")
+    slides = [SlideConfig(file=page, rev_file=page, notes=slide.notes, dedent_notes=False)
+              for slide, page in zip(config.slides, pages)]
+    return config.model_copy(update={"slides": slides})
+
+
+def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) -> Path:
+    """Write the deck of ``configs`` to ``dest`` in format ``to`` with manim-slides' converters.
+
+    The deck is made in a temporary folder, then moved into place: a failed conversion leaves
+    ``dest`` as it was, and an html deck's clips replace those of the same name in
+    ``<name>_assets/`` (manim-slides would keep an existing clip of that name, however stale).
+    """
+    with tempfile.TemporaryDirectory(prefix="bpviz-deck-") as tmp:
+        made = Path(tmp) / dest.name
+        _converter(configs, to, title).convert_to(made)
+        assets = made.parent / f"{made.stem}_assets"
+        if assets.is_dir():
+            (dest.parent / assets.name).mkdir(exist_ok=True)
+            for clip in assets.iterdir():
+                shutil.move(clip, dest.parent / assets.name / clip.name)
+        shutil.move(made, dest)
+    return dest
+
+
+def _converter(configs: list[PresentationConfig], to: str, title: str):
+    """manim-slides' converter of format ``to`` for ``configs``."""
+    width, height = configs[0].resolution
+    manim_slides.convert.tqdm = partial(tqdm, disable=True)  # no progress bars among our output lines
+    if to == "html":
+        converter = RevealJS(presentation_configs=configs, title=title,
+                             background_color=str(configs[0].background_color.as_hex()))
+    elif to == "pptx":
+        converter = PowerPoint(presentation_configs=configs, width=width, height=height)
+    else:
+        converter = PDF(presentation_configs=configs)
+    return converter
+
+
+def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: str = "low",
+               aspect: str = "16:9") -> Path:
+    """Render ``chapters`` and write their deck, one slide per beat, to ``dest`` (format ``to``)."""
+    with tempfile.TemporaryDirectory(prefix="bpviz-slides-") as tmp:
+        configs = []
+        for chapter in chapters:
+            work = Path(tmp) / chapter
+            config, beats = presentation(story, chapter, work, quality, markdown=to == "html",
+                                         aspect=aspect)
+            configs.append(handout(story, config, beats, work / "handout") if to == "pdf" else config)
+        return convert(configs, dest, to, story.tr("script.deck_title"))

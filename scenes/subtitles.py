@@ -1,0 +1,83 @@
+"""What is said over each beat: timed beats, SubRip subtitles and the narration script.
+
+A beat's times are counted by :class:`~scenes.chapters.base.ChapterScene` in frames, the same
+way Manim writes them, so a run with ``skip_animations`` (no frame drawn, nothing encoded) gives
+the times of the rendered video's sections. :func:`timed_beats` is that run; the subtitles of a
+render come from the render's own beats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .bridge import Story
+from .chapters import chapter_scene
+from .chapters.base import Beat
+from .render import _manim_render
+
+
+def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = "16:9") -> list[Beat]:
+    """The beats of ``chapter`` with their times at ``quality``, without drawing or encoding a frame.
+
+    Times depend on the frame rate (each animation is a whole number of frames), so ``quality``
+    must be the one of the video they describe.
+    """
+    with _manim_render(quality, aspect, format=None, write_to_movie=False):
+        scene = chapter_scene(chapter)(story, skip_animations=True)
+        scene.render()
+    return scene.beats
+
+
+def timecode(seconds: float, sep: str = ",") -> str:
+    """``HH:MM:SS,mmm`` (SubRip); ``sep="."`` gives the WebVTT and script form."""
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{sep}{millis:03d}"
+
+
+def srt_text(beats: list[Beat]) -> str:
+    """One SubRip cue per beat: its index, its section's times and its narration."""
+    cues = [f"{i}\n{timecode(b.start)} --> {timecode(b.end)}\n{b.say}\n" for i, b in enumerate(beats, 1)]
+    return "\n".join(cues)
+
+
+def write_srt(beats: list[Beat], path: Path) -> Path:
+    """Write :func:`srt_text` of ``beats`` to ``path`` (UTF-8); returns ``path``."""
+    path.write_text(srt_text(beats), encoding="utf-8")
+    return path
+
+
+def equation_lines(story: Story, beat: Beat) -> list[str]:
+    """The LaTeX of each equation the beat shows, with the trace's numbers."""
+    return [eq.latex_numbers(story.video["decimals"]) for eq in beat.equations]
+
+
+def convention(story: Story) -> str:
+    """The conventions in force: the notation (and its sign of delta) and the loss."""
+    return story.tr("script.convention", notation=story.tr(f"script.notation_{story.notation}"),
+                    loss=story.tr(f"loss_names.{story.trace.loss_name}"))
+
+
+def script_markdown(story: Story, scenes: dict[str, list[Beat]]) -> str:
+    """The narration script of ``scenes`` (name -> timed beats) as Markdown.
+
+    Per scene (one video), a heading per chapter part, then per beat its number and key (as its
+    section and clip are named), its time code in that video, the caption on screen, what to say
+    and the equations it shows with the trace's numbers.
+    """
+    lines = [f"# {story.tr('script.heading')}", "", convention(story), ""]
+    for scene, beats in scenes.items():
+        lines += [f"## {scene}", ""]
+        chapter = None
+        for i, beat in enumerate(beats, 1):
+            if beat.chapter != chapter:
+                chapter = beat.chapter
+                lines += [f"### {story.tr(f'{chapter}.title')}", ""]
+            lines += [f"#### {i:02d} {beat.key} · {timecode(beat.start, '.')} – {timecode(beat.end, '.')}",
+                      "", beat.say, "", f"*{story.tr('script.shows', caption=beat.caption)}*", ""]
+            equations = equation_lines(story, beat)
+            if equations:
+                lines += [story.tr("script.equation"), "", *(f"$$ {tex} $$\n" for tex in equations)]
+    return "\n".join(lines).rstrip() + "\n"

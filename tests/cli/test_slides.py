@@ -1,0 +1,105 @@
+"""``bpviz slides``: one slide per beat in html, pptx and pdf, with presenter notes; headless.
+
+The decks are of the ``and`` preset (2-1) at low quality: html through the command line
+(``forward``, 3 beats), pptx and pdf from one render of ``backward`` (2 beats) converted twice.
+A missing manim-slides is simulated by making its import fail.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pptx
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from backprop_core.cli import main
+from scenes.bridge import load_story
+from scenes.slides import convert, handout, presentation
+
+from .test_errors import assert_one_line_error
+
+
+def bpviz(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def pdf_pages(path) -> int:
+    """Pages of a PDF: its page objects (``/Type /Page``, not ``/Pages``)."""
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+
+
+@pytest.fixture(scope="module")
+def html_deck(tmp_path_factory):
+    out = tmp_path_factory.mktemp("html") / "deck.html"
+    (out.parent / "deck_assets").mkdir()
+    (out.parent / "deck_assets" / "01_forward_inputs.mp4").write_bytes(b"an older deck's clip")
+    result = bpviz("slides", "and", "--scene", "forward", "--quality", "low", "-o", str(out))
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    return out, result
+
+
+@pytest.fixture(scope="module")
+def backward(tmp_path_factory):
+    """The story, the beats and the pptx and pdf decks of ``backward``, from one render."""
+    tmp = tmp_path_factory.mktemp("decks")
+    story = load_story("and")
+    config, beats = presentation(story, "backward", tmp / "work", "low")
+    decks = {"pptx": convert([config], tmp / "deck.pptx", "pptx", "t"),
+             "pdf": convert([handout(story, config, beats, tmp / "pages")], tmp / "deck.pdf", "pdf", "t")}
+    return story, beats, decks
+
+
+def test_html_has_one_slide_per_beat_with_notes(html_deck):
+    out, result = html_deck
+    assert result.stdout.splitlines() == [f"wrote {out}"]  # no progress bars
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    slides = soup.select("div.slides > section")
+    assert len(slides) == 3  # forward of and: inputs, layer, output
+    for n, (slide, key) in enumerate(zip(slides, ["inputs", "layer", "output"]), 1):
+        video = out.parent / slide["data-background-video"]
+        assert video.name == f"{n:02d}_forward_{key}.mp4" and video.stat().st_size > 1000  # not the old one
+        note = slide.select_one("aside.notes").get_text()
+        assert "On screen:" in note and "Notation: Nielsen" in note
+    assert "`z^{1}_{1} = " in slides[1].select_one("aside.notes").get_text()  # the equation with numbers
+    assert not list(out.parent.glob("deck_assets/*rev*"))  # no reversed clips
+    qt = [m for m in sys.modules if m.split(".")[0] in ("PySide6", "PyQt6", "PyQt5", "qtpy")]
+    assert not qt  # headless: manim-slides converters without its Qt presenter
+
+
+def test_pptx_has_one_clip_and_notes_per_beat(backward):
+    story, beats, decks = backward
+    deck = pptx.Presentation(str(decks["pptx"]))
+    assert len(deck.slides) == len(beats) == 2  # and has one layer: output_delta, done_single
+    for slide, beat in zip(deck.slides, beats):
+        assert [shape.shape_type for shape in slide.shapes] == [pptx.enum.shapes.MSO_SHAPE_TYPE.MEDIA]
+        text = slide.notes_slide.notes_text_frame.text
+        assert beat.say in text and beat.caption in text
+    first = deck.slides[0].notes_slide.notes_text_frame.text
+    assert story.fmt(story.record.delta[0][0]) in first  # δ of the output neuron, with its equation
+    assert r"\delta^{1}_{1} = " in first
+
+
+def test_pdf_handout_has_one_page_per_beat(backward):
+    _, beats, decks = backward
+    assert pdf_pages(decks["pdf"]) == len(beats) == 2
+    sizes = re.findall(rb"/Width (\d+)\s*/Height (\d+)", decks["pdf"].read_bytes())
+    assert len(sizes) == 2  # one image per page: the frame (854 x 480) with the narration below it
+    assert all(int(w) == 854 and int(h) > 480 + 60 for w, h in sizes), sizes
+
+
+def test_slides_without_manim_slides_say_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "manim_slides", None)
+    monkeypatch.delitem(sys.modules, "scenes.slides", raising=False)
+    result = bpviz("slides", "and", "--scene", "forward", "-o", str(tmp_path / "deck.pdf"))
+    assert_one_line_error(result, "manim-slides", "pip install 'bpviz[slides]'")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_deck_format(tmp_path):
+    result = bpviz("slides", "and", "--to", "pptz", "-o", str(tmp_path / "deck.pptx"))
+    assert_one_line_error(result, "--to", "'pptx'")
