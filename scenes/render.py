@@ -122,7 +122,7 @@ def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low"
                    write_srt(scene.beats, out_dir / f"{chapter}.srt")]
         if sections:
             written += _move_clips(writer, out_dir / f"{chapter}_beats")
-    tag_prores_alpha(written, fmt, transparent)
+    tag_prores_alpha(written[:1], fmt, transparent)  # the video, not its subtitles
     return written
 
 
