@@ -45,11 +45,9 @@ def cache_dir() -> Path:
 
 
 def _manim_config(quality: str, media_dir: Path, aspect: str = "16:9", **extra) -> dict:
-    """Manim's config for one render: output in ``media_dir``, LaTeX and text cached across runs."""
-    cache = cache_dir()
+    """Manim's config for one render with output in ``media_dir`` (typeset folders: the caller's)."""
     return {**frame_config(quality, aspect), "media_dir": str(media_dir), "verbosity": "ERROR",
-            "progress_bar": "none", "disable_caching": True, "tex_dir": str(cache / "tex"),
-            "text_dir": str(cache / "text"), **extra}
+            "progress_bar": "none", "disable_caching": True, **extra}
 
 
 @contextmanager
@@ -100,13 +98,15 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
 
 
 def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low", fmt: str = "mp4",
-                 transparent: bool = False, sections: bool = False, aspect: str = "16:9") -> list[Path]:
+                 transparent: bool = False, sections: bool = False, aspect: str = "16:9",
+                 beats: list | None = None) -> list[Path]:
     """Render ``chapter`` to ``out_dir/<chapter>.<fmt>``; with ``sections``, one clip per beat too.
 
     Manim writes into a temporary media folder; only the finished files are moved to ``out_dir``
     (the clips into ``out_dir/<chapter>_beats/``, named ``<nn>_<chapter>_<beat>``), so nothing
     else there is touched. A transparent mp4 becomes a ``.mov`` (mp4 has no alpha channel). The
-    subtitles, one cue per beat, go to ``out_dir/<chapter>.srt``.
+    subtitles, one cue per beat, go to ``out_dir/<chapter>.srt``; ``beats``, when given, receives
+    the chapter's timed beats (those of the subtitles).
     """
     from .subtitles import write_srt  # it imports this module
 
@@ -122,6 +122,8 @@ def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low"
                    write_srt(scene.beats, out_dir / f"{chapter}.srt")]
         if sections:
             written += _move_clips(writer, out_dir / f"{chapter}_beats")
+        if beats is not None:
+            beats.extend(scene.beats)
     tag_prores_alpha(written[:1], fmt, transparent)  # the video, not its subtitles
     return written
 

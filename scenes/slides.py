@@ -29,7 +29,7 @@ from .bridge import Story
 from .chapters.base import Beat
 from .formats import picture_size
 from .render import render_video
-from .subtitles import convention, equation_lines, timed_beats
+from .subtitles import convention, equation_lines
 
 FORMATS = ("html", "pptx", "pdf")
 
@@ -54,8 +54,8 @@ def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
 def presentation(story: Story, chapter: str, work: Path, quality: str, markdown: bool = False,
                  aspect: str = "16:9") -> tuple[PresentationConfig, list[Beat]]:
     """Render ``chapter`` with its beat clips into ``work``; one slide per beat, and the beats."""
-    beats = timed_beats(story, chapter, quality, aspect)
-    written = render_video(story, chapter, work, quality, "mp4", sections=True, aspect=aspect)
+    beats: list[Beat] = []
+    written = render_video(story, chapter, work, quality, "mp4", sections=True, aspect=aspect, beats=beats)
     clips = [path for path in written if path.parent.name == f"{chapter}_beats"]
     if len(clips) != len(beats):  # pragma: no cover - every beat opens exactly one section
         raise RuntimeError(f"{chapter}: {len(clips)} beat clips for {len(beats)} beats")

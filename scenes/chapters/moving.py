@@ -13,7 +13,7 @@ image and what lies above them is redrawn above them, so every frame looks as be
 from __future__ import annotations
 
 import numpy as np
-from manim import Animation, AnimationGroup, Mobject, MoveAlongPath, Transform
+from manim import Animation, AnimationGroup, Mobject, MoveAlongPath, ShowPassingFlash, Transform
 
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import EdgeRestyle
@@ -21,7 +21,7 @@ from ..animations.flow import EdgeRestyle
 MARGIN = 0.08
 """Frame units added around every box: strokes and anti-aliasing reach past the points."""
 
-_IN_PLACE = (Appear, Vanish, EdgeRestyle)
+_IN_PLACE = (Appear, Vanish, EdgeRestyle, ShowPassingFlash)
 """Animations that change how a mobject looks, never where it is."""
 
 
@@ -47,7 +47,7 @@ def _reach(animation: Animation) -> list[np.ndarray]:
         mobs.append(animation.path)
     elif isinstance(animation, Transform):
         mobs.append(animation.target_mobject)
-    elif not isinstance(animation, _IN_PLACE) and type(animation).__name__ != "ShowPassingFlash":
+    elif not isinstance(animation, _IN_PLACE):
         raise Unknown(type(animation).__name__)
     return [box for box in map(_box, mobs) if box is not None]
 
