@@ -195,14 +195,19 @@ def _story_and_scenes(source: str | None, wanted: list[str], theme: str | None =
     ``theme`` (``--theme``) overrides ``[video] theme``.
     """
     from scenes.bridge import load_story
-    from scenes.layout import DiagramTooLarge, check_drawable
+    from scenes.layout import DENSE_SCENES, DiagramTooLarge, check_drawable, is_dense
 
     story = load_story(source, theme=theme)
     try:
         check_drawable(story.layers)
     except DiagramTooLarge as err:
         raise BpvizError(f"network too large to draw: {err}") from None
-    return story, wanted or list(story.video["scenes"])
+    chapters = wanted or list(story.video["scenes"])
+    refused = [c for c in chapters if c not in DENSE_SCENES] if is_dense(story.layers) else []
+    if refused:
+        raise BpvizError(f"--scene {refused[0]}: a {'-'.join(map(str, story.layers))} network draws in "
+                         f"dense mode, which has only the chapters {', '.join(DENSE_SCENES)}")
+    return story, chapters
 
 
 def _look(quality: str, aspect: str, theme: str | None) -> None:

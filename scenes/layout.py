@@ -16,6 +16,10 @@ from .style import DIAGRAM_WIDTH_SHARE, FRAME_MARGIN, MIN_NEURON_RADIUS, NEURON_
 MAX_NEURONS_PER_LAYER = 64
 """Above this a layer cannot be drawn as a column of neurons; :class:`DiagramTooLarge` says so."""
 MAX_EDGES = 20_000
+MAX_IMAGE_INPUTS = 32 * 32
+"""An input layer above :data:`MAX_NEURONS_PER_LAYER` draws in dense mode as a square image, up to this."""
+DENSE_SCENES = ("forward", "backward")
+"""The chapters a network in dense mode has."""
 VALUES_UP_TO = 10
 """Layers up to this size show every value; larger networks switch to focus mode."""
 WEIGHT_LABELS_UP_TO = 12
@@ -96,14 +100,28 @@ class NetworkLayout:
         return not self.show_all_values
 
 
+def is_dense(layers: tuple[int, ...]) -> bool:
+    """Whether ``layers`` draws in dense mode: an input layer too large for a column of neurons.
+
+    Dense mode draws the input as a square image (``n_0`` a square number up to
+    :data:`MAX_IMAGE_INPUTS`, e.g. 28 x 28 = 784) and the edges merged by layer and colour.
+    """
+    n = layers[0]
+    side = int(round(n ** 0.5))
+    return MAX_NEURONS_PER_LAYER < n <= MAX_IMAGE_INPUTS and side * side == n
+
+
 def check_drawable(layers: tuple[int, ...]) -> None:
     """Raise :class:`DiagramTooLarge` with the reason when ``layers`` cannot be drawn."""
-    widest = max(layers)
     edges = sum(a * b for a, b in zip(layers, layers[1:]))
+    drawn = layers[1:] if is_dense(layers) else layers
+    widest = max(drawn)
     if widest > MAX_NEURONS_PER_LAYER:
-        layer = layers.index(widest)
+        layer = list(layers).index(widest, len(layers) - len(drawn))
+        note = (f" (an input layer of up to {MAX_IMAGE_INPUTS} neurons draws as a square image when "
+                "it is a square number, e.g. 784 = 28 x 28)" if layer == 0 else "")
         raise DiagramTooLarge(f"layer {layer} has {widest} neurons; the diagram draws at most "
-                              f"{MAX_NEURONS_PER_LAYER} per layer")
+                              f"{MAX_NEURONS_PER_LAYER} per layer{note}")
     if edges > MAX_EDGES:
         raise DiagramTooLarge(f"{edges} weights; the diagram draws at most {MAX_EDGES}")
 

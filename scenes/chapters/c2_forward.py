@@ -118,3 +118,11 @@ class Forward(ChapterScene):
     """Chapter 2: the forward pass."""
 
     parts = (ForwardPart,)
+
+    @classmethod
+    def chapter_parts(cls, story) -> tuple:
+        """:class:`ForwardPart`, or its dense-mode twin for a network too large for columns."""
+        from ..layout import is_dense
+        from .dense import DenseForwardPart
+
+        return (DenseForwardPart,) if is_dense(story.layers) else cls.parts

@@ -240,3 +240,11 @@ class Backward(ChapterScene):
 
     parts = (BackwardPart,)
 
+    @classmethod
+    def chapter_parts(cls, story) -> tuple:
+        """:class:`BackwardPart`, or its dense-mode twin for a network too large for columns."""
+        from ..layout import is_dense
+        from .dense import DenseBackwardPart
+
+        return (DenseBackwardPart,) if is_dense(story.layers) else cls.parts
+

@@ -42,6 +42,8 @@ def _reach(animation: Animation) -> list[np.ndarray]:
     """Boxes covering everything ``animation`` may draw on, from its start to its end."""
     if isinstance(animation, AnimationGroup):
         return [box for anim in animation.animations for box in _reach(anim)]
+    if hasattr(animation, "reach_boxes"):  # an animation that says where it draws (DenseWave)
+        return list(animation.reach_boxes())
     mobs = [animation.mobject]
     if isinstance(animation, MoveAlongPath):
         mobs.append(animation.path)

@@ -1,0 +1,202 @@
+"""``forward`` and ``backward`` of a network drawn in dense mode (e.g. 784-16-16-10).
+
+The beats are those of :mod:`.c2_forward` and :mod:`.c4_backward`; what changes is how the
+diagram is drawn and animated so that a frame costs little more than Manim's floor:
+
+- the diagram (:class:`~scenes.mobjects.dense_network.DenseNetworkDiagram`) is added without an
+  animation, so its 12,960 merged edges are drawn once into the static image of each ``play``;
+- the signal and the error sweep across every edge of a layer as a :class:`DenseWave`, whose
+  pulses are the only thing redrawn each frame (with what overlaps them);
+- numbers are shown in focus mode: on the highlighted neuron, on the first neurons feeding it,
+  and on every neuron of a layer of at most :data:`~scenes.layout.VALUES_UP_TO` (the output).
+"""
+
+from __future__ import annotations
+
+from manim import LEFT, RIGHT, AnimationGroup, Indicate, LaggedStart, Succession, Text, VGroup
+from manim.utils.rate_functions import linear
+
+from .. import style
+from ..animations.dense_flow import DenseWave
+from ..animations.fade import Appear, Vanish
+from ..layout import VALUES_UP_TO
+from ..mobjects.dense_network import DenseNetworkDiagram
+from .c2_forward import ForwardPart
+from .c4_backward import BackwardPart
+from .pieces import highlight_ring, indexed, layer_captions, note_text, side_labels, swap, value_label, vector_tex
+from .wrapping import panel_of
+
+FEEDERS = 3
+"""How many neurons feeding the highlighted one show their numbers (in a large layer)."""
+
+
+def dense_diagram(part, inputs=None) -> DenseNetworkDiagram:
+    """The story's network in dense mode, with the weights before the explained step."""
+    story = part.story
+    return DenseNetworkDiagram(story.layers, story.step.before.weights, story.theme, story.weight_scale,
+                               part.regions.diagram, captions=layer_captions(story), inputs=inputs)
+
+
+def focus_keys(part, layer: int, j: int) -> list[int]:
+    """Neurons of ``layer`` that show numbers: all in a small layer, else ``j`` (and the first feeders)."""
+    n = part.story.layers[layer]
+    return list(range(n)) if n <= VALUES_UP_TO else [j]
+
+
+def labels_at(part, diagram, layer: int, values, quantity: str, neurons, side=RIGHT) -> dict:
+    """Small value labels of ``values[j]`` beside the neurons ``j`` of ``layer``."""
+    labels = {}
+    for j in neurons:
+        label = value_label(part, values[j], quantity, (layer, j), small=True)
+        labels[(layer, j)] = label.next_to(diagram.neurons[(layer, j)], side, buff=0.05)
+    return labels
+
+
+class DenseForwardPart(ForwardPart):
+    """The forward pass of a dense network: the image enters, a wave crosses each layer."""
+
+    def show_inputs(self) -> None:
+        """The network is there (static); the sample's image fills the input."""
+        story, scene = self.story, self.scene
+        self.beat("inputs", sample=story.record.sample + 1, say={"inputs": self.nums(story.record.x)})
+        self.diagram = dense_diagram(self)
+        self.labels = VGroup()
+        self.shown: set[tuple[int, int]] = set()
+        scene.add(self.diagram)
+        self.diagram.set_inputs(story.record.x)
+        side = self.diagram.side
+        self.panel = note_text(self, self.tr("dense.inputs_panel", n=story.layers[0], side=side),
+                               color=self.theme.text)
+        self.panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+        scene.play(Appear(self.diagram.input_group), Appear(self.panel), run_time=self.t(style.WRITE_TIME))
+
+    def propagate(self, layer: int) -> None:
+        """A wave crosses every edge into ``layer``; its neurons light up; the panel follows one neuron."""
+        story, scene, diagram = self.story, self.scene, self.diagram
+        j = self._highlighted(layer)
+        activation = story.trace.activations[layer - 1]
+        eqs = story.neuron_eqs(layer, j)
+        self.beat("layer", layer=layer, neuron=j + 1, activation=self.tr(f"activation_names.{activation}"),
+                  equations=(eqs["z"], eqs["a"]),
+                  say={"z_value": story.fmt(eqs["z"].value), "a_value": story.fmt(eqs["a"].value),
+                       "outputs": self.nums(story.record.a[layer])})
+        ring = highlight_ring(self, diagram, (layer, j))
+        panel = self._equations(layer, j, eqs)
+        wave = DenseWave(diagram, layer, story.signal(layer), story.signal_scale, self.theme.activation,
+                         run_time=self.t(style.FLOW_TIME), rate_func=linear)
+        scene.play(wave, swap(self.panel, panel, run_time=self.t(style.WRITE_TIME)), Appear(ring))
+        labels = self._new_labels(layer, j)
+        self.labels.add(*labels.values())
+        scene.play(self._light(layer), *(Appear(lab) for lab in labels.values()),
+                   run_time=self.t(style.WRITE_TIME))
+        self.panel, self.ring = panel, ring
+        self.scene.end_beat()
+        scene.play(Vanish(ring), run_time=self.t(0.3))
+
+    def _equations(self, layer: int, j: int, eqs) -> VGroup:
+        from .wrapping import wrapped_block
+
+        z_heading = self.tr("forward.z_heading", layer=layer, neuron=j + 1)
+        return panel_of(
+            self,
+            lambda h: wrapped_block(self, eqs["z"], z_heading, "z", h, elided_key="forward.elided"),
+            lambda h: wrapped_block(self, eqs["a"], self.tr("forward.a_heading"), "activation", h))
+
+    def _new_labels(self, layer: int, j: int) -> dict:
+        """Activation labels of ``layer`` in focus mode, plus the first neurons feeding ``j``."""
+        story, labels = self.story, {}
+        wanted = [(layer, i) for i in focus_keys(self, layer, j)]
+        if layer > 1 and story.layers[layer - 1] > VALUES_UP_TO:
+            wanted += [(layer - 1, i) for i in range(FEEDERS)]
+        for key in wanted:
+            if key not in self.shown:
+                self.shown.add(key)
+                labels.update(labels_at(self, self.diagram, key[0], story.record.a[key[0]], "activation",
+                                        [key[1]]))
+        return labels
+
+
+class DenseBackwardPart(BackwardPart):
+    """The backward pass of a dense network: the error sweeps right to left across the edges."""
+
+    def show_output_delta(self) -> None:
+        """The network with its input and targets; the output neurons get their errors (BP1)."""
+        story, scene = self.story, self.scene
+        last = story.n_layers
+        j = self._highlighted(last)
+        eq = story.neuron_eqs(last, j)["delta"]
+        self.beat("output_delta", equations=(eq,),
+                  say={"neuron": j + 1, "output": story.fmt(story.record.a[last][j]),
+                       "target": story.fmt(story.record.y[j]), "delta": story.fmt(eq.value),
+                       "deltas": self.nums(story.shown_delta(last))})
+        self.diagram = dense_diagram(self, inputs=story.record.x)
+        self.delta_labels = {}
+        scene.add(self.diagram)
+        y_labels = side_labels(self, self.diagram, last, story.record.y, "target", "y", RIGHT)
+        self.fixed = VGroup(*y_labels.values())
+        self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h,
+                                                          note=self._note(), neuron=j + 1))
+        self.ring = highlight_ring(self, self.diagram, (last, j), "delta")
+        labels = self._show_deltas(last)
+        scene.play(Appear(self.fixed), Appear(self.panel), Appear(self.ring), self._tint(last),
+                   *(Appear(lab) for lab in labels.values()), run_time=self.t(style.WRITE_TIME))
+        self.scene.end_beat()
+        scene.play(Vanish(self.ring), run_time=self.t(0.3))
+
+    def propagate(self, layer: int) -> None:
+        """The errors of ``layer + 1`` sweep backwards across every edge into ``layer``."""
+        story, scene = self.story, self.scene
+        nxt, j = layer + 1, self._highlighted(layer)
+        self.beat("propagate", next=nxt, layer=layer, say={"deltas": self.nums(story.shown_delta(nxt))})
+        sent = vector_tex(self, self._vector_symbol(nxt), story.shown_delta(nxt), "delta")
+        rule = self._tex(story.neuron_eqs(layer, j)["delta"].latex())
+        panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
+                            self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule)
+        sources = [lab for key, lab in self.delta_labels.items() if key[0] == nxt]
+        scene.play(swap(self.panel, panel), *(Indicate(lab.label, color=self.theme.highlight) for lab in sources),
+                   run_time=self.t(style.WRITE_TIME))
+        self.panel = panel
+        self._flow_back(nxt)
+
+    def show_done(self) -> None:
+        """Every delta is known; one last wave reaches every weight, input layer included (BP4 next)."""
+        story, scene = self.story, self.scene
+        fl, fj = story.focus_neuron
+        wl, wj, wk = story.focus_weight
+        grad_b, grad_w = story.neuron_eqs(fl, fj)["grad_b"], story.weight_eqs(wl, wj, wk)["grad_w"]
+        self.beat("done", equations=(grad_b, grad_w),
+                  say={"bias": indexed("b", fl, fj), "grad_b": story.fmt(grad_b.value),
+                       "weight": indexed("w", wl, wj, wk), "grad_w": story.fmt(grad_w.value)})
+        sym = story.symbols
+        recursion = (rf"{sym.t_delta('l', 'j')} = \left(\sum_{{m}} {sym.t_weight('l+1', 'm', 'j')}"
+                     rf" {sym.t_delta('l+1', 'm')}\right) f'({sym.t_pre('l', 'j')})")
+        parts = [self._heading("backward.recursion_heading"), self._tex(recursion),
+                 self._heading("backward.gradient_heading"), self._tex(grad_b.latex()), self._tex(grad_w.latex())]
+        if self._note():
+            parts.append(Text(self._note(), font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted))
+        panel = self._panel(*parts)
+        waves = [DenseWave(self.diagram, layer, story.shown_error(layer), story.error_scale, self.theme.delta,
+                           backwards=True, rate_func=linear) for layer in range(story.n_layers, 0, -1)]
+        labels = [AnimationGroup(*(Indicate(lab.label, color=self.theme.highlight)
+                                   for key, lab in self.delta_labels.items() if key[0] == layer))
+                  for layer in range(story.n_layers, 0, -1) if any(k[0] == layer for k in self.delta_labels)]
+        scene.play(swap(self.panel, panel), run_time=self.t(style.WRITE_TIME))
+        scene.play(Succession(*waves), LaggedStart(*labels, lag_ratio=0.6), run_time=self.t(style.FLOW_TIME * 1.5))
+        self.panel = panel
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _flow_back(self, layer: int, only_to: int | None = None) -> None:
+        """The errors of ``layer`` sweep back along its edges (only into ``only_to``, when given)."""
+        story = self.story
+        self.trails = VGroup()
+        self.scene.play(DenseWave(self.diagram, layer, story.shown_error(layer), story.error_scale,
+                                  self.theme.delta, backwards=True, only_to=only_to, rate_func=linear,
+                                  run_time=self.t(style.FLOW_TIME * 1.5)))
+
+    def _delta_labels(self, layer: int) -> dict:
+        """Delta labels in focus mode: left of the outputs (targets are right), right of hidden neurons."""
+        story = self.story
+        j = self._highlighted(layer)
+        side = LEFT if layer == story.n_layers else RIGHT
+        return labels_at(self, self.diagram, layer, story.shown_delta(layer), "delta",
+                         focus_keys(self, layer, j), side)
