@@ -53,11 +53,12 @@ class DenseWave(Animation):
             starts, ends = ends, starts
         share = np.abs(values) / scale if scale > 0 else np.zeros_like(values)
         level = np.searchsorted([b[0] for b in STRENGTHS], share, side="right") - 1
+        thin = float(np.clip((16 / diagram.layers[layer - 1]) ** 0.5, 0.25, 1.0))  # crowded layers fainter
         self.parts: list[tuple[VMobject, np.ndarray, np.ndarray]] = []
         pulses = VGroup()
         for lv, (_, width, opacity) in enumerate(STRENGTHS):
             for part in chunks(np.flatnonzero(level == lv), CHUNK):
-                mob = VMobject().set_stroke(color, width=width, opacity=opacity).set_fill(opacity=0)
+                mob = VMobject().set_stroke(color, width=width, opacity=opacity * thin).set_fill(opacity=0)
                 self.parts.append((mob, starts[part], ends[part] - starts[part]))
                 pulses.add(mob)
         every = np.concatenate([starts, ends])[:, :2]

@@ -4,7 +4,8 @@ The beats are those of :mod:`.c2_forward` and :mod:`.c4_backward`; what changes 
 diagram is drawn and animated so that a frame costs little more than Manim's floor:
 
 - the diagram (:class:`~scenes.mobjects.dense_network.DenseNetworkDiagram`) is added without an
-  animation, so its 12,960 merged edges are drawn once into the static image of each ``play``;
+  animation, and its 12,960 merged edges, which never change in these chapters, are drawn once
+  into the camera's background (:func:`bake_edges`): no ``play`` draws them again;
 - the signal and the error sweep across every edge of a layer as a :class:`DenseWave`, whose
   pulses are the only thing redrawn each frame (with what overlaps them);
 - numbers are shown in focus mode: on the highlighted neuron, on the first neurons feeding it,
@@ -23,7 +24,16 @@ from ..layout import VALUES_UP_TO
 from ..mobjects.dense_network import DenseNetworkDiagram
 from .c2_forward import ForwardPart
 from .c4_backward import BackwardPart
-from .pieces import highlight_ring, indexed, layer_captions, note_text, side_labels, swap, value_label, vector_tex
+from .pieces import (
+    highlight_ring,
+    indexed,
+    layer_captions,
+    note_text,
+    side_labels,
+    swap,
+    value_label,
+    vector_tex,
+)
 from .wrapping import panel_of
 
 FEEDERS = 3
@@ -35,6 +45,20 @@ def dense_diagram(part, inputs=None) -> DenseNetworkDiagram:
     story = part.story
     return DenseNetworkDiagram(story.layers, story.step.before.weights, story.theme, story.weight_scale,
                                part.regions.diagram, captions=layer_captions(story), inputs=inputs)
+
+
+def bake_edges(scene, diagram: DenseNetworkDiagram) -> None:
+    """Draw the merged edges once into the camera's background and take them out of the scene.
+
+    Manim redraws every static mobject once per ``play`` (its static image): for 12,960 edges
+    about a second at 1080p, every time. Baked, they cost that once. ``diagram.edge_group``
+    keeps them (for counts and tests).
+    """
+    camera = scene.camera
+    camera.reset()
+    camera.capture_mobjects([diagram.edge_group])
+    camera.set_background(camera.pixel_array.copy())
+    diagram.remove(diagram.edge_group)
 
 
 def focus_keys(part, layer: int, j: int) -> list[int]:
@@ -62,6 +86,7 @@ class DenseForwardPart(ForwardPart):
         self.diagram = dense_diagram(self)
         self.labels = VGroup()
         self.shown: set[tuple[int, int]] = set()
+        bake_edges(scene, self.diagram)
         scene.add(self.diagram)
         self.diagram.set_inputs(story.record.x)
         side = self.diagram.side
@@ -131,6 +156,7 @@ class DenseBackwardPart(BackwardPart):
                        "deltas": self.nums(story.shown_delta(last))})
         self.diagram = dense_diagram(self, inputs=story.record.x)
         self.delta_labels = {}
+        bake_edges(scene, self.diagram)
         scene.add(self.diagram)
         y_labels = side_labels(self, self.diagram, last, story.record.y, "target", "y", RIGHT)
         self.fixed = VGroup(*y_labels.values())
@@ -153,8 +179,8 @@ class DenseBackwardPart(BackwardPart):
         panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
                             self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule)
         sources = [lab for key, lab in self.delta_labels.items() if key[0] == nxt]
-        scene.play(swap(self.panel, panel), *(Indicate(lab.label, color=self.theme.highlight) for lab in sources),
-                   run_time=self.t(style.WRITE_TIME))
+        flash = [Indicate(lab.label, color=self.theme.highlight) for lab in sources]
+        scene.play(swap(self.panel, panel), *flash, run_time=self.t(style.WRITE_TIME))
         self.panel = panel
         self._flow_back(nxt)
 
@@ -171,9 +197,11 @@ class DenseBackwardPart(BackwardPart):
         recursion = (rf"{sym.t_delta('l', 'j')} = \left(\sum_{{m}} {sym.t_weight('l+1', 'm', 'j')}"
                      rf" {sym.t_delta('l+1', 'm')}\right) f'({sym.t_pre('l', 'j')})")
         parts = [self._heading("backward.recursion_heading"), self._tex(recursion),
-                 self._heading("backward.gradient_heading"), self._tex(grad_b.latex()), self._tex(grad_w.latex())]
+                 self._heading("backward.gradient_heading"), self._tex(grad_b.latex()),
+                 self._tex(grad_w.latex())]
         if self._note():
-            parts.append(Text(self._note(), font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted))
+            parts.append(Text(self._note(), font=style.FONT, font_size=style.STATUS_SIZE,
+                              color=self.theme.muted))
         panel = self._panel(*parts)
         waves = [DenseWave(self.diagram, layer, story.shown_error(layer), story.error_scale, self.theme.delta,
                            backwards=True, rate_func=linear) for layer in range(story.n_layers, 0, -1)]
@@ -181,7 +209,8 @@ class DenseBackwardPart(BackwardPart):
                                    for key, lab in self.delta_labels.items() if key[0] == layer))
                   for layer in range(story.n_layers, 0, -1) if any(k[0] == layer for k in self.delta_labels)]
         scene.play(swap(self.panel, panel), run_time=self.t(style.WRITE_TIME))
-        scene.play(Succession(*waves), LaggedStart(*labels, lag_ratio=0.6), run_time=self.t(style.FLOW_TIME * 1.5))
+        scene.play(Succession(*waves), LaggedStart(*labels, lag_ratio=0.6),
+                   run_time=self.t(style.FLOW_TIME * 1.5))
         self.panel = panel
 
     # -- helpers -------------------------------------------------------------------------------

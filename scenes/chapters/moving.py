@@ -115,11 +115,12 @@ def moving_leaves(scene, animations) -> list[Mobject] | None:
                     moving.append(mob)
                     reach.add(box)  # what is redrawn covers what comes after it
             return
-        if not started and not any(id(m) in animated for m in mob.get_family()):
+        holds = any(id(m) in animated for m in mob.get_family())
+        if not started and not holds:
             return  # wholly before the first animated mobject: static, under everything that moves
         box = _box(mob)
-        if box is None or (started and not reach.overlaps(box)):
-            return
+        if not holds and (box is None or (started and not reach.overlaps(box))):
+            return  # (what holds an animated mobject is entered even without points yet: a wave)
         if started and len(mob.points):
             moving.append(mob)  # a mobject with points of its own is redrawn with its family
             reach.add(box)

@@ -106,6 +106,9 @@ def _rows(tex: MathTex, width: float, indent: float) -> list[list]:
 
 
 _ROW_GAP = 0.15
+TYPESET_TERMS_UP_TO = 40
+"""A numbers form with a longer sum (784 inputs) is elided before it is typeset: typesetting it
+whole costs tens of seconds and can never fit the panel."""
 
 
 def _rows_height(rows: list[list]) -> float:
@@ -184,7 +187,11 @@ def wrapped_block(part, eq, heading: str, quantity: str, max_height: float, note
     full = eq.latex_numbers(decimals=part.story.video["decimals"])
     if numbers:
         latex = paint_value(full, quantity, theme)
-        tex, shown, total, keep = wrapped_tex(part, latex, room), 0, 0, 3
+        short, shown, total = elide_terms(latex, 3, 1)
+        if total > TYPESET_TERMS_UP_TO:  # a sum this long never fits: elide before typesetting
+            tex, keep = wrapped_tex(part, short, room), 2
+        else:
+            tex, shown, total, keep = wrapped_tex(part, latex, room), 0, 0, 3
         while not tex.fits and keep:
             short, shown, total = elide_terms(latex, keep, 1)
             tex, keep = wrapped_tex(part, short, room), keep - 1
