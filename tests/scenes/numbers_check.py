@@ -19,6 +19,8 @@ from scenes.bridge import Story
 from scenes.mobjects.equation_panel import EquationBlock
 from scenes.mobjects.value_label import ValueLabel
 
+from scenes.layout import MAX_NEURONS_PER_LAYER
+
 from .layout_check import scene_leaves
 
 
@@ -88,12 +90,24 @@ class TraceNumbers:
         if self._equations is None:
             story, eqs = self.story, [*self.story.loss_eqs().values()]
             for layer in range(1, story.n_layers + 1):
-                for j in range(story.layers[layer]):
+                for j in self._shown(layer):
                     eqs += story.neuron_eqs(layer, j).values()
-                    for k in range(story.layers[layer - 1]):
+                    for k in self._shown(layer - 1):
                         eqs += story.weight_eqs(layer, j, k).values()
+            for key in {story.focus_weight, story.hidden_weight}:
+                eqs += story.weight_eqs(*key).values()
             self._equations = eqs
         return self._equations
+
+    def _shown(self, layer: int) -> range | list:
+        """Neurons of ``layer`` whose equations a scene may show: all, but in a dense network's
+        layer (more than :data:`~scenes.layout.MAX_NEURONS_PER_LAYER`: 784 inputs) only the first
+        and the focus neuron; building 12,960 weight equations would take minutes."""
+        n = self.story.layers[layer]
+        if n <= MAX_NEURONS_PER_LAYER:
+            return range(n)
+        focus = [self.story.focus_neuron[1]] if self.story.focus_neuron[0] == layer else []
+        return sorted({0, *focus})
 
     def equation_values(self, key: tuple | None = None) -> set[float]:
         """Values of the equations at ``key`` (all of them for ``None``)."""

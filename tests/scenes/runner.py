@@ -89,7 +89,17 @@ def cases(mode: str) -> list[tuple[str, str]]:
     """``(variant, chapter)`` pairs checked in ``mode``: every chapter alone, ``full`` for a few."""
     variants = list(VARIANTS) if mode == "stills" else list(PRESETS)
     chapters = [c for c in SCENES if c != "full"]
-    return [(v, c) for v in variants for c in chapters] + [(v, "full") for v in FULL_VARIANTS[mode]]
+    return [(v, c) for v in variants for c in chapters if c in _chapters_of(v)] \
+        + [(v, "full") for v in FULL_VARIANTS[mode]]
+
+
+@cache
+def _chapters_of(variant: str) -> tuple[str, ...]:
+    """The chapters ``variant`` has: all, but only ``DENSE_SCENES`` for a network in dense mode."""
+    from backprop_core.config import load
+    from scenes.layout import DENSE_SCENES, is_dense
+
+    return DENSE_SCENES if is_dense(load(VARIANTS[variant][0]).layers) else tuple(SCENES)
 
 
 @cache
