@@ -59,7 +59,8 @@ def render_chapter(source: str, chapter: str, quality: str, out: Path) -> tuple[
 def warm(source: str, chapter: str, quality: str, out: Path) -> float:
     """``bpviz frames`` of the chapter (typesets and caches its LaTeX); its wall time."""
     folder = Path(tempfile.mkdtemp(prefix=f"frames-{chapter}-", dir=out))
-    return timed([tool("bpviz"), "frames", source, "--scene", chapter, "--quality", quality, "-o", str(folder)])
+    return timed([tool("bpviz"), "frames", source, "--scene", chapter, "--quality", quality,
+                  "-o", str(folder)])
 
 
 def network_still(quality: str) -> tuple[float, float, int, int]:
@@ -74,8 +75,9 @@ def network_still(quality: str) -> tuple[float, float, int, int]:
     config.pixel_width, config.pixel_height = PIXELS[quality]
     story = load_story("mnist_like")
     start = time.perf_counter()
-    diagram = DenseNetworkDiagram(story.layers, story.step.before.weights, story.theme, story.weight_scale,
-                                  frame_layout().diagram, captions=layer_captions(story), inputs=story.record.x)
+    diagram = DenseNetworkDiagram(story.layers, story.step.before.weights, story.theme,
+                                  story.weight_scale, frame_layout().diagram,
+                                  captions=layer_captions(story), inputs=story.record.x)
     built = time.perf_counter() - start
     camera = Camera(background_color=story.theme.background)
     start = time.perf_counter()
@@ -131,7 +133,8 @@ def growth(quality: str, out: Path) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quality", default="high", choices=tuple(PIXELS), help="render quality (high: 1080p60)")
+    parser.add_argument("--quality", default="high", choices=tuple(PIXELS),
+                        help="render quality (high: 1080p60)")
     parser.add_argument("--skip-growth", action="store_true", help="only part 1")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:

@@ -46,9 +46,9 @@ def test_version():
     assert result.stdout.strip() == f"bpviz, version {__version__}"
 
 
-def test_presets_lists_all_five():
+def test_presets_lists_all_six():
     lines = ok(bpviz("presets")).stdout.splitlines()
-    assert len(PRESETS) == 5
+    assert len(PRESETS) == 6
     assert [line.split()[0] for line in lines] == list(PRESETS)
     for name, line in zip(PRESETS, lines):
         assert preset_description(name) in line

@@ -184,8 +184,17 @@ def test_latex_or_dvisvgm_missing_says_what_to_install(command, tool, tmp_path, 
     (dict(record="20", video="step = 2"), ("[video] step", "not recorded")),
     (dict(video="sample = 3"), ("[video] sample", "sample 3 is not used")),
     (dict(layers="[2, 70, 1]"), ("network too large to draw", "70 neurons")),
+    (dict(layers="[2, 100, 1]"), ("network too large to draw", "layer 1 has 100 neurons", "at most 64")),
 ])
 def test_what_cannot_be_explained(command, case, fragments, tmp_path):
     result = bpviz(command, config(tmp_path, **case), "-o", str(tmp_path / "o"))
     assert_one_line_error(result, *fragments)
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["render", "frames"])
+def test_dense_network_has_only_forward_and_backward(command, tmp_path):
+    """784-16-16-10 draws in dense mode; its other chapters are refused in one line, before anything."""
+    result = bpviz(command, "mnist_like", "--scene", "forward", "--scene", "loss", "-o", str(tmp_path / "o"))
+    assert_one_line_error(result, "--scene loss", "784-16-16-10", "dense mode", "forward, backward")
     assert not (tmp_path / "o").exists()

@@ -16,10 +16,9 @@ from manim import MathTex
 
 from backprop_core.equations import format_number
 from scenes.bridge import Story
+from scenes.layout import MAX_NEURONS_PER_LAYER
 from scenes.mobjects.equation_panel import EquationBlock
 from scenes.mobjects.value_label import ValueLabel
-
-from scenes.layout import MAX_NEURONS_PER_LAYER
 
 from .layout_check import scene_leaves
 
