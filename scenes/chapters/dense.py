@@ -107,9 +107,10 @@ class DenseForwardPart(ForwardPart):
                        "outputs": self.nums(story.record.a[layer])})
         ring = highlight_ring(self, diagram, (layer, j))
         panel = self._equations(layer, j, eqs)
-        wave = DenseWave(diagram, layer, story.signal(layer), story.signal_scale, self.theme.activation,
-                         run_time=self.t(style.FLOW_TIME), rate_func=linear)
-        scene.play(wave, swap(self.panel, panel, run_time=self.t(style.WRITE_TIME)), Appear(ring))
+        scene.play(swap(self.panel, panel), Appear(ring), run_time=self.t(style.WRITE_TIME))
+        # the wave alone: only its pulses (and what lies on them) are redrawn, not the panel
+        scene.play(DenseWave(diagram, layer, story.signal(layer), story.signal_scale, self.theme.activation,
+                             rate_func=linear), run_time=self.t(style.FLOW_TIME))
         labels = self._new_labels(layer, j)
         self.labels.add(*labels.values())
         scene.play(self._light(layer), *(Appear(lab) for lab in labels.values()),
