@@ -78,6 +78,7 @@ def write_svg(scene, path: Path) -> None:
         surface.set_document_unit(cairo.SVGUnit.PX)  # width="854px", not pt, to match the PNG
         svg = SVGCamera(cairo.Context(surface), **size)
         svg.paint_background(camera.background_color, camera.background_opacity)
-        svg.capture_mobjects(list_update(scene.mobjects, scene.foreground_mobjects))
+        baked = getattr(scene, "baked_mobjects", [])  # drawn into the camera's background (dense mode)
+        svg.capture_mobjects([*baked, *list_update(scene.mobjects, scene.foreground_mobjects)])
     finally:
         surface.finish()
