@@ -46,8 +46,8 @@ def _seed(shared: Path, private: Path) -> None:
 def _publish(private: Path, shared: Path) -> int:
     published = 0
     for svg in private.glob("*.svg"):
-        if (shared / svg.name).exists() or _empty(svg):
-            continue
+        if _empty(svg) or ((shared / svg.name).exists() and not _empty(shared / svg.name)):
+            continue  # an empty shared SVG (a writer killed mid-way) is replaced
         partial = shared / f".{svg.name}.{os.getpid()}.part"
         shutil.copy2(svg, partial)
         os.replace(partial, shared / svg.name)
