@@ -7,6 +7,8 @@ changing at once, and a second forward pass with the recorded loss before and af
 from __future__ import annotations
 
 from manim import (
+    DOWN,
+    LEFT,
     RIGHT,
     UP,
     Create,
@@ -22,6 +24,7 @@ from ..bridge import later_sample_loss, updates_per_epoch
 from .base import ChapterScene, Part
 from .pieces import (
     bias_labels,
+    fitted,
     highlight_ring,
     indexed,
     make_diagram,
@@ -46,6 +49,8 @@ class UpdatePart(Part):
         self.weight_gradient()
         self.bias_gradient()
         self.apply()
+        if self.story.notation == "delta_rule":
+            self.sign_convention()
         self.new_loss()
 
     # -- beats ---------------------------------------------------------------------------------
@@ -161,6 +166,45 @@ class UpdatePart(Part):
             diagram.style_edge(key, after.weights[key[0] - 1][key[1], key[2]])
         scene.play(Create(mark), run_time=self.t(0.4))
         self.w_labels, self.b_labels, self.panel, self.marks = new_w, new_b, panel, VGroup(mark)
+
+    def sign_convention(self) -> None:
+        """Delta rule only: the descent form and the delta rule for the focus weight, the same new value."""
+        story, scene, diagram = self.story, self.scene, self.diagram
+        layer, j, k = story.focus_weight
+        eqs = story.sign_eqs(layer, j, k)
+        note = self.tr(f"update.sign_note_{story.trace.loss_name}", outputs=story.layers[-1],
+                       activation=self.tr(f"activation_names.{story.trace.activations[-1]}"))
+        x = story.record.a[layer - 1][k]
+        self.beat("sign_convention", weight=self.weight, equations=tuple(eqs.values()),
+                  say={"rate": story.fmt(story.trace.config["training"]["learning_rate"]),
+                       "gradient": story.fmt(story.step.grad_weights[layer - 1][j, k]),
+                       "old": story.fmt(story.step.before.weights[layer - 1][j, k]),
+                       "new": story.fmt(eqs["update_w"].value), "delta": story.fmt(eqs["delta_sign"].value),
+                       "activation": story.fmt(x), "note": note})
+        blocks = [lambda h: wrapped_block(self, eqs["descent_w"], self.tr("update.sign_descent_heading"),
+                                          "weight", h),
+                  lambda h: wrapped_block(self, eqs["grad"], self.tr("update.sign_grad_heading"), "gradient",
+                                          h, symbolic=False, elided_key="update.elided"),
+                  lambda h: wrapped_block(self, eqs["update_w"],
+                                          self.tr("update.sign_rule_heading", weight=self.weight), "weight",
+                                          h, elided_key="update.elided")]
+        panel = panel_of(self, *blocks, reserve=1.4, buff=0.3)
+        remark = Text(note, font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted)
+        remark = fitted(remark, self.regions.diagram.width - 0.5).next_to(diagram, DOWN, buff=0.45)
+        remark.align_to([self.regions.diagram.left, 0, 0], LEFT)
+        symbols = story.symbols
+        delta = symbol_value(self, symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
+                             "delta", (layer, j), small=self._small)
+        act = symbol_value(self, symbols.t_act(layer - 1, str(k + 1)), x, "activation", (layer - 1, k),
+                           small=self._small)
+        delta.next_to(diagram.neurons[(layer, j)], UP, buff=0.04)
+        act.next_to(diagram.neurons[(layer - 1, k)], UP, buff=0.04)
+        ends = VGroup(self._overlay((layer, j, k)), highlight_ring(self, diagram, (layer, j), "delta"), delta,
+                      highlight_ring(self, diagram, (layer - 1, k), "activation"), act, remark)
+        scene.play(swap(self.panel, panel), Appear(ends), run_time=self.t(style.WRITE_TIME))
+        scene.bring_to_front(*self.w_labels.values(), self.marks)
+        self.panel = panel
+        self.marks = VGroup(*self.marks, ends)
 
     def new_loss(self) -> None:
         """A second forward pass with the new weights; the recorded loss before and after."""
