@@ -175,23 +175,14 @@ class UpdatePart(Part):
         note = self.tr(f"update.sign_note_{story.trace.loss_name}", outputs=story.layers[-1],
                        activation=self.tr(f"activation_names.{story.trace.activations[-1]}"))
         x = story.record.a[layer - 1][k]
-        self.beat("sign_convention", weight=self.weight, equations=tuple(eqs.values()),
+        self.beat("sign_convention", weight=self.weight,
+                  equations=(eqs["descent_w"], eqs["grad"], eqs["update_w"]),
                   say={"rate": story.fmt(story.trace.config["training"]["learning_rate"]),
                        "gradient": story.fmt(story.step.grad_weights[layer - 1][j, k]),
                        "old": story.fmt(story.step.before.weights[layer - 1][j, k]),
                        "new": story.fmt(eqs["update_w"].value), "delta": story.fmt(eqs["delta_sign"].value),
                        "activation": story.fmt(x), "note": note})
-        blocks = [lambda h: wrapped_block(self, eqs["descent_w"], self.tr("update.sign_descent_heading"),
-                                          "weight", h),
-                  lambda h: wrapped_block(self, eqs["grad"], self.tr("update.sign_grad_heading"), "gradient",
-                                          h, symbolic=False, elided_key="update.elided"),
-                  lambda h: wrapped_block(self, eqs["update_w"],
-                                          self.tr("update.sign_rule_heading", weight=self.weight), "weight",
-                                          h, elided_key="update.elided")]
-        panel = panel_of(self, *blocks, reserve=1.4, buff=0.3)
-        remark = Text(note, font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted)
-        remark = fitted(remark, self.regions.diagram.width - 0.5).next_to(diagram, DOWN, buff=0.45)
-        remark.align_to([self.regions.diagram.left, 0, 0], LEFT)
+        panel, remark = self._sign_panel(eqs, note)
         symbols = story.symbols
         delta = symbol_value(self, symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
                              "delta", (layer, j), small=self._small)
@@ -224,6 +215,34 @@ class UpdatePart(Part):
         self.panel = panel
 
     # -- helpers -------------------------------------------------------------------------------
+    def _sign_panel(self, eqs: dict, note: str) -> tuple[VGroup, VGroup]:
+        """The descent form, ``dE/dw = -delta x`` and the delta rule in the panel; the loss's remark.
+
+        The remark goes under the diagram when it fits there, else at the panel's foot. When the
+        panel would have to shrink, the delta rule's general form is left to its heading, then
+        the gradient's block to the delta rule's heading (a batch's long means need the room).
+        """
+        remark = Text(note, font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted)
+        remark = fitted(remark, self.regions.diagram.width - 0.5).next_to(self.diagram, DOWN, buff=0.45)
+        remark.align_to([self.regions.diagram.left, 0, 0], LEFT)
+        below = remark.get_bottom()[1] >= self.regions.diagram.bottom
+        descent = lambda h: wrapped_block(self, eqs["descent_w"], self.tr("update.sign_descent_heading"),  # noqa: E731
+                                          "weight", h)
+        grad = lambda h: wrapped_block(self, eqs["grad"], self.tr("update.sign_grad_heading"),  # noqa: E731
+                                       "gradient", h, symbolic=False, elided_key="update.elided")
+        tail = [] if below else [lambda h: note_text(self, note)]
+        for with_grad, symbolic in ((True, True), (True, False), (False, False)):
+            key = "update.sign_rule_heading" if with_grad else "update.sign_rule_heading_short"
+
+            def rule(h, key=key, symbolic=symbolic):
+                return wrapped_block(self, eqs["update_w"], self.tr(key, weight=self.weight), "weight", h,
+                                     elided_key="update.elided", symbolic=symbolic)
+            blocks = [descent, *([grad] if with_grad else []), rule, *tail]
+            panel = panel_of(self, *blocks, reserve=1.4 if below else 1.0, buff=0.3)
+            if panel.height < self.regions.panel.height - 0.01:  # panel_stack did not shrink it
+                break
+        return panel, remark if below else VGroup()
+
     def _loss_rows(self) -> tuple:
         """Open the beat that fits the trace; return the value rows, the old loss's equation, its heading.
 
