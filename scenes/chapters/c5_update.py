@@ -190,12 +190,14 @@ class UpdatePart(Part):
                            small=self._small)
         delta.next_to(diagram.neurons[(layer, j)], UP, buff=0.04)
         act.next_to(diagram.neurons[(layer - 1, k)], UP, buff=0.04)
-        ends = VGroup(self._overlay((layer, j, k)), highlight_ring(self, diagram, (layer, j), "delta"), delta,
+        overlay = self._overlay((layer, j, k))
+        ends = VGroup(highlight_ring(self, diagram, (layer, j), "delta"), delta,
                       highlight_ring(self, diagram, (layer - 1, k), "activation"), act, remark)
-        scene.play(swap(self.panel, panel), Appear(ends), run_time=self.t(style.WRITE_TIME))
+        scene.play(Create(overlay), swap(self.panel, panel), run_time=self.t(style.WRITE_TIME))
         scene.bring_to_front(*self.w_labels.values(), self.marks)
+        scene.play(Appear(ends), run_time=self.t(0.5))
         self.panel = panel
-        self.marks = VGroup(*self.marks, ends)
+        self.marks = VGroup(*self.marks, overlay, ends)
 
     def new_loss(self) -> None:
         """A second forward pass with the new weights; the recorded loss before and after."""
