@@ -1,7 +1,8 @@
 """Chapter 5, ``update``: the gradients of one weight and one bias, every weight steps, the new loss.
 
 BP4 for the focus weight, BP3 for the bias of its neuron (or why that bias stays), every weight
-changing at once, and a second forward pass with the recorded loss before and after.
+changing at once, in the delta-rule notation its sign convention beside the descent form (both
+give the same new weight), and a second forward pass with the recorded loss before and after.
 """
 
 from __future__ import annotations
