@@ -25,8 +25,9 @@ from .layout_check import scene_leaves
 class TraceNumbers:
     """Every number of a story's trace, globally and by neuron ``(l, j)`` or weight ``(l, j, k)``.
 
-    Also the values of the story's equations (``fprime``, per-sample gradients, chain rule),
-    which :mod:`backprop_core.equations` computes and a scene may show.
+    Also the values of the story's equations (``fprime``, per-sample gradients, chain rule, and
+    in the delta-rule notation the sign convention's), which :mod:`backprop_core.equations`
+    computes and a scene may show.
     """
 
     def __init__(self, story: Story):
@@ -92,6 +93,8 @@ class TraceNumbers:
                     eqs += story.neuron_eqs(layer, j).values()
                     for k in range(story.layers[layer - 1]):
                         eqs += story.weight_eqs(layer, j, k).values()
+                        if story.notation == "delta_rule":  # the sign convention beat (update)
+                            eqs += story.sign_eqs(layer, j, k).values()
             self._equations = eqs
         return self._equations
 
