@@ -23,6 +23,8 @@ MAX_ROWS = 12
 """Tables of more samples are not shown (they would not be legible)."""
 MAX_RAW = 4
 """Raw outputs are shown for networks with at most this many outputs (codes only above)."""
+MAX_GROWTH = 1.5
+"""A small table (few samples or outputs) grows up to this factor; a large one shrinks to fit."""
 COLUMN_GAP = 0.3
 ROW_GAP = 0.12
 
@@ -130,14 +132,12 @@ class CodesPart(TrainingPart):
                                self.theme.positive if right == len(table.rows) else self.theme.text,
                                style.STATUS_SIZE)
             count.move_to([(left + right_edge) / 2, y - 0.25, 0])
+            ends = (min(left, heading.get_left()[0]), max(right_edge, heading.get_right()[0]))
             rule = VMobject(stroke_color=self.theme.muted, stroke_width=1.5).set_points_as_corners(
-                [[left, top + 0.17, 0], [right_edge, top + 0.17, 0]])
+                [[ends[0], top + 0.17, 0], [ends[1], top + 0.17, 0]])
             group.add(heading, rule, count)
         whole = VGroup(self.left, self.before, self.after)
         room = Region(self.regions.diagram.left, self.regions.panel.right,
                       self.regions.diagram.bottom, self.regions.diagram.top)
-        if whole.width > room.width:
-            whole.scale_to_fit_width(room.width)
-        if whole.height > room.height:
-            whole.scale_to_fit_height(room.height)
+        whole.scale(min(room.width / whole.width, room.height / whole.height, MAX_GROWTH))
         whole.move_to(room.center)
