@@ -1,9 +1,9 @@
 """The decision map of a network with two inputs: its output over a grid of the input plane.
 
-What TensorFlow Playground paints behind the data points: for a network ``2 -> ... -> 1``, the
-output at every point of a grid covering the training inputs, for the parameters recorded at
-chosen epochs (``trace.epochs[e].params``). A scene maps the values to colours; the 0.5 contour
-is where the colour changes from one class to the other.
+What TensorFlow Playground paints behind the data points: for a network ``2 -> ... -> 1`` with
+a sigmoid output, the output at every point of a grid covering the training inputs, for the
+parameters recorded at chosen epochs (``trace.epochs[e].params``). A scene maps the values to
+colours; the 0.5 contour is where the colour changes from one class to the other.
 
 Examples
 --------
@@ -31,8 +31,11 @@ MARGIN = 0.15
 
 
 def has_plane(trace: Trace) -> bool:
-    """Whether the network draws a decision map: two inputs and one output."""
-    return trace.layers[0] == 2 and trace.layers[-1] == 1
+    """Whether the network draws a decision map: two inputs and one sigmoid output.
+
+    A sigmoid output lies in (0, 1), so 0.5 is the boundary between the two answers.
+    """
+    return trace.layers[0] == 2 and trace.layers[-1] == 1 and trace.activations[-1] == "sigmoid"
 
 
 def plane_extent(inputs, margin: float = MARGIN) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -104,10 +107,11 @@ def decision_plane(trace: Trace, size: int = GRID_SIZE) -> DecisionPlane:
     Raises
     ------
     ValueError
-        If the network does not have two inputs and one output (:func:`has_plane`).
+        If the network does not have two inputs and one sigmoid output (:func:`has_plane`).
     """
     if not has_plane(trace):
-        raise ValueError(f"a decision plane needs 2 inputs and 1 output; the network is {list(trace.layers)}")
+        raise ValueError(f"a decision plane needs 2 inputs and 1 sigmoid output; the network is "
+                         f"{list(trace.layers)} with {trace.activations[-1]} output")
     (a1, b1), (a2, b2) = plane_extent(trace.config["data"]["inputs"])
     d1, d2 = (b1 - a1) / size, (b2 - a2) / size
     x1 = a1 + d1 * (np.arange(size) + 0.5)

@@ -52,10 +52,11 @@ def test_the_trained_xor_map_separates_the_classes():
     assert not np.array_equal(first, last)  # the map moves with the weights
 
 
-def test_only_two_inputs_and_one_output_have_a_plane():
+def test_only_two_inputs_and_one_sigmoid_output_have_a_plane():
     assert has_plane(run_preset("circle")) and has_plane(run_preset("and"))
     assert not has_plane(run_preset("digits")) and not has_plane(run_preset("mazur"))
-    with pytest.raises(ValueError, match="2 inputs and 1 output"):
+    assert not has_plane(make_trace([2, 2, 1], ["tanh", "tanh"], n=3, epochs=1))  # no 0.5 boundary
+    with pytest.raises(ValueError, match="2 inputs and 1 sigmoid output"):
         decision_plane(run_preset("digits"))
 
 
