@@ -95,3 +95,18 @@ def test_outputs_of_the_wrong_shape_are_refused():
     bad = EpochRecord(0, e.loss, e.accuracy, e.params, np.zeros((3, 1)))
     with pytest.raises(TraceError, match=r"epochs\[0\].outputs: shape \(3, 1\), expected \(4, 1\)"):
         Trace(trace.config, trace.initial, (), (bad,))
+
+
+def test_a_trace_written_without_outputs_still_loads(tmp_path):
+    import json
+
+    from backprop_core import io
+
+    trace = run_preset("xor")
+    data = io.to_dict(trace)
+    for e in data["epochs"]:
+        del e["outputs"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    back = io.load(path)
+    assert all(e.outputs is None for e in back.epochs)
