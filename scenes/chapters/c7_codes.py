@@ -25,6 +25,8 @@ MAX_RAW = 4
 """Raw outputs are shown for networks with at most this many outputs (codes only above)."""
 MAX_GROWTH = 1.5
 """A small table (few samples or outputs) grows up to this factor; a large one shrinks to fit."""
+READ_TIME = 2 * style.HOLD_TIME
+"""Extra time on each settled table (beyond the beat's hold): a table takes longer to read."""
 COLUMN_GAP = 0.3
 ROW_GAP = 0.12
 
@@ -47,13 +49,16 @@ class CodesPart(TrainingPart):
         total = len(self.table.rows)
         scene = self.scene
         self.beat("codes", right=self.table.before_right, total=total)
-        status = self._status(0)
-        scene.play(Appear(self.left), Appear(self.before), swap(scene.status, status),
+        first = self._status(0)
+        scene.play(Appear(self.left), Appear(self.before), swap(scene.status, first),
                    run_time=self.t(style.MOVE_TIME))
+        scene.status = first
+        scene.wait(self.t(READ_TIME))
         self.beat("codes_after", right=self.table.after_right, total=total, epochs=self.table.last_epoch)
-        scene.status, status = status, self._status(len(self.records) - 1)
-        scene.play(Appear(self.after), swap(scene.status, status), run_time=self.t(style.MOVE_TIME))
-        scene.status = status
+        last = self._status(len(self.records) - 1)
+        scene.play(Appear(self.after), swap(scene.status, last), run_time=self.t(style.MOVE_TIME))
+        scene.status = last
+        scene.wait(self.t(READ_TIME))
 
     # -- the table -----------------------------------------------------------------------------
     def _text(self, text: str, color: str | None = None, size: float = style.SMALL_VALUE_SIZE) -> Text:
