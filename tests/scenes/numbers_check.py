@@ -49,6 +49,8 @@ class TraceNumbers:
         rival = story.rival.epochs if story.rival is not None else []
         for epoch in [*trace.epochs, *rival]:  # the rival run: the same run in the other mode
             self.all.update(v for v in (epoch.loss, epoch.accuracy, epoch.epoch) if v is not None)
+            if epoch.outputs is not None:  # every sample's output, first and last epoch
+                self.all.update(float(v) for v in epoch.outputs.ravel())
         cfg = trace.config
         self.all.add(float(cfg["training"]["learning_rate"]))
         for row in [*cfg["data"]["inputs"], *cfg["data"]["targets"]]:
