@@ -7,6 +7,7 @@ the step, the sample and the focus that ``[video]`` asks for (1-based, as on scr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import product
@@ -32,6 +33,8 @@ from backprop_core.video_config import steps_per_epoch
 from .style import THEMES, Theme
 from .text import DEFAULT_LANGUAGE, tr
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
 
 @dataclass(frozen=True, eq=False)
 class Story:
@@ -47,8 +50,12 @@ class Story:
 
     trace: Trace
     video: dict
-    language: str = DEFAULT_LANGUAGE
     _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def language(self) -> str:
+        """``[video] language`` (``--lang``): the catalogue ``scenes/locales/<language>.toml``."""
+        return self.video.get("language") or DEFAULT_LANGUAGE
 
     # -- what is explained ---------------------------------------------------------------------
     @cached_property
@@ -74,7 +81,7 @@ class Story:
         try:
             return self.step.record(wanted - 1)
         except KeyError:
-            shown = ", ".join(str(s + 1) for s in self.step.samples)
+            shown = ", ".join(str(s + 1) for s in self.step.samples)  # an error: English
             raise ConfigError(f"[video] sample: sample {wanted} is not used in step "
                               f"{self.video['step']} of epoch {self.video['epoch']} "
                               f"(its samples: {shown})") from None
@@ -147,13 +154,42 @@ class Story:
         """Multiplier of every duration."""
         return float(self.video["pacing"])
 
+    # -- how numbers are written: the one place (catalogue table [format]) --------------------
     def fmt(self, value: float) -> str:
-        """``value`` as the screen shows it (``[video] decimals``), the same as in the equations."""
+        """``value`` as the screen shows it in plain text (captions, labels, subtitles, notes).
+
+        ``[video] decimals`` places, the same rounding as the equations, with the language's
+        decimal separator (``[format] decimal``: ``0.5933`` in English, ``0,5933`` in Spanish).
+        """
         text = format_number(float(value), self.video["decimals"])
         if r"\times" in text:
             mantissa, exponent = text.split(r" \times 10^{")
-            return f"{mantissa}e{exponent.rstrip('}')}"
-        return text
+            text = f"{mantissa}e{exponent.rstrip('}')}"
+        return text.replace(".", self.tr("format.decimal"))
+
+    def fmt_tex(self, value: float) -> str:
+        """``value`` as LaTeX, as the equations write it, with the language's decimal separator."""
+        return self.tex(format_number(float(value), self.video["decimals"]))
+
+    def tex(self, latex: str) -> str:
+        """LaTeX of :mod:`backprop_core.equations` with the language's decimal separator.
+
+        A decimal comma is written ``{,}`` so that LaTeX does not add the space of a list comma.
+        Only a point between two digits is a decimal point (indices never hold one).
+        """
+        decimal = self.tr("format.decimal")
+        return latex if decimal == "." else _DECIMAL_POINT.sub("{" + decimal + "}", latex)
+
+    def join(self, items, last: bool = True) -> str:
+        """``items`` (already formatted) as a list in running text (``0,01; 0,5 y 0,99``).
+
+        ``[format] separator`` between them and, with ``last``, ``[format] and`` before the last.
+        """
+        items = [str(i) for i in items]
+        sep = self.tr("format.separator")
+        if not last or len(items) < 2:
+            return sep.join(items)
+        return sep.join(items[:-1]) + self.tr("format.and") + items[-1]
 
     def tr(self, key: str, **values) -> str:
         """Catalogue text of ``key`` in the story's language."""
@@ -244,15 +280,21 @@ class Story:
         return self._cache["loss"]
 
 
-def story_from_trace(trace: Trace, language: str = DEFAULT_LANGUAGE, **video) -> Story:
-    """A Story of ``trace``; ``video`` overrides keys of its resolved ``[video]`` table."""
-    resolved = {**trace.config["video"], **{k: v for k, v in video.items() if v is not None}}
-    story = Story(trace, resolved, language)
+def story_from_trace(trace: Trace, language: str | None = None, **video) -> Story:
+    """A Story of ``trace``; ``language`` (``--lang``) and ``video`` override its ``[video]`` table.
+
+    A trace written before ``[video] language`` existed is told in English.
+    """
+    resolved = {"language": DEFAULT_LANGUAGE, **trace.config["video"],
+                **{k: v for k, v in video.items() if v is not None}}
+    if language is not None:
+        resolved["language"] = language
+    story = Story(trace, resolved)
     story.record  # noqa: B018  -- fail early, with the config error, on a missing step or sample
     return story
 
 
-def load_story(source: str | None = None, language: str = DEFAULT_LANGUAGE, **video) -> Story:
+def load_story(source: str | None = None, language: str | None = None, **video) -> Story:
     """A Story from a TOML path, a preset name (``None``: the default) or a trace ``.json`` file."""
     trace = io.load(source) if source and source.lower().endswith(".json") else run_config(source)
     return story_from_trace(trace, language, **video)
@@ -264,9 +306,9 @@ class ChainPath:
 
     ``neurons`` are ``(layer, index)`` from ``(l, j)`` to the output neuron; ``symbolic`` and
     ``numbers`` are the LaTeX of the path's product of local derivatives (the term of the
-    ``chain`` equation), without a value: only the whole sum has a trace field. ``softmax_output``
-    is the output ``i`` whose activation the path reaches through the softmax Jacobian
-    (softmax without cross-entropy), else ``None``.
+    ``chain`` equation, with the story's decimal separator), without a value: only the whole sum
+    has a trace field. ``softmax_output`` is the output ``i`` whose activation the path reaches
+    through the softmax Jacobian (softmax without cross-entropy), else ``None``.
     """
 
     neurons: tuple[tuple[int, int], ...]
@@ -287,7 +329,7 @@ def chain_paths(story: Story, layer: int, j: int, k: int) -> list[ChainPath]:
     for pos, (sym, nums) in enumerate(zip(symbolic, numbers)):
         choice = dict(zip(later, combos[pos % len(combos)]))
         neurons = ((layer, j), *((q, choice[q]) for q in range(layer + 1, story.n_layers + 1)))
-        paths.append(ChainPath(neurons, to_latex(sym), to_latex(nums, story.video["decimals"]),
+        paths.append(ChainPath(neurons, to_latex(sym), story.tex(to_latex(nums, story.video["decimals"])),
                                pos // len(combos) if jacobian else None))
     return paths
 
