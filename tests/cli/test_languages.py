@@ -87,3 +87,17 @@ def test_unknown_config_language_is_one_line(tmp_path):
     assert_one_line_error(result, f"{cfg}:6:", "[video] language", "'esp'", "did you mean 'es'",
                           "en, es")
     assert not (tmp_path / "out").exists()
+
+
+def test_spanish_presenter_notes():
+    from scenes.slides import notes
+    from scenes.subtitles import timed_beats
+
+    story = load_story("and", language="es")
+    beats = timed_beats(story, "backward", "low")
+    text = notes(story, beats[0])
+    delta = story.fmt(story.record.delta[0][0])
+    assert "En pantalla: Capa de salida" in text and "Ecuación con los números de este paso:" in text
+    assert f"da δ = {delta} (BP1)" in text and "," in delta
+    assert r"\delta^{1}_{1} = " in text and "{,}" in text
+    assert "Notación: Nielsen" in text and not POINT.search(text)
