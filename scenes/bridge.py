@@ -7,7 +7,6 @@ the step, the sample and the focus that ``[video]`` asks for (1-based, as on scr
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import product
@@ -31,9 +30,7 @@ from backprop_core.train import TrainingDiverged, train
 from backprop_core.video_config import steps_per_epoch
 
 from .style import THEMES, Theme
-from .text import DEFAULT_LANGUAGE, tr
-
-_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, tr
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +78,7 @@ class Story:
         try:
             return self.step.record(wanted - 1)
         except KeyError:
-            shown = ", ".join(str(s + 1) for s in self.step.samples)  # an error: English
+            shown = ", ".join(str(s + 1) for s in self.step.samples)
             raise ConfigError(f"[video] sample: sample {wanted} is not used in step "
                               f"{self.video['step']} of epoch {self.video['epoch']} "
                               f"(its samples: {shown})") from None
@@ -154,42 +151,25 @@ class Story:
         """Multiplier of every duration."""
         return float(self.video["pacing"])
 
-    # -- how numbers are written: the one place (catalogue table [format]) --------------------
+    # -- how numbers are written (the catalogue's [format] table): every number goes through here
     def fmt(self, value: float) -> str:
-        """``value`` as the screen shows it in plain text (captions, labels, subtitles, notes).
+        """``value`` in plain text (captions, labels, subtitles, notes), ``0,5933`` in Spanish.
 
-        ``[video] decimals`` places, the same rounding as the equations, with the language's
-        decimal separator (``[format] decimal``: ``0.5933`` in English, ``0,5933`` in Spanish).
+        ``[video] decimals``, the rounding of the equations, and the language's decimal separator.
         """
-        text = format_number(float(value), self.video["decimals"])
-        if r"\times" in text:
-            mantissa, exponent = text.split(r" \times 10^{")
-            text = f"{mantissa}e{exponent.rstrip('}')}"
-        return text.replace(".", self.tr("format.decimal"))
+        return plain_number(format_number(float(value), self.video["decimals"]), self.language)
 
     def fmt_tex(self, value: float) -> str:
         """``value`` as LaTeX, as the equations write it, with the language's decimal separator."""
         return self.tex(format_number(float(value), self.video["decimals"]))
 
     def tex(self, latex: str) -> str:
-        """LaTeX of :mod:`backprop_core.equations` with the language's decimal separator.
-
-        A decimal comma is written ``{,}`` so that LaTeX does not add the space of a list comma.
-        Only a point between two digits is a decimal point (indices never hold one).
-        """
-        decimal = self.tr("format.decimal")
-        return latex if decimal == "." else _DECIMAL_POINT.sub("{" + decimal + "}", latex)
+        """LaTeX of :mod:`backprop_core.equations` with the language's decimal separator (``{,}``)."""
+        return localized_tex(latex, self.language)
 
     def join(self, items, last: bool = True) -> str:
-        """``items`` (already formatted) as a list in running text (``0,01; 0,5 y 0,99``).
-
-        ``[format] separator`` between them and, with ``last``, ``[format] and`` before the last.
-        """
-        items = [str(i) for i in items]
-        sep = self.tr("format.separator")
-        if not last or len(items) < 2:
-            return sep.join(items)
-        return sep.join(items[:-1]) + self.tr("format.and") + items[-1]
+        """Formatted ``items`` as a list in running text (``0,01; 0,5 y 0,99``; see :func:`join`)."""
+        return join(items, self.language, last)
 
     def tr(self, key: str, **values) -> str:
         """Catalogue text of ``key`` in the story's language."""
@@ -329,8 +309,8 @@ def chain_paths(story: Story, layer: int, j: int, k: int) -> list[ChainPath]:
     for pos, (sym, nums) in enumerate(zip(symbolic, numbers)):
         choice = dict(zip(later, combos[pos % len(combos)]))
         neurons = ((layer, j), *((q, choice[q]) for q in range(layer + 1, story.n_layers + 1)))
-        paths.append(ChainPath(neurons, to_latex(sym), story.tex(to_latex(nums, story.video["decimals"])),
-                               pos // len(combos) if jacobian else None))
+        numbers_tex = story.tex(to_latex(nums, story.video["decimals"]))
+        paths.append(ChainPath(neurons, to_latex(sym), numbers_tex, pos // len(combos) if jacobian else None))
     return paths
 
 
