@@ -25,8 +25,10 @@ from backprop_core.presets import PRESETS
 from backprop_core.video_config import SCENES
 
 VARIANTS = {**{name: (name, {}) for name in PRESETS},
-            "mazur-delta_rule": ("mazur", {"notation": "delta_rule"})}
-"""Stories the scenes are checked with: every preset, and mazur in the delta-rule notation."""
+            "mazur-delta_rule": ("mazur", {"notation": "delta_rule"}),
+            "mazur-es": ("mazur", {"language": "es"})}
+"""Stories the scenes are checked with: every preset, mazur in the delta-rule notation and mazur in
+Spanish (longer words, decimal comma; its stills only: the film is the English one's)."""
 FULL_VARIANTS = {"dry_run": ("xor",), "stills": ("mazur",)}
 """``full`` plays every chapter (it costs their sum), so it is played once as a film with a
 many-epoch preset (which adds the training part) and once as stills with the default preset
