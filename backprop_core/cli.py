@@ -24,7 +24,7 @@ from .gradcheck import check as gradcheck
 from .presets import PRESETS, preset_description
 from .summary import summary_lines
 from .train import TrainingDiverged, train
-from .video_config import SCENES, THEMES
+from .video_config import SCENES, THEMES, languages
 
 
 def user_errors(func):
@@ -189,15 +189,16 @@ def _tools() -> None:
                              f"install it: apt-get install {TEX_PACKAGES}")
 
 
-def _story_and_scenes(source: str | None, wanted: list[str], theme: str | None = None):
+def _story_and_scenes(source: str | None, wanted: list[str], theme: str | None = None,
+                      lang: str | None = None):
     """The Story of ``source`` and the chapters to render (``--scene``, else ``[video] scenes``).
 
-    ``theme`` (``--theme``) overrides ``[video] theme``.
+    ``theme`` (``--theme``) overrides ``[video] theme``, ``lang`` (``--lang``) ``[video] language``.
     """
     from scenes.bridge import load_story
     from scenes.layout import DENSE_SCENES, DiagramTooLarge, check_drawable, is_dense
 
-    story = load_story(source, theme=theme)
+    story = load_story(source, lang, theme=theme)
     try:
         check_drawable(story.layers)
     except DiagramTooLarge as err:
@@ -210,16 +211,21 @@ def _story_and_scenes(source: str | None, wanted: list[str], theme: str | None =
     return story, chapters
 
 
-def _look(quality: str, aspect: str, theme: str | None) -> None:
-    """Check ``--quality``, ``--aspect`` and ``--theme`` (``None``: the config's)."""
+def _look(quality: str, aspect: str, theme: str | None, lang: str | None = None) -> None:
+    """Check ``--quality``, ``--aspect``, ``--theme`` and ``--lang`` (``None``: the config's)."""
     _choice("--quality", quality, QUALITIES)
     _choice("--aspect", aspect, ASPECTS)
     if theme is not None:
         _choice("--theme", theme, THEMES)
+    if lang is not None:
+        _choice("--lang", lang, languages())
 
 
 def _media_options(func):
-    """``SOURCE``, ``--scene``, ``--quality``, ``--aspect``, ``--theme``: what both media commands share."""
+    """``SOURCE``, ``--scene``, ``--quality``, ``--aspect``, ``--theme``, ``--lang``: shared options."""
+    func = click.option("--lang", default=None, metavar="|".join(languages()),
+                        help="language of every word on screen, the subtitles and the notes, "
+                             "overriding [video] language (a language is a file scenes/locales/*.toml)")(func)
     func = click.option("--theme", default=None, metavar="|".join(THEMES),
                         help="colours, overriding [video] theme: dark, light (projectors), "
                              "print (handouts)")(func)
@@ -242,17 +248,17 @@ def _media_options(func):
 @click.option("--sections", is_flag=True, help="also write one clip per beat into <scene>_beats/")
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media]")
 @user_errors
-def render_cmd(source, scenes, quality, aspect, theme, fmt, transparent, sections, output) -> None:
+def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, sections, output) -> None:
     """Render explainer videos of SOURCE: a config, a preset (default: mazur) or a trace .json.
 
     Prints every path written; other files in the output folder are left as they were.
     """
-    _look(quality, aspect, theme)
+    _look(quality, aspect, theme, lang)
     _choice("--format", fmt, FORMATS)
     wanted = [_choice("--scene", s, SCENES) for s in scenes]
     out = _out_dir(output, "media")
     _tools()
-    story, chapters = _story_and_scenes(source, wanted, theme)
+    story, chapters = _story_and_scenes(source, wanted, theme, lang)
     from scenes.render import render_video
 
     for chapter in chapters:
@@ -266,17 +272,17 @@ def render_cmd(source, scenes, quality, aspect, theme, fmt, transparent, section
               help="png pictures, or svg vector stills to edit")
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media/frames]")
 @user_errors
-def frames_cmd(source, scenes, quality, aspect, theme, fmt, output) -> None:
+def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, output) -> None:
     """Stills of SOURCE: one PNG (or SVG) per beat (its settled last frame) in story order, and frames.json.
 
     SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded.
     """
-    _look(quality, aspect, theme)
+    _look(quality, aspect, theme, lang)
     _choice("--format", fmt, STILL_FORMATS)
     wanted = [_choice("--scene", s, SCENES) for s in scenes]
     out = _out_dir(output, os.path.join("media", "frames"))
     _tools()
-    story, chapters = _story_and_scenes(source, wanted, theme)
+    story, chapters = _story_and_scenes(source, wanted, theme, lang)
     from scenes.render import render_stills
 
     stills = render_stills(story, chapters, out, quality, aspect, fmt)
@@ -293,15 +299,15 @@ SLIDES_HINT = "bpviz slides needs manim-slides; install it with: pip install 'bp
 @main.command("script")
 @_media_options
 @user_errors
-def script_cmd(source, scenes, quality, aspect, theme) -> None:
+def script_cmd(source, scenes, quality, aspect, theme, lang) -> None:
     """Print the narration script of SOURCE as Markdown: per beat, its time code, words and equations.
 
     The times are those of `bpviz render` at the same --quality; no video is encoded.
     """
-    _look(quality, aspect, theme)
+    _look(quality, aspect, theme, lang)
     wanted = [_choice("--scene", s, SCENES) for s in scenes]
     _tools()
-    story, chapters = _story_and_scenes(source, wanted, theme)
+    story, chapters = _story_and_scenes(source, wanted, theme, lang)
     from scenes.subtitles import script_markdown, timed_beats
 
     click.echo(script_markdown(story, {c: timed_beats(story, c, quality, aspect) for c in chapters}),
@@ -315,14 +321,14 @@ def script_cmd(source, scenes, quality, aspect, theme) -> None:
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="deck file  [default: media/slides.<format>]")
 @user_errors
-def slides_cmd(source, scenes, quality, aspect, theme, to, output) -> None:
+def slides_cmd(source, scenes, quality, aspect, theme, lang, to, output) -> None:
     """A slide deck of SOURCE: one slide per beat, with presenter notes from the trace.
 
     html is a reveal.js page (its clips in FILE's <name>_assets/ folder), pptx a PowerPoint deck
     with one clip per slide, pdf a handout with the settled frame of every beat. Needs the
     optional manim-slides (pip install 'bpviz[slides]').
     """
-    _look(quality, aspect, theme)
+    _look(quality, aspect, theme, lang)
     wanted = [_choice("--scene", s, SCENES) for s in scenes]
     suffix = Path(output).suffix.lower().lstrip(".") if output else ""
     to = _choice("--to", to or (suffix if suffix in SLIDE_FORMATS else "html"), SLIDE_FORMATS)
@@ -337,5 +343,5 @@ def slides_cmd(source, scenes, quality, aspect, theme, to, output) -> None:
             raise
         raise BpvizError(SLIDES_HINT) from None
     _tools()
-    story, chapters = _story_and_scenes(source, wanted, theme)
+    story, chapters = _story_and_scenes(source, wanted, theme, lang)
     click.echo(f"wrote {build_deck(story, chapters, Path(output), to, quality, aspect)}")

@@ -9,6 +9,8 @@ neuron 1 of layer 0).
 from __future__ import annotations
 
 import math
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 SCENES = ("neuron", "forward", "loss", "backward", "update", "chain_rule", "training", "full")
@@ -20,9 +22,21 @@ THEMES = ("dark", "light", "print")
 VIDEO_SCHEMA: dict[str, Any] = {
     "scenes": ["full"], "epoch": 1, "step": 1, "sample": None, "focus": None,
     "notation": "nielsen", "decimals": 4, "theme": "dark", "show_weights": True, "pacing": 1.0,
-    "compare": True,
+    "compare": True, "language": "en",
 }
 """Every ``[video]`` key with its default (``sample``/``focus`` ``None``: chosen by the scenes)."""
+
+
+def languages() -> tuple[str, ...]:
+    """Languages with a catalogue ``scenes/locales/<language>.toml``: adding a file adds a language.
+
+    The folder is found with :func:`importlib.util.find_spec`, which does not import the scenes
+    (nor Manim): the engine only lists the file names.
+    """
+    spec = find_spec("scenes")
+    folders = (spec.submodule_search_locations or []) if spec is not None else []
+    found = {path.stem for folder in folders for path in Path(folder, "locales").glob("*.toml")}
+    return tuple(sorted(found)) or ("en",)
 
 
 def validate_video(v, raw: dict, layers: tuple[int, ...], epochs: int, steps_per_epoch: int) -> dict:
@@ -53,6 +67,7 @@ def validate_video(v, raw: dict, layers: tuple[int, ...], epochs: int, steps_per
     if out["decimals"] > 8:
         v.fail("video", "decimals", f"at most 8 decimals fit on screen, got {out['decimals']}")
     out["theme"] = v.choice("video", "theme", out["theme"], THEMES)
+    out["language"] = v.choice("video", "language", out["language"], languages())
     out["show_weights"] = v.scalar("video", "show_weights", out["show_weights"], bool)
     out["compare"] = v.scalar("video", "compare", out["compare"], bool)
     out["pacing"] = v.scalar("video", "pacing", out["pacing"], float, positive=True)

@@ -19,6 +19,7 @@ from backprop_core.equations import (
     format_number,
     loss_equations,
     neuron_equations,
+    sign_equations,
     to_latex,
     weight_equations,
 )
@@ -30,7 +31,7 @@ from backprop_core.train import TrainingDiverged, train
 from backprop_core.video_config import steps_per_epoch
 
 from .style import THEMES, Theme
-from .text import DEFAULT_LANGUAGE, tr
+from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, tr
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,8 +48,12 @@ class Story:
 
     trace: Trace
     video: dict
-    language: str = DEFAULT_LANGUAGE
     _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def language(self) -> str:
+        """``[video] language`` (``--lang``): the catalogue ``scenes/locales/<language>.toml``."""
+        return self.video.get("language") or DEFAULT_LANGUAGE
 
     # -- what is explained ---------------------------------------------------------------------
     @cached_property
@@ -147,13 +152,25 @@ class Story:
         """Multiplier of every duration."""
         return float(self.video["pacing"])
 
+    # -- how numbers are written (the catalogue's [format] table): every number goes through here
     def fmt(self, value: float) -> str:
-        """``value`` as the screen shows it (``[video] decimals``), the same as in the equations."""
-        text = format_number(float(value), self.video["decimals"])
-        if r"\times" in text:
-            mantissa, exponent = text.split(r" \times 10^{")
-            return f"{mantissa}e{exponent.rstrip('}')}"
-        return text
+        """``value`` in plain text (captions, labels, subtitles, notes), ``0,5933`` in Spanish.
+
+        ``[video] decimals``, the rounding of the equations, and the language's decimal separator.
+        """
+        return plain_number(format_number(float(value), self.video["decimals"]), self.language)
+
+    def fmt_tex(self, value: float) -> str:
+        """``value`` as LaTeX, as the equations write it, with the language's decimal separator."""
+        return self.tex(format_number(float(value), self.video["decimals"]))
+
+    def tex(self, latex: str) -> str:
+        """LaTeX of :mod:`backprop_core.equations` with the language's decimal separator (``{,}``)."""
+        return localized_tex(latex, self.language)
+
+    def join(self, items, last: bool = True) -> str:
+        """Formatted ``items`` as a list in running text (``0,01; 0,5 y 0,99``; see :func:`join`)."""
+        return join(items, self.language, last)
 
     def tr(self, key: str, **values) -> str:
         """Catalogue text of ``key`` in the story's language."""
@@ -236,6 +253,13 @@ class Story:
                                                 notation=self.notation)
         return self._cache[key]
 
+    def sign_eqs(self, layer: int, j: int, k: int) -> dict:
+        """The delta rule's sign convention for weight ``w^layer_jk``: descent form, ``-delta x``, update."""
+        key = ("s", layer, j, k)
+        if key not in self._cache:
+            self._cache[key] = sign_equations(self.trace, self.step, self.record.sample, layer, j, k)
+        return self._cache[key]
+
     def loss_eqs(self) -> dict:
         """Loss equations of the explained sample and step (cached)."""
         if "loss" not in self._cache:
@@ -244,15 +268,21 @@ class Story:
         return self._cache["loss"]
 
 
-def story_from_trace(trace: Trace, language: str = DEFAULT_LANGUAGE, **video) -> Story:
-    """A Story of ``trace``; ``video`` overrides keys of its resolved ``[video]`` table."""
-    resolved = {**trace.config["video"], **{k: v for k, v in video.items() if v is not None}}
-    story = Story(trace, resolved, language)
+def story_from_trace(trace: Trace, language: str | None = None, **video) -> Story:
+    """A Story of ``trace``; ``language`` (``--lang``) and ``video`` override its ``[video]`` table.
+
+    A trace written before ``[video] language`` existed is told in English.
+    """
+    resolved = {"language": DEFAULT_LANGUAGE, **trace.config["video"],
+                **{k: v for k, v in video.items() if v is not None}}
+    if language is not None:
+        resolved["language"] = language
+    story = Story(trace, resolved)
     story.record  # noqa: B018  -- fail early, with the config error, on a missing step or sample
     return story
 
 
-def load_story(source: str | None = None, language: str = DEFAULT_LANGUAGE, **video) -> Story:
+def load_story(source: str | None = None, language: str | None = None, **video) -> Story:
     """A Story from a TOML path, a preset name (``None``: the default) or a trace ``.json`` file."""
     trace = io.load(source) if source and source.lower().endswith(".json") else run_config(source)
     return story_from_trace(trace, language, **video)
@@ -264,9 +294,9 @@ class ChainPath:
 
     ``neurons`` are ``(layer, index)`` from ``(l, j)`` to the output neuron; ``symbolic`` and
     ``numbers`` are the LaTeX of the path's product of local derivatives (the term of the
-    ``chain`` equation), without a value: only the whole sum has a trace field. ``softmax_output``
-    is the output ``i`` whose activation the path reaches through the softmax Jacobian
-    (softmax without cross-entropy), else ``None``.
+    ``chain`` equation, with the story's decimal separator), without a value: only the whole sum
+    has a trace field. ``softmax_output`` is the output ``i`` whose activation the path reaches
+    through the softmax Jacobian (softmax without cross-entropy), else ``None``.
     """
 
     neurons: tuple[tuple[int, int], ...]
@@ -287,8 +317,8 @@ def chain_paths(story: Story, layer: int, j: int, k: int) -> list[ChainPath]:
     for pos, (sym, nums) in enumerate(zip(symbolic, numbers)):
         choice = dict(zip(later, combos[pos % len(combos)]))
         neurons = ((layer, j), *((q, choice[q]) for q in range(layer + 1, story.n_layers + 1)))
-        paths.append(ChainPath(neurons, to_latex(sym), to_latex(nums, story.video["decimals"]),
-                               pos // len(combos) if jacobian else None))
+        numbers_tex = story.tex(to_latex(nums, story.video["decimals"]))
+        paths.append(ChainPath(neurons, to_latex(sym), numbers_tex, pos // len(combos) if jacobian else None))
     return paths
 
 

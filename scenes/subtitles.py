@@ -51,7 +51,7 @@ def write_srt(beats: list[Beat], path: Path) -> Path:
 
 def equation_lines(story: Story, beat: Beat) -> list[str]:
     """The LaTeX of each equation the beat shows, with the trace's numbers."""
-    return [eq.latex_numbers(story.video["decimals"]) for eq in beat.equations]
+    return [story.tex(eq.latex_numbers(story.video["decimals"])) for eq in beat.equations]
 
 
 def convention(story: Story) -> str:

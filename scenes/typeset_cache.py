@@ -25,8 +25,17 @@ KINDS = {"tex_dir": "tex", "text_dir": "text"}
 """Manim's config key of each typeset folder and its name in the shared cache."""
 
 
+def _empty(svg: Path) -> bool:
+    try:
+        return svg.stat().st_size == 0
+    except OSError:  # renamed away meanwhile
+        return True
+
+
 def _seed(shared: Path, private: Path) -> None:
     for svg in shared.glob("*.svg"):
+        if _empty(svg):  # never hand Manim an empty SVG: it would fail to parse it
+            continue
         try:
             os.link(svg, private / svg.name)
         except OSError:  # another file system, or a file renamed away meanwhile
@@ -37,8 +46,8 @@ def _seed(shared: Path, private: Path) -> None:
 def _publish(private: Path, shared: Path) -> int:
     published = 0
     for svg in private.glob("*.svg"):
-        if (shared / svg.name).exists():
-            continue
+        if _empty(svg) or ((shared / svg.name).exists() and not _empty(shared / svg.name)):
+            continue  # an empty shared SVG (a writer killed mid-way) is replaced
         partial = shared / f".{svg.name}.{os.getpid()}.part"
         shutil.copy2(svg, partial)
         os.replace(partial, shared / svg.name)

@@ -16,8 +16,9 @@ def mazur_part(**video) -> SimpleNamespace:
 
 
 def equation_block(part, eq, heading_key: str, quantity: str, **heading_values) -> EquationBlock:
-    """An EquationBlock of ``eq`` fitted to the panel: catalogue heading, the story's decimals."""
+    """An EquationBlock of ``eq`` fitted to the panel: catalogue heading, the story's decimals and
+    decimal separator."""
     story = part.story
     return EquationBlock(story.tr(heading_key, **heading_values), eq.latex(),
-                         eq.latex_numbers(decimals=story.video["decimals"]), quantity, part.theme,
+                         story.tex(eq.latex_numbers(decimals=story.video["decimals"])), quantity, part.theme,
                          part.regions.panel, value=eq.value)

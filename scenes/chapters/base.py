@@ -19,6 +19,7 @@ from manim import UL, Scene, Text, VGroup, config
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..bridge import Story
+from ..camera import FadeCamera
 from ..layout import frame_layout
 from ..text import DEFAULT_LANGUAGE, catalogue
 from .moving import moving_leaves
@@ -69,6 +70,7 @@ class ChapterScene(Scene):
         self._tail: list[tuple[tuple, dict]] = []
         self.regions = frame_layout(config.frame_width, config.frame_height)  # taller at 4:3
         self._title = VGroup()
+        kwargs.setdefault("camera_class", FadeCamera)  # fades blended from a picture
         super().__init__(**kwargs)
 
     @classmethod
@@ -191,7 +193,7 @@ class ChapterScene(Scene):
     def _samples_text(self, samples) -> str:
         """``1, 2, 3`` for a few samples; ``24 samples`` for a batch."""
         if len(samples) <= 4:
-            return ", ".join(str(s + 1) for s in samples)
+            return self.story.join(s + 1 for s in samples)
         return self.story.tr("common.samples_count", count=len(samples))
 
     def _status_line(self) -> Text:
@@ -229,9 +231,11 @@ class Part:
         return self.scene.beat(self.name, key, say=say, equations=equations, **values)
 
     def nums(self, values) -> str:
-        """Numbers as the screen shows them, comma separated (the first three and the last of many)."""
+        """Numbers as the screen shows them, as a list (the first three and the last of many)."""
         shown = [self.story.fmt(v) for v in values]
-        return ", ".join(shown if len(shown) <= 4 else [*shown[:3], "…", shown[-1]])
+        if len(shown) <= 4:
+            return self.story.join(shown)
+        return self.story.join([*shown[:3], "…", shown[-1]], last=False)
 
     def t(self, seconds: float) -> float:
         """A duration with the pacing factor."""

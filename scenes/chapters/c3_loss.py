@@ -109,7 +109,7 @@ class LossPart(Part):
         room = self.regions.panel.height - heading.height - 0.5
         symbolic = wrapped_tex(self, colorize(eq.latex(), self.theme), room * 0.4)
         # the substituted form without its result: each pair (y_j, a_j) as numbers, nothing computed
-        substituted = eq.latex_numbers(decimals=story.video["decimals"]).rpartition(" = ")[0]
+        substituted = story.tex(eq.latex_numbers(decimals=story.video["decimals"])).rpartition(" = ")[0]
         numbers = wrapped_tex(self, colorize(substituted, self.theme), room - symbolic.height - 0.25)
         panel = self._place(VGroup(heading, symbolic, numbers).arrange(DOWN, aligned_edge=LEFT, buff=0.25))
         scene.play(swap(self.panel, panel), *(Create(box) for box in self.boxes),
@@ -179,7 +179,8 @@ class LossPart(Part):
 
     def _big_value(self, symbol: str, value: float) -> MathTex:
         """``symbol = value`` large, the value (a trace field) in the loss colour."""
-        latex = paint_value(f"{colorize(symbol, self.theme)} = {self.story.fmt(value)}", "loss", self.theme)
+        latex = paint_value(f"{colorize(symbol, self.theme)} = {self.story.fmt_tex(value)}", "loss",
+                            self.theme)
         tex = MathTex(latex, tex_template=TEX_TEMPLATE, font_size=BIG_VALUE_SIZE, color=self.theme.text)
         tex.value = float(value)
         return tex

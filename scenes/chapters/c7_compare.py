@@ -123,9 +123,9 @@ class ComparePart(Part):
         for run in self.runs:
             name = Text(self._mode_name(run), font=style.FONT, font_size=style.CAPTION_SIZE,
                         color=self._color(run))
-            rule = MathTex(colorize(update_rule(story.notation, story.n_layers, run.batch,
-                                                training["learning_rate"], story.video["decimals"]),
-                                    self.theme),
+            latex = update_rule(story.notation, story.n_layers, run.batch, training["learning_rate"],
+                                story.video["decimals"])
+            rule = MathTex(colorize(story.tex(latex), self.theme),
                            tex_template=TEX_TEMPLATE, font_size=style.EQUATION_SIZE, color=self.theme.text)
             words = self.tr("training.updates", updates=run.per_epoch * training["epochs"],
                             epochs=training["epochs"], per_epoch=run.per_epoch)

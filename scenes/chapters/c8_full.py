@@ -21,7 +21,8 @@ STORY = (
     "c6_chain_rule:ChainRulePart",
 )
 """The parts of every film, in story order (``module:Part`` within :mod:`scenes.chapters`)."""
-TRAINING = ("c7_training:TrainingPart", "c7_compare:ComparePart")
+TRAINING = ("c7_training:TrainingPart", "c7_boundary:BoundaryPart", "c7_codes:CodesPart",
+            "c7_compare:ComparePart")
 """Played last when ``[training] epochs > 1`` (the comparison only when there is a rival run)."""
 
 

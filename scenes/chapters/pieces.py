@@ -160,12 +160,13 @@ def vector_tex(part, symbol: str, values, quantity: str) -> MathTex:
 
 def _vector(part, symbol: str, values, quantity: str, per_row: int) -> MathTex:
     color = part.theme.color(quantity).to_hex().lstrip("#")
-    rows = [", ".join(part.story.fmt(v) for v in values[i:i + per_row])
+    sep = part.story.tr("format.separator").strip()  # a comma, or "; " beside a decimal comma
+    rows = [f"{sep} ".join(part.story.fmt_tex(v) for v in values[i:i + per_row])
             for i in range(0, len(values), per_row)]
     if len(rows) == 1:
         body = rf"\left({{\color[HTML]{{{color}}}{rows[0]}}}\right)"
     else:
-        lines = r", \\ & \quad ".join(rf"{{\color[HTML]{{{color}}}{row}}}" for row in rows)
+        lines = (sep + r" \\ & \quad ").join(rf"{{\color[HTML]{{{color}}}{row}}}" for row in rows)
         body = rf"\bigl({lines}\bigr)"
     tex = MathTex(rf"{colorize(symbol, part.theme)} &= {body}", tex_template=TEX_TEMPLATE,
                   font_size=style.EQUATION_SIZE, color=part.theme.text)

@@ -184,7 +184,7 @@ def wrapped_block(part, eq, heading: str, quantity: str, max_height: float, note
         tex = wrapped_tex(part, colorize(eq.latex(), theme), max(room * 0.45, 1.9) if numbers else room)
         parts.append(tex)
         room -= tex.height + 0.25
-    full = eq.latex_numbers(decimals=part.story.video["decimals"])
+    full = part.story.tex(eq.latex_numbers(decimals=part.story.video["decimals"]))
     if numbers:
         latex = paint_value(full, quantity, theme)
         short, shown, total = elide_terms(latex, 3, 1)

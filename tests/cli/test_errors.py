@@ -133,6 +133,8 @@ CONFIG_CASES = [
      ["{file}:16:", "[video] focus", "neuron 7 does not exist in layer 1"]),
     ("video-pacing-nan", GOOD + "\n[video]\npacing = nan\n",
      ["{file}:16:", "[video] pacing", "finite"]),
+    ("video-language", GOOD + "\n[video]\nlanguage = \"fr\"\n",
+     ["{file}:16:", "[video] language", "unknown value 'fr'", "choose one of en, es"]),
     ("video-epoch", GOOD + "\n[video]\nepoch = 9\n",
      ["{file}:16:", "[video] epoch", "does not exist"]),
     ("biases-without-use-biases",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -206,3 +209,18 @@ targets = [[1, 0], [0.5, 0.4]]
 """
     err = error_of(text)
     assert err.line == 8 and "targets[1] sums to 0.9" in str(err)
+
+
+def test_video_language_is_a_catalogue_file_found_without_importing_the_scenes():
+    code = ("import sys; from backprop_core.config import from_dict; "
+            "cfg = from_dict({'network': {'layers': [2, 1]}, 'data': {'preset': 'and'}, "
+            "'video': {'language': 'es'}}); "
+            "from backprop_core.video_config import languages; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('manim', 'scenes')]; "
+            "print(cfg.video['language'], languages(), bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.split()[0] == "es" and "'en', 'es'" in result.stdout
+    assert from_dict({"network": {"layers": [2, 1]}, "data": {"preset": "and"}}).video["language"] == "en"
+    with pytest.raises(ConfigError, match=r"\[video\] language: unknown value 'de'; choose one of en, es"):
+        from_dict({"network": {"layers": [2, 1]}, "data": {"preset": "and"}, "video": {"language": "de"}})

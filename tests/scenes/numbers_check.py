@@ -4,6 +4,11 @@ Walks a settled frame: each :class:`ValueLabel` must show ``story.fmt(value)`` o
 trace holds (at the label's neuron or weight when it has a key), each :class:`EquationBlock` must
 be an equation of :mod:`backprop_core.equations` for the story's step, ending ``= value``, and
 each vector (``vector_tex``, which keeps ``.values``) must list trace values.
+
+Numbers are read as the story's language writes them (``[format] decimal`` of its catalogue:
+``0,5933`` in Spanish, ``0{,}5933`` in its LaTeX): a label or an equation's value is read back
+with that separator and must round to its trace value, and a number written with the other
+separator is a problem.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from scenes.bridge import Story
 from scenes.layout import MAX_NEURONS_PER_LAYER
 from scenes.mobjects.equation_panel import EquationBlock
 from scenes.mobjects.value_label import ValueLabel
+from scenes.text import catalogue
 
 from .layout_check import scene_leaves
 
@@ -26,8 +32,9 @@ from .layout_check import scene_leaves
 class TraceNumbers:
     """Every number of a story's trace, globally and by neuron ``(l, j)`` or weight ``(l, j, k)``.
 
-    Also the values of the story's equations (``fprime``, per-sample gradients, chain rule),
-    which :mod:`backprop_core.equations` computes and a scene may show.
+    Also the values of the story's equations (``fprime``, per-sample gradients, chain rule, and
+    in the delta-rule notation the sign convention's), which :mod:`backprop_core.equations`
+    computes and a scene may show.
     """
 
     def __init__(self, story: Story):
@@ -49,6 +56,8 @@ class TraceNumbers:
         rival = story.rival.epochs if story.rival is not None else []
         for epoch in [*trace.epochs, *rival]:  # the rival run: the same run in the other mode
             self.all.update(v for v in (epoch.loss, epoch.accuracy, epoch.epoch) if v is not None)
+            if epoch.outputs is not None:  # every sample's output, first and last epoch
+                self.all.update(float(v) for v in epoch.outputs.ravel())
         cfg = trace.config
         self.all.add(float(cfg["training"]["learning_rate"]))
         for row in [*cfg["data"]["inputs"], *cfg["data"]["targets"]]:
@@ -93,6 +102,8 @@ class TraceNumbers:
                     eqs += story.neuron_eqs(layer, j).values()
                     for k in self._shown(layer - 1):
                         eqs += story.weight_eqs(layer, j, k).values()
+                        if story.notation == "delta_rule":  # the sign convention beat (update)
+                            eqs += story.sign_eqs(layer, j, k).values()
             for key in {story.focus_weight, story.hidden_weight}:
                 eqs += story.weight_eqs(*key).values()
             self._equations = eqs
@@ -113,9 +124,11 @@ class TraceNumbers:
         return {e.value for e in self.equations() if key is None or tuple(e.at) == key}
 
     def by_numbers(self, numbers: str) -> list:
-        """The equations whose LaTeX with numbers is ``numbers`` (up to colours and line breaks)."""
+        """The equations whose LaTeX with numbers is ``numbers`` (up to colours and line breaks),
+        written with the language's decimal separator."""
         decimals, wanted = self.story.video["decimals"], plain_tex(numbers)
-        return [e for e in self.equations() if plain_tex(e.latex_numbers(decimals=decimals)) == wanted]
+        return [e for e in self.equations()
+                if plain_tex(self.story.tex(e.latex_numbers(decimals=decimals))) == wanted]
 
     def known(self, value: float, key: tuple | None) -> bool:
         """Whether ``value`` is a trace value (at neuron or weight ``key`` when given)."""
@@ -144,6 +157,37 @@ def plain_tex(latex: str) -> str:
     return _LAYOUT_TEX.sub("", latex)
 
 
+def decimal_separator(story: Story) -> str:
+    """The decimal separator of the story's language (``[format] decimal`` of its catalogue)."""
+    return catalogue(story.language)["format.decimal"]
+
+
+def read_number(text: str, decimal: str) -> tuple[float, float] | None:
+    """The number ``text`` ends with, read with ``decimal`` as separator, and its rounding step.
+
+    ``0,5933`` with ``","`` is ``(0.5933, 0.0001)``; ``1,2e-7`` is ``(1.2e-07, 1e-08)``. ``None``
+    when ``text`` does not end with a number written that way (``0.5933`` with ``","``).
+    """
+    sep = re.escape(decimal)
+    match = re.search(rf"(?<![\d.,])(-?\d+)(?:{sep}(\d+))?(?:e(-?\d+))?$", text.strip())
+    if match is None:
+        return None
+    whole, fraction, exponent = match.group(1), match.group(2) or "", int(match.group(3) or 0)
+    value = float(f"{whole}.{fraction or 0}e{exponent}")
+    return value, 10.0 ** (exponent - len(fraction))
+
+
+def read_problems(where: str, text: str, value: float, decimal: str) -> list[str]:
+    """Whether ``text`` ends with ``value``, read back as the language writes numbers."""
+    read = read_number(text, decimal)
+    if read is None:
+        return [f"{where}: {text!r} does not end with a number written with decimal {decimal!r}"]
+    number, step = read
+    if abs(number - value) > step / 2 * (1 + 1e-9) + 1e-12:
+        return [f"{where}: reads {number!r} with decimal {decimal!r}, its value is {value!r}"]
+    return []
+
+
 def _items(array):
     return np.ndenumerate(np.asarray(array, dtype=float))
 
@@ -152,6 +196,7 @@ def label_problems(label: ValueLabel, numbers: TraceNumbers) -> list[str]:
     """What is wrong with one value label."""
     story, problems = numbers.story, []
     where = f"ValueLabel({label.text!r}, {label.quantity}, key={label.key})"
+    problems += read_problems(where, label.text, label.value, decimal_separator(story))
     if not label.text.endswith(story.fmt(label.value)):
         problems.append(f"{where} shows {label.text!r}, but its value {label.value!r} is written "
                         f"{story.fmt(label.value)!r}")
@@ -172,7 +217,12 @@ def block_problems(block: EquationBlock, numbers: TraceNumbers) -> list[str]:
     if block.value is None:
         return [f"{where} keeps no value"]
     problems = []
-    written = format_number(block.value, decimals)
+    written = numbers.story.tex(format_number(block.value, decimals))
+    shown = plain_tex(block.numbers_tex).rpartition("=")[2].replace(r"\times10^", "e")
+    problems += read_problems(where, shown, block.value, decimal_separator(numbers.story))
+    if decimal_separator(numbers.story) != "." and re.search(r"\d\.\d", block.numbers_tex):
+        problems.append(f"{where} writes a decimal point, the language writes "
+                        f"{decimal_separator(numbers.story)!r}")
     if plain_tex(block.numbers_tex).rpartition("=")[2] != plain_tex(written):
         problems.append(f"{where} does not end with '= {written}', its value {block.value!r}")
     matches = numbers.by_numbers(block.numbers_tex)
@@ -189,8 +239,8 @@ def vector_problems(tex: MathTex, numbers: TraceNumbers) -> list[str]:
     for value in tex.values:
         if not numbers.known(value, None):
             problems.append(f"vector {tex.tex_string[:50]!r}: {value!r} is not a trace value")
-        if numbers.story.fmt(value) not in tex.tex_string:
-            problems.append(f"vector {tex.tex_string[:50]!r} does not show {numbers.story.fmt(value)!r}")
+        if numbers.story.fmt_tex(value) not in tex.tex_string:
+            problems.append(f"vector {tex.tex_string[:50]!r} does not show {numbers.story.fmt_tex(value)!r}")
     return problems
 
 

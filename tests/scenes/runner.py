@@ -25,8 +25,10 @@ from backprop_core.presets import PRESETS
 from backprop_core.video_config import SCENES
 
 VARIANTS = {**{name: (name, {}) for name in PRESETS},
-            "mazur-delta_rule": ("mazur", {"notation": "delta_rule"})}
-"""Stories the scenes are checked with: every preset, and mazur in the delta-rule notation."""
+            "mazur-delta_rule": ("mazur", {"notation": "delta_rule"}),
+            "mazur-es": ("mazur", {"language": "es"})}
+"""Stories the scenes are checked with: every preset, mazur in the delta-rule notation and mazur in
+Spanish (longer words, decimal comma; its stills only: the film is the English one's)."""
 FULL_VARIANTS = {"dry_run": ("xor",), "stills": ("mazur",)}
 """``full`` plays every chapter (it costs their sum), so it is played once as a film with a
 many-epoch preset (which adds the training part) and once as stills with the default preset
@@ -58,6 +60,10 @@ class BeatReport:
     legibility: list[str]
     numbers: list[str]
     checked_numbers: int
+    heat_maps: list[int] = field(default_factory=list)
+    """Mobjects in each decision map (``HeatMap``) on the frame, family included."""
+    mobjects: int = 0
+    """Mobjects on the frame, families included."""
     say: str = ""
     times: tuple = ()
     """``(start, hold, end)`` in seconds, filled in once the chapter has played."""
@@ -149,8 +155,9 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     from manim import tempconfig
 
     from scenes.chapters import chapter_scene
+    from scenes.mobjects.heat_map import HeatMap
 
-    from .layout_check import frame_problems, illegible_equations
+    from .layout_check import frame_problems, illegible_equations, scene_leaves
     from .numbers_check import TraceNumbers, number_problems
 
     folder = claim_folder(media_dir)
@@ -161,9 +168,10 @@ def run_job(job: Job, media_dir: str) -> RunReport:
 
         def check(scene, beat) -> None:
             found, checked = number_problems(scene, numbers)
+            heat = [len(m.get_family()) for m in scene_leaves(scene, (HeatMap,))]
             report.beats.append(BeatReport(len(report.beats) + 1, beat.chapter, beat.key, beat.caption,
                                            frame_problems(scene), illegible_equations(scene), found,
-                                           checked))
+                                           checked, heat, len(scene.get_mobject_family_members())))
 
         with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, \
                 tempconfig(manim_config(job, Path(tmp), folder)):

@@ -110,3 +110,33 @@ def test_numbers_reject_what_the_trace_does_not_hold(part):
     assert "0.5933 is not a trace value" in text
     assert f"not a delta in the {story.notation} sign" in text
     assert "does not end with" in text and "the equation's is" in text
+
+
+@pytest.fixture(scope="module")
+def spanish():
+    return mazur_part(language="es")
+
+
+def test_numbers_read_with_the_languages_decimal_comma(spanish):
+    story, rec = spanish.story, spanish.story.record
+    a = label(spanish, rec.a[1][0])
+    block = equation_block(spanish, story.neuron_eqs(2, 0)["delta"], "forward.z_heading", "delta",
+                           layer=2, neuron=1)
+    vector = pieces.vector_tex(spanish, "a^{1}", rec.a[1], "activation")
+    assert a.text == "0,5933" and "{,}" in block.numbers_tex and "0{,}5933" in vector.tex_string
+    problems, checked = number_problems(frame(a, block, vector), TraceNumbers(story))
+    assert problems == [] and checked == 3
+
+
+def test_numbers_reject_a_decimal_point_in_spanish(spanish):
+    story, rec, numbers = spanish.story, spanish.story.record, TraceNumbers(spanish.story)
+    point = label(spanish, rec.a[1][0])
+    point.text = "0.5933"
+    off = label(spanish, rec.a[1][0])
+    off.text = "0,5934"
+    block = equation_block(spanish, story.neuron_eqs(1, 0)["z"], "forward.z_heading", "z", layer=1, neuron=1)
+    block.numbers_tex = block.numbers_tex.replace("{,}", ".")
+    text = "\n".join(number_problems(frame(point, off, block), numbers)[0])
+    assert "'0.5933' does not end with a number written with decimal ','" in text
+    assert "reads 0.5934 with decimal ','" in text
+    assert "writes a decimal point" in text
