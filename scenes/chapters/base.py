@@ -83,11 +83,15 @@ class ChapterScene(Scene):
         self.add(self.status)
         for part in self.chapter_parts(self.story):
             self.end_beat()  # settle the previous part's last beat before the next part clears it
+            self.begin_part(part)
             part(self).run()
         self.end_beat()
         self._play_tail()
         if self.beats:
             self.beats[-1].end = self.clock
+
+    def begin_part(self, part) -> None:
+        """Called before each part plays (after the previous one settled); ``full`` cuts here."""
 
     # -- the clock -----------------------------------------------------------------------------
     def play(self, *args, **kwargs) -> None:
