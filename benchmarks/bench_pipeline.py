@@ -1,0 +1,147 @@
+"""The pipeline's figures against issue 5's targets: jobs, render cache, learning-rate change,
+stills cold and warm, peak memory. Each line says its target and PASS or FAIL.
+
+Every command is a fresh ``bpviz`` process with ``XDG_CACHE_HOME`` pointing to an empty
+temporary folder, so the first ``frames`` run is cold (no typeset LaTeX, no renders) and the
+later ones find what the earlier ones left. In order:
+
+1. ``frames mazur --quality high --jobs J``: cold, then warm (targets 30 s and 10 s);
+2. ``render mazur --quality Q --jobs 1 --no-cache`` then ``--jobs 2 --no-cache``: wall ratio
+   (target 0.6 on 2 cores), and the peak memory of each (the sum of the process tree's resident
+   memory, sampled every 0.1 s; target 1 GB at high, 2.5 GB at 4k);
+3. the same render again (cache hits; target 15 % of the first);
+4. a copy of mazur with another learning rate: which chapters render again, and the time ratio;
+5. with ``--memory-4k SCENE``, peak memory of ``render mazur --scene SCENE --quality 4k --jobs 1``
+   (target 2.5 GB for ``full``).
+
+The machine may be shared: figures move with its load, so say so with them.
+
+    .venv/bin/python benchmarks/bench_pipeline.py                 # 1080p60, as in the issue
+    .venv/bin/python benchmarks/bench_pipeline.py --quality low   # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_render import tool
+
+GB = 1024 ** 3
+MEMORY_TARGET = {"low": 1 * GB, "medium": 1 * GB, "high": 1 * GB, "4k": 2.5 * GB}
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of process ``root`` and all its descendants (from /proc)."""
+    parents, rss = {}, {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(stat[1])
+            rss[int(entry.name)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    family, grew = {root}, True
+    while grew:
+        more = {pid for pid, ppid in parents.items() if ppid in family} - family
+        family |= more
+        grew = bool(more)
+    return sum(rss.get(pid, 0) for pid in family)
+
+
+def run(args: list[str], env: dict) -> tuple[float, int]:
+    """Run ``bpviz args``; its wall time (s) and the peak of its process tree's resident memory."""
+    start, peak = time.perf_counter(), 0
+    proc = subprocess.Popen([tool("bpviz"), *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.1)
+    seconds = time.perf_counter() - start
+    out, err = proc.communicate()
+    if proc.returncode:
+        sys.exit(f"failed ({proc.returncode}): bpviz {' '.join(args)}\n{out[-2000:]}{err[-2000:]}")
+    return seconds, peak
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def renders(cache: Path) -> dict[str, str]:
+    """Render cache entries (fingerprint -> chapter)."""
+    found = {}
+    for done in (cache / "bpviz" / "renders").glob("*/beats.json"):
+        beats = json.loads(done.read_text(encoding="utf-8"))
+        found[done.parent.name] = beats[0]["chapter"] if beats else "?"
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quality", default="high", help="render quality (low, medium, high, 4k)")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the parallel runs")
+    parser.add_argument("--rate", type=float, default=0.6, help="the changed learning rate")
+    parser.add_argument("--memory-4k", metavar="SCENE", default=None,
+                        help="also render SCENE (full: the film) at 4k with --jobs 1 for its peak memory")
+    opts = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        tmp = Path(tmp)
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache")}
+        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        stills = ["frames", "mazur", "--quality", "high", "--jobs", str(opts.jobs), "-o", str(tmp / "f")]
+        cold, _ = run(stills, env)
+        warm, _ = run(stills, env)
+        for name, seconds, limit in (("cold", cold, 30), ("warm", warm, 10)):
+            print(f"frames mazur high --jobs {opts.jobs}: {name} {seconds:6.1f} s (target <= {limit})  "
+                  f"{verdict(seconds <= limit)}")
+
+        film = ["render", "mazur", "--quality", opts.quality, "-o", str(tmp / "v")]
+        one, mem_one = run([*film, "--jobs", "1", "--no-cache"], env)
+        many, mem_many = run([*film, "--jobs", str(opts.jobs), "--no-cache"], env)
+        ratio = many / one
+        print(f"render mazur {opts.quality}: --jobs 1 {one:.1f} s, --jobs {opts.jobs} {many:.1f} s, "
+              f"ratio {ratio:.2f} (target <= 0.6)  {verdict(ratio <= 0.6)}")
+        target = MEMORY_TARGET[opts.quality]
+        for jobs, mem in ((1, mem_one), (opts.jobs, mem_many)):
+            print(f"peak memory {opts.quality} --jobs {jobs}: {mem / GB:.2f} GB (target <= "
+                  f"{target / GB:.1f})  {verdict(mem <= target)}")
+
+        again, _ = run([*film, "--jobs", str(opts.jobs)], env)
+        print(f"second render, nothing changed: {again:.1f} s = {again / many:.2f} of the first "
+              f"(target <= 0.15)  {verdict(again / many <= 0.15)}")
+
+        before = renders(tmp / "cache")
+        config = tmp / "mazur_rate.toml"
+        preset = Path(__file__).resolve().parent.parent / "backprop_core" / "presets" / "mazur.toml"
+        text = preset.read_text(encoding="utf-8")
+        config.write_text(text.replace("learning_rate = 0.5", f"learning_rate = {opts.rate}"),
+                          encoding="utf-8")
+        assert f"learning_rate = {opts.rate}" in config.read_text(encoding="utf-8")
+        changed, _ = run(["render", str(config), "--quality", opts.quality, "--jobs", str(opts.jobs),
+                          "-o", str(tmp / "v")], env)
+        new = sorted(set(renders(tmp / "cache").items()) - set(before.items()), key=lambda kv: kv[1])
+        again_names = [name for _, name in new]
+        print(f"learning rate 0.5 -> {opts.rate}: rendered again {again_names} in {changed:.1f} s = "
+              f"{changed / many:.2f} of the first")
+        print("  (the chapters before the update show no learning rate, but the edge colour and width "
+              "scale is the largest |w| of the trace, which on mazur is an updated weight)")
+
+        if opts.memory_4k:
+            _, mem_4k = run(["render", "mazur", "--scene", opts.memory_4k, "--quality", "4k", "--jobs", "1",
+                             "--no-cache", "-o", str(tmp / "k")], env)
+            print(f"peak memory 4k {opts.memory_4k} --jobs 1: {mem_4k / GB:.2f} GB (target <= 2.5)  "
+                  f"{verdict(mem_4k <= 2.5 * GB)}")
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
