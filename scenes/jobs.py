@@ -103,13 +103,12 @@ def renders_dir() -> Path:
     return cache_dir() / "renders"
 
 
-def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool) -> tuple[Path, bool]:
+def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path) -> tuple[Path, bool]:
     """The finished folder of ``spec`` and whether it was rendered now (``False``: a cache hit).
 
     A render goes into a private temporary folder beside the cache entry, then is renamed into
     place (atomic), so concurrent jobs never see or corrupt a half-written entry.
     """
-    root = renders_dir()
     entry = root / fingerprint
     if use_cache and (entry / DONE).is_file():
         return entry, False
@@ -128,9 +127,9 @@ def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool) -> tuple[Path,
     return entry, True
 
 
-def _job_worker(args: tuple[JobSpec, str, bool]) -> tuple[str, bool]:
-    spec, fingerprint, use_cache = args
-    entry, rendered = _cached_run(spec, fingerprint, use_cache)
+def _job_worker(args: tuple[JobSpec, str, bool, str]) -> tuple[str, bool]:
+    spec, fingerprint, use_cache, root = args
+    entry, rendered = _cached_run(spec, fingerprint, use_cache, Path(root))
     return str(entry), rendered
 
 
@@ -140,15 +139,15 @@ def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> lis
     Returns, in the order of ``specs``, each finished folder and whether it was rendered now.
     With ``jobs == 1`` (or a single render to do) everything runs in this process.
     """
-    prints = [spec.fingerprint() for spec in specs]
-    todo = [i for i, fp in enumerate(prints) if not (use_cache and (renders_dir() / fp / DONE).is_file())]
+    prints, root = [spec.fingerprint() for spec in specs], renders_dir()
+    todo = [i for i, fp in enumerate(prints) if not (use_cache and (root / fp / DONE).is_file())]
     results: dict[int, tuple[Path, bool]] = {}
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            for i, (entry, rendered) in zip(todo, pool.map(_job_worker, [(specs[i], prints[i], use_cache)
-                                                                         for i in todo])):
+            work = [(specs[i], prints[i], use_cache, str(root)) for i in todo]
+            for i, (entry, rendered) in zip(todo, pool.map(_job_worker, work)):
                 results[i] = (Path(entry), rendered)
     for i, spec in enumerate(specs):
         if i not in results:
-            results[i] = _cached_run(spec, prints[i], use_cache)
+            results[i] = _cached_run(spec, prints[i], use_cache, root)
     return [results[i] for i in range(len(specs))]
