@@ -25,8 +25,23 @@ KINDS = {"tex_dir": "tex", "text_dir": "text"}
 """Manim's config key of each typeset folder and its name in the shared cache."""
 
 
+def whole(svg: Path) -> bool:
+    """Whether ``svg`` is a finished SVG file: it ends with ``</svg>``.
+
+    A typeset that failed may leave an empty or cut file; it must never reach the shared cache.
+    """
+    try:
+        with svg.open("rb") as fh:
+            fh.seek(max(0, svg.stat().st_size - 64))
+            return fh.read().rstrip().endswith(b"</svg>")
+    except OSError:
+        return False
+
+
 def _seed(shared: Path, private: Path) -> None:
     for svg in shared.glob("*.svg"):
+        if not whole(svg):
+            continue
         try:
             os.link(svg, private / svg.name)
         except OSError:  # another file system, or a file renamed away meanwhile
@@ -37,7 +52,7 @@ def _seed(shared: Path, private: Path) -> None:
 def _publish(private: Path, shared: Path) -> int:
     published = 0
     for svg in private.glob("*.svg"):
-        if (shared / svg.name).exists():
+        if (shared / svg.name).exists() or not whole(svg):
             continue
         partial = shared / f".{svg.name}.{os.getpid()}.part"
         shutil.copy2(svg, partial)
