@@ -57,22 +57,35 @@ def _save(mob: SVGMobject, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def _clone(template, **values):
+    """A new mobject like the fresh ``template``, with ``values`` set.
+
+    Manim's ``__init__`` (colours parsed, arrays generated) costs far more than the shapes it is
+    given afterwards.
+    """
+    mob = template.__class__.__new__(template.__class__)
+    mob.__dict__.update(template.__dict__)
+    mob.submobjects, mob.updaters = [], []
+    mob.sheen_direction = template.sheen_direction.copy()
+    mob.__dict__.update(values)
+    return mob
+
+
 def _load(mob: SVGMobject, source: Path) -> None:
     with np.load(source, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
         split = {name: np.split(data[name], np.cumsum(data[f"{name}_counts"])[:-1]) for name in ARRAYS}
         scalars = {name: data[name] for name in SCALARS}
-    leaves = []
+    template, leaves = VMobject(), []
     for i in range(len(scalars["stroke_width"])):
-        leaf = VMobject()
-        for name in ARRAYS:
-            setattr(leaf, name, split[name][i].copy())
+        values = {name: split[name][i].copy() for name in ARRAYS}
         for name in SCALARS:
             value = float(scalars[name][i])
-            setattr(leaf, name, None if np.isnan(value) else value)
-        leaves.append(leaf)
+            values[name] = None if np.isnan(value) else value
+        leaves.append(_clone(template, **values))
     mob.add(*leaves)
-    mob.id_to_vgroup_dict = {name: VGroup(*(leaves[i] for i in members))
+    group = VGroup()
+    mob.id_to_vgroup_dict = {name: _clone(group, submobjects=[leaves[i] for i in members])
                              for name, members in meta["groups"].items()}
 
 
