@@ -6,10 +6,12 @@ writes its ``.tex``/``.dvi`` beside the SVGs and Manim deletes every non-SVG fil
 after each equation, so one process deletes the files another is compiling, and a reader can
 open an SVG another is still writing.
 
-Each render therefore typesets in a private folder, seeded with hard links to the SVGs already
-shared, and on leaving publishes the SVGs it made: written under a temporary name, then renamed
-(atomic), so the shared folder only ever holds whole files. Two processes typesetting the same
-new equation both compile it (in parallel) and the first rename wins.
+Each render therefore typesets in a private folder, seeded with the SVGs already shared, and on
+leaving publishes the SVGs it made: written under a temporary name, then renamed (atomic), so the
+shared folder only ever holds whole files. Two processes typesetting the same new equation both
+compile it (in parallel) and the first rename wins. LaTeX SVGs are seeded as hard links; text
+SVGs are copied, because Manim's ``Text`` rewrites its SVG in place every time it is built
+(``remove_last_M``), which through a hard link would empty the shared file while others read it.
 """
 
 from __future__ import annotations
@@ -38,9 +40,15 @@ def whole(svg: Path) -> bool:
         return False
 
 
-def _seed(shared: Path, private: Path) -> None:
+def _seed(shared: Path, private: Path, link: bool = True) -> None:
     for svg in shared.glob("*.svg"):
         if not whole(svg):
+            continue
+        if not link:
+            try:
+                shutil.copy2(svg, private / svg.name)
+            except OSError:  # renamed away meanwhile: it will be typeset again
+                pass
             continue
         try:
             os.link(svg, private / svg.name)
@@ -73,7 +81,7 @@ def typeset_dirs(shared_root: Path) -> Iterator[dict[str, str]]:
             shared, private = shared_root / name, Path(tmp) / name
             shared.mkdir(parents=True, exist_ok=True)
             private.mkdir()
-            _seed(shared, private)
+            _seed(shared, private, link=name != "text")
             dirs[key] = private
         try:
             yield {key: str(path) for key, path in dirs.items()}
