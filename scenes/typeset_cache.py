@@ -28,16 +28,17 @@ KINDS = {"tex_dir": "tex", "text_dir": "text"}
 
 
 def whole(svg: Path) -> bool:
-    """Whether ``svg`` is a finished SVG file: it ends with ``</svg>``.
+    """Whether ``svg`` is a finished SVG file: it ends with ``</svg>`` (or is one empty ``<svg/>``).
 
     A typeset that failed may leave an empty or cut file; it must never reach the shared cache.
     """
     try:
         with svg.open("rb") as fh:
             fh.seek(max(0, svg.stat().st_size - 64))
-            return fh.read().rstrip().endswith(b"</svg>")
+            tail = fh.read().strip()
     except OSError:
         return False
+    return tail.endswith(b"</svg>") or (tail.startswith(b"<svg") and tail.endswith(b"/>"))
 
 
 def _seed(shared: Path, private: Path, link: bool = True) -> None:
