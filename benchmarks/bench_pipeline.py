@@ -7,8 +7,9 @@ later ones find what the earlier ones left. In order:
 
 1. ``frames mazur --quality high --jobs J``: cold, then warm (targets 30 s and 10 s);
 2. ``render mazur --quality Q --jobs 1 --no-cache`` then ``--jobs 2 --no-cache``: wall ratio
-   (target 0.6 on 2 cores), and the peak memory of each (the sum of the process tree's resident
-   memory, sampled every 0.1 s; target 1 GB at high, 2.5 GB at 4k);
+   (target 0.6 on 2 cores), and the peak memory of each (the sum of the PSS of the process tree,
+   sampled every 0.1 s, so pages a forked worker shares with its parent count once; target 1 GB
+   at high, 2.5 GB at 4k);
 3. the same render again (cache hits; target 15 % of the first);
 4. a copy of mazur with another learning rate: which chapters render again, and the time ratio;
 5. with ``--memory-4k SCENE``, peak memory of ``render mazur --scene SCENE --quality 4k --jobs 1``
@@ -37,16 +38,30 @@ GB = 1024 ** 3
 MEMORY_TARGET = {"low": 1 * GB, "medium": 1 * GB, "high": 1 * GB, "4k": 2.5 * GB}
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size of ``pid`` in bytes.
+
+    Its resident memory, with the pages it shares with other processes (a forked worker shares
+    its parent's) counted once across them.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def tree_rss(root: int) -> int:
-    """Resident bytes of process ``root`` and all its descendants (from /proc)."""
-    parents, rss = {}, {}
+    """Memory of process ``root`` and all its descendants: the sum of their PSS (from /proc)."""
+    parents = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             stat = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
             parents[int(entry.name)] = int(stat[1])
-            rss[int(entry.name)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
     family, grew = {root}, True
@@ -54,7 +69,7 @@ def tree_rss(root: int) -> int:
         more = {pid for pid, ppid in parents.items() if ppid in family} - family
         family |= more
         grew = bool(more)
-    return sum(rss.get(pid, 0) for pid in family)
+    return sum(_pss(pid) for pid in family)
 
 
 CPU: dict[str, float] = {}
