@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,6 +28,8 @@ from .render import _manim_render, _move_clips, cache_dir
 
 DONE = "beats.json"
 """Written last into a job folder: a folder without it is not a finished render."""
+TIMES = "seconds.json"
+"""In the render cache: how long each chapter took last time, per options (longest starts first)."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,9 @@ def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path) ->
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{fingerprint[:16]}.", dir=root))
     try:
+        start = time.perf_counter()
         run_job(spec, work)
+        _note_time(root, spec, time.perf_counter() - start)
         if entry.exists():  # --no-cache, or another process finished it first: replace it
             old = Path(tempfile.mkdtemp(prefix=".old.", dir=root))
             os.replace(entry, old / "entry")
@@ -125,6 +130,26 @@ def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path) ->
         shutil.rmtree(work, ignore_errors=True)
         raise
     return entry, True
+
+
+def _time_key(spec: JobSpec) -> str:
+    return f"{spec.chapter} {spec.options}"
+
+
+def _times(root: Path) -> dict:
+    try:
+        return json.loads((root / TIMES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _note_time(root: Path, spec: JobSpec, seconds: float) -> None:
+    """Remember how long ``spec`` took (written atomically; with parallel jobs the last wins)."""
+    times = {**_times(root), _time_key(spec): round(seconds, 2)}
+    fd, tmp = tempfile.mkstemp(prefix=".times.", dir=root)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(times, fh)
+    os.replace(tmp, root / TIMES)
 
 
 def _job_worker(args: tuple[JobSpec, str, bool, str]) -> tuple[str, bool]:
@@ -141,6 +166,8 @@ def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> lis
     """
     prints, root = [spec.fingerprint() for spec in specs], renders_dir()
     todo = [i for i, fp in enumerate(prints) if not (use_cache and (root / fp / DONE).is_file())]
+    last = _times(root)
+    todo.sort(key=lambda i: -last.get(_time_key(specs[i]), 0.0))  # longest first: no idle tail
     results: dict[int, tuple[Path, bool]] = {}
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
