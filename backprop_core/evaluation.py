@@ -16,6 +16,15 @@ def evaluate(cfg: Config, weights: list[np.ndarray], biases: list[np.ndarray]) -
     return Evaluator(cfg)(weights, biases)
 
 
+def sample_outputs(cfg: Config, weights, biases) -> np.ndarray:
+    """The output ``a^L`` of every training sample (row ``i``: sample ``i``), one forward pass each.
+
+    The numbers :func:`~backprop_core.network.forward` gives, so a scene can show them as they
+    are recorded in the trace (``EpochRecord.outputs``).
+    """
+    return np.array([forward(weights, biases, cfg.activations, x).a[-1] for x in cfg.inputs])
+
+
 class Evaluator:
     """:func:`evaluate` for one config, with what does not depend on the parameters worked out once.
 

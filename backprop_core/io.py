@@ -32,7 +32,8 @@ def to_dict(trace: Trace) -> dict:
         "steps": [_step_dict(s) for s in trace.steps],
         "epochs": [
             {"epoch": e.epoch, "loss": e.loss, "accuracy": e.accuracy,
-             "weights": _lists(e.params.weights), "biases": _lists(e.params.biases)}
+             "weights": _lists(e.params.weights), "biases": _lists(e.params.biases),
+             "outputs": None if e.outputs is None else e.outputs.tolist()}
             for e in trace.epochs
         ],
         "stopped": None if trace.stopped is None else vars(trace.stopped),
@@ -123,7 +124,7 @@ def from_dict(data: Any, source: str = "<trace>") -> Trace:
             where = f"epochs[{i}]"
             epochs.append(EpochRecord(int(e["epoch"]), float(e["loss"]),
                                       None if e["accuracy"] is None else float(e["accuracy"]),
-                                      Params(e["weights"], e["biases"])))
+                                      Params(e["weights"], e["biases"]), e.get("outputs")))
         where = "stopped"
         stopped = None if data.get("stopped") is None else Stopped(**data["stopped"])
         where = "config"

@@ -236,13 +236,21 @@ class EpochRecord:
     """Mean loss over the training set with the parameters at the end of ``epoch``.
 
     Epoch 0 holds the initial parameters. ``accuracy`` is ``None`` unless the targets
-    are class labels (every target 0 or 1).
+    are class labels (every target 0 or 1). ``outputs`` holds the network's output for every
+    training sample (row ``i``: sample ``i``, shape ``(n_samples, n_L)``) with these parameters;
+    :func:`~backprop_core.train.train` records it for the first and the last epoch only
+    (``None`` elsewhere).
     """
 
     epoch: int
     loss: float
     accuracy: float | None
     params: Params
+    outputs: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.outputs is not None:
+            object.__setattr__(self, "outputs", frozen_array(self.outputs))
 
 
 @dataclass(frozen=True)
@@ -303,6 +311,10 @@ class Trace:
             if id(ep.params) not in checked:
                 ep.params.check(self.layers, f"epochs[{pos}]")
                 checked.add(id(ep.params))
+            if ep.outputs is not None:
+                shape = (len(self.config["data"]["inputs"]), self.layers[-1])
+                if ep.outputs.shape != shape:
+                    raise TraceError(f"epochs[{pos}].outputs: shape {ep.outputs.shape}, expected {shape}")
 
     @property
     def loss_name(self) -> str:

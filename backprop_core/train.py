@@ -19,7 +19,7 @@ import numpy as np
 
 from .config import Config
 from .errors import BpvizError
-from .evaluation import evaluate
+from .evaluation import evaluate, sample_outputs
 from .network import NonFiniteError
 from .run_state import RunState, initial_params
 from .trace import EpochRecord, Stopped, Trace
@@ -78,7 +78,7 @@ def trace_size(cfg: Config) -> int:
     else:
         recorded = -(-total_steps // int(cfg.record))  # step indices 0, N, 2N, ... below total_steps
     per_step = 3 * n_params + per_sample * (n / steps_per_epoch)
-    return int(recorded * per_step + (cfg.epochs + 1) * n_params)
+    return int(recorded * per_step + (cfg.epochs + 1) * n_params + 2 * n * layers[-1])
 
 
 def train(cfg: Config) -> Trace:
@@ -112,7 +112,8 @@ def _train(cfg: Config) -> Trace:
     index, epoch = 0, 0
     try:
         loss0, acc0 = run.evaluate()
-        epochs.append(EpochRecord(0, loss0, acc0, initial))
+        outputs0 = sample_outputs(cfg, initial.weights, initial.biases)
+        epochs.append(EpochRecord(0, loss0, acc0, initial, outputs0))
         for epoch in range(1, cfg.epochs + 1):
             order = fixed_order or [b.tolist() for b in batches(cfg, rng)]
             for batch in order:
@@ -120,6 +121,10 @@ def _train(cfg: Config) -> Trace:
                 index += 1
             loss, acc = run.evaluate()
             epochs.append(EpochRecord(epoch, loss, acc, run.snapshot()))
+        if len(epochs) > 1:  # the outputs of every sample at the first and the last epoch
+            last = epochs[-1]
+            epochs[-1] = EpochRecord(last.epoch, last.loss, last.accuracy, last.params,
+                                     sample_outputs(cfg, last.params.weights, last.params.biases))
     except NonFiniteError as err:
         if not epochs:
             raise TrainingDiverged(

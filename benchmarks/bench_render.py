@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 
 QUALITY_FLAGS = {"low": "l", "medium": "m", "high": "h", "4k": "k"}
+TARGETS = {("mazur", "high"): 1.5, ("digits", "high"): 2.0}
+"""Issue 5: the ``full`` film at 1080p60 as a multiple of Manim's floor, at most this."""
 FLOOR_SCENE = """\
 import os
 
@@ -102,9 +104,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="low quality and mazur only")
     args = parser.parse_args()
     presets = ["mazur"] if args.quick else ["mazur", "digits"]
+    print("load average (1, 5, 15 min) at start: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     qualities = ["low"] if args.quick else ["low", "high"]
     print(f"{'preset':8} {'quality':7} {'video':>18} {'full s':>8} {'floor s':>8} {'ratio':>6} "
-          f"{'ms/frame':>9} {'floor ms/frame':>15}")
+          f"{'ms/frame':>9} {'floor ms/frame':>15}  target")
     with tempfile.TemporaryDirectory(prefix="bpviz-bench-") as tmp:
         out = Path(tmp)
         for preset in presets:
@@ -112,13 +115,18 @@ def main() -> None:
                 seconds, video = render_full(preset, quality, out)
                 floor_s, floor = render_floor(video["duration"], quality, out)
                 shown = f"{video['size']} {video['duration']:.1f}s"
+                ratio = seconds / floor_s
+                target = TARGETS.get((preset, quality))
+                verdict = (f"<= {target:g}x: {'PASS' if ratio <= target else 'FAIL'}"
+                           if target else "-")
                 print(f"{preset:8} {quality:7} {shown:>18} {seconds:8.1f} {floor_s:8.1f} "
-                      f"{seconds / floor_s:6.1f} {1000 * seconds / video['frames']:9.1f} "
-                      f"{1000 * floor_s / floor['frames']:15.1f}", flush=True)
+                      f"{ratio:6.2f} {1000 * seconds / video['frames']:9.1f} "
+                      f"{1000 * floor_s / floor['frames']:15.1f}  {verdict}", flush=True)
         for quality in qualities:
             seconds, stills = render_frames("mazur", quality, out)
             print(f"bpviz frames mazur --scene full --quality {quality}: {seconds:.1f} s for {stills} stills "
                   f"({seconds / max(stills, 1):.2f} s a still)", flush=True)
+    print("load average at end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from backprop_core.equations import (
     format_number,
     loss_equations,
     neuron_equations,
+    sign_equations,
     to_latex,
     weight_equations,
 )
@@ -234,6 +235,13 @@ class Story:
         if key not in self._cache:
             self._cache[key] = weight_equations(self.trace, self.step, self.record.sample, layer, j, k,
                                                 notation=self.notation)
+        return self._cache[key]
+
+    def sign_eqs(self, layer: int, j: int, k: int) -> dict:
+        """The delta rule's sign convention for weight ``w^layer_jk``: descent form, ``-delta x``, update."""
+        key = ("s", layer, j, k)
+        if key not in self._cache:
+            self._cache[key] = sign_equations(self.trace, self.step, self.record.sample, layer, j, k)
         return self._cache[key]
 
     def loss_eqs(self) -> dict:

@@ -61,8 +61,8 @@ def _seed(shared: Path, private: Path, link: bool = True) -> None:
 def _publish(private: Path, shared: Path) -> int:
     published = 0
     for svg in private.glob("*.svg"):
-        if (shared / svg.name).exists() or not whole(svg):
-            continue
+        if not whole(svg) or ((shared / svg.name).exists() and whole(shared / svg.name)):
+            continue  # a broken shared SVG (a writer killed mid-way) is replaced
         partial = shared / f".{svg.name}.{os.getpid()}.part"
         shutil.copy2(svg, partial)
         os.replace(partial, shared / svg.name)

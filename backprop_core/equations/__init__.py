@@ -17,6 +17,9 @@ sample), ``grad_b_mean`` (the step's mean), ``update_b``. Of a weight: ``grad_w`
 ``chain`` (the chain rule summed over paths), ``grad_w_mean``, ``update_w``. Of the loss:
 ``loss`` (this sample) and ``loss_mean`` (the step).
 
+The delta rule's sign convention beside the descent form, for one weight:
+:func:`~backprop_core.equations.signs.sign_equations` (keys :data:`SIGN_KEYS`).
+
 Two notations: ``"nielsen"`` (C, a, z, delta = dC/dz) and ``"delta_rule"`` (E, o, net,
 delta = -dE/dnet, ``w <- w + eta delta x``): see :mod:`~backprop_core.equations.notation`.
 This package is the only SymPy user in the project.
@@ -41,10 +44,12 @@ from . import weight as weight_eqs
 from .context import Equation, EquationContext
 from .latex import format_number, to_latex
 from .notation import NOTATIONS
+from .signs import SIGN_KEYS, sign_equations
 
 __all__ = [
-    "LOSS_KEYS", "NEURON_KEYS", "NOTATIONS", "WEIGHT_KEYS", "Equation", "all_equations",
-    "format_number", "loss_equations", "neuron_equations", "to_latex", "weight_equations",
+    "LOSS_KEYS", "NEURON_KEYS", "NOTATIONS", "SIGN_KEYS", "WEIGHT_KEYS", "Equation", "all_equations",
+    "format_number", "loss_equations", "neuron_equations", "sign_equations", "to_latex",
+    "weight_equations",
 ]
 
 NEURON_KEYS = ("z", "a", "fprime", "delta", "grad_b", "grad_b_mean", "update_b")

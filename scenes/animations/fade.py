@@ -4,12 +4,16 @@ Manim's ``FadeIn``/``FadeOut`` are Transforms: each deep-copies its mobject twic
 copies, which for an equation panel of a few hundred glyph paths costs a large share of a
 chapter's render time. These scale the alpha channel of every point's fill and stroke colour
 of the mobject's family instead; nothing is copied, and the look at either end is exactly the
-mobject's own. Use Manim's fades where the mobject also moves or grows (``shift``, ``scale``).
+mobject's own. While a fade runs, :class:`scenes.camera.FadeCamera` draws its family once as a
+picture and blends it at the fade's opacity. Use Manim's fades where the mobject also moves or
+grows (``shift``, ``scale``).
 """
 
 from __future__ import annotations
 
 from manim import Animation, Mobject, VMobject
+
+from scenes import camera
 
 
 class _Fade(Animation):
@@ -28,12 +32,15 @@ class _Fade(Animation):
         """Note the fill and stroke alphas of every vectorized member of the family."""
         self.alphas = [(m, m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy())
                        for m in self.mobject.get_family() if isinstance(m, VMobject)]
+        self.state = camera.FadeState(self.alphas)
+        camera.register(self.state)
         super().begin()
 
     def interpolate_mobject(self, alpha: float) -> None:
         """Every alpha times the share of the way (``rate_func(alpha)``, reversed for a fade out)."""
         share = self.rate_func(alpha)
         share = share if self.appear else 1.0 - share
+        self.state.share = share
         for member, fill, stroke in self.alphas:
             if len(member.fill_rgbas) == len(fill):
                 member.fill_rgbas[:, 3] = fill * share
@@ -44,6 +51,7 @@ class _Fade(Animation):
         """Leave the mobject with its own opacities (a faded-out mobject may be shown again)."""
         super().clean_up_from_scene(scene)
         self.interpolate_mobject(1.0 if self.appear else 0.0)
+        camera.unregister(self.state)
 
 
 class Appear(_Fade):

@@ -19,6 +19,7 @@ from manim import UL, Scene, Text, VGroup, config
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..bridge import Story
+from ..camera import FadeCamera
 from ..layout import frame_layout
 from ..text import DEFAULT_LANGUAGE, catalogue
 from .moving import moving_leaves
@@ -69,6 +70,7 @@ class ChapterScene(Scene):
         self._tail: list[tuple[tuple, dict]] = []
         self.regions = frame_layout(config.frame_width, config.frame_height)  # taller at 4:3
         self._title = VGroup()
+        kwargs.setdefault("camera_class", FadeCamera)  # fades blended from a picture
         super().__init__(**kwargs)
 
     @classmethod

@@ -1,12 +1,15 @@
 """Chapter 5, ``update``: the gradients of one weight and one bias, every weight steps, the new loss.
 
 BP4 for the focus weight, BP3 for the bias of its neuron (or why that bias stays), every weight
-changing at once, and a second forward pass with the recorded loss before and after.
+changing at once, in the delta-rule notation its sign convention beside the descent form (both
+give the same new weight), and a second forward pass with the recorded loss before and after.
 """
 
 from __future__ import annotations
 
 from manim import (
+    DOWN,
+    LEFT,
     RIGHT,
     UP,
     Create,
@@ -22,6 +25,7 @@ from ..bridge import later_sample_loss, updates_per_epoch
 from .base import ChapterScene, Part
 from .pieces import (
     bias_labels,
+    fitted,
     highlight_ring,
     indexed,
     make_diagram,
@@ -46,6 +50,8 @@ class UpdatePart(Part):
         self.weight_gradient()
         self.bias_gradient()
         self.apply()
+        if self.story.notation == "delta_rule":
+            self.sign_convention()
         self.new_loss()
 
     # -- beats ---------------------------------------------------------------------------------
@@ -162,6 +168,38 @@ class UpdatePart(Part):
         scene.play(Create(mark), run_time=self.t(0.4))
         self.w_labels, self.b_labels, self.panel, self.marks = new_w, new_b, panel, VGroup(mark)
 
+    def sign_convention(self) -> None:
+        """Delta rule only: the descent form and the delta rule for the focus weight, the same new value."""
+        story, scene, diagram = self.story, self.scene, self.diagram
+        layer, j, k = story.focus_weight
+        eqs = story.sign_eqs(layer, j, k)
+        note = self.tr(f"update.sign_note_{story.trace.loss_name}", outputs=story.layers[-1],
+                       activation=self.tr(f"activation_names.{story.trace.activations[-1]}"))
+        x = story.record.a[layer - 1][k]
+        self.beat("sign_convention", weight=self.weight,
+                  equations=(eqs["descent_w"], eqs["grad"], eqs["update_w"]),
+                  say={"rate": story.fmt(story.trace.config["training"]["learning_rate"]),
+                       "gradient": story.fmt(story.step.grad_weights[layer - 1][j, k]),
+                       "old": story.fmt(story.step.before.weights[layer - 1][j, k]),
+                       "new": story.fmt(eqs["update_w"].value), "delta": story.fmt(eqs["delta_sign"].value),
+                       "activation": story.fmt(x), "note": note})
+        panel, remark = self._sign_panel(eqs, note)
+        symbols = story.symbols
+        delta = symbol_value(self, symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
+                             "delta", (layer, j), small=self._small)
+        act = symbol_value(self, symbols.t_act(layer - 1, str(k + 1)), x, "activation", (layer - 1, k),
+                           small=self._small)
+        delta.next_to(diagram.neurons[(layer, j)], UP, buff=0.04)
+        act.next_to(diagram.neurons[(layer - 1, k)], UP, buff=0.04)
+        overlay = self._overlay((layer, j, k))
+        ends = VGroup(highlight_ring(self, diagram, (layer, j), "delta"), delta,
+                      highlight_ring(self, diagram, (layer - 1, k), "activation"), act, remark)
+        scene.play(Create(overlay), swap(self.panel, panel), run_time=self.t(style.WRITE_TIME))
+        scene.bring_to_front(*self.w_labels.values(), self.marks)
+        scene.play(Appear(ends), run_time=self.t(0.5))
+        self.panel = panel
+        self.marks = VGroup(*self.marks, overlay, ends)
+
     def new_loss(self) -> None:
         """A second forward pass with the new weights; the recorded loss before and after."""
         story, scene, diagram = self.story, self.scene, self.diagram
@@ -180,6 +218,34 @@ class UpdatePart(Part):
         self.panel = panel
 
     # -- helpers -------------------------------------------------------------------------------
+    def _sign_panel(self, eqs: dict, note: str) -> tuple[VGroup, VGroup]:
+        """The descent form, ``dE/dw = -delta x`` and the delta rule in the panel; the loss's remark.
+
+        The remark goes under the diagram when it fits there, else at the panel's foot. When the
+        panel would have to shrink, the delta rule's general form is left to its heading, then
+        the gradient's block to the delta rule's heading (a batch's long means need the room).
+        """
+        remark = Text(note, font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.muted)
+        remark = fitted(remark, self.regions.diagram.width - 0.5).next_to(self.diagram, DOWN, buff=0.45)
+        remark.align_to([self.regions.diagram.left, 0, 0], LEFT)
+        below = remark.get_bottom()[1] >= self.regions.diagram.bottom
+        descent = lambda h: wrapped_block(self, eqs["descent_w"], self.tr("update.sign_descent_heading"),  # noqa: E731
+                                          "weight", h)
+        grad = lambda h: wrapped_block(self, eqs["grad"], self.tr("update.sign_grad_heading"),  # noqa: E731
+                                       "gradient", h, symbolic=False, elided_key="update.elided")
+        tail = [] if below else [lambda h: note_text(self, note)]
+        for with_grad, symbolic in ((True, True), (True, False), (False, False)):
+            key = "update.sign_rule_heading" if with_grad else "update.sign_rule_heading_short"
+
+            def rule(h, key=key, symbolic=symbolic):
+                return wrapped_block(self, eqs["update_w"], self.tr(key, weight=self.weight), "weight", h,
+                                     elided_key="update.elided", symbolic=symbolic)
+            blocks = [descent, *([grad] if with_grad else []), rule, *tail]
+            panel = panel_of(self, *blocks, reserve=1.4 if below else 1.0, buff=0.3)
+            if panel.height < self.regions.panel.height - 0.01:  # panel_stack did not shrink it
+                break
+        return panel, remark if below else VGroup()
+
     def _loss_rows(self) -> tuple:
         """Open the beat that fits the trace; return the value rows, the old loss's equation, its heading.
 

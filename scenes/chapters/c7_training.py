@@ -163,7 +163,9 @@ class Training(ChapterScene):
 
     @classmethod
     def chapter_parts(cls, story) -> tuple:
-        """The training part, then the comparison of online and batch."""
+        """The training part, the decision map and the output codes, then online against batch."""
+        from .c7_boundary import BoundaryPart
+        from .c7_codes import CodesPart
         from .c7_compare import ComparePart
 
-        return (TrainingPart, ComparePart)
+        return (TrainingPart, BoundaryPart, CodesPart, ComparePart)

@@ -17,11 +17,12 @@ from manim import Animation, AnimationGroup, Mobject, MoveAlongPath, ShowPassing
 
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import EdgeRestyle
+from ..mobjects.heat_map import Blend
 
 MARGIN = 0.08
 """Frame units added around every box: strokes and anti-aliasing reach past the points."""
 
-_IN_PLACE = (Appear, Vanish, EdgeRestyle, ShowPassingFlash)
+_IN_PLACE = (Appear, Vanish, EdgeRestyle, ShowPassingFlash, Blend)
 """Animations that change how a mobject looks, never where it is."""
 
 

@@ -25,6 +25,8 @@ def all_arrays(trace):
             yield from (r.x, r.y, *r.z, *r.a, *r.delta)
     for e in trace.epochs:
         yield from e.params.weights + e.params.biases
+        if e.outputs is not None:
+            yield e.outputs
 
 
 @pytest.mark.parametrize("name", PRESETS)

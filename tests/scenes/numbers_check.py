@@ -25,8 +25,9 @@ from .layout_check import scene_leaves
 class TraceNumbers:
     """Every number of a story's trace, globally and by neuron ``(l, j)`` or weight ``(l, j, k)``.
 
-    Also the values of the story's equations (``fprime``, per-sample gradients, chain rule),
-    which :mod:`backprop_core.equations` computes and a scene may show.
+    Also the values of the story's equations (``fprime``, per-sample gradients, chain rule, and
+    in the delta-rule notation the sign convention's), which :mod:`backprop_core.equations`
+    computes and a scene may show.
     """
 
     def __init__(self, story: Story):
@@ -48,6 +49,8 @@ class TraceNumbers:
         rival = story.rival.epochs if story.rival is not None else []
         for epoch in [*trace.epochs, *rival]:  # the rival run: the same run in the other mode
             self.all.update(v for v in (epoch.loss, epoch.accuracy, epoch.epoch) if v is not None)
+            if epoch.outputs is not None:  # every sample's output, first and last epoch
+                self.all.update(float(v) for v in epoch.outputs.ravel())
         cfg = trace.config
         self.all.add(float(cfg["training"]["learning_rate"]))
         for row in [*cfg["data"]["inputs"], *cfg["data"]["targets"]]:
@@ -92,6 +95,8 @@ class TraceNumbers:
                     eqs += story.neuron_eqs(layer, j).values()
                     for k in range(story.layers[layer - 1]):
                         eqs += story.weight_eqs(layer, j, k).values()
+                        if story.notation == "delta_rule":  # the sign convention beat (update)
+                            eqs += story.sign_eqs(layer, j, k).values()
             self._equations = eqs
         return self._equations
 

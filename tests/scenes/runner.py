@@ -58,6 +58,10 @@ class BeatReport:
     legibility: list[str]
     numbers: list[str]
     checked_numbers: int
+    heat_maps: list[int] = field(default_factory=list)
+    """Mobjects in each decision map (``HeatMap``) on the frame, family included."""
+    mobjects: int = 0
+    """Mobjects on the frame, families included."""
     say: str = ""
     times: tuple = ()
     """``(start, hold, end)`` in seconds, filled in once the chapter has played."""
@@ -139,8 +143,9 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     from manim import tempconfig
 
     from scenes.chapters import chapter_scene
+    from scenes.mobjects.heat_map import HeatMap
 
-    from .layout_check import frame_problems, illegible_equations
+    from .layout_check import frame_problems, illegible_equations, scene_leaves
     from .numbers_check import TraceNumbers, number_problems
 
     folder = claim_folder(media_dir)
@@ -151,9 +156,10 @@ def run_job(job: Job, media_dir: str) -> RunReport:
 
         def check(scene, beat) -> None:
             found, checked = number_problems(scene, numbers)
+            heat = [len(m.get_family()) for m in scene_leaves(scene, (HeatMap,))]
             report.beats.append(BeatReport(len(report.beats) + 1, beat.chapter, beat.key, beat.caption,
                                            frame_problems(scene), illegible_equations(scene), found,
-                                           checked))
+                                           checked, heat, len(scene.get_mobject_family_members())))
 
         with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, \
                 tempconfig(manim_config(job, Path(tmp), folder)):

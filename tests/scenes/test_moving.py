@@ -66,7 +66,7 @@ def _recorder(write, frames: list):
     return record
 
 
-@pytest.mark.parametrize("chapter", ["backward"])
+@pytest.mark.parametrize("chapter", ["backward", "training"])
 def test_frames_equal_manims_choice(chapter, monkeypatch, tmp_path):
     """Every frame of a chapter is the same whether Manim or moving_leaves picks what to redraw."""
     from scenes.bridge import load_story

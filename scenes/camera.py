@@ -1,0 +1,166 @@
+"""``FadeCamera``: a fading mobject is drawn once as a picture, then blended frame by frame.
+
+Most of what a chapter redraws per frame is text fading in or out (an equation panel of a few
+hundred glyph paths, value labels): about three quarters of the paths drawn in ``backward`` of
+``digits``. A fade changes nothing but the opacity, so each frame of it is the same picture
+at another alpha. :class:`~scenes.animations.fade.Appear` and ``Vanish`` register the family
+they fade here (:func:`register`); when the camera meets a run of those leaves in its draw
+list, it draws them once, at their own opacity, into a picture the size of their bounding box,
+and from then on paints that picture with the fade's current share (one blend instead of a
+path per glyph). The run keeps its place in the draw order, so what lies above or below it
+stays so. If a leaf of the run moves or changes colour during the fade (another animation
+acting on it), the picture is redrawn; after a few redraws the camera gives up on that fade
+and draws its paths as Manim does.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import cairo
+import numpy as np
+from manim import Camera, VMobject
+
+MAX_REDRAWS = 2
+"""Pictures redrawn for one fade before its paths are drawn one by one again."""
+
+
+class FadeState:
+    """What the camera needs of one running fade.
+
+    Parameters
+    ----------
+    alphas : list of (VMobject, ndarray, ndarray)
+        Each vectorized member of the faded family with its own fill and stroke alphas.
+    """
+
+    def __init__(self, alphas: list):
+        self.alphas = {id(m): (weakref.ref(m), fill, stroke) for m, fill, stroke in alphas}
+        self.share = 0.0
+        self.redraws = 0
+        self.pictures: dict[tuple, tuple] = {}
+
+    def own_alphas(self, leaf: VMobject) -> tuple | None:
+        """The fill and stroke alphas ``leaf`` has outside the fade (``None``: not of this fade)."""
+        entry = self.alphas.get(id(leaf))
+        if entry is None or entry[0]() is not leaf:
+            return None
+        return entry[1], entry[2]
+
+
+_active: dict[int, tuple[weakref.ref, FadeState]] = {}
+
+
+def register(state: FadeState) -> None:
+    """Let the camera draw the leaves of ``state`` as one picture while the fade runs."""
+    for key, (ref, _fill, _stroke) in state.alphas.items():
+        _active[key] = (ref, state)
+
+
+def unregister(state: FadeState) -> None:
+    """The fade is over: its leaves are drawn as paths again."""
+    for key in state.alphas:
+        entry = _active.get(key)
+        if entry is not None and entry[1] is state:
+            del _active[key]
+
+
+def fade_of(leaf: VMobject) -> FadeState | None:
+    """The running fade ``leaf`` belongs to, if any."""
+    entry = _active.get(id(leaf))
+    if entry is None or entry[0]() is not leaf:
+        return None
+    return entry[1]
+
+
+def _signature(leaves: list[VMobject]) -> tuple:
+    """Cheap marks of where the leaves are and what colour (not opacity) they have."""
+    marks = []
+    for leaf in leaves:
+        points, fill, stroke = leaf.points, leaf.fill_rgbas, leaf.stroke_rgbas
+        marks.append((len(points), *points[0, :2], *points[-1, :2], *fill[0, :3], *stroke[0, :3],
+                      leaf.stroke_width))
+    return tuple(marks)
+
+
+class FadeCamera(Camera):
+    """Manim's Cairo camera, drawing each fading run of leaves from a picture (see the module)."""
+
+    def display_multiple_non_background_colored_vmobjects(self, vmobjects, pixel_array) -> None:
+        """Draw ``vmobjects`` in order; a run of leaves of one fade is blended from its picture."""
+        ctx = self.get_cairo_context(pixel_array)
+        leaves = list(vmobjects)
+        i = 0
+        while i < len(leaves):
+            state = fade_of(leaves[i]) if _active else None
+            if state is None or state.redraws > MAX_REDRAWS:
+                self.display_vectorized(leaves[i], ctx)
+                i += 1
+                continue
+            j = i + 1
+            while j < len(leaves) and fade_of(leaves[j]) is state:
+                j += 1
+            self._blend_run(ctx, state, leaves[i:j])
+            i = j
+
+    def _blend_run(self, ctx: cairo.Context, state: FadeState, run: list[VMobject]) -> None:
+        """Paint the picture of ``run`` at the fade's share (drawn first if new or stale)."""
+        key = tuple(id(leaf) for leaf in run)
+        signature = _signature(run)
+        picture = state.pictures.get(key)
+        if picture is None or picture[0] != signature:
+            if picture is not None:
+                state.redraws += 1
+                if state.redraws > MAX_REDRAWS:
+                    for leaf in run:
+                        self.display_vectorized(leaf, ctx)
+                    return
+            picture = (signature, *self._picture(ctx, state, run))
+            state.pictures[key] = picture
+        _sig, surface, x0, y0 = picture
+        if surface is None or state.share <= 0:
+            return
+        ctx.save()
+        ctx.identity_matrix()
+        ctx.set_source_surface(surface, x0, y0)
+        ctx.paint_with_alpha(min(state.share, 1.0))
+        ctx.restore()
+
+    def _picture(self, ctx: cairo.Context, state: FadeState, run: list[VMobject]) -> tuple:
+        """``run`` drawn at its own opacity into a surface over its bounding box, and its corner."""
+        points = np.vstack([leaf.points[:, :2] for leaf in run])
+        width = max(max(leaf.get_stroke_width(), leaf.get_stroke_width(background=True))
+                    for leaf in run)
+        corners = [ctx.user_to_device(float(x), float(y))
+                   for x in (points[:, 0].min(), points[:, 0].max())
+                   for y in (points[:, 1].min(), points[:, 1].max())]
+        pad = width * self.cairo_line_width_multiple * self.pixel_width / self.frame_width + 4
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        x0 = max(int(np.floor(min(xs) - pad)), 0)
+        y0 = max(int(np.floor(min(ys) - pad)), 0)
+        x1 = min(int(np.ceil(max(xs) + pad)), self.pixel_width)
+        y1 = min(int(np.ceil(max(ys) + pad)), self.pixel_height)
+        if x1 <= x0 or y1 <= y0:
+            return None, 0, 0
+        surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, x1 - x0, y1 - y0)
+        local = cairo.Context(surface)
+        matrix = ctx.get_matrix()
+        local.set_matrix(cairo.Matrix(matrix.xx, matrix.yx, matrix.xy, matrix.yy,
+                                      matrix.x0 - x0, matrix.y0 - y0))
+        for leaf in run:
+            own = state.own_alphas(leaf)
+            now = (leaf.fill_rgbas[:, 3].copy(), leaf.stroke_rgbas[:, 3].copy())
+            _set_alphas(leaf, *own)
+            try:
+                self.display_vectorized(leaf, local)
+            finally:
+                _set_alphas(leaf, *now)
+        surface.flush()
+        return surface, x0, y0
+
+
+def _set_alphas(leaf: VMobject, fill: np.ndarray, stroke: np.ndarray) -> None:
+    if len(leaf.fill_rgbas) == len(fill):
+        leaf.fill_rgbas[:, 3] = fill
+    if len(leaf.stroke_rgbas) == len(stroke):
+        leaf.stroke_rgbas[:, 3] = stroke
