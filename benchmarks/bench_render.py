@@ -75,7 +75,7 @@ def render_full(preset: str, quality: str, out: Path) -> tuple[float, dict]:
     """Seconds to render ``full`` of ``preset`` and the video's metadata."""
     folder = out / f"{preset}-{quality}"
     seconds = timed([tool("bpviz"), "render", preset, "--scene", "full", "--quality", quality,
-                     "-o", str(folder)])
+                     "--no-cache", "-o", str(folder)])  # a real render, not the render cache's copy
     return seconds, probe(folder / "full.mp4")
 
 

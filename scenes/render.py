@@ -22,6 +22,7 @@ from backprop_core.errors import BpvizError
 from .bridge import Story
 from .chapters import chapter_scene
 from .formats import deliver, encoder_config, frame_config, tag_prores_alpha
+from .svg_cache import install as use_svg_cache
 from .typeset_cache import typeset_dirs
 from .vector_still import write_svg
 
@@ -55,8 +56,10 @@ def _manim_render(quality: str, aspect: str = "16:9", **extra):
     """Manim's config for one render, in a temporary media folder and private typeset folders.
 
     Yields the media folder. LaTeX and text are typeset through :func:`typeset_dirs`, so
-    renders running at the same time share the cache without breaking each other's files.
+    renders running at the same time share the cache without breaking each other's files, and
+    their SVGs are parsed once (:mod:`scenes.svg_cache`).
     """
+    use_svg_cache(cache_dir() / "svg")
     with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, typeset_dirs(cache_dir()) as typeset, \
             tempconfig({**_manim_config(quality, Path(tmp), aspect, **extra), **typeset}):
         yield Path(tmp)

@@ -6,10 +6,12 @@ writes its ``.tex``/``.dvi`` beside the SVGs and Manim deletes every non-SVG fil
 after each equation, so one process deletes the files another is compiling, and a reader can
 open an SVG another is still writing.
 
-Each render therefore typesets in a private folder, seeded with hard links to the SVGs already
-shared, and on leaving publishes the SVGs it made: written under a temporary name, then renamed
-(atomic), so the shared folder only ever holds whole files. Two processes typesetting the same
-new equation both compile it (in parallel) and the first rename wins.
+Each render therefore typesets in a private folder, seeded with the SVGs already shared, and on
+leaving publishes the SVGs it made: written under a temporary name, then renamed (atomic), so the
+shared folder only ever holds whole files. Two processes typesetting the same new equation both
+compile it (in parallel) and the first rename wins. LaTeX SVGs are seeded as hard links; text
+SVGs are copied, because Manim's ``Text`` rewrites its SVG in place every time it is built
+(``remove_last_M``), which through a hard link would empty the shared file while others read it.
 """
 
 from __future__ import annotations
@@ -25,16 +27,29 @@ KINDS = {"tex_dir": "tex", "text_dir": "text"}
 """Manim's config key of each typeset folder and its name in the shared cache."""
 
 
-def _empty(svg: Path) -> bool:
+def whole(svg: Path) -> bool:
+    """Whether ``svg`` is a finished SVG file: it ends with ``</svg>`` (or is one empty ``<svg/>``).
+
+    A typeset that failed may leave an empty or cut file; it must never reach the shared cache.
+    """
     try:
-        return svg.stat().st_size == 0
-    except OSError:  # renamed away meanwhile
-        return True
+        with svg.open("rb") as fh:
+            fh.seek(max(0, svg.stat().st_size - 64))
+            tail = fh.read().strip()
+    except OSError:
+        return False
+    return tail.endswith(b"</svg>") or (tail.startswith(b"<svg") and tail.endswith(b"/>"))
 
 
-def _seed(shared: Path, private: Path) -> None:
+def _seed(shared: Path, private: Path, link: bool = True) -> None:
     for svg in shared.glob("*.svg"):
-        if _empty(svg):  # never hand Manim an empty SVG: it would fail to parse it
+        if not whole(svg):
+            continue
+        if not link:
+            try:
+                shutil.copy2(svg, private / svg.name)
+            except OSError:  # renamed away meanwhile: it will be typeset again
+                pass
             continue
         try:
             os.link(svg, private / svg.name)
@@ -46,8 +61,8 @@ def _seed(shared: Path, private: Path) -> None:
 def _publish(private: Path, shared: Path) -> int:
     published = 0
     for svg in private.glob("*.svg"):
-        if _empty(svg) or ((shared / svg.name).exists() and not _empty(shared / svg.name)):
-            continue  # an empty shared SVG (a writer killed mid-way) is replaced
+        if not whole(svg) or ((shared / svg.name).exists() and whole(shared / svg.name)):
+            continue  # a broken shared SVG (a writer killed mid-way) is replaced
         partial = shared / f".{svg.name}.{os.getpid()}.part"
         shutil.copy2(svg, partial)
         os.replace(partial, shared / svg.name)
@@ -67,7 +82,7 @@ def typeset_dirs(shared_root: Path) -> Iterator[dict[str, str]]:
             shared, private = shared_root / name, Path(tmp) / name
             shared.mkdir(parents=True, exist_ok=True)
             private.mkdir()
-            _seed(shared, private)
+            _seed(shared, private, link=name != "text")
             dirs[key] = private
         try:
             yield {key: str(path) for key, path in dirs.items()}

@@ -85,11 +85,15 @@ class ChapterScene(Scene):
         self.add(self.status)
         for part in self.chapter_parts(self.story):
             self.end_beat()  # settle the previous part's last beat before the next part clears it
+            self.begin_part(part)
             part(self).run()
         self.end_beat()
         self._play_tail()
         if self.beats:
             self.beats[-1].end = self.clock
+
+    def begin_part(self, part) -> None:
+        """Called before each part plays (after the previous one settled); ``full`` cuts here."""
 
     # -- the clock -----------------------------------------------------------------------------
     def play(self, *args, **kwargs) -> None:
@@ -197,12 +201,16 @@ class ChapterScene(Scene):
         return self.story.tr("common.samples_count", count=len(samples))
 
     def _status_line(self) -> Text:
+        """The status line: epoch, update, sample and the loss's name.
+
+        The learning rate is shown where it acts (the update and training chapters), so the
+        chapters before the update do not depend on it (:mod:`scenes.fingerprint`).
+        """
         story = self.story
         step = story.step
         text = story.tr("common.status", epoch=step.epoch, epochs=story.trace.config["training"]["epochs"],
                         step=story.video["step"], sample=story.record.sample + 1,
                         samples=self._samples_text(step.samples),
-                        rate=story.fmt(story.trace.config["training"]["learning_rate"]),
                         loss=story.tr(f"loss_names.{story.trace.loss_name}"))
         return self.status_text(text)
 

@@ -1,0 +1,180 @@
+"""Chapter renders as pure jobs: a :class:`JobSpec` (trace, ``[video]``, options, chapter) -> files.
+
+A job holds everything its render depends on as plain, picklable values, so it runs the same in
+this process, in a worker process (``bpviz render --jobs N``) or, later, on a cluster. Its result
+is a folder: ``movie.<ext>`` (Manim's video, before any gif conversion), ``beats.json`` (the timed
+beats: subtitles and the shift of the next chapter) and, with sections, ``clips/``.
+
+Finished folders are kept in a render cache (``~/.cache/bpviz/renders/<fingerprint>``) and
+reused while the job's :func:`fingerprint` is unchanged; see :mod:`scenes.fingerprint`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from backprop_core import io
+
+from .bridge import Story
+from .fingerprint import job_fingerprint
+from .render import _manim_render, _move_clips, cache_dir
+
+DONE = "beats.json"
+"""Written last into a job folder: a folder without it is not a finished render."""
+TIMES = "seconds.json"
+"""In the render cache: how long each chapter took last time, per options (longest starts first)."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One chapter render: what it shows and how, as plain values.
+
+    Parameters
+    ----------
+    chapter : str
+        A ``[video] scenes`` name other than ``full`` (the film is its chapters joined).
+    trace : str
+        The trace as JSON (:func:`backprop_core.io.dumps`).
+    video : str
+        The resolved ``[video]`` table as JSON (theme, notation, decimals, focus ...).
+    language : str
+        The catalogue language of every word on screen.
+    options : str
+        The render options as JSON: ``quality``, ``aspect``, ``fmt``, ``transparent``,
+        ``sections`` (for videos) or ``image_format`` (for stills), and any later ones.
+    """
+
+    chapter: str
+    trace: str
+    video: str
+    language: str
+    options: str
+
+    @classmethod
+    def of(cls, story: Story, chapter: str, **options) -> JobSpec:
+        """The job rendering ``chapter`` of ``story`` with ``options``."""
+        return cls(chapter, io.dumps(story.trace), json.dumps(story.video, sort_keys=True),
+                   story.language, json.dumps(options, sort_keys=True))
+
+    @property
+    def opts(self) -> dict:
+        """The render options as a dict."""
+        return json.loads(self.options)
+
+    def story(self) -> Story:
+        """The Story this job explains (rebuilt from its values)."""
+        return Story(io.loads(self.trace), json.loads(self.video), self.language)
+
+    def fingerprint(self) -> str:
+        """Hash of everything the render depends on (:func:`scenes.fingerprint.job_fingerprint`)."""
+        return job_fingerprint(self.chapter, io.loads(self.trace), json.loads(self.video),
+                               self.language, self.opts)
+
+
+def run_job(spec: JobSpec, folder: Path) -> Path:
+    """Render ``spec`` into ``folder`` (created): ``movie.<ext>``, ``clips/`` and last ``beats.json``."""
+    from .chapters import chapter_scene
+    from .formats import encoder_config
+
+    opts, story = spec.opts, spec.story()
+    fmt, transparent = opts["fmt"], opts["transparent"]
+    folder.mkdir(parents=True, exist_ok=True)
+    with _manim_render(opts["quality"], opts["aspect"], transparent=transparent,
+                       save_sections=opts["sections"], output_file=spec.chapter,
+                       **encoder_config(fmt, transparent)):
+        scene = chapter_scene(spec.chapter)(story)
+        scene.render()
+        writer = scene.renderer.file_writer
+        movie = Path(writer.movie_file_path)
+        shutil.move(str(movie), folder / f"movie{movie.suffix}")
+        if opts["sections"]:
+            _move_clips(writer, folder / "clips")
+    beats = [{k: v for k, v in asdict(b).items() if k != "equations"} for b in scene.beats]
+    (folder / DONE).write_text(json.dumps(beats, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def renders_dir() -> Path:
+    """The render cache: one folder per finished job, named by its fingerprint."""
+    return cache_dir() / "renders"
+
+
+def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path) -> tuple[Path, bool]:
+    """The finished folder of ``spec`` and whether it was rendered now (``False``: a cache hit).
+
+    A render goes into a private temporary folder beside the cache entry, then is renamed into
+    place (atomic), so concurrent jobs never see or corrupt a half-written entry.
+    """
+    entry = root / fingerprint
+    if use_cache and (entry / DONE).is_file():
+        return entry, False
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{fingerprint[:16]}.", dir=root))
+    try:
+        start = time.perf_counter()
+        run_job(spec, work)
+        _note_time(root, spec, time.perf_counter() - start)
+        if entry.exists():  # --no-cache, or another process finished it first: replace it
+            old = Path(tempfile.mkdtemp(prefix=".old.", dir=root))
+            os.replace(entry, old / "entry")
+            shutil.rmtree(old, ignore_errors=True)
+        os.replace(work, entry)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return entry, True
+
+
+def _time_key(spec: JobSpec) -> str:
+    return f"{spec.chapter} {spec.options}"
+
+
+def _times(root: Path) -> dict:
+    try:
+        return json.loads((root / TIMES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _note_time(root: Path, spec: JobSpec, seconds: float) -> None:
+    """Remember how long ``spec`` took (written atomically; with parallel jobs the last wins)."""
+    times = {**_times(root), _time_key(spec): round(seconds, 2)}
+    fd, tmp = tempfile.mkstemp(prefix=".times.", dir=root)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(times, fh)
+    os.replace(tmp, root / TIMES)
+
+
+def _job_worker(args: tuple[JobSpec, str, bool, str]) -> tuple[str, bool]:
+    spec, fingerprint, use_cache, root = args
+    entry, rendered = _cached_run(spec, fingerprint, use_cache, Path(root))
+    return str(entry), rendered
+
+
+def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> list[tuple[Path, bool]]:
+    """Run ``specs`` (cache hits are not rendered), at most ``jobs`` at a time in worker processes.
+
+    Returns, in the order of ``specs``, each finished folder and whether it was rendered now.
+    With ``jobs == 1`` (or a single render to do) everything runs in this process.
+    """
+    prints, root = [spec.fingerprint() for spec in specs], renders_dir()
+    todo = [i for i, fp in enumerate(prints) if not (use_cache and (root / fp / DONE).is_file())]
+    last = _times(root)
+    todo.sort(key=lambda i: -last.get(_time_key(specs[i]), 0.0))  # longest first: no idle tail
+    results: dict[int, tuple[Path, bool]] = {}
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            work = [(specs[i], prints[i], use_cache, str(root)) for i in todo]
+            for i, (entry, rendered) in zip(todo, pool.map(_job_worker, work)):
+                results[i] = (Path(entry), rendered)
+    for i, spec in enumerate(specs):
+        if i not in results:
+            results[i] = _cached_run(spec, prints[i], use_cache, root)
+    return [results[i] for i in range(len(specs))]

@@ -1,0 +1,119 @@
+"""A cache of parsed SVGs: Manim's shapes of each typeset equation or text, kept between runs.
+
+With the typeset cache warm (:mod:`scenes.typeset_cache`), most of the time of building a
+``MathTex`` or ``Text`` goes into parsing its SVG (svgelements) and turning every path into a
+``VMobject``: about 0.1 s each, 25 s for the stills of mazur at 1080p. Manim caches the result
+only inside one process and by file path (and each render typesets in a private folder).
+
+:func:`install` wraps ``SVGMobject.generate_mobject``: the shapes (points and style of every
+leaf, and the named groups ``MathTex`` splits by) are stored in ``<cache>/svg/<key>.npz``, keyed
+by the SVG file's content and the mobject's own hash seed without the path, and read back on the
+next build of the same SVG. The file holds arrays and JSON only (read without pickle), and is
+written under a temporary name then renamed, so parallel renders share it safely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from manim import VGroup, VMobject, config
+from manim.mobject.svg.svg_mobject import SVGMobject
+
+ARRAYS = ("points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
+SCALARS = ("stroke_width", "background_stroke_width", "fill_opacity", "stroke_opacity",
+           "background_stroke_opacity")
+_state: dict = {"folder": None, "original": None}
+
+
+def _key(mob: SVGMobject, path: Path) -> str:
+    seed = tuple(item for item in mob.hash_seed if item != mob.file_name)
+    digest = hashlib.sha256(repr((seed, config.renderer)).encode())
+    digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _save(mob: SVGMobject, target: Path) -> None:
+    leaves = list(mob.submobjects)
+    index = {id(leaf): i for i, leaf in enumerate(leaves)}
+    groups = {name: [index[id(m)] for m in group.submobjects if id(m) in index]
+              for name, group in mob.id_to_vgroup_dict.items()}
+    data = {"meta": np.array(json.dumps({"groups": groups}))}
+    for name in ARRAYS:
+        parts = [np.asarray(getattr(leaf, name), dtype=float) for leaf in leaves]
+        data[name] = np.concatenate(parts) if parts else np.zeros((0, 3))
+        data[f"{name}_counts"] = np.array([len(p) for p in parts], dtype=np.int64)
+    for name in SCALARS:
+        data[name] = np.array([np.nan if getattr(leaf, name, None) is None else float(getattr(leaf, name))
+                               for leaf in leaves])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".npz", dir=target.parent)
+    with os.fdopen(fd, "wb") as fh:
+        np.savez(fh, **data)
+    os.replace(tmp, target)
+
+
+def _clone(template, **values):
+    """A new mobject like the fresh ``template``, with ``values`` set.
+
+    Manim's ``__init__`` (colours parsed, arrays generated) costs far more than the shapes it is
+    given afterwards.
+    """
+    mob = template.__class__.__new__(template.__class__)
+    mob.__dict__.update(template.__dict__)
+    mob.submobjects, mob.updaters = [], []
+    mob.sheen_direction = template.sheen_direction.copy()
+    mob.__dict__.update(values)
+    return mob
+
+
+def _load(mob: SVGMobject, source: Path) -> None:
+    with np.load(source, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        split = {name: np.split(data[name], np.cumsum(data[f"{name}_counts"])[:-1]) for name in ARRAYS}
+        scalars = {name: data[name] for name in SCALARS}
+    template, leaves = VMobject(), []
+    for i in range(len(scalars["stroke_width"])):
+        values = {name: split[name][i].copy() for name in ARRAYS}
+        for name in SCALARS:
+            value = float(scalars[name][i])
+            values[name] = None if np.isnan(value) else value
+        leaves.append(_clone(template, **values))
+    mob.add(*leaves)
+    group = VGroup()
+    mob.id_to_vgroup_dict = {name: _clone(group, submobjects=[leaves[i] for i in members])
+                             for name, members in meta["groups"].items()}
+
+
+def _generate_mobject(self: SVGMobject) -> SVGMobject:
+    """``SVGMobject.generate_mobject`` through the cache (see the module docstring)."""
+    folder = _state["folder"]
+    try:
+        path = self.get_file_path()
+        cached = folder / f"{_key(self, path)}.npz"
+    except (OSError, ValueError):
+        return _state["original"](self)
+    if cached.is_file():
+        try:
+            _load(self, cached)
+            return self
+        except (OSError, ValueError, KeyError):
+            self.submobjects = []
+    _state["original"](self)
+    try:
+        _save(self, cached)
+    except OSError:
+        pass
+    return self
+
+
+def install(folder: Path) -> None:
+    """Build every SVG mobject through the cache in ``folder`` (idempotent; the last folder wins)."""
+    _state["folder"] = Path(folder)
+    if _state["original"] is None:
+        _state["original"] = SVGMobject.generate_mobject
+        SVGMobject.generate_mobject = _generate_mobject

@@ -1,0 +1,151 @@
+"""Chapter jobs: the joined film equals the single-process one; the render cache; fingerprints.
+
+The film is cut down to two short chapters of the tiny ``and`` preset (``film_chapters`` is
+patched; worker processes are forked, so they see the patch too) at low quality. The render
+cache is a folder under ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from backprop_core.cli import main
+from backprop_core.config import load
+from backprop_core.train import train
+from scenes import concat, jobs
+from scenes.bridge import load_story, story_from_trace
+from scenes.chapters import c8_full
+from scenes.fingerprint import STEP_CHAPTERS, job_fingerprint, trace_view
+from scenes.render import render_video
+from scenes.subtitles import timed_beats
+
+from .test_errors import assert_one_line_error
+
+FILM = ("loss", "backward")
+OPTIONS = {"quality": "low", "aspect": "16:9", "fmt": "mp4", "transparent": False, "sections": True}
+
+
+def frames_of(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+
+def codec(path: Path) -> str:
+    return subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                           "stream=codec_name,width,height,r_frame_rate,pix_fmt", "-of", "csv=p=0",
+                           str(path)], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "renders"
+    monkeypatch.setattr(jobs, "renders_dir", lambda: folder)
+    return folder
+
+
+@pytest.fixture
+def short_film(monkeypatch):
+    monkeypatch.setattr(c8_full, "film_chapters", lambda story: FILM)
+    return load_story("and")
+
+
+def test_joined_film_equals_single_process_film(short_film, cache, tmp_path):
+    single = render_video(short_film, "full", tmp_path / "single", "low", sections=True)
+    ran: list = []
+    joined = concat.render_joined(short_film, "full", tmp_path / "joined", jobs=2, rendered=ran, **OPTIONS)
+    assert ran == [(name, True) for name in FILM]
+    assert [p.name for p in joined[:2]] == ["full.mp4", "full.srt"]
+    assert codec(joined[0]) == codec(single[0])
+    a, b = frames_of(single[0]), frames_of(joined[0])
+    assert len(a) == len(b) > 0
+    worst = max(float(np.abs(x.astype(int) - y.astype(int)).mean()) for x, y in zip(a, b))
+    assert worst < 1.0, worst  # the same pictures (only the encoder's rounding may differ)
+    assert joined[1].read_text(encoding="utf-8") == single[1].read_text(encoding="utf-8")
+    clips = sorted(p.name for p in (tmp_path / "single" / "full_beats").iterdir())
+    assert [p.name for p in joined[2:]] == clips
+
+
+def test_second_render_comes_from_the_cache(short_film, cache, tmp_path, monkeypatch):
+    first: list = []
+    concat.render_joined(short_film, "loss", tmp_path / "a", rendered=first, **OPTIONS)
+    assert first == [("loss", True)]
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("a cached chapter was rendered again")
+
+    monkeypatch.setattr(jobs, "run_job", no_render)
+    again: list = []
+    written = concat.render_joined(short_film, "loss", tmp_path / "b", rendered=again, **OPTIONS)
+    assert again == [("loss", False)]
+    assert written[0].stat().st_size == (tmp_path / "a" / "loss.mp4").stat().st_size
+    with pytest.raises(AssertionError, match="rendered again"):  # --no-cache renders
+        concat.render_joined(short_film, "loss", tmp_path / "c", use_cache=False, **OPTIONS)
+    assert not list(cache.glob(".*"))  # no temporary folder left behind
+
+
+def _trace(rate: float, weights=None):
+    cfg = load("mazur")
+    if weights is not None:
+        cfg = replace(cfg, weights=tuple(np.array(w) for w in weights))
+    return train(replace(cfg, learning_rate=rate))
+
+
+def differ(chapter, one, other, video) -> bool:
+    return (job_fingerprint(chapter, one, video, "en", OPTIONS)
+            != job_fingerprint(chapter, other, video, "en", OPTIONS))
+
+
+def test_learning_rate_changes_only_the_chapters_that_show_it():
+    # mazur with w^1_11 = 0.9: the largest |w| (the edge colour scale) is an initial weight the
+    # update makes smaller, so the scale does not move with the learning rate
+    weights = ([[0.9, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]])
+    slow, fast = _trace(0.5, weights), _trace(0.6, weights)
+    video = slow.config["video"]
+    assert trace_view("loss", slow, video)["weight_scale"] == trace_view("loss", fast, video)["weight_scale"]
+    changed = {c for c in ("neuron", "forward", "loss", "backward", "update", "chain_rule", "training")
+               if differ(c, slow, fast, video)}
+    assert changed == {"update", "training"}
+    # on mazur itself w^2_22 grows past every initial weight, so the scale (every edge) moves
+    moved = {c for c in STEP_CHAPTERS if differ(c, _trace(0.5), _trace(0.6), video)}
+    assert moved == STEP_CHAPTERS
+
+
+def test_chapters_without_the_learning_rate_say_the_same_for_another_rate():
+    """What the fingerprint leaves out is really not shown: same captions and narration."""
+    cfg = load("and")
+    stories = [story_from_trace(train(replace(cfg, learning_rate=r)))
+               for r in (2.0, 0.7)]
+    for chapter in ("loss", "update"):
+        said = [[(b.caption, b.say) for b in timed_beats(s, chapter)] for s in stories]
+        assert (said[0] == said[1]) == (chapter in STEP_CHAPTERS), chapter
+
+
+def test_joined_subtitles_are_shifted_by_the_chapters_before():
+    def beat(say, start, hold, end):
+        return {"chapter": "c", "key": say, "caption": "", "say": say,
+                "start": start, "hold": hold, "end": end}
+
+    first = [beat("one", 0.0, 1.0, 1.5)]
+    second = [beat("two", 0.0, 2.0, 2.5), beat("three", 2.5, 3.0, 4.0)]
+    joined = concat.joined_beats([first, second])
+    assert [(b["start"], b["hold"], b["end"]) for b in joined] == [(0, 1, 1.5), (1.5, 3.5, 4), (4, 4.5, 5.5)]
+    from scenes.chapters.base import Beat
+    from scenes.subtitles import srt_text
+
+    srt = srt_text([Beat(**b) for b in joined])
+    assert "00:00:01,500 --> 00:00:04,000\ntwo" in srt and "00:00:04,000 --> 00:00:05,500\nthree" in srt
+
+
+@pytest.mark.parametrize("command", ["render", "frames"])
+@pytest.mark.parametrize("jobs_value", ["0", "-2"])
+def test_jobs_below_one_is_a_one_line_error(command, jobs_value, tmp_path):
+    result = CliRunner().invoke(main, [command, "and", "--jobs", jobs_value, "-o", str(tmp_path / "out")])
+    assert_one_line_error(result, "--jobs", jobs_value)
+    assert not (tmp_path / "out").exists()
