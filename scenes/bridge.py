@@ -7,6 +7,7 @@ the step, the sample and the focus that ``[video]`` asks for (1-based, as on scr
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import product
@@ -178,13 +179,22 @@ class Story:
 
     @cached_property
     def weight_scale(self) -> float:
-        """Largest ``|w|`` anywhere in the trace: one colour and width mapping for every step."""
+        """Largest ``|w|`` anywhere in the trace, rounded up to two significant figures.
+
+        One colour and width mapping for every step. The rounding keeps the mapping, and so the
+        chapters before the update (:mod:`scenes.fingerprint`), when a small change of the
+        learning rate moves the largest weight only a little.
+        """
         arrays = [*self.trace.initial.weights]
         for s in self.trace.steps:
             arrays += [*s.before.weights, *s.after.weights]
         for e in self.trace.epochs:
             arrays += [*e.params.weights]
-        return max(float(np.max(np.abs(w))) for w in arrays) or 1.0
+        largest = max(float(np.max(np.abs(w))) for w in arrays)
+        if largest == 0:
+            return 1.0
+        unit = 10.0 ** (math.floor(math.log10(largest)) - 1)
+        return round(math.ceil(round(largest / unit, 9)) * unit, 12)
 
     @cached_property
     def activation_scale(self) -> float:
