@@ -49,7 +49,7 @@ class Story:
 
     trace: Trace
     video: dict
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False, init=False)
 
     @property
     def language(self) -> str:

@@ -70,7 +70,7 @@ class JobSpec:
 
     def story(self) -> Story:
         """The Story this job explains (rebuilt from its values)."""
-        return Story(io.loads(self.trace), json.loads(self.video), self.language)
+        return Story(io.loads(self.trace), {**json.loads(self.video), "language": self.language})
 
     def fingerprint(self) -> str:
         """Hash of everything the render depends on (:func:`scenes.fingerprint.job_fingerprint`)."""

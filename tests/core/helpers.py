@@ -56,3 +56,14 @@ def reference_loss(loss, out_act, weights, biases, acts, x, y):
     if out_act == "softmax":
         return -np.sum(y * np.log(a))
     return -np.sum(y * np.log(a) + (1 - y) * np.log(1 - a))
+
+
+def exhaustive_presets() -> list[str]:
+    """Presets whose every equation the core tests check one by one.
+
+    ``mnist_like`` (784-16-16-10) has 12,960 weights: SymPy would take many minutes over them,
+    so ``test_mnist_like`` checks the equations of sampled neurons and weights instead.
+    """
+    from backprop_core.presets import PRESETS
+
+    return [name for name in PRESETS if name != "mnist_like"]

@@ -31,8 +31,9 @@ from backprop_core.equations import (
     weight_equations,
 )
 from backprop_core.equations.latex import format_number, mul, num, sub, to_latex
-from backprop_core.presets import PRESETS
 from backprop_core.train import train
+
+from .helpers import exhaustive_presets
 
 FORBIDDEN = ("+ -", "- -", r"\cdot -")
 NEURON_SAMPLE_KEYS = ("z", "a", "fprime", "delta", "grad_b")
@@ -124,7 +125,7 @@ def check_step(trace, notation, step=None, latex=True) -> list:
 
 # -- presets ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("notation", NOTATIONS)
-@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize("name", exhaustive_presets())
 def test_preset_first_step(name, notation):
     check_step(preset_trace(name), notation)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_core import run_preset
+from backprop_core.equations import neuron_equations, sign_equations, weight_equations
 from backprop_core.gradcheck import check
 from backprop_core.presets import data_preset
 
@@ -33,3 +34,22 @@ def test_mnist_like_gradients_check():
     result = check(run_preset("mnist_like"), max_steps=1)
     assert result.checked == 784 * 16 + 16 * 16 + 16 * 10 + 42
     assert result.passed, result.summary()
+
+
+def test_equations_of_sampled_neurons_and_weights_give_the_trace():
+    """784 inputs: z, a, delta of the first and last neuron of each layer, and a few weights."""
+    trace = run_preset("mnist_like")
+    step = trace.steps[0]
+    rec = step.record(step.samples[0])
+    for layer in (1, 2, 3):
+        for j in (0, trace.layers[layer] - 1):
+            eqs = neuron_equations(trace, step, step.samples[0], layer, j)
+            for key, want in (("z", rec.z[layer - 1][j]), ("a", rec.a[layer][j]),
+                              ("delta", rec.delta[layer - 1][j])):
+                assert np.isclose(eqs[key].evaluate(), want, rtol=1e-9, atol=1e-12), (layer, j, key)
+        for k in (0, trace.layers[layer - 1] - 1):
+            new = step.after.weights[layer - 1][0, k]
+            weight = weight_equations(trace, step, step.samples[0], layer, 0, k)
+            assert np.isclose(weight["update_w"].evaluate(), new, rtol=1e-9, atol=1e-12)
+            signs = sign_equations(trace, step, step.samples[0], layer, 0, k)
+            assert np.isclose(signs["update_w"].evaluate(), new, rtol=1e-9, atol=1e-12)

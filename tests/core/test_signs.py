@@ -15,9 +15,8 @@ import pytest
 from backprop_core import run_preset
 from backprop_core.equations import SIGN_KEYS, sign_equations
 from backprop_core.equations.latex import format_number
-from backprop_core.presets import PRESETS
 
-from .helpers import make_trace
+from .helpers import exhaustive_presets, make_trace
 
 
 def close(a: float, b: float) -> bool:
@@ -49,7 +48,7 @@ def check_weights(trace, step) -> int:
     return checked
 
 
-@pytest.mark.parametrize("name", sorted(PRESETS))
+@pytest.mark.parametrize("name", exhaustive_presets())
 def test_presets_both_forms_give_the_new_weight(name):
     trace = run_preset(name)
     assert check_weights(trace, trace.steps[0]) > 0
