@@ -62,13 +62,7 @@ class ForwardPart(Part):
     def propagate(self, layer: int) -> None:
         """The signal flows into ``layer``; its neurons light up; the panel follows one neuron."""
         story, scene, diagram = self.story, self.scene, self.diagram
-        j = self._highlighted(layer)
-        activation = story.trace.activations[layer - 1]
-        eqs = story.neuron_eqs(layer, j)
-        self.beat("layer", layer=layer, neuron=j + 1, activation=self.tr(f"activation_names.{activation}"),
-                  equations=(eqs["z"], eqs["a"]),
-                  say={"z_value": story.fmt(eqs["z"].value), "a_value": story.fmt(eqs["a"].value),
-                       "outputs": self.nums(story.record.a[layer])})
+        j, eqs = self._layer_beat(layer)
         ring = highlight_ring(self, diagram, (layer, j))
         z_heading = self.tr("forward.z_heading", layer=layer, neuron=j + 1)
         panel = panel_of(
@@ -99,6 +93,18 @@ class ForwardPart(Part):
         self.panel = out
 
     # -- helpers -------------------------------------------------------------------------------
+    def _layer_beat(self, layer: int) -> tuple[int, dict]:
+        """Start the beat of ``layer``: its highlighted neuron and that neuron's equations."""
+        story = self.story
+        j = self._highlighted(layer)
+        activation = story.trace.activations[layer - 1]
+        eqs = story.neuron_eqs(layer, j)
+        self.beat("layer", layer=layer, neuron=j + 1, activation=self.tr(f"activation_names.{activation}"),
+                  equations=(eqs["z"], eqs["a"]),
+                  say={"z_value": story.fmt(eqs["z"].value), "a_value": story.fmt(eqs["a"].value),
+                       "outputs": self.nums(story.record.a[layer])})
+        return j, eqs
+
     def _highlighted(self, layer: int) -> int:
         focus_layer, focus_j = self.story.focus_neuron
         return focus_j if focus_layer == layer else 0

@@ -57,13 +57,7 @@ class BackwardPart(Part):
     def show_output_delta(self) -> None:
         """The network with its targets; the output neurons get their errors (BP1)."""
         story, scene = self.story, self.scene
-        last = story.n_layers
-        j = self._highlighted(last)
-        eq = story.neuron_eqs(last, j)["delta"]
-        self.beat("output_delta", equations=(eq,),
-                  say={"neuron": j + 1, "output": story.fmt(story.record.a[last][j]),
-                       "target": story.fmt(story.record.y[j]), "delta": story.fmt(eq.value),
-                       "deltas": self.nums(story.shown_delta(last))})
+        last, j, eq = self._output_delta_beat()
         self.diagram = make_diagram(self)
         self.delta_labels = {}
         scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
@@ -156,6 +150,18 @@ class BackwardPart(Part):
         self.panel = panel
 
     # -- helpers -------------------------------------------------------------------------------
+    def _output_delta_beat(self) -> tuple[int, int, object]:
+        """Start the output-error beat: the last layer, its highlighted neuron and its δ equation."""
+        story = self.story
+        last = story.n_layers
+        j = self._highlighted(last)
+        eq = story.neuron_eqs(last, j)["delta"]
+        self.beat("output_delta", equations=(eq,),
+                  say={"neuron": j + 1, "output": story.fmt(story.record.a[last][j]),
+                       "target": story.fmt(story.record.y[j]), "delta": story.fmt(eq.value),
+                       "deltas": self.nums(story.shown_delta(last))})
+        return last, j, eq
+
     def _highlighted(self, layer: int) -> int:
         focus_layer, focus_j = self.story.focus_neuron
         return focus_j if focus_layer == layer else 0

@@ -99,13 +99,7 @@ class DenseForwardPart(ForwardPart):
     def propagate(self, layer: int) -> None:
         """A wave crosses every edge into ``layer``; its neurons light up; the panel follows one neuron."""
         story, scene, diagram = self.story, self.scene, self.diagram
-        j = self._highlighted(layer)
-        activation = story.trace.activations[layer - 1]
-        eqs = story.neuron_eqs(layer, j)
-        self.beat("layer", layer=layer, neuron=j + 1, activation=self.tr(f"activation_names.{activation}"),
-                  equations=(eqs["z"], eqs["a"]),
-                  say={"z_value": story.fmt(eqs["z"].value), "a_value": story.fmt(eqs["a"].value),
-                       "outputs": self.nums(story.record.a[layer])})
+        j, eqs = self._layer_beat(layer)
         ring = highlight_ring(self, diagram, (layer, j))
         panel = self._equations(layer, j, eqs)
         scene.play(swap(self.panel, panel), Appear(ring), run_time=self.t(style.WRITE_TIME))
@@ -149,13 +143,7 @@ class DenseBackwardPart(BackwardPart):
     def show_output_delta(self) -> None:
         """The network with its input and targets; the output neurons get their errors (BP1)."""
         story, scene = self.story, self.scene
-        last = story.n_layers
-        j = self._highlighted(last)
-        eq = story.neuron_eqs(last, j)["delta"]
-        self.beat("output_delta", equations=(eq,),
-                  say={"neuron": j + 1, "output": story.fmt(story.record.a[last][j]),
-                       "target": story.fmt(story.record.y[j]), "delta": story.fmt(eq.value),
-                       "deltas": self.nums(story.shown_delta(last))})
+        last, j, eq = self._output_delta_beat()
         self.diagram = dense_diagram(self, inputs=story.record.x)
         self.delta_labels = {}
         bake_edges(scene, self.diagram)
