@@ -6,10 +6,12 @@ Manim and PyAV. Equal fingerprints mean equal videos, so a finished render is re
 
 Which trace numbers: the chapters of :data:`STEP_CHAPTERS` show the explained step *before* its
 update (its weights, activations, deltas, gradients and loss), the config without the learning
-rate, and the weight scale (the largest ``|w|`` of the whole trace, which sets every edge's
-colour and width). Every other chapter (``update``, ``training``, and any chapter added later)
-depends on the whole trace. So a new learning rate re-renders ``update`` and ``training``, and
-the others only when it moves the weight scale or the explained step (a step after the first).
+rate, and the weight scale (the largest ``|w|`` of the whole trace rounded up to two significant
+figures, which sets every edge's colour and width). Every other chapter (``update``,
+``training``, and any chapter added later) depends on the whole trace. So a new learning rate
+re-renders ``update`` and ``training``, and the others only when it moves the weight scale or
+the explained step (a step after the first). The config's file name is never hashed: the same
+config under another name renders the same.
 """
 
 from __future__ import annotations
@@ -50,12 +52,14 @@ def code_version() -> str:
 def trace_view(chapter: str, trace: Trace, video: dict) -> dict:
     """The part of ``trace`` that ``chapter`` shows (see the module docstring)."""
     if chapter not in STEP_CHAPTERS:
-        return io.to_dict(trace)
+        whole = io.to_dict(trace)
+        whole["config"] = {k: v for k, v in whole["config"].items() if k != "source"}
+        return whole
     from .bridge import Story
 
     story = Story(trace, video)
     config = {table: dict(values) if isinstance(values, dict) else values
-              for table, values in trace.config.items() if table != "video"}
+              for table, values in trace.config.items() if table not in ("video", "source")}
     config["training"].pop("learning_rate", None)
     step = io._step_dict(story.step)
     for after in ("weights_after", "biases_after"):

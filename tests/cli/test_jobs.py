@@ -123,6 +123,17 @@ def test_learning_rate_changes_only_the_chapters_that_show_it():
     assert moved == STEP_CHAPTERS
 
 
+def test_the_same_config_under_another_file_name_has_the_same_fingerprints(tmp_path):
+    from backprop_core.presets import preset_text
+
+    copy = tmp_path / "my_and.toml"
+    copy.write_text(preset_text("and"), encoding="utf-8")
+    one, other = load_story("and"), load_story(str(copy))
+    assert one.trace.config["source"] != other.trace.config["source"]
+    for chapter in ("loss", "update", "training"):
+        assert not differ(chapter, one.trace, other.trace, one.video), chapter
+
+
 def test_chapters_without_the_learning_rate_say_the_same_for_another_rate():
     """What the fingerprint leaves out is really not shown: same captions and narration."""
     cfg = load("and")
