@@ -159,10 +159,10 @@ def main() -> None:
                           "-o", str(tmp / "v")], env, "rate")
         new = sorted(set(renders(tmp / "cache").items()) - set(before.items()), key=lambda kv: kv[1])
         again_names = [name for _, name in new]
+        only = set(again_names) <= {"update", "training"}
         print(f"learning rate 0.5 -> {opts.rate}: rendered again {again_names} in {changed:.1f} s = "
-              f"{changed / many:.2f} of the first  [CPU {CPU['rate']:.1f} s]")
-        print("  (the chapters before the update show no learning rate, but the edge colour and width "
-              "scale is the largest |w| of the trace, which on mazur is an updated weight)")
+              f"{changed / many:.2f} of the first (target: only update and training)  {verdict(only)}  "
+              f"[CPU {CPU['rate']:.1f} s]")
 
         if opts.memory_4k:
             _, mem_4k = run(["render", "mazur", "--scene", opts.memory_4k, "--quality", "4k", "--jobs", "1",
