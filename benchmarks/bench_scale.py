@@ -51,7 +51,7 @@ def growth_config(layers: tuple[int, ...], folder: Path) -> str:
 def render_chapter(source: str, chapter: str, quality: str, out: Path) -> tuple[float, dict]:
     """Seconds of ``bpviz render SOURCE --scene CHAPTER`` and the video's metadata."""
     folder = Path(tempfile.mkdtemp(prefix=f"{chapter}-", dir=out))
-    seconds = timed([tool("bpviz"), "render", source, "--scene", chapter, "--quality", quality,
+    seconds = timed([tool("bpviz"), "render", source, "--scene", chapter, "--quality", quality, "--no-cache",
                      "-o", str(folder)])
     return seconds, probe(folder / f"{chapter}.mp4")
 
