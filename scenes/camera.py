@@ -40,12 +40,10 @@ class FadeState:
         self.redraws = 0
         self.pictures: dict[tuple, tuple] = {}
 
-    def own_alphas(self, leaf: VMobject) -> tuple | None:
-        """The fill and stroke alphas ``leaf`` has outside the fade (``None``: not of this fade)."""
-        entry = self.alphas.get(id(leaf))
-        if entry is None or entry[0]() is not leaf:
-            return None
-        return entry[1], entry[2]
+    def own_alphas(self, leaf: VMobject) -> tuple:
+        """The fill and stroke alphas ``leaf`` (a leaf of this fade) has outside the fade."""
+        _ref, fill, stroke = self.alphas[id(leaf)]
+        return fill, stroke
 
 
 _active: dict[int, tuple[weakref.ref, FadeState]] = {}
@@ -150,16 +148,17 @@ class FadeCamera(Camera):
         for leaf in run:
             own = state.own_alphas(leaf)
             now = (leaf.fill_rgbas[:, 3].copy(), leaf.stroke_rgbas[:, 3].copy())
-            _set_alphas(leaf, *own)
+            set_alphas(leaf, *own)
             try:
                 self.display_vectorized(leaf, local)
             finally:
-                _set_alphas(leaf, *now)
+                set_alphas(leaf, *now)
         surface.flush()
         return surface, x0, y0
 
 
-def _set_alphas(leaf: VMobject, fill: np.ndarray, stroke: np.ndarray) -> None:
+def set_alphas(leaf: VMobject, fill: np.ndarray, stroke: np.ndarray) -> None:
+    """Set the fill and stroke alphas of ``leaf`` (each kept as it is if its length differs)."""
     if len(leaf.fill_rgbas) == len(fill):
         leaf.fill_rgbas[:, 3] = fill
     if len(leaf.stroke_rgbas) == len(stroke):

@@ -42,10 +42,7 @@ class _Fade(Animation):
         share = share if self.appear else 1.0 - share
         self.state.share = share
         for member, fill, stroke in self.alphas:
-            if len(member.fill_rgbas) == len(fill):
-                member.fill_rgbas[:, 3] = fill * share
-            if len(member.stroke_rgbas) == len(stroke):
-                member.stroke_rgbas[:, 3] = stroke * share
+            camera.set_alphas(member, fill * share, stroke * share)
 
     def clean_up_from_scene(self, scene) -> None:
         """Leave the mobject with its own opacities (a faded-out mobject may be shown again)."""
