@@ -67,17 +67,26 @@ def dumps(trace: Trace) -> str:
 
 def save(trace: Trace, path: str | os.PathLike) -> Path:
     """Write ``trace`` to ``path`` atomically (a temp file in the same folder, then a rename)."""
+    return write_atomically(path, dumps(trace).encode("utf-8"))
+
+
+def write_atomically(path: str | os.PathLike, data: bytes, sync: bool = True) -> Path:
+    """Write ``data`` to ``path`` through a temp file in the same folder renamed over it.
+
+    Readers see the old file or the new one, never a part. ``sync=False`` skips the flush to
+    disk (for caches, where a lost file is only work to redo).
+    """
     path = Path(path)
-    text = dumps(trace)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -146,10 +146,7 @@ def _times(root: Path) -> dict:
 def _note_time(root: Path, spec: JobSpec, seconds: float) -> None:
     """Remember how long ``spec`` took (written atomically; with parallel jobs the last wins)."""
     times = {**_times(root), _time_key(spec): round(seconds, 2)}
-    fd, tmp = tempfile.mkstemp(prefix=".times.", dir=root)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(times, fh)
-    os.replace(tmp, root / TIMES)
+    io.write_atomically(root / TIMES, json.dumps(times).encode("utf-8"), sync=False)
 
 
 def _job_worker(args: tuple[JobSpec, str, bool, str]) -> tuple[str, bool]:

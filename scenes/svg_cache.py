@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
 from manim import VGroup, VMobject, config
 from manim.mobject.svg.svg_mobject import SVGMobject
+
+from backprop_core.io import write_atomically
 
 ARRAYS = ("points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
 SCALARS = ("stroke_width", "background_stroke_width", "fill_opacity", "stroke_opacity",
@@ -51,10 +52,9 @@ def _save(mob: SVGMobject, target: Path) -> None:
         data[name] = np.array([np.nan if getattr(leaf, name, None) is None else float(getattr(leaf, name))
                                for leaf in leaves])
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".npz", dir=target.parent)
-    with os.fdopen(fd, "wb") as fh:
-        np.savez(fh, **data)
-    os.replace(tmp, target)
+    buffer = BytesIO()
+    np.savez(buffer, **data)
+    write_atomically(target, buffer.getvalue(), sync=False)
 
 
 def _clone(template, **values):
