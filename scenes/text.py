@@ -14,6 +14,8 @@ import tomllib
 from functools import cache
 from importlib import resources
 
+from backprop_core import video_config
+
 DEFAULT_LANGUAGE = "en"
 
 
@@ -35,9 +37,8 @@ def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
 
 
 def languages() -> list[str]:
-    """Languages that have a catalogue file."""
-    return sorted(p.name[:-5] for p in resources.files("scenes.locales").iterdir()
-                  if p.name.endswith(".toml"))
+    """Languages that have a catalogue file (the list the config validator checks against)."""
+    return list(video_config.languages())
 
 
 def tr(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
