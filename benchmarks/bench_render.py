@@ -10,6 +10,7 @@ Everything goes into a temporary folder. Figures move with the machine's load; c
 
     .venv/bin/python benchmarks/bench_render.py            # mazur and digits, low and high
     .venv/bin/python benchmarks/bench_render.py --quick    # mazur, low quality only
+    .venv/bin/python benchmarks/bench_render.py --preset digits --quality high
 """
 
 from __future__ import annotations
@@ -102,10 +103,13 @@ def render_frames(preset: str, quality: str, out: Path) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="low quality and mazur only")
+    parser.add_argument("--preset", action="append", help="only this preset (repeatable)")
+    parser.add_argument("--quality", action="append", choices=tuple(QUALITY_FLAGS),
+                        help="only this quality (repeatable)")
     args = parser.parse_args()
-    presets = ["mazur"] if args.quick else ["mazur", "digits"]
+    presets = args.preset or (["mazur"] if args.quick else ["mazur", "digits"])
     print("load average (1, 5, 15 min) at start: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
-    qualities = ["low"] if args.quick else ["low", "high"]
+    qualities = args.quality or (["low"] if args.quick else ["low", "high"])
     print(f"{'preset':8} {'quality':7} {'video':>18} {'full s':>8} {'floor s':>8} {'ratio':>6} "
           f"{'ms/frame':>9} {'floor ms/frame':>15}  target")
     with tempfile.TemporaryDirectory(prefix="bpviz-bench-") as tmp:

@@ -51,6 +51,16 @@ def frame_config(quality: str, aspect: str = "16:9") -> dict:
             "frame_width": FRAME_WIDTH, "frame_height": frame_height}
 
 
+X264_SPEED = {"preset": "veryfast"}
+"""x264's speed preset for every libx264 output (Manim leaves x264 at ``medium``).
+
+Measured on the 2-core machine, digits ``backward`` at 1080p60 (crf 23 both ways): ``medium``
+took 53 s of wall time and 55 s of CPU for a 4.5 MB file, ``veryfast`` 36 s and 37 s for 3.7 MB;
+the frames differ by about one level of 255 on average, not visibly. Flat diagrams with thin
+lines give x264's slower searches little to find, and encoding competes with drawing for the
+two cores (with ``--jobs 2`` directly)."""
+
+
 def encoder_config(fmt: str, transparent: bool) -> dict:
     """Manim config keys of the output of ``fmt``: its ``format`` and video encoder.
 
@@ -58,13 +68,17 @@ def encoder_config(fmt: str, transparent: bool) -> dict:
     which video editors (Premiere, Resolve, Final Cut, Kdenlive) read; Manim's own default
     there is QuickTime Animation (``qtrle``). Transparent webm is Manim's default, VP9 with
     ``yuva420p``. An opaque gif is rendered as a lossless mp4 that :func:`deliver` converts
-    (:mod:`scenes.gif`). Everything else: Manim's defaults.
+    (:mod:`scenes.gif`). Opaque mp4 and mov are Manim's libx264 at crf 23 with x264's
+    ``veryfast`` preset (:data:`X264_SPEED`). Everything else: Manim's defaults.
     """
     if fmt == "gif" and not transparent:
-        return {"format": "mp4", **LOSSLESS}
+        return {"format": "mp4", "video_encoder_options": {**LOSSLESS["video_encoder_options"],
+                                                            **X264_SPEED}}
     if transparent and fmt == "mov":
         return {"format": fmt, "video_codec": "prores_ks", "pixel_format": "yuva444p10le",
                 "video_encoder_options": {"profile": "4444"}}
+    if fmt in ("mp4", "mov") and not transparent:  # Manim's libx264 at its crf 23
+        return {"format": fmt, "video_encoder_options": dict(X264_SPEED)}
     return {"format": fmt}
 
 

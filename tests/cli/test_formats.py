@@ -94,6 +94,17 @@ def test_transparent_mov_is_prores_4444_with_alpha(tmp_path_factory, brisk_and):
     assert_transparent_background(alpha_of_last_frame(video))
 
 
+# -- opaque video: x264's speed preset -----------------------------------------------------------
+def test_opaque_mp4_is_h264_crf_23_at_x264_veryfast(tmp_path_factory, brisk_and):
+    video = render(tmp_path_factory, source=brisk_and)
+    info = stream_info(video)
+    assert video.suffix == ".mp4" and info["codec_name"] == "h264" and info["pix_fmt"] == "yuv420p"
+    # x264 writes its settings into the stream; veryfast searches 1 reference frame at subme 2
+    # (medium, Manim's default: 3 references, subme 7)
+    settings = video.read_bytes().split(b"options: ", 1)[1].split(b"\0", 1)[0].decode().split()
+    assert {"ref=1", "subme=2", "crf=23.0"} <= set(settings)
+
+
 # -- sizes, gif --------------------------------------------------------------------------------
 def test_gif_at_4_3_loops_and_stays_small(tmp_path_factory):
     gif = render(tmp_path_factory, "--format", "gif", "--aspect", "4:3")
