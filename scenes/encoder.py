@@ -1,0 +1,61 @@
+"""Held frames encoded from one converted picture.
+
+While nothing moves (a ``wait`` that holds a beat on screen) Manim hands its segment encoder
+one frame with ``repeat = n``, and the encoder builds ``n`` video frames from the RGBA array,
+each converted again to the stream's pixel format (``yuv420p``): at 1080p that conversion is
+most of what a held frame costs. :class:`HeldFrameEncoder` converts the held picture once and
+sends the same converted frame ``n`` times with consecutive timestamps; the encoder keeps its
+own reference to each frame it receives, so the bytes written are those of Manim's loop.
+:class:`HeldFrameWriter` is Manim's file writer with this encoder; every chapter scene uses it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from manim.scene.scene_file_writer import SceneFileWriter
+from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+
+class HeldFrameEncoder(VideoSegmentEncoder):
+    """Manim's segment encoder; a frame repeated ``n`` times is converted once."""
+
+    def write_frame(self, pixels: np.ndarray, *, repeat: int = 1) -> None:
+        """Encode ``pixels`` ``repeat`` times at consecutive timestamps.
+
+        Parameters
+        ----------
+        pixels : numpy.ndarray
+            The frame, ``(height, width, 4)`` RGBA ``uint8``, C-contiguous (checked as Manim does).
+        repeat : int
+            How many consecutive video frames show it.
+        """
+        if repeat == 1:
+            super().write_frame(pixels, repeat=1)
+            return
+        self._validate_frame(pixels, repeat)
+        rate = self.spec.frame_rate
+        time_base = Fraction(rate.denominator, rate.numerator)
+        try:
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgba").reformat(
+                format=self.spec.pixel_format)
+            frame.time_base = time_base
+            for _ in range(repeat):
+                frame.pts = self._next_pts
+                self._next_pts += 1
+                for packet in self._stream.encode(frame):
+                    self._container.mux(packet)
+        except BaseException as error:
+            raise self._operation_error("encode", error) from error
+
+
+class HeldFrameWriter(SceneFileWriter):
+    """Manim's scene file writer, encoding segments with :class:`HeldFrameEncoder`."""
+
+    def _create_segment_encoder(self, target: Path) -> VideoSegmentEncoder:
+        if self.video_encoder is None:
+            raise RuntimeError("Video segment encoding requires resolved settings.")
+        return HeldFrameEncoder(target=target, spec=self.video_encoder)
