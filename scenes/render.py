@@ -23,6 +23,7 @@ from .bridge import Story
 from .chapters import chapter_scene
 from .formats import deliver, encoder_config, frame_config, tag_prores_alpha
 from .svg_cache import install as use_svg_cache
+from .tex_once import install as typeset_once
 from .typeset_cache import typeset_dirs
 from .vector_still import write_svg
 
@@ -60,6 +61,7 @@ def _manim_render(quality: str, aspect: str = "16:9", **extra):
     their SVGs are parsed once (:mod:`scenes.svg_cache`).
     """
     use_svg_cache(cache_dir() / "svg")
+    typeset_once(cache_dir() / "tex")
     with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, typeset_dirs(cache_dir()) as typeset, \
             tempconfig({**_manim_config(quality, Path(tmp), aspect, **extra), **typeset}):
         yield Path(tmp)

@@ -8,10 +8,12 @@ open an SVG another is still writing.
 
 Each render therefore typesets in a private folder, seeded with the SVGs already shared, and on
 leaving publishes the SVGs it made: written under a temporary name, then renamed (atomic), so the
-shared folder only ever holds whole files. Two processes typesetting the same new equation both
-compile it (in parallel) and the first rename wins. LaTeX SVGs are seeded as hard links; text
-SVGs are copied, because Manim's ``Text`` rewrites its SVG in place every time it is built
-(``remove_last_M``), which through a hard link would empty the shared file while others read it.
+shared folder only ever holds whole files. LaTeX SVGs are also published as soon as they are
+made, and claimed before (:mod:`scenes.tex_once`), so two processes never compile the same
+equation; two that make the same new text both make it, and the first rename wins. LaTeX SVGs
+are seeded as hard links; text SVGs are copied, because Manim's ``Text`` rewrites its SVG in
+place every time it is built (``remove_last_M``), which through a hard link would empty the
+shared file while others read it.
 """
 
 from __future__ import annotations
@@ -58,16 +60,22 @@ def _seed(shared: Path, private: Path, link: bool = True) -> None:
                 shutil.copy2(svg, private / svg.name)
 
 
+def publish_one(svg: Path, shared: Path) -> bool:
+    """Put ``svg`` into the folder ``shared`` unless a whole copy is there; whether it did.
+
+    Written under a temporary name, then renamed: the shared folder only holds whole files. A
+    broken shared SVG (a writer killed mid-way) is replaced.
+    """
+    if not whole(svg) or whole(shared / svg.name):
+        return False
+    partial = shared / f".{svg.name}.{os.getpid()}.part"
+    shutil.copy2(svg, partial)
+    os.replace(partial, shared / svg.name)
+    return True
+
+
 def _publish(private: Path, shared: Path) -> int:
-    published = 0
-    for svg in private.glob("*.svg"):
-        if not whole(svg) or ((shared / svg.name).exists() and whole(shared / svg.name)):
-            continue  # a broken shared SVG (a writer killed mid-way) is replaced
-        partial = shared / f".{svg.name}.{os.getpid()}.part"
-        shutil.copy2(svg, partial)
-        os.replace(partial, shared / svg.name)
-        published += 1
-    return published
+    return sum(publish_one(svg, shared) for svg in private.glob("*.svg"))
 
 
 @contextmanager
