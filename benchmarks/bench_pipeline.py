@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from bench_render import tool
+from verdicts import verdict
 
 GB = 1024 ** 3
 MEMORY_TARGET = {"low": 1 * GB, "medium": 1 * GB, "high": 1 * GB, "4k": 2.5 * GB}
@@ -100,10 +101,6 @@ def run(args: list[str], env: dict, label: str = "") -> tuple[float, int]:
     return seconds, peak
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
 def renders(cache: Path) -> dict[str, str]:
     """Render cache entries (fingerprint -> chapter)."""
     found = {}
@@ -120,7 +117,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.6, help="the changed learning rate")
     parser.add_argument("--memory-4k", metavar="SCENE", default=None,
                         help="also render SCENE (full: the film) at 4k with --jobs 1 for its peak memory")
-    opts = parser.parse_args()
+    measure(parser.parse_args())
+
+
+def measure(opts: argparse.Namespace) -> None:
+    """Run and print every figure (``opts``: quality, jobs, rate, memory_4k)."""
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         tmp = Path(tmp)
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache")}
@@ -129,24 +130,32 @@ def main() -> None:
         cold, _ = run(stills, env, "cold")
         warm, _ = run(stills, env, "warm")
         for name, seconds, limit in (("cold", cold, 30), ("warm", warm, 10)):
+            result = verdict(f"frames mazur high, {name}", f"{seconds:.1f} s", f"<= {limit} s",
+                             seconds <= limit)
             print(f"frames mazur high --jobs {opts.jobs}: {name} {seconds:6.1f} s (target <= {limit})  "
-                  f"{verdict(seconds <= limit)}  [CPU {CPU[name]:.1f} s]")
+                  f"{result}  [CPU {CPU[name]:.1f} s]")
 
         film = ["render", "mazur", "--quality", opts.quality, "-o", str(tmp / "v")]
         one, mem_one = run([*film, "--jobs", "1", "--no-cache"], env, "one")
         many, mem_many = run([*film, "--jobs", str(opts.jobs), "--no-cache"], env, "many")
         ratio = many / one
+        result = verdict(f"--jobs {opts.jobs} / --jobs 1, mazur {opts.quality}",
+                         f"{many:.1f} / {one:.1f} s = {ratio:.2f}", "<= 0.6", ratio <= 0.6)
         print(f"render mazur {opts.quality}: --jobs 1 {one:.1f} s, --jobs {opts.jobs} {many:.1f} s, "
-              f"ratio {ratio:.2f} (target <= 0.6)  {verdict(ratio <= 0.6)}  "
+              f"ratio {ratio:.2f} (target <= 0.6)  {result}  "
               f"[CPU {CPU['one']:.1f} s and {CPU['many']:.1f} s]")
         target = MEMORY_TARGET[opts.quality]
         for jobs, mem in ((1, mem_one), (opts.jobs, mem_many)):
+            result = verdict(f"peak memory, mazur {opts.quality} --jobs {jobs}", f"{mem / GB:.2f} GB",
+                             f"<= {target / GB:.1f} GB", mem <= target)
             print(f"peak memory {opts.quality} --jobs {jobs}: {mem / GB:.2f} GB (target <= "
-                  f"{target / GB:.1f})  {verdict(mem <= target)}")
+                  f"{target / GB:.1f})  {result}")
 
         again, _ = run([*film, "--jobs", str(opts.jobs)], env, "again")
+        result = verdict("second render, nothing changed", f"{again / many:.2f} of the first", "<= 0.15",
+                         again / many <= 0.15)
         print(f"second render, nothing changed: {again:.1f} s = {again / many:.2f} of the first "
-              f"(target <= 0.15)  {verdict(again / many <= 0.15)}  [CPU {CPU['again']:.1f} s]")
+              f"(target <= 0.15)  {result}  [CPU {CPU['again']:.1f} s]")
 
         before = renders(tmp / "cache")
         config = tmp / "mazur_rate.toml"
@@ -160,15 +169,19 @@ def main() -> None:
         new = sorted(set(renders(tmp / "cache").items()) - set(before.items()), key=lambda kv: kv[1])
         again_names = [name for _, name in new]
         only = set(again_names) <= {"update", "training"}
+        result = verdict(f"learning rate 0.5 -> {opts.rate}: renders again", ", ".join(again_names),
+                         "update, training", only)
         print(f"learning rate 0.5 -> {opts.rate}: rendered again {again_names} in {changed:.1f} s = "
-              f"{changed / many:.2f} of the first (target: only update and training)  {verdict(only)}  "
+              f"{changed / many:.2f} of the first (target: only update and training)  {result}  "
               f"[CPU {CPU['rate']:.1f} s]")
 
         if opts.memory_4k:
             _, mem_4k = run(["render", "mazur", "--scene", opts.memory_4k, "--quality", "4k", "--jobs", "1",
                              "--no-cache", "-o", str(tmp / "k")], env)
+            result = verdict(f"peak memory, mazur {opts.memory_4k} 4k", f"{mem_4k / GB:.2f} GB", "<= 2.5 GB",
+                             mem_4k <= 2.5 * GB)
             print(f"peak memory 4k {opts.memory_4k} --jobs 1: {mem_4k / GB:.2f} GB (target <= 2.5)  "
-                  f"{verdict(mem_4k <= 2.5 * GB)}")
+                  f"{result}")
         print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -11,6 +11,11 @@ Everything goes into a temporary folder. Figures move with the machine's load; c
     .venv/bin/python benchmarks/bench_render.py            # mazur and digits, low and high
     .venv/bin/python benchmarks/bench_render.py --quick    # mazur, low quality only
     .venv/bin/python benchmarks/bench_render.py --preset digits --quality high
+    .venv/bin/python benchmarks/bench_render.py --all      # and every other figure of issue 5
+
+``--all`` also runs ``bench_scale.py`` (the 784-16-16-10 network), ``bench_pipeline.py`` (jobs,
+caches, stills, memory, 4k) and ``bench_core.py`` (the cost of tracing), and ends with one table
+of every figure against its target, PASS or FAIL (about half an hour at 1080p60).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from verdicts import print_summary, verdict
 
 QUALITY_FLAGS = {"low": "l", "medium": "m", "high": "h", "4k": "k"}
 TARGETS = {("mazur", "high"): 1.5, ("digits", "high"): 2.0}
@@ -106,6 +113,9 @@ def main() -> None:
     parser.add_argument("--preset", action="append", help="only this preset (repeatable)")
     parser.add_argument("--quality", action="append", choices=tuple(QUALITY_FLAGS),
                         help="only this quality (repeatable)")
+    parser.add_argument("--all", action="store_true",
+                        help="then every other figure (scale, pipeline, core) and a summary table")
+    parser.add_argument("--no-4k", action="store_true", help="with --all: skip the 4k memory render")
     args = parser.parse_args()
     presets = args.preset or (["mazur"] if args.quick else ["mazur", "digits"])
     print("load average (1, 5, 15 min) at start: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
@@ -121,16 +131,39 @@ def main() -> None:
                 shown = f"{video['size']} {video['duration']:.1f}s"
                 ratio = seconds / floor_s
                 target = TARGETS.get((preset, quality))
-                verdict = (f"<= {target:g}x: {'PASS' if ratio <= target else 'FAIL'}"
-                           if target else "-")
+                result = (f"<= {target:g}x: " + verdict(f"{preset} full {quality}, x floor", f"{ratio:.2f}x",
+                                                        f"<= {target:g}x", ratio <= target)
+                          if target else "-")
                 print(f"{preset:8} {quality:7} {shown:>18} {seconds:8.1f} {floor_s:8.1f} "
                       f"{ratio:6.2f} {1000 * seconds / video['frames']:9.1f} "
-                      f"{1000 * floor_s / floor['frames']:15.1f}  {verdict}", flush=True)
+                      f"{1000 * floor_s / floor['frames']:15.1f}  {result}", flush=True)
         for quality in qualities:
             seconds, stills = render_frames("mazur", quality, out)
             print(f"bpviz frames mazur --scene full --quality {quality}: {seconds:.1f} s for {stills} stills "
                   f"({seconds / max(stills, 1):.2f} s a still)", flush=True)
     print("load average at end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+    if args.all:
+        run_the_others(memory_4k=not args.no_4k)
+        print_summary()
+
+
+def run_the_others(memory_4k: bool = True) -> None:
+    """Every other figure of issue 5, at 1080p60: scale, pipeline (and 4k memory), core."""
+    import bench_pipeline
+    import bench_scale
+
+    print("\n== bench_scale.py ==", flush=True)
+    bench_scale.main([])
+    print("\n== bench_pipeline.py" + (" --memory-4k full ==" if memory_4k else " =="), flush=True)
+    bench_pipeline.measure(argparse.Namespace(quality="high", jobs=2, rate=0.6,
+                                              memory_4k="full" if memory_4k else None))
+    print("\n== bench_core.py ==", flush=True)
+    core = subprocess.run([sys.executable, str(Path(__file__).with_name("bench_core.py"))],
+                          capture_output=True, text=True)
+    print(core.stdout, core.stderr, sep="", end="", flush=True)
+    last = (core.stdout.strip().splitlines() or ["?"])[-1]
+    verdict("core: tracing <= 1.5x bare, every config", last, "0 failed",
+            core.returncode == 0 and last.startswith("0 target"))
 
 
 if __name__ == "__main__":

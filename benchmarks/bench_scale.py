@@ -5,11 +5,12 @@
    duration and resolution, rendered in the same run (``bench_render.render_floor``). Target:
    at most :data:`TARGET` times the floor. LaTeX is warmed first by ``bpviz frames`` (whose wall
    time is printed too), so both sides start with a warm cache. Then the still of the network:
-   building the dense diagram and drawing one frame of it at that resolution, in process.
+   building the dense diagram and drawing one frame of it at that resolution, in process
+   (target: :data:`STILL_TARGET` seconds).
 2. Seconds per frame of the ``backward`` chapter against the number of edges, for networks of
    about 10, 100, 1,000 and 13,000 edges (2-2-2, 8-8-4, 32-24-10, 784-16-16-10; the last in
    dense mode), with the growth from row to row: edges grow about 10x a row, the cost per frame
-   must grow far slower.
+   must grow far slower (target: at most :data:`GROWTH_TARGET` times over the whole range).
 
     .venv/bin/python benchmarks/bench_scale.py                  # 1080p60 (about 10 minutes)
     .venv/bin/python benchmarks/bench_scale.py --quality low    # 480p15, quick
@@ -29,8 +30,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_render import probe, render_floor, timed, tool  # noqa: E402
+from verdicts import verdict  # noqa: E402
 
 TARGET = 3.0
+STILL_TARGET = 5.0
+"""Seconds to build the 784-16-16-10 diagram and draw one frame of it ("a still in seconds")."""
+GROWTH_TARGET = 2.0
+"""Cost per frame may grow at most this much from about 10 to about 13,000 edges."""
 GROWTH = ((2, 2, 2), (8, 8, 4), (32, 24, 10), (784, 16, 16, 10))
 PIXELS = {"low": (854, 480), "medium": (1280, 720), "high": (1920, 1080), "4k": (3840, 2160)}
 
@@ -99,22 +105,29 @@ def film(quality: str, out: Path) -> int:
         ratio = seconds / floor_s
         failed += ratio > TARGET
         shown = f"{video['size']}, {video['duration']:.1f} s"
+        result = verdict(f"mnist_like {chapter} {quality}, x floor", f"{ratio:.2f}x", f"<= {TARGET:g}x",
+                         ratio <= TARGET)
         print(f"{chapter:9} {shown:>18} {stills:9.1f} {seconds:9.1f} {floor_s:8.1f} {ratio:6.2f} "
               f"{1000 * seconds / video['frames']:9.1f} {1000 * floor_s / floor['frames']:15.1f}  "
-              f"{'PASS' if ratio <= TARGET else 'FAIL'}", flush=True)
+              f"{result}", flush=True)
     built, drawn, family, edges = network_still(quality)
+    still = built + drawn
+    failed += still > STILL_TARGET
+    result = verdict(f"still of 784-16-16-10, {quality}", f"{still:.2f} s", f"<= {STILL_TARGET:g} s",
+                     still <= STILL_TARGET)
     print(f"still of the network ({'x'.join(map(str, PIXELS[quality]))}): built in {built:.2f} s, drawn in "
-          f"{drawn:.2f} s; {family} mobjects in its family, {edges} edges as subpaths")
+          f"{drawn:.2f} s (target: both <= {STILL_TARGET:g} s)  {result}; {family} mobjects in its "
+          f"family, {edges} edges as subpaths")
     print("(stills s: `bpviz frames` of the chapter, every beat's settled frame, run first to warm LaTeX)")
     return failed
 
 
-def growth(quality: str, out: Path) -> None:
+def growth(quality: str, out: Path) -> int:
     """Part 2: seconds per frame of ``backward`` against the edge count."""
     print(f"\n2. backward at {quality} quality: cost per frame against the number of edges")
     print(f"{'network':14} {'edges':>6} {'frames':>7} {'render s':>9} {'ms/frame':>9} {'edges x':>8} "
           f"{'ms/frame x':>11}")
-    previous = None
+    previous = first = None
     for layers in GROWTH:
         source = growth_config(layers, out)
         edges = sum(a * b for a, b in zip(layers, layers[1:]))
@@ -126,9 +139,14 @@ def growth(quality: str, out: Path) -> None:
         print(f"{'-'.join(map(str, layers)):14} {edges:6d} {video['frames']:7d} {seconds:9.1f} "
               f"{per_frame:9.1f} {grow}", flush=True)
         previous = (edges, per_frame)
+        first = first or previous
     first_edges = sum(a * b for a, b in zip(GROWTH[0], GROWTH[0][1:]))
-    print(f"over the whole range edges grow {previous[0] / first_edges:.0f}x; ms/frame includes start-up, "
-          "so compare the last column")
+    grew = previous[1] / first[1]
+    result = verdict(f"cost per frame, {first_edges} -> {previous[0]} edges", f"x{grew:.2f}",
+                     f"<= x{GROWTH_TARGET:g}", grew <= GROWTH_TARGET)
+    print(f"over the whole range edges grow {previous[0] / first_edges:.0f}x and the cost per frame "
+          f"x{grew:.2f} (target <= x{GROWTH_TARGET:g})  {result}; ms/frame includes start-up")
+    return grew > GROWTH_TARGET
 
 
 def main(argv=None) -> int:
@@ -140,7 +158,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         failed = film(args.quality, Path(tmp))
         if not args.skip_growth:
-            growth(args.quality, Path(tmp))
+            failed += growth(args.quality, Path(tmp))
     print(f"{failed} target(s) failed")
     return 0
 
