@@ -61,7 +61,7 @@ lines give x264's slower searches little to find, and encoding competes with dra
 two cores (with ``--jobs 2`` directly)."""
 
 
-def encoder_config(fmt: str, transparent: bool) -> dict:
+def encoder_config(fmt: str, transparent: bool, single_thread: bool = False) -> dict:
     """Manim config keys of the output of ``fmt``: its ``format`` and video encoder.
 
     Transparent mov is ProRes 4444 with a 10-bit alpha plane (``prores_ks``, ``yuva444p10le``),
@@ -69,7 +69,9 @@ def encoder_config(fmt: str, transparent: bool) -> dict:
     there is QuickTime Animation (``qtrle``). Transparent webm is Manim's default, VP9 with
     ``yuva420p``. An opaque gif is rendered as a lossless mp4 that :func:`deliver` converts
     (:mod:`scenes.gif`). Opaque mp4 and mov are Manim's libx264 at crf 23 with x264's
-    ``veryfast`` preset (:data:`X264_SPEED`). Everything else: Manim's defaults.
+    ``veryfast`` preset (:data:`X264_SPEED`); with ``single_thread`` (set by parallel chapter
+    jobs, which already keep every core busy) x264 encodes on the writer's thread alone, without
+    the cost of its frame threads. Everything else: Manim's defaults.
     """
     if fmt == "gif" and not transparent:
         return {"format": "mp4", "video_encoder_options": {**LOSSLESS["video_encoder_options"],
@@ -78,7 +80,8 @@ def encoder_config(fmt: str, transparent: bool) -> dict:
         return {"format": fmt, "video_codec": "prores_ks", "pixel_format": "yuva444p10le",
                 "video_encoder_options": {"profile": "4444"}}
     if fmt in ("mp4", "mov") and not transparent:  # Manim's libx264 at its crf 23
-        return {"format": fmt, "video_encoder_options": dict(X264_SPEED)}
+        return {"format": fmt, "video_encoder_options": {**X264_SPEED,
+                                                          **({"threads": "1"} if single_thread else {})}}
     return {"format": fmt}
 
 

@@ -29,7 +29,7 @@ from .render import _manim_render, _move_clips, cache_dir
 DONE = "beats.json"
 """Written last into a job folder: a folder without it is not a finished render."""
 TIMES = "seconds.json"
-"""In the render cache: how long each chapter took last time, per options (longest starts first)."""
+"""In the render cache: CPU seconds of each chapter last time, per options (longest starts first)."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,11 @@ class JobSpec:
                                self.language, self.opts)
 
 
-def run_job(spec: JobSpec, folder: Path) -> Path:
-    """Render ``spec`` into ``folder`` (created): ``movie.<ext>``, ``clips/`` and last ``beats.json``."""
+def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
+    """Render ``spec`` into ``folder`` (created): ``movie.<ext>``, ``clips/`` and last ``beats.json``.
+
+    ``parallel``: other jobs render at the same time, so the video encoder takes one thread.
+    """
     from .chapters import chapter_scene
     from .formats import encoder_config
 
@@ -88,7 +91,7 @@ def run_job(spec: JobSpec, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with _manim_render(opts["quality"], opts["aspect"], transparent=transparent,
                        save_sections=opts["sections"], output_file=spec.chapter,
-                       **encoder_config(fmt, transparent)):
+                       **encoder_config(fmt, transparent, single_thread=parallel)):
         scene = chapter_scene(spec.chapter)(story)
         scene.render()
         writer = scene.renderer.file_writer
@@ -106,7 +109,8 @@ def renders_dir() -> Path:
     return cache_dir() / "renders"
 
 
-def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path) -> tuple[Path, bool]:
+def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path,
+                parallel: bool = False) -> tuple[Path, bool]:
     """The finished folder of ``spec`` and whether it was rendered now (``False``: a cache hit).
 
     A render goes into a private temporary folder beside the cache entry, then is renamed into
@@ -118,9 +122,9 @@ def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path) ->
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{fingerprint[:16]}.", dir=root))
     try:
-        start = time.perf_counter()
-        run_job(spec, work)
-        _note_time(root, spec, time.perf_counter() - start)
+        start = time.process_time()  # the job's CPU (all threads): steadier than wall time under load
+        run_job(spec, work, parallel)
+        _note_time(root, spec, time.process_time() - start)
         if entry.exists():  # --no-cache, or another process finished it first: replace it
             old = Path(tempfile.mkdtemp(prefix=".old.", dir=root))
             os.replace(entry, old / "entry")
@@ -144,14 +148,14 @@ def _times(root: Path) -> dict:
 
 
 def _note_time(root: Path, spec: JobSpec, seconds: float) -> None:
-    """Remember how long ``spec`` took (written atomically; with parallel jobs the last wins)."""
+    """Remember the CPU seconds ``spec`` took (written atomically; with parallel jobs the last wins)."""
     times = {**_times(root), _time_key(spec): round(seconds, 2)}
     io.write_atomically(root / TIMES, json.dumps(times).encode("utf-8"), sync=False)
 
 
 def _job_worker(args: tuple[JobSpec, str, bool, str]) -> tuple[str, bool]:
     spec, fingerprint, use_cache, root = args
-    entry, rendered = _cached_run(spec, fingerprint, use_cache, Path(root))
+    entry, rendered = _cached_run(spec, fingerprint, use_cache, Path(root), parallel=True)
     return str(entry), rendered
 
 

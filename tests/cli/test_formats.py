@@ -26,6 +26,7 @@ from scenes.render import _manim_config
 
 from ..scenes.layout_check import frame_problems
 from .test_errors import assert_one_line_error
+from .test_jobs import x264_settings
 from .test_render import bpviz
 
 LOSS_BEATS = ["outputs", "errors", "loss"]
@@ -101,8 +102,7 @@ def test_opaque_mp4_is_h264_crf_23_at_x264_veryfast(tmp_path_factory, brisk_and)
     assert video.suffix == ".mp4" and info["codec_name"] == "h264" and info["pix_fmt"] == "yuv420p"
     # x264 writes its settings into the stream; veryfast searches 1 reference frame at subme 2
     # (medium, Manim's default: 3 references, subme 7)
-    settings = video.read_bytes().split(b"options: ", 1)[1].split(b"\0", 1)[0].decode().split()
-    assert {"ref=1", "subme=2", "crf=23.0"} <= set(settings)
+    assert {"ref=1", "subme=2", "crf=23.0"} <= set(x264_settings(video))
 
 
 # -- sizes, gif --------------------------------------------------------------------------------

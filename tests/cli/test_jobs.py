@@ -43,6 +43,11 @@ def codec(path: Path) -> str:
                            str(path)], capture_output=True, text=True, check=True).stdout
 
 
+def x264_settings(path: Path) -> list[str]:
+    """The settings x264 wrote into the stream (``ref=1``, ``threads=3``, ...)."""
+    return path.read_bytes().split(b"options: ", 1)[1].split(b"\0", 1)[0].decode().split()
+
+
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     folder = tmp_path / "renders"
@@ -70,6 +75,9 @@ def test_joined_film_equals_single_process_film(short_film, cache, tmp_path):
     assert joined[1].read_text(encoding="utf-8") == single[1].read_text(encoding="utf-8")
     clips = sorted(p.name for p in (tmp_path / "single" / "full_beats").iterdir())
     assert [p.name for p in joined[2:]] == clips
+    # jobs running side by side encode on one thread each; one process lets x264 use its threads
+    assert "threads=1" in x264_settings(next(cache.glob("*/movie.mp4")))
+    assert "threads=1" not in x264_settings(single[0])
 
 
 def test_second_render_comes_from_the_cache(short_film, cache, tmp_path, monkeypatch):
