@@ -203,13 +203,20 @@ def indexed(symbol: str, layer: int, *indices: int) -> str:
 
 def note_text(part, note: str, color: str | None = None) -> Text:
     """A remark in the panel, broken into lines at word boundaries to fit the panel's width."""
-    width = part.regions.panel.width
-    text = Text(note, font=style.FONT, font_size=style.STATUS_SIZE, color=color or part.theme.muted)
-    chars = int(len(note) * width / text.width) + 1
+    return wrapped_text(note, part.regions.panel.width, style.STATUS_SIZE, color or part.theme.muted)
+
+
+def wrapped_text(words: str, width: float, font_size: float, color: str) -> Text:
+    """``words`` broken into lines at word boundaries to fit ``width``, at ``font_size``.
+
+    Shrunk only when a single word is wider than ``width``.
+    """
+    text = Text(words, font=style.FONT, font_size=font_size, color=color)
+    chars = int(len(words) * width / text.width) + 1
     while text.width > width and chars > 12:
         chars -= 1
-        text = Text(textwrap.fill(note, chars), font=style.FONT, font_size=style.STATUS_SIZE,
-                    color=color or part.theme.muted, line_spacing=0.8)
+        text = Text(textwrap.fill(words, chars), font=style.FONT, font_size=font_size, color=color,
+                    line_spacing=0.8)
     if text.width > width:
         text.scale_to_fit_width(width)
     return text

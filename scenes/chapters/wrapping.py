@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from manim import DOWN, LEFT, UL, MathTex, Text, VGroup
+from manim import DOWN, LEFT, UL, MathTex, VGroup
 
 from .. import style
 from ..mobjects.equation_panel import TEX_TEMPLATE, EquationBlock, colorize, paint_value
-from .pieces import fitted, note_text
+from .pieces import fitted, note_text, wrapped_text
 
 # -- long equations: measured line wrapping ------------------------------------------------------
 _WRAP_OPS = (" = ", " + ", " - ", r" \cdot ")
@@ -177,8 +177,8 @@ def wrapped_block(part, eq, heading: str, quantity: str, max_height: float, note
     ``elided_key`` (``shown``, ``total``) says so. With numbers it is a :class:`WrappedEquation`.
     """
     theme = part.theme
-    head = Text(heading, font=style.FONT, font_size=style.CAPTION_SIZE, color=theme.text)
-    parts = [head.scale_to_fit_width(min(head.width, part.regions.panel.width))]
+    head = wrapped_text(heading, part.regions.panel.width, style.CAPTION_SIZE, theme.text)
+    parts = [head]
     room = max_height - head.height - 0.25 - (0.6 if note or elided_key else 0)
     if symbolic:
         tex = wrapped_tex(part, colorize(eq.latex(), theme), max(room * 0.45, 1.9) if numbers else room)
