@@ -10,10 +10,14 @@ Each render therefore typesets in a private folder, seeded with the SVGs already
 leaving publishes the SVGs it made: written under a temporary name, then renamed (atomic), so the
 shared folder only ever holds whole files. LaTeX SVGs are also published as soon as they are
 made, and claimed before (:mod:`scenes.tex_once`), so two processes never compile the same
-equation; two that make the same new text both make it, and the first rename wins. LaTeX SVGs
-are seeded as hard links; text SVGs are copied, because Manim's ``Text`` rewrites its SVG in
-place every time it is built (``remove_last_M``), which through a hard link would empty the
-shared file while others read it.
+equation; two that make the same new text both make it, and the first rename wins.
+
+SVGs are seeded as hard links, so a render's start costs a link per cached file, not a copy.
+Manim's ``Text`` rewrites its SVG in place every time it is built (manimpango's
+``remove_last_M``), which through a hard link would truncate the shared file while others read
+it; :func:`install` makes that rewrite happen on a private copy, renamed over the private name
+only when the content changed (a seeded SVG was rewritten before it was published: it never
+changes again).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from manimpango import PangoUtils
 
 KINDS = {"tex_dir": "tex", "text_dir": "text"}
 """Manim's config key of each typeset folder and its name in the shared cache."""
@@ -43,15 +49,9 @@ def whole(svg: Path) -> bool:
     return tail.endswith(b"</svg>") or (tail.startswith(b"<svg") and tail.endswith(b"/>"))
 
 
-def _seed(shared: Path, private: Path, link: bool = True) -> None:
+def _seed(shared: Path, private: Path) -> None:
     for svg in shared.glob("*.svg"):
         if not whole(svg):
-            continue
-        if not link:
-            try:
-                shutil.copy2(svg, private / svg.name)
-            except OSError:  # renamed away meanwhile: it will be typeset again
-                pass
             continue
         try:
             os.link(svg, private / svg.name)
@@ -78,19 +78,43 @@ def _publish(private: Path, shared: Path) -> int:
     return sum(publish_one(svg, shared) for svg in private.glob("*.svg"))
 
 
+_original_rewrite: list = []
+
+
+def install() -> None:
+    """Make Manim's in-place rewrite of text SVGs leave hard-linked files alone (idempotent)."""
+    if not _original_rewrite:
+        _original_rewrite.append(PangoUtils.remove_last_M)
+        PangoUtils.remove_last_M = staticmethod(_rewrite_privately)
+
+
+def _rewrite_privately(file_name: str) -> None:
+    """Run manimpango's ``remove_last_M`` on a copy of ``file_name``, renamed over it if it changed."""
+    path = Path(file_name)
+    copy = path.with_name(f".{path.name}.{os.getpid()}.rewrite")
+    shutil.copyfile(path, copy)
+    try:
+        _original_rewrite[0](str(copy))
+        if copy.read_bytes() != path.read_bytes():
+            os.replace(copy, path)  # a new file under the private name; a shared link is untouched
+    finally:
+        copy.unlink(missing_ok=True)
+
+
 @contextmanager
 def typeset_dirs(shared_root: Path) -> Iterator[dict[str, str]]:
     """Private ``tex_dir``/``text_dir`` for Manim, seeded from and published to ``shared_root``.
 
     Yields Manim config entries (``{"tex_dir": ..., "text_dir": ...}``).
     """
+    install()
     with tempfile.TemporaryDirectory(prefix="bpviz-typeset-") as tmp:
         dirs = {}
         for key, name in KINDS.items():
             shared, private = shared_root / name, Path(tmp) / name
             shared.mkdir(parents=True, exist_ok=True)
             private.mkdir()
-            _seed(shared, private, link=name != "text")
+            _seed(shared, private)
             dirs[key] = private
         try:
             yield {key: str(path) for key, path in dirs.items()}

@@ -48,15 +48,19 @@ def test_cached_shapes_equal_parsed_shapes(tmp_path, monkeypatch):
 
 
 def test_a_text_built_from_the_seeded_cache_leaves_the_shared_svg_whole(tmp_path):
-    """Manim's Text rewrites its SVG in place on every build: the private copy, never the shared file."""
+    """Text SVGs are seeded as hard links; Manim's in-place rewrite of a Text's SVG never reaches them."""
     from manim import config
 
     with typeset_dirs(tmp_path) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
         Text("shared words")
     shared = next((tmp_path / "text").glob("*.svg"))
-    before = shared.read_bytes()
+    before = (shared.stat().st_ino, shared.stat().st_mtime_ns, shared.read_bytes())
     with typeset_dirs(tmp_path) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
         private = Path(config.text_dir) / shared.name
-        assert private.stat().st_ino != shared.stat().st_ino
+        assert private.stat().st_ino == shared.stat().st_ino  # a link: seeding copies nothing
         Text("shared words")
-    assert shared.read_bytes() == before
+        assert private.read_bytes() == before[2]
+        Text("other words")  # new: typeset and rewritten in the private folder only
+    assert (shared.stat().st_ino, shared.stat().st_mtime_ns, shared.read_bytes()) == before
+    assert len(list((tmp_path / "text").glob("*.svg"))) == 2
+    assert not list((tmp_path / "text").glob(".*"))

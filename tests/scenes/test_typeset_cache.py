@@ -49,3 +49,4 @@ def test_known_svgs_are_reused_and_new_ones_published(tmp_path):
     assert (shared / "tex" / "new.svg").read_text() == "<svg>new</svg>"
     assert not (shared / "tex" / "new.tex").exists()
     assert not private.exists()
+
