@@ -20,6 +20,7 @@ import weakref
 import cairo
 import numpy as np
 from manim import Camera, VMobject
+from manim.renderer.cairo_renderer import CairoRenderer
 
 MAX_REDRAWS = 2
 """Pictures redrawn for one fade before its paths are drawn one by one again."""
@@ -82,7 +83,30 @@ def _signature(leaves: list[VMobject]) -> tuple:
 
 
 class FadeCamera(Camera):
-    """Manim's Cairo camera, drawing each fading run of leaves from a picture (see the module)."""
+    """Manim's Cairo camera, drawing each fading run of leaves from a picture (see the module).
+
+    Each frame is also a new pixel array (:meth:`set_pixel_array`), so :class:`FrameRenderer`
+    can hand it to the encoder without a copy.
+    """
+
+    def set_pixel_array(self, pixel_array, convert_from_floats: bool = False) -> None:
+        """Start a frame from ``pixel_array`` (the background) in a new array, never in place.
+
+        Manim copies the background into the array of the last frame, which the renderer must
+        then copy again before queueing that frame for the encoder thread: at 1080p two 8 MB
+        copies a frame. Here the old array is left to the encoder, and its Cairo context dropped
+        (Manim keeps contexts by the array's ``id``, which a later array may reuse).
+        """
+        converted = (self.convert_pixel_array(pixel_array) if convert_from_floats
+                     else np.asarray(pixel_array))
+        old = getattr(self, "pixel_array", None)
+        if old is None or old.shape != converted.shape:
+            super().set_pixel_array(pixel_array, convert_from_floats)
+            return
+        self.pixel_array_to_cairo_context.pop(id(old), None)
+        frame = np.empty_like(old)
+        np.copyto(frame, converted, casting="unsafe")
+        self.pixel_array = frame
 
     def display_multiple_non_background_colored_vmobjects(self, vmobjects, pixel_array) -> None:
         """Draw ``vmobjects`` in order; a run of leaves of one fade is blended from its picture."""
@@ -163,3 +187,18 @@ def set_alphas(leaf: VMobject, fill: np.ndarray, stroke: np.ndarray) -> None:
         leaf.fill_rgbas[:, 3] = fill
     if len(leaf.stroke_rgbas) == len(stroke):
         leaf.stroke_rgbas[:, 3] = stroke
+
+
+class FrameRenderer(CairoRenderer):
+    """Manim's Cairo renderer; with a :class:`FadeCamera` it queues each frame without a copy.
+
+    A :class:`FadeCamera` starts every frame in a new array, so the array of a finished frame is
+    never drawn over and can go to the encoder as it is. Any other camera draws in place, and
+    gets Manim's copy.
+    """
+
+    def get_frame(self) -> np.ndarray:
+        """The current frame (the camera's own array with a :class:`FadeCamera`, else a copy)."""
+        if isinstance(self.camera, FadeCamera):
+            return self.camera.pixel_array
+        return super().get_frame()

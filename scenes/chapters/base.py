@@ -15,12 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import UL, Scene, Text, VGroup, config
-from manim.renderer.cairo_renderer import CairoRenderer
 
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..bridge import Story
-from ..camera import FadeCamera
+from ..camera import FadeCamera, FrameRenderer
 from ..encoder import HeldFrameWriter
 from ..layout import frame_layout
 from ..text import DEFAULT_LANGUAGE, catalogue
@@ -73,7 +72,7 @@ class ChapterScene(Scene):
         self.regions = frame_layout(config.frame_width, config.frame_height)  # taller at 4:3
         self._title = VGroup()
         kwargs.setdefault("camera_class", FadeCamera)  # fades blended from a picture
-        kwargs.setdefault("renderer", CairoRenderer(  # held frames converted once
+        kwargs.setdefault("renderer", FrameRenderer(  # frames queued uncopied, held ones converted once
             file_writer_class=HeldFrameWriter, camera_class=kwargs["camera_class"],
             skip_animations=kwargs.get("skip_animations", False)))
         super().__init__(**kwargs)

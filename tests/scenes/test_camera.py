@@ -7,7 +7,7 @@ import pytest
 from manim import DOWN, RIGHT, Camera, Scene, Square, Text, VGroup, tempconfig
 
 from scenes.animations.fade import Appear, Vanish
-from scenes.camera import FadeCamera
+from scenes.camera import FadeCamera, FrameRenderer
 
 _SMALL = {"pixel_width": 320, "pixel_height": 180, "frame_rate": 10, "verbosity": "ERROR",
           "progress_bar": "none", "disable_caching": True}
@@ -87,3 +87,34 @@ def test_a_chapter_looks_as_with_manims_camera(chapter, tmp_path):
     ours, _ = _frames(chapter_scene(chapter), FadeCamera, tmp_path, story=story)
     manims, _ = _frames(chapter_scene(chapter), Camera, tmp_path, story=story)
     _assert_alike(ours, manims)
+
+
+class _Held(_Words):
+    """The paragraph, then a hold with nothing moving (Manim writes one frame repeated)."""
+
+    def construct(self):
+        super().construct()
+        self.add(Text("stays", font_size=24).shift(2 * DOWN))
+        self.wait(0.5)
+
+
+def test_frames_queued_without_a_copy_are_never_drawn_over(tmp_path):
+    """FrameRenderer hands the encoder FadeCamera's own arrays: each must keep its frame."""
+    kept = []
+    with tempconfig({**_SMALL, "media_dir": str(tmp_path / "uncopied")}):
+        scene = _Held(renderer=FrameRenderer(camera_class=FadeCamera), camera_class=FadeCamera)
+        write = scene.renderer.file_writer.write_frame
+        scene.renderer.file_writer.write_frame = lambda f, *a, **k: (kept.append(f), write(f, *a, **k))
+        scene.render()
+    assert len({id(frame) for frame in kept}) == len(kept) > 18  # a new array every frame
+    manims, _ = _frames(_Held, Camera, tmp_path)
+    assert len(kept) == len(manims)
+    _assert_alike(np.stack(kept), manims)
+
+
+def test_frame_renderer_copies_frames_of_other_cameras():
+    with tempconfig(_SMALL):
+        renderer = FrameRenderer(camera_class=Camera)
+        assert renderer.get_frame() is not renderer.camera.pixel_array
+        renderer = FrameRenderer(camera_class=FadeCamera)
+        assert renderer.get_frame() is renderer.camera.pixel_array
