@@ -246,6 +246,12 @@ def _jobs_option(func):
                              "about 0.6 GB at --quality high)")(func)
 
 
+def _no_cache_option(func):
+    """``--no-cache``: render every chapter job again, ignoring the render cache."""
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help="render every chapter again, even when the render cache holds it")(func)
+
+
 def _check_jobs(jobs: int) -> int:
     """``--jobs`` must be at least 1."""
     if jobs < 1:
@@ -261,8 +267,7 @@ def _check_jobs(jobs: int) -> int:
               help="alpha channel: webm is VP9 with alpha, mov ProRes 4444; an mp4 becomes a .mov")
 @click.option("--sections", is_flag=True, help="also write one clip per beat into <scene>_beats/")
 @_jobs_option
-@click.option("--no-cache", "no_cache", is_flag=True,
-              help="render every chapter again, even when the render cache holds it")
+@_no_cache_option
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media]")
 @user_errors
 def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, sections, jobs,
@@ -348,17 +353,21 @@ def script_cmd(source, scenes, quality, aspect, theme, lang) -> None:
 @_media_options
 @click.option("--to", "to", default=None, metavar="|".join(SLIDE_FORMATS),
               help="deck format  [default: from the -o suffix, else html]")
+@_jobs_option
+@_no_cache_option
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="deck file  [default: media/slides.<format>]")
 @user_errors
-def slides_cmd(source, scenes, quality, aspect, theme, lang, to, output) -> None:
+def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache, output) -> None:
     """A slide deck of SOURCE: one slide per beat, with presenter notes from the trace.
 
     html is a reveal.js page (its clips in FILE's <name>_assets/ folder), pptx a PowerPoint deck
     with one clip per slide, pdf a handout with the settled frame of every beat. Needs the
-    optional manim-slides (pip install 'bpviz[slides]').
+    optional manim-slides (pip install 'bpviz[slides]'). The chapters render as in `bpviz
+    render`: up to --jobs at once, unchanged ones from the render cache.
     """
     _look(quality, aspect, theme, lang)
+    _check_jobs(jobs)
     wanted = [_choice("--scene", s, SCENES) for s in scenes]
     suffix = Path(output).suffix.lower().lstrip(".") if output else ""
     to = _choice("--to", to or (suffix if suffix in SLIDE_FORMATS else "html"), SLIDE_FORMATS)
@@ -374,4 +383,5 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, output) -> None
         raise BpvizError(SLIDES_HINT) from None
     _tools()
     story, chapters = _story_and_scenes(source, wanted, theme, lang)
-    click.echo(f"wrote {build_deck(story, chapters, Path(output), to, quality, aspect)}")
+    deck = build_deck(story, chapters, Path(output), to, quality, aspect, jobs, not no_cache)
+    click.echo(f"wrote {deck}")

@@ -17,6 +17,7 @@ import numpy as np
 from backprop_core import io
 from backprop_core import run as run_config
 from backprop_core.equations import (
+    format_fixed,
     format_number,
     loss_equations,
     neuron_equations,
@@ -160,6 +161,14 @@ class Story:
         ``[video] decimals``, the rounding of the equations, and the language's decimal separator.
         """
         return plain_number(format_number(float(value), self.video["decimals"]), self.language)
+
+    def fmt_fixed(self, value: float) -> str:
+        """``value`` in fixed point for a table column: ``[video] decimals`` places, zeros kept.
+
+        ``0,0380`` in Spanish; a smaller value gets places up to its first digit (``0.00001``):
+        :func:`~backprop_core.equations.latex.format_fixed`.
+        """
+        return plain_number(format_fixed(float(value), self.video["decimals"]), self.language)
 
     def fmt_tex(self, value: float) -> str:
         """``value`` as LaTeX, as the equations write it, with the language's decimal separator."""

@@ -81,11 +81,12 @@ def _copy_clips(folders: list[Path], clip_dir: Path) -> list[Path]:
 
 
 def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_cache: bool = True,
-                  rendered: list | None = None, **options) -> list[Path]:
+                  rendered: list | None = None, beats: list | None = None, **options) -> list[Path]:
     """Render ``chapter`` as chapter jobs (cached, up to ``jobs`` in parallel) and join them.
 
     Writes what :func:`scenes.render.render_video` writes (video, ``.srt``, clips with
-    ``options["sections"]``). ``rendered``, when given, receives ``(chapter, rendered_now)`` per job.
+    ``options["sections"]``). ``rendered``, when given, receives ``(chapter, rendered_now)`` per job;
+    ``beats`` receives the timed beats of the joined video, their equations as LaTeX lines.
     """
     from .chapters.base import Beat
     from .formats import deliver, tag_prores_alpha
@@ -101,12 +102,15 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
     if rendered is not None:
         rendered.extend((name, now) for name, (_, now) in zip(film, results))
     folders = [folder for folder, _ in results]
-    beats = joined_beats([json.loads((f / DONE).read_text(encoding="utf-8")) for f in folders])
+    timed = [Beat(**{**b, "equations": tuple(b["equations"])})
+             for b in joined_beats([json.loads((f / DONE).read_text(encoding="utf-8")) for f in folders])]
+    if beats is not None:
+        beats.extend(timed)
     with tempfile.TemporaryDirectory(prefix="bpviz-join-") as tmp:
         movies = [next(f.glob("movie.*")) for f in folders]
         joined = join_movies(movies, Path(tmp) / f"{chapter}{movies[0].suffix}")
         written = [deliver(joined, out_dir / chapter, fmt, transparent)]
-    written.append(write_srt([Beat(**b) for b in beats], out_dir / f"{chapter}.srt"))
+    written.append(write_srt(timed, out_dir / f"{chapter}.srt"))
     tag_prores_alpha(written[:1], fmt, transparent)
     if options["sections"]:
         written += _copy_clips(folders, out_dir / f"{chapter}_beats")

@@ -3,7 +3,8 @@
 A job holds everything its render depends on as plain, picklable values, so it runs the same in
 this process, in a worker process (``bpviz render --jobs N``) or, later, on a cluster. Its result
 is a folder: ``movie.<ext>`` (Manim's video, before any gif conversion), ``beats.json`` (the timed
-beats: subtitles and the shift of the next chapter) and, with sections, ``clips/``.
+beats: subtitles, the shift of the next chapter and, for presenter notes, the LaTeX of each
+beat's equations with the trace's numbers) and, with sections, ``clips/``.
 
 Finished folders are kept in a render cache (``~/.cache/bpviz/renders/<fingerprint>``) and
 reused while the job's :func:`fingerprint` is unchanged; see :mod:`scenes.fingerprint`.
@@ -85,6 +86,7 @@ def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
     """
     from .chapters import chapter_scene
     from .formats import encoder_config
+    from .subtitles import equation_lines
 
     opts, story = spec.opts, spec.story()
     fmt, transparent = opts["fmt"], opts["transparent"]
@@ -99,7 +101,7 @@ def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
         shutil.move(str(movie), folder / f"movie{movie.suffix}")
         if opts["sections"]:
             _move_clips(writer, folder / "clips")
-    beats = [{k: v for k, v in asdict(b).items() if k != "equations"} for b in scene.beats]
+    beats = [{**asdict(b), "equations": equation_lines(story, b)} for b in scene.beats]
     (folder / DONE).write_text(json.dumps(beats, ensure_ascii=False), encoding="utf-8")
     return folder
 

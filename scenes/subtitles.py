@@ -50,8 +50,12 @@ def write_srt(beats: list[Beat], path: Path) -> Path:
 
 
 def equation_lines(story: Story, beat: Beat) -> list[str]:
-    """The LaTeX of each equation the beat shows, with the trace's numbers."""
-    return [story.tex(eq.latex_numbers(story.video["decimals"])) for eq in beat.equations]
+    """The LaTeX of each equation the beat shows, with the trace's numbers.
+
+    A beat read back from a finished render (:mod:`scenes.jobs`) holds these lines already.
+    """
+    return [eq if isinstance(eq, str) else story.tex(eq.latex_numbers(story.video["decimals"]))
+            for eq in beat.equations]
 
 
 def convention(story: Story) -> str:

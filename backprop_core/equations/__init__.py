@@ -42,13 +42,13 @@ from . import chain as chain_eqs
 from . import neuron as neuron_eqs
 from . import weight as weight_eqs
 from .context import Equation, EquationContext
-from .latex import format_number, to_latex
+from .latex import format_fixed, format_number, to_latex
 from .notation import NOTATIONS
 from .signs import SIGN_KEYS, sign_equations
 
 __all__ = [
     "LOSS_KEYS", "NEURON_KEYS", "NOTATIONS", "SIGN_KEYS", "WEIGHT_KEYS", "Equation", "all_equations",
-    "format_number", "loss_equations", "neuron_equations", "sign_equations", "to_latex",
+    "format_fixed", "format_number", "loss_equations", "neuron_equations", "sign_equations", "to_latex",
     "weight_equations",
 ]
 

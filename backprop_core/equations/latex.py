@@ -46,6 +46,32 @@ def format_number(x: float, decimals: int = 4) -> str:
     return "0" if fixed == "-0" else fixed
 
 
+FIXED_EXTRA = 4
+""":func:`format_fixed` writes at most this many places beyond ``decimals`` to reach a digit."""
+
+
+def format_fixed(x: float, decimals: int = 4) -> str:
+    r"""``x`` in fixed point for a column of numbers: ``decimals`` places, trailing zeros kept.
+
+    ``0.038`` -> ``0.0380``. A value that would round to zero gets places up to its first
+    significant digit (``1.447e-5`` -> ``0.00001``: never a false zero); one smaller still than
+    ``FIXED_EXTRA`` more places can write is written as :func:`format_number` writes it.
+
+    Examples
+    --------
+    >>> [format_fixed(v) for v in (0.5933, 0.038, 1.447e-5, 0.99996, 0.0, -0.00012)]
+    ['0.5933', '0.0380', '0.00001', '1.0000', '0.0000', '-0.0001']
+    >>> format_fixed(2e-10)
+    '2 \\times 10^{-10}'
+    """
+    x = float(x)
+    for places in range(decimals, decimals + FIXED_EXTRA + 1):
+        fixed = f"{x:.{places}f}"
+        if x == 0 or fixed.strip("-0.") != "":
+            return fixed.lstrip("-") if x == 0 else fixed
+    return format_number(x, decimals)
+
+
 def fill(template: str, parts: list[str]) -> str:
     """``template`` with placeholder ``§i`` replaced by ``parts[i]``.
 

@@ -74,15 +74,7 @@ class UpdatePart(Part):
         self.b_labels = bias_labels(self, diagram, story.step.before.biases)
         self.w_labels = self._weight_labels(story.step.before.weights, self.b_labels)
         self.overlay = self._overlay((layer, j, k))
-        symbols = story.symbols
-        delta = symbol_value(self, symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
-                             "delta", (layer, j), small=self._small)
-        act = symbol_value(self, symbols.t_act(layer - 1, str(k + 1)), story.record.a[layer - 1][k],
-                           "activation", (layer - 1, k), small=self._small)
-        delta.next_to(diagram.neurons[(layer, j)], UP, buff=0.04)
-        act.next_to(diagram.neurons[(layer - 1, k)], UP, buff=0.04)
-        self.ends = VGroup(highlight_ring(self, diagram, (layer, j), "delta"), delta,
-                           highlight_ring(self, diagram, (layer - 1, k), "activation"), act)
+        self.ends = self._ends()
         heading = self.tr("update.grad_w_heading", weight=self.weight, sample=story.record.sample + 1)
         blocks = [lambda h: wrapped_block(self, eqs["grad_w"], heading, "gradient", h)]
         if batch > 1:
@@ -170,7 +162,7 @@ class UpdatePart(Part):
 
     def sign_convention(self) -> None:
         """Delta rule only: the descent form and the delta rule for the focus weight, the same new value."""
-        story, scene, diagram = self.story, self.scene, self.diagram
+        story, scene = self.story, self.scene
         layer, j, k = story.focus_weight
         eqs = story.sign_eqs(layer, j, k)
         note = self.tr(f"update.sign_note_{story.trace.loss_name}", outputs=story.layers[-1],
@@ -184,16 +176,8 @@ class UpdatePart(Part):
                        "new": story.fmt(eqs["update_w"].value), "delta": story.fmt(eqs["delta_sign"].value),
                        "activation": story.fmt(x), "note": note})
         panel, remark = self._sign_panel(eqs, note)
-        symbols = story.symbols
-        delta = symbol_value(self, symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
-                             "delta", (layer, j), small=self._small)
-        act = symbol_value(self, symbols.t_act(layer - 1, str(k + 1)), x, "activation", (layer - 1, k),
-                           small=self._small)
-        delta.next_to(diagram.neurons[(layer, j)], UP, buff=0.04)
-        act.next_to(diagram.neurons[(layer - 1, k)], UP, buff=0.04)
         overlay = self._overlay((layer, j, k))
-        ends = VGroup(highlight_ring(self, diagram, (layer, j), "delta"), delta,
-                      highlight_ring(self, diagram, (layer - 1, k), "activation"), act, remark)
+        ends = VGroup(*self._ends(), remark)
         scene.play(Create(overlay), swap(self.panel, panel), run_time=self.t(style.WRITE_TIME))
         scene.bring_to_front(*self.w_labels.values(), self.marks)
         scene.play(Appear(ends), run_time=self.t(0.5))
@@ -307,14 +291,39 @@ class UpdatePart(Part):
     def _small(self) -> bool:
         return self.diagram.geometry.spacing < 0.8
 
+    def _ends(self) -> VGroup:
+        """The focus weight's ends: its neuron's ring and ``δ = value``, its source's ring and ``a = value``.
+
+        Each label stands above its ring and leans away from the edge between them (``δ`` from
+        its neuron's left side to the right, ``a`` to the left): a short edge of a compact diagram
+        keeps room for its weight's label.
+        """
+        story, diagram = self.story, self.diagram
+        layer, j, k = story.focus_weight
+        delta = symbol_value(self, story.symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
+                             "delta", (layer, j), small=self._small)
+        act = symbol_value(self, story.symbols.t_act(layer - 1, str(k + 1)), story.record.a[layer - 1][k],
+                           "activation", (layer - 1, k), small=self._small)
+        target = highlight_ring(self, diagram, (layer, j), "delta")
+        source = highlight_ring(self, diagram, (layer - 1, k), "activation")
+        delta.next_to(target, UP, buff=0.02).align_to(target, LEFT)
+        act.next_to(source, UP, buff=0.02).align_to(source, RIGHT)
+        return VGroup(target, delta, source, act)
+
     def _weight_labels(self, weights, biases: dict) -> dict:
-        """Every weight's label in small networks (clear of the bias labels), else only the focus weight's."""
+        """Every weight's label in small networks, else only the focus weight's.
+
+        Each slides along its edge clear of the bias labels and of the labels at the focus
+        weight's two ends (their rings and labels, :meth:`_ends`: shown in the gradient and sign
+        beats).
+        """
+        avoid = [*biases.values(), *self._ends()]
         labels = weight_labels(self, self.diagram, weights)
-        if labels:
-            return unclutter_edge_labels(self.diagram, labels, biases.values())
-        key = self.story.focus_weight
-        label = value_label(self, weights[key[0] - 1][key[1], key[2]], "weight", key, small=True)
-        return {key: self.diagram.label_edge(key, label)}
+        if not labels:
+            key = self.story.focus_weight
+            label = value_label(self, weights[key[0] - 1][key[1], key[2]], "weight", key, small=True)
+            labels = {key: self.diagram.label_edge(key, label)}
+        return unclutter_edge_labels(self.diagram, labels, avoid)
 
     def _overlay(self, key: tuple[int, int, int]):
         """A bright copy of edge ``key`` drawn over it: where the explained weight sits."""

@@ -2,8 +2,9 @@
 
 For targets that are 0/1 vectors (binary codes such as the ``digits`` preset's, or classes):
 a table of the samples with their input, the target code, and for the first and the last epoch
-the raw outputs (trace fields, ``EpochRecord.outputs``), the code they give read from 0.5 up
-and a mark right or wrong, with the count of right codes. ``backprop_core.codes`` reads the
+the raw outputs (trace fields, ``EpochRecord.outputs``, in fixed point: ``0.0380``, ``0.0001``
+rather than ``5.703e-5``, ``0.00001`` for ``1.447e-5``), the code they give read from 0.5 up and
+a mark right or wrong, with the count of right codes. ``backprop_core.codes`` reads the
 codes; this part only lays them out.
 """
 
@@ -74,7 +75,8 @@ class CodesPart(TrainingPart):
         """Cells of one answer: raw outputs (one label each), the code, the mark."""
         cells = []
         if self.raw:
-            cells.append(VGroup(*(value_label(self, v, "activation", ("output", epoch), small=True)
+            cells.append(VGroup(*(value_label(self, v, "activation", ("output", epoch), small=True,
+                                              fixed=True)
                                   for v in answer.outputs)).arrange(RIGHT, buff=0.12))
         code = VGroup(*(self._text(str(bit), self.theme.text if bit == want else self.theme.negative)
                         for bit, want in zip(answer.code, target))).arrange(RIGHT, buff=0.04)

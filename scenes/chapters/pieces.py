@@ -43,10 +43,14 @@ def make_diagram(part, weights=None) -> NetworkDiagram:
 
 
 def value_label(part, value: float, quantity: str, key: tuple, prefix: str = "",
-                small: bool = False) -> ValueLabel:
-    """A :class:`ValueLabel` of a trace value formatted as the story formats numbers."""
+                small: bool = False, fixed: bool = False) -> ValueLabel:
+    """A :class:`ValueLabel` of a trace value formatted as the story formats numbers.
+
+    ``fixed``: in fixed point (``Story.fmt_fixed``), for a column of a table.
+    """
     size = style.SMALL_VALUE_SIZE if small else style.VALUE_SIZE
-    return ValueLabel(value, prefix + part.story.fmt(value), quantity, part.theme, size, key=key)
+    text = part.story.fmt_fixed(value) if fixed else part.story.fmt(value)
+    return ValueLabel(value, prefix + text, quantity, part.theme, size, key=key, fixed=fixed)
 
 
 def shows_value(part, diagram: NetworkDiagram, key: tuple[int, int]) -> bool:

@@ -15,7 +15,8 @@ class ValueLabel(VGroup):
     value : float
         The trace field shown (kept, so tests can compare screen and trace).
     text : str
-        The value as formatted for the screen (``Story.fmt``), optionally with a prefix.
+        The value as formatted for the screen (``Story.fmt``, or ``Story.fmt_fixed`` when
+        ``fixed``), optionally with a prefix.
     quantity : str
         ``"activation"``, ``"z"``, ``"delta"``, ``"weight"``, ... (the colour).
     theme : Theme
@@ -24,6 +25,8 @@ class ValueLabel(VGroup):
         Size of the text.
     key : tuple, optional
         Where it belongs: ``(l, j)`` for a neuron, ``(l, j, k)`` for a weight.
+    fixed : bool
+        Whether ``text`` is written in fixed point (a table column) rather than as ``Story.fmt``.
 
     Examples
     --------
@@ -34,8 +37,9 @@ class ValueLabel(VGroup):
     """
 
     def __init__(self, value: float, text: str, quantity: str, theme: Theme, font_size: float,
-                 key: tuple | None = None, **kwargs):
+                 key: tuple | None = None, fixed: bool = False, **kwargs):
         self.value = float(value)
+        self.fixed = fixed
         self.text = text
         self.quantity = quantity
         self.key = key

@@ -2,7 +2,8 @@
 
 The decks are of the ``and`` preset (2-1) at low quality: html through the command line
 (``forward``, 3 beats), pptx and pdf from one render of ``backward`` (2 beats) converted twice.
-A missing manim-slides is simulated by making its import fail.
+A missing manim-slides is simulated by making its import fail. The render cache of the chapter
+jobs is a folder of this module's own (``scenes.jobs.renders_dir`` is patched).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from backprop_core.cli import main
+from scenes import jobs
 from scenes.bridge import load_story
 from scenes.slides import convert, handout, presentation
 
@@ -31,6 +33,15 @@ def pdf_pages(path) -> int:
     data = path.read_bytes()
     assert data.startswith(b"%PDF")
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cache(tmp_path_factory):
+    """A render cache of this module's own, empty at first."""
+    folder = tmp_path_factory.mktemp("cache") / "renders"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jobs, "renders_dir", lambda: folder)
+        yield folder
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +114,48 @@ def test_slides_without_manim_slides_say_how_to_install(tmp_path, monkeypatch):
 def test_unknown_deck_format(tmp_path):
     result = bpviz("slides", "and", "--to", "pptz", "-o", str(tmp_path / "deck.pptx"))
     assert_one_line_error(result, "--to", "'pptx'")
+
+
+def two_chapter_deck(folder, *more: str):
+    """The html deck of ``forward`` and ``backward`` written into ``folder``, and its files' bytes."""
+    out = folder / "deck.html"
+    folder.mkdir()
+    result = bpviz("slides", "and", "--scene", "forward", "--scene", "backward", "--quality", "low",
+                   "-o", str(out), *more)
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    assert result.stdout.splitlines() == [f"wrote {out}"]
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def entries(cache) -> dict[str, int]:
+    """The finished chapter renders in the cache: fingerprint -> when their beats were written."""
+    return {p.parent.name: p.stat().st_mtime_ns for p in cache.glob(f"*/{jobs.DONE}")}
+
+
+def test_second_deck_renders_nothing_and_jobs_make_the_same_deck(tmp_path, monkeypatch):
+    cache = tmp_path / "renders"
+    monkeypatch.setattr(jobs, "renders_dir", lambda: cache)
+    first = two_chapter_deck(tmp_path / "first")
+    made = entries(cache)
+    assert len(made) == 2  # one job per chapter
+    assert len([name for name in first if name.startswith("deck_assets/")]) == 3 + 2
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("a cached chapter was rendered again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(jobs, "run_job", no_render)
+        assert two_chapter_deck(tmp_path / "again") == first  # the same deck, nothing rendered
+    assert entries(cache) == made
+
+    parallel = two_chapter_deck(tmp_path / "parallel", "--jobs", "2", "--no-cache")
+    again = entries(cache)
+    assert again.keys() == made.keys() and all(again[k] > made[k] for k in made)  # rendered anew
+    assert parallel == first  # the same page and clips, byte for byte
+
+
+@pytest.mark.parametrize("jobs_value", ["0", "-1"])
+def test_slides_jobs_below_one_is_a_one_line_error(jobs_value, tmp_path):
+    result = bpviz("slides", "and", "--jobs", jobs_value, "-o", str(tmp_path / "deck.html"))
+    assert_one_line_error(result, "--jobs", jobs_value)
+    assert list(tmp_path.iterdir()) == []

@@ -30,7 +30,7 @@ from backprop_core.equations import (
     neuron_equations,
     weight_equations,
 )
-from backprop_core.equations.latex import format_number, mul, num, sub, to_latex
+from backprop_core.equations.latex import format_fixed, format_number, mul, num, sub, to_latex
 from backprop_core.train import train
 
 from .helpers import exhaustive_presets
@@ -294,6 +294,15 @@ def test_format_number():
     assert format_number(1.234e-7) == r"1.234 \times 10^{-7}"
     eq = neuron_equations(preset_trace("mazur"), 0, None, 2, 0)["delta"]
     assert eq.latex_numbers(decimals=2).endswith("= 0.14")
+
+
+def test_format_fixed_keeps_its_places_and_never_writes_a_false_zero():
+    fixed = [format_fixed(v) for v in (0.038, 0.5510, 0.99996, 0.0)]
+    assert fixed == ["0.0380", "0.5510", "1.0000", "0.0000"]
+    assert format_fixed(5.7034e-5) == "0.0001" and format_fixed(1.4465e-5) == "0.00001"
+    assert format_fixed(-0.00012) == "-0.0001" and format_fixed(-3e-8) == "-0.00000003"
+    assert format_fixed(0.1385, 2) == "0.14" and format_fixed(0.004, 2) == "0.004"
+    assert format_fixed(2e-10) == format_number(2e-10)  # 9 zeros: scientific, as the equations
 
 
 # -- SymPy stays in the equations modules --------------------------------------------------------

@@ -1,9 +1,10 @@
 """Checks that every number on screen is a trace field and every equation evaluates to its number.
 
-Walks a settled frame: each :class:`ValueLabel` must show ``story.fmt(value)`` of a value the
-trace holds (at the label's neuron or weight when it has a key), each :class:`EquationBlock` must
-be an equation of :mod:`backprop_core.equations` for the story's step, ending ``= value``, and
-each vector (``vector_tex``, which keeps ``.values``) must list trace values.
+Walks a settled frame: each :class:`ValueLabel` must show ``story.fmt(value)`` (``story.fmt_fixed``
+for a label in fixed point: a table column) of a value the trace holds (at the label's neuron or
+weight when it has a key), each :class:`EquationBlock` must be an equation of
+:mod:`backprop_core.equations` for the story's step, ending ``= value``, and each vector
+(``vector_tex``, which keeps ``.values``) must list trace values.
 
 Numbers are read as the story's language writes them (``[format] decimal`` of its catalogue:
 ``0,5933`` in Spanish, ``0{,}5933`` in its LaTeX): a label or an equation's value is read back
@@ -197,9 +198,10 @@ def label_problems(label: ValueLabel, numbers: TraceNumbers) -> list[str]:
     story, problems = numbers.story, []
     where = f"ValueLabel({label.text!r}, {label.quantity}, key={label.key})"
     problems += read_problems(where, label.text, label.value, decimal_separator(story))
-    if not label.text.endswith(story.fmt(label.value)):
+    written = (story.fmt_fixed if label.fixed else story.fmt)(label.value)
+    if not label.text.endswith(written):
         problems.append(f"{where} shows {label.text!r}, but its value {label.value!r} is written "
-                        f"{story.fmt(label.value)!r}")
+                        f"{written!r}")
     if not numbers.known(label.value, label.key):
         at = f" at {label.key}" if label.key is not None else ""
         problems.append(f"{where}: {label.value!r} is not a trace value{at}")

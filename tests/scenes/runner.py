@@ -26,9 +26,13 @@ from backprop_core.video_config import SCENES
 
 VARIANTS = {**{name: (name, {}) for name in PRESETS},
             "mazur-delta_rule": ("mazur", {"notation": "delta_rule"}),
-            "mazur-es": ("mazur", {"language": "es"})}
+            "mazur-es": ("mazur", {"language": "es"}),
+            "digits-delta_rule": ("digits", {"notation": "delta_rule"})}
 """Stories the scenes are checked with: every preset, mazur in the delta-rule notation and mazur in
-Spanish (longer words, decimal comma; its stills only: the film is the English one's)."""
+Spanish (longer words, decimal comma; its stills only: the film is the English one's), and digits
+in the delta-rule notation (a compact diagram with wider symbols) for :data:`ONLY`'s chapters."""
+ONLY = {"digits-delta_rule": ("update",)}
+"""Variants checked on some chapters only: those their difference concerns."""
 FULL_VARIANTS = {"dry_run": ("xor",), "stills": ("mazur",)}
 """``full`` plays every chapter (it costs their sum), so it is played once as a film with a
 many-epoch preset (which adds the training part) and once as stills with the default preset
@@ -101,11 +105,13 @@ def cases(mode: str) -> list[tuple[str, str]]:
 
 @cache
 def _chapters_of(variant: str) -> tuple[str, ...]:
-    """The chapters ``variant`` has: all, but only ``DENSE_SCENES`` for a network in dense mode."""
+    """The chapters ``variant`` has: all, but only ``DENSE_SCENES`` for a network in dense mode
+    (and only those of :data:`ONLY` for a variant listed there)."""
     from backprop_core.config import load
     from scenes.layout import DENSE_SCENES, is_dense
 
-    return DENSE_SCENES if is_dense(load(VARIANTS[variant][0]).layers) else tuple(SCENES)
+    chapters = DENSE_SCENES if is_dense(load(VARIANTS[variant][0]).layers) else tuple(SCENES)
+    return tuple(c for c in chapters if c in ONLY.get(variant, chapters))
 
 
 @cache

@@ -112,6 +112,19 @@ def test_numbers_reject_what_the_trace_does_not_hold(part):
     assert "does not end with" in text and "the equation's is" in text
 
 
+def test_numbers_of_a_table_column_are_written_in_fixed_point(part):
+    numbers, weight = TraceNumbers(part.story), part.story.step.before.weights[0][0, 0]  # 0.15
+    fixed = pieces.value_label(part, weight, "weight", (1, 0, 0), fixed=True)
+    assert fixed.text == "0.1500" and number_problems(frame(fixed), numbers)[0] == []
+    short = pieces.value_label(part, weight, "weight", (1, 0, 0), fixed=True)
+    short.text = "0.15"  # as Story.fmt writes it: not the column's form
+    padded = label(part, weight, "weight", (1, 0, 0))
+    padded.text = "0.1500"  # the column's form on a label that is not in one
+    text = "\n".join(number_problems(frame(short, padded), numbers)[0])
+    assert "shows '0.15', but its value 0.15 is written '0.1500'" in text
+    assert "shows '0.1500', but its value 0.15 is written '0.15'" in text
+
+
 @pytest.fixture(scope="module")
 def spanish():
     return mazur_part(language="es")
