@@ -39,6 +39,9 @@ from .pieces import (
 )
 from .wrapping import panel_of, panel_stack, wrapped_block
 
+FPRIME_HEIGHT = 2.1
+"""Panel height kept for the slope block under a hidden neuron's delta (heading and two lines)."""
+
 
 class BackwardPart(Part):
     """Output errors (BP1), then per hidden layer: the errors flow back, one neuron assembles its own."""
@@ -106,7 +109,8 @@ class BackwardPart(Part):
         panel = panel_of(self, lambda h: self._block(eqs["delta"], "backward.hidden_heading", "delta", h,
                                                      note=self._note(), neuron=j + 1, layer=layer),
                          lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h,
-                                               activation=activation))
+                                               activation=activation),
+                         reserve=FPRIME_HEIGHT)
         self.ring = highlight_ring(self, diagram, (layer, j), "delta")
         scene.play(swap(self.panel, panel), Create(self.ring), Vanish(self.trails),
                    run_time=self.t(style.WRITE_TIME))

@@ -210,12 +210,15 @@ def note_text(part, note: str, color: str | None = None) -> Text:
     return wrapped_text(note, part.regions.panel.width, style.STATUS_SIZE, color or part.theme.muted)
 
 
-def wrapped_text(words: str, width: float, font_size: float, color: str) -> Text:
+def wrapped_text(words: str, width: float, font_size: float, color: str, shrink: float = 1.0) -> Text:
     """``words`` broken into lines at word boundaries to fit ``width``, at ``font_size``.
 
-    Shrunk only when a single word is wider than ``width``.
+    A line at most ``1 / shrink`` times too wide is scaled down to ``width`` instead (a heading
+    keeps one line when it needs little). Otherwise shrunk only when a single word is wider.
     """
     text = Text(words, font=style.FONT, font_size=font_size, color=color)
+    if text.width * shrink <= width:
+        return fitted(text, width)
     chars = int(len(words) * width / text.width) + 1
     while text.width > width and chars > 12:
         chars -= 1

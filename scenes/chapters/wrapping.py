@@ -20,6 +20,8 @@ from .pieces import fitted, note_text, wrapped_text
 
 # -- long equations: measured line wrapping ------------------------------------------------------
 _WRAP_OPS = (" = ", " + ", " - ", r" \cdot ")
+HEADING_SHRINK = 0.85
+"""A heading up to this much too wide is shrunk onto one line; a longer one wraps."""
 WRAP_SCALES = (1.0, 0.95, 0.9, 0.85)
 """Scales tried, largest first; below 0.85 of the equation size (digits about 11 px high at 480p,
 the legibility check of the scene tests) a long form is elided instead."""
@@ -177,9 +179,12 @@ def wrapped_block(part, eq, heading: str, quantity: str, max_height: float, note
     ``elided_key`` (``shown``, ``total``) says so. With numbers it is a :class:`WrappedEquation`.
     """
     theme = part.theme
-    head = wrapped_text(heading, part.regions.panel.width, style.CAPTION_SIZE, theme.text)
+    head = wrapped_text(heading, part.regions.panel.width, style.CAPTION_SIZE, theme.text,
+                        shrink=HEADING_SHRINK)
     parts = [head]
-    room = max_height - head.height - 0.25 - (0.6 if note or elided_key else 0)
+    # room for the note as it will be wrapped, and a line more for the elision remark
+    reserve = (note_text(part, note).height + 0.25 if note else 0.0) + (0.35 if elided_key else 0.0)
+    room = max_height - head.height - 0.25 - max(reserve, 0.6 if note or elided_key else 0.0)
     if symbolic:
         tex = wrapped_tex(part, colorize(eq.latex(), theme), max(room * 0.45, 1.9) if numbers else room)
         parts.append(tex)

@@ -31,7 +31,7 @@ VARIANTS = {**{name: (name, {}) for name in PRESETS},
 """Stories the scenes are checked with: every preset, mazur in the delta-rule notation and mazur in
 Spanish (longer words, decimal comma; its stills only: the film is the English one's), and digits
 in the delta-rule notation (a compact diagram with wider symbols) for :data:`ONLY`'s chapters."""
-ONLY = {"digits-delta_rule": ("update",)}
+ONLY = {"digits-delta_rule": ("backward", "update")}
 """Variants checked on some chapters only: those their difference concerns."""
 FULL_VARIANTS = {"dry_run": ("xor",), "stills": ("mazur",)}
 """``full`` plays every chapter (it costs their sum), so it is played once as a film with a
