@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 
+import numpy as np
 import pptx
 import pytest
 from bs4 import BeautifulSoup
@@ -22,6 +23,7 @@ from scenes.bridge import load_story
 from scenes.slides import convert, handout, presentation
 
 from .test_errors import assert_one_line_error
+from .test_jobs import frames_of
 
 
 def bpviz(*args: str):
@@ -151,7 +153,14 @@ def test_second_deck_renders_nothing_and_jobs_make_the_same_deck(tmp_path, monke
     parallel = two_chapter_deck(tmp_path / "parallel", "--jobs", "2", "--no-cache")
     again = entries(cache)
     assert again.keys() == made.keys() and all(again[k] > made[k] for k in made)  # rendered anew
-    assert parallel == first  # the same page and clips, byte for byte
+    assert parallel.keys() == first.keys()
+    for name, data in first.items():  # the same page; the same pictures in every clip
+        if not name.endswith(".mp4"):  # parallel jobs encode on one thread: other bytes
+            assert parallel[name] == data, name
+            continue
+        a, b = (frames_of(folder / name) for folder in (tmp_path / "first", tmp_path / "parallel"))
+        assert len(a) == len(b) > 0, name
+        assert max(float(np.abs(x.astype(int) - y.astype(int)).mean()) for x, y in zip(a, b)) < 1.0, name
 
 
 @pytest.mark.parametrize("jobs_value", ["0", "-1"])
