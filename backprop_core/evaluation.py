@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from .config import Config
-from .network import backward, forward, stacked_pass
+from .network import forward
+from .passes import SamplePass, stacked_pass
 
 
 def evaluate(cfg: Config, weights: list[np.ndarray], biases: list[np.ndarray]) -> tuple[float, float | None]:
@@ -28,11 +29,12 @@ def sample_outputs(cfg: Config, weights, biases) -> np.ndarray:
 class Evaluator:
     """:func:`evaluate` for one config, with what does not depend on the parameters worked out once.
 
-    With two samples or more, all of them go through :func:`~backprop_core.network.stacked_pass`
+    With two samples or more, all of them go through :func:`~backprop_core.passes.stacked_pass`
     at once (the same numbers, bit for bit); when it declines (a value is not finite, or an
     activation is not element-wise), the per-sample loop runs and raises as it always did.
     :meth:`run` also hands back every sample's forward and backward numbers, which the next
-    step reuses while the parameters have not changed.
+    step reuses while the parameters have not changed, and the outputs of every sample
+    (what :func:`sample_outputs` gives).
     """
 
     def __init__(self, cfg: Config, xs=None, ys=None):
@@ -43,14 +45,19 @@ class Evaluator:
         self.one_hot = (self.labels and cfg.layers[-1] > 1
                         and bool(np.all(cfg.targets.sum(axis=1) == 1)))
         self.is_one = cfg.targets == 1
+        self.sample_pass = SamplePass(cfg.activations, cfg.loss)
 
     def __call__(self, weights, biases) -> tuple[float, float | None]:
         """Mean loss and accuracy (``None`` unless the targets are class labels)."""
-        loss, acc, _ = self.run(weights, biases)
+        loss, acc, _, _ = self.run(weights, biases)
         return loss, acc
 
     def run(self, weights, biases):
-        """Mean loss, accuracy, and a function ``i -> (Forward, loss, deltas)`` of sample ``i``."""
+        """Mean loss, accuracy, and functions giving the numbers of a sample and the outputs.
+
+        ``i -> (z, a, loss, deltas)`` of sample ``i``, as :class:`~backprop_core.passes.SamplePass`
+        returns them, and ``() ->`` the outputs of every sample (:func:`sample_outputs`).
+        """
         cfg = self.cfg
         n = len(cfg.inputs)
         stacked = None
@@ -68,21 +75,28 @@ class Evaluator:
         elif self.labels:
             correct = int(np.count_nonzero(((out >= 0.5) == self.is_one).all(axis=1)))
         xs = self.xs
-        return total / n, (correct / n if self.labels else None), lambda i: stacked.sample(i, xs[i])
+        return (total / n, (correct / n if self.labels else None), lambda i: stacked.sample(i, xs[i]),
+                lambda: out)
 
     def _per_sample(self, weights, biases):
-        cfg, labels, one_hot = self.cfg, self.labels, self.one_hot
+        labels, one_hot, sample_pass = self.labels, self.one_hot, self.sample_pass
         total, correct = 0.0, 0
         kept = []
         for x, y in zip(self.xs, self.ys):
-            fwd = forward(weights, biases, cfg.activations, x)
-            e, deltas = backward(weights, cfg.activations, cfg.loss, fwd, y)
-            kept.append((fwd, e, deltas))
-            total += e
-            out = fwd.a[-1]
+            numbers = sample_pass(weights, biases, x, y)
+            kept.append(numbers)
+            total += numbers[2]
+            out = numbers[1][-1]
             if one_hot:
                 correct += int(np.argmax(out) == np.argmax(y))
             elif labels:
                 correct += int(np.all((out >= 0.5) == (y == 1)))
         n = len(self.xs)
-        return total / n, (correct / n if labels else None), kept.__getitem__
+        return total / n, (correct / n if labels else None), kept.__getitem__, lambda: _outputs(kept)
+
+
+def _outputs(kept) -> np.ndarray:
+    """The read-only array of the outputs ``a^L`` of the samples whose numbers are ``kept``."""
+    out = np.array([numbers[1][-1] for numbers in kept])
+    out.setflags(write=False)
+    return out

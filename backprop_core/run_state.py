@@ -10,8 +10,11 @@ import numpy as np
 
 from .config import Config
 from .evaluation import Evaluator
-from .network import NonFiniteError, all_finite, backward, forward, gradients, init_params
+from .network import NonFiniteError, all_finite, count_nonzero, init_params
+from .passes import SamplePass
 from .trace import Params, SampleRecord, Step, adopt, frozen_arrays
+
+_einsum, _outer, _copyto, _isfinite = np.einsum, np.multiply.outer, np.copyto, np.isfinite
 
 
 def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -41,14 +44,16 @@ class ParamLayout:
             self.biases.append((offset, offset + n_out))
             offset += n_out
         self.size = offset
+        self.weight_parts = [(slice(start, stop), shape) for start, stop, shape in self.weights]
+        self.bias_parts = [slice(start, stop) for start, stop in self.biases]
 
-    def weight_views(self, flat: np.ndarray) -> list[np.ndarray]:
+    def weight_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
         """``W^1..W^L`` as views of ``flat``."""
-        return [flat[start:stop].reshape(shape) for start, stop, shape in self.weights]
+        return tuple([flat[part].reshape(shape) for part, shape in self.weight_parts])
 
-    def bias_views(self, flat: np.ndarray) -> list[np.ndarray]:
+    def bias_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
         """``b^1..b^L`` as views of ``flat``."""
-        return [flat[start:stop] for start, stop in self.biases]
+        return tuple([flat[part] for part in self.bias_parts])
 
     def flatten(self, weights, biases=()) -> np.ndarray:
         """One new vector of ``weights`` then ``biases``."""
@@ -74,7 +79,7 @@ class RunState:
             self.flat = layout.flatten(self.params.weights, self.params.biases)
         else:
             self.flat = layout.flatten(self.params.weights)
-            self.biases = list(self.params.biases)
+            self.biases = self.params.biases
         self._use(self.flat)
         self.shared = False  # whether a record holds views of self.flat
         # w - lr * (0 + g) differs from w - lr * g only where w is -0.0 (the sign of a zero
@@ -88,7 +93,11 @@ class RunState:
         self.xs = frozen_arrays(cfg.inputs)
         self.ys = frozen_arrays(cfg.targets)
         self.evaluator = Evaluator(cfg, self.xs, self.ys)
-        self.reuse = None  # (flat, i -> (Forward, loss, deltas)) from the last evaluation
+        self.sample_pass = self.evaluator.sample_pass
+        # outer products: einsum is the faster on large matrices, multiply.outer on small ones
+        self.einsum = [n_out * n_in >= 2048 for n_in, n_out in zip(cfg.layers[:-1], cfg.layers[1:])]
+        self.reuse = None  # (flat, i -> (z, a, loss, deltas)) from the last evaluation
+        self.outputs = None  # () -> outputs of every sample, from the last evaluation
         self.steps: list[Step] = []
 
     def _use(self, flat: np.ndarray) -> None:
@@ -102,72 +111,95 @@ class RunState:
     def snapshot(self) -> Params:
         """The current parameters as a :class:`Params` (shared while they do not change)."""
         if self.params is None:
-            self.params = adopt(Params, tuple(self.weights), tuple(self.biases))
+            self.params = adopt(Params, self.weights, self.biases)
             self.shared = True
         return self.params
 
     def evaluate(self) -> tuple[float, float | None]:
         """:func:`evaluate` with the current parameters; its numbers are kept for the next step."""
-        loss, acc, sample = self.evaluator.run(self.weights, self.biases)
+        loss, acc, sample, self.outputs = self.evaluator.run(self.weights, self.biases)
         self.reuse = (self.flat, sample)
         return loss, acc
 
     def step(self, batch: list[int], index: int, epoch: int, keep: bool) -> None:
         """One update over the samples ``batch``; appends a :class:`Step` when ``keep``."""
-        cfg, weights, biases, layout = self.cfg, self.weights, self.biases, self.layout
-        acts, loss, xs, ys = cfg.activations, cfg.loss, self.xs, self.ys
-        reuse = self.reuse[1] if self.reuse is not None and self.reuse[0] is self.flat else None
-        before = self.snapshot() if keep else None
-        records = []
-        total = 0.0
-        m = len(batch)
-        if m == 1:  # online: the mean of one gradient is the gradient (0 + g, as from zeros)
-            grad = np.empty(layout.size) if keep else self.scratch
-            views = (layout.weight_views(grad), layout.bias_views(grad)) if keep else self.scratch_views
-        else:
-            grad = np.zeros(layout.size)
-            views = self.scratch_views
-        for i in batch:
+        reuse, self.reuse = self.reuse, None
+        reuse = reuse[1] if reuse is not None and reuse[0] is self.flat else None
+        if len(batch) != 1:
+            before = self.snapshot() if keep else None
+            grad, records, e = self._batch_gradient(batch, reuse, keep)
+        else:  # online: the mean of one gradient is the gradient
+            i = batch[0]
             if reuse is not None:  # the last evaluation computed this sample with these parameters
-                fwd, e, deltas = reuse(i)
-            else:
-                fwd = forward(weights, biases, acts, xs[i])
-                e, deltas = backward(weights, acts, loss, fwd, ys[i])
-            gradients(fwd.a, deltas, out=views)
-            if m > 1:
-                grad += self.scratch  # the sum over the batch, from zeros
-            total += e
-            if keep:
-                records.append(self._record(i, fwd, e, deltas))
-        if m == 1:
-            if keep or self.signed_zeros:
-                np.add(grad, 0.0, out=grad)  # 0 + g: -0.0 becomes 0.0 as in a sum from zeros
-        else:
-            grad /= m
-        self.reuse = None
-        self._update(grad, keep)
+                numbers = reuse(i)
+                unchecked = None
+            else:  # deltas checked through the updated parameters (_update)
+                numbers = self.sample_pass(self.weights, self.biases, self.xs[i], self.ys[i], False)
+                unchecked = numbers[3]
+            self._gradients(numbers[1], numbers[3])
+            if not keep:
+                grad = self.scratch
+                if self.signed_zeros:
+                    grad += 0.0  # 0 + g: -0.0 becomes 0.0 as in a sum from zeros
+                self._update(grad, False, unchecked)
+                self.params = None
+                return
+            before = self.snapshot()
+            grad = self.scratch + 0.0  # 0 + g, as above
+            self._update(grad, True, unchecked)
+            records = (self._record(i, numbers),)
+            e = 0.0 + numbers[2]  # the mean loss of the step, summed from 0.0 like a batch's
         if keep:
-            grad.setflags(write=False)
-            if m > 1:
-                views = (layout.weight_views(grad), layout.bias_views(grad))
-            else:  # made before grad was frozen
-                for view in (*views[0], *views[1]):
-                    view.setflags(write=False)
-            after = adopt(Params, tuple(self.weights), tuple(self.biases))
-            self.steps.append(adopt(
-                Step, index, epoch, tuple(batch), tuple(records), total / m, before,
-                tuple(views[0]), tuple(views[1]), after,
-            ))
+            grad.setflags(write=False)  # before its views, which are then read-only too
+            layout = self.layout
+            after = adopt(Params, self.weights, self.biases)
+            self.steps.append(adopt(Step, index, epoch, tuple(batch), records, e, before,
+                                    layout.weight_views(grad), layout.bias_views(grad), after))
             self.params, self.shared = after, True
         else:
             self.params = None
 
-    def _update(self, grad: np.ndarray, keep: bool) -> None:
-        """``w - learning_rate * g`` for every parameter; raises if a result is not finite."""
-        lr, n = self.cfg.learning_rate, self.flat.size
-        g = grad if n == grad.size else grad[:n]  # frozen biases: weights only
+    def _gradients(self, a, deltas) -> None:
+        """``outer(delta, a)`` (BP4) and ``delta`` (BP3) of one sample, into ``self.scratch``."""
+        grad_w, grad_b = self.scratch_views
+        for i, d in enumerate(deltas):
+            if self.einsum[i]:  # one product per entry either way: the same bits
+                _einsum("j,k->jk", d, a[i], out=grad_w[i])
+            else:
+                _outer(d, a[i], out=grad_w[i])
+            _copyto(grad_b[i], d)
+
+    def _batch_gradient(self, batch, reuse, keep):
+        """The mean gradient over ``batch``, its records (when ``keep``) and the mean loss."""
+        records = []
+        total = 0.0
+        grad = np.zeros(self.layout.size)
+        for i in batch:
+            if reuse is not None:
+                numbers = reuse(i)
+            else:
+                numbers = self.sample_pass(self.weights, self.biases, self.xs[i], self.ys[i])
+            self._gradients(numbers[1], numbers[3])
+            grad += self.scratch  # the sum over the batch, from zeros
+            total += numbers[2]
+            if keep:
+                records.append(self._record(i, numbers))
+        m = len(batch)
+        grad /= m
+        self._update(grad, keep, None)
+        return grad, tuple(records), total / m
+
+    def _update(self, grad: np.ndarray, keep: bool, deltas) -> None:
+        """``w - learning_rate * g`` for every parameter; raises if a result is not finite.
+
+        ``deltas``: the unchecked deltas that ``grad`` was made of, or ``None``. A non-finite
+        delta makes a row of its layer's gradient, so of the updated weights, non-finite; it is
+        reported as a delta, as the check right after the backward pass would have.
+        """
+        lr, flat = self.cfg.learning_rate, self.flat
+        g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
         if keep:  # the recorded gradient stays as it is
-            new = self.flat - lr * g
+            new = flat - lr * g
         else:
             np.multiply(g, lr, out=g)  # lr * g, in the scratch buffer
             if self.shared:
@@ -178,7 +210,10 @@ class RunState:
                 np.subtract(new, g, out=new)
                 new.setflags(write=False)
         self.shared = False
-        if not all_finite(new):
+        if count_nonzero(_isfinite(new)) != new.size:  # all_finite
+            bad = SamplePass.first_bad_delta(deltas) if deltas is not None else 0
+            if bad:
+                raise NonFiniteError(bad, "delta")
             self._raise_non_finite(new)
         if new is not self.flat:
             self._use(new)
@@ -191,10 +226,13 @@ class RunState:
             if not (all_finite(w) and all_finite(b)):
                 raise NonFiniteError(layer, "updated weight")
 
-    def _record(self, i: int, fwd, e: float, deltas: list[np.ndarray]) -> SampleRecord:
+    def _record(self, i: int, numbers) -> SampleRecord:
         """The record of sample ``i``: its forward and backward arrays, made read-only in place."""
-        x = self.xs[i]
-        z, a, deltas = fwd.z, (x, *fwd.a[1:]), tuple(deltas)
-        for arr in (*z, *a[1:], *deltas):
+        z, a, e, deltas = numbers
+        for arr in z:
             arr.setflags(write=False)
-        return adopt(SampleRecord, i, x, self.ys[i], z, a, e, deltas)
+        for arr in deltas:
+            arr.setflags(write=False)
+        for arr in a:  # a[0] is the read-only self.xs[i]
+            arr.setflags(write=False)
+        return adopt(SampleRecord, i, a[0], self.ys[i], tuple(z), tuple(a), e, tuple(deltas))

@@ -46,7 +46,7 @@ def frozen_arrays(values: Any) -> tuple[np.ndarray, ...]:
 
 
 def adopt(cls, *values):
-    """A ``cls`` record (:class:`Params`, :class:`SampleRecord`, :class:`Step`) holding ``values``.
+    """A ``cls`` record (:class:`Params`, :class:`SampleRecord`, :class:`Step`...) holding ``values``.
 
     For :func:`backprop_core.train.train`, which makes a record's arrays itself, marks them
     read-only and keeps no writable reference: this skips ``__post_init__`` and its copies.
@@ -334,5 +334,5 @@ class Trace:
         raise KeyError(f"step {index} is not recorded (recorded: {len(self.steps)} steps)")
 
 
-for _cls in (Params, SampleRecord, Step):
+for _cls in (Params, SampleRecord, Step, EpochRecord):
     _cls._init_fields = tuple(f.name for f in fields(_cls) if f.init)

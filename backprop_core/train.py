@@ -9,20 +9,23 @@ Recording is kept cheap without changing a bit of any number: the parameters liv
 flat read-only vector per update (its views are the trace's arrays, so ``after`` of a step
 is ``before`` of the next, with no copy); records take the arrays each step has just made,
 marked read-only, instead of copying them; the evaluation at the end of an epoch runs all
-samples at once (:func:`~backprop_core.network.stacked_pass`) and the next step reuses what
-it computed. ``benchmarks/bench_core.py`` measures the cost of tracing.
+samples at once (:func:`~backprop_core.passes.stacked_pass`) and the next step reuses what
+it computed; the outputs of every sample recorded at the first and last epoch come from that
+evaluation too. ``benchmarks/bench_core.py`` measures the cost of tracing.
 """
 
 from __future__ import annotations
+
+import gc
 
 import numpy as np
 
 from .config import Config
 from .errors import BpvizError
-from .evaluation import evaluate, sample_outputs
+from .evaluation import evaluate
 from .network import NonFiniteError
 from .run_state import RunState, initial_params
-from .trace import EpochRecord, Stopped, Trace
+from .trace import EpochRecord, Stopped, Trace, adopt
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
@@ -91,9 +94,18 @@ def train(cfg: Config) -> Trace:
     TrainingDiverged
         If a value becomes NaN or infinite; its ``trace`` holds the steps before it.
         NumPy's overflow warnings are silenced: non-finite values are detected and reported.
+
+    The cyclic garbage collector is paused meanwhile (and resumed after): it would scan the
+    growing trace again and again, and the trace makes no reference cycle.
     """
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return _train(cfg)
+    gc_was_on = gc.isenabled()
+    gc.disable()  # the trace grows by many small objects and holds no cycle: no collection needed
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return _train(cfg)
+    finally:
+        if gc_was_on:
+            gc.enable()
 
 
 def _train(cfg: Config) -> Trace:
@@ -110,21 +122,20 @@ def _train(cfg: Config) -> Trace:
     fixed_order = None if rng is not None else [b.tolist() for b in batches(cfg, None)]
     epochs: list[EpochRecord] = []
     index, epoch = 0, 0
+    every = {"all": 1, "epochs": 0}.get(cfg.record, cfg.record)  # is_recorded, inlined
+    step = run.step
     try:
-        loss0, acc0 = run.evaluate()
-        outputs0 = sample_outputs(cfg, initial.weights, initial.biases)
-        epochs.append(EpochRecord(0, loss0, acc0, initial, outputs0))
+        loss0, acc0 = run.evaluate()  # with the outputs of every sample (sample_outputs)
+        epochs.append(adopt(EpochRecord, 0, loss0, acc0, initial, run.outputs()))
         for epoch in range(1, cfg.epochs + 1):
             order = fixed_order or [b.tolist() for b in batches(cfg, rng)]
             for batch in order:
-                run.step(batch, index, epoch, is_recorded(cfg, index))
+                step(batch, index, epoch, every == 1 or (every > 0 and index % every == 0))
                 index += 1
             loss, acc = run.evaluate()
-            epochs.append(EpochRecord(epoch, loss, acc, run.snapshot()))
-        if len(epochs) > 1:  # the outputs of every sample at the first and the last epoch
-            last = epochs[-1]
-            epochs[-1] = EpochRecord(last.epoch, last.loss, last.accuracy, last.params,
-                                     sample_outputs(cfg, last.params.weights, last.params.biases))
+            # the outputs of every sample at the first and the last epoch
+            epochs.append(adopt(EpochRecord, epoch, loss, acc, run.snapshot(),
+                                run.outputs() if epoch == cfg.epochs else None))
     except NonFiniteError as err:
         if not epochs:
             raise TrainingDiverged(

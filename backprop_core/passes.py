@@ -1,0 +1,218 @@
+"""Forward and backward passes as training runs them: one sample fused, or many samples stacked.
+
+:class:`SamplePass` is :func:`~backprop_core.network.forward` followed by
+:func:`~backprop_core.network.backward` in one call, with what depends only on the config
+(the activation functions, the loss) worked out once; :func:`stacked_pass` runs many samples
+at once. Both give the per-sample functions' numbers bit for bit and raise (or decline) on the
+same non-finite values; they exist because a traced step of a tiny network is mostly Python
+overhead.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache, partial
+
+import numpy as np
+
+from .activations import activate, derivative
+from .losses import loss_value, output_delta
+from .network import (
+    ELEMENTWISE,
+    NonFiniteError,
+    _sigmoid,
+    _sigmoid_is_exact,
+    activation,
+    all_finite,
+    count_nonzero,
+)
+
+_isfinite = np.isfinite
+_count_nonzero = count_nonzero
+_add_reduce = np.add.reduce
+_isfinite_float = math.isfinite
+
+
+def _sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return a * (1.0 - a)  # activations.derivative("sigmoid", z, a)
+
+
+class SamplePass:
+    """``forward`` then ``backward`` of one sample, for one list of activations and one loss.
+
+    Calling it returns ``(z, a, loss, deltas)``: lists ``z^1..z^L`` and ``a^0..a^L`` (``a[0]``
+    is ``x`` itself, which must be a float array), the loss as a float and the list
+    ``delta^1..delta^L``. It raises :class:`~backprop_core.network.NonFiniteError` where they
+    would, in the same order (``z``/``a`` layer by layer, then the loss, then the deltas). With
+    ``check_deltas=False`` the deltas are not checked: the caller must find a non-finite delta
+    (:meth:`first_bad_delta`) before it uses them, as an online step does through the updated
+    parameters, which a non-finite delta makes non-finite.
+    """
+
+    def __init__(self, activations: tuple[str, ...], loss: str):
+        fast = _sigmoid_is_exact()
+        self.n_layers = len(activations)
+        self.fns = tuple(_sigmoid if act == "sigmoid" and fast else partial(activate, act)
+                         for act in activations)
+        self.check_a = tuple(not (act == "sigmoid" and fast) for act in activations)
+        self.derivatives = tuple(_sigmoid_derivative if act in ("sigmoid", "softmax")
+                                 else partial(derivative, act) for act in activations[:-1])
+        self.half_sse_sigmoid = loss == "half_sse" and activations[-1] == "sigmoid"
+        self.loss, self.out_act = loss, activations[-1]
+
+    def __call__(self, weights, biases, x: np.ndarray, y: np.ndarray, check_deltas: bool = True):
+        """``(z, a, loss, deltas)`` of sample ``x`` with target ``y``."""
+        zs, acts = [], [x]
+        a, layer = x, 0
+        for w, b, f, check_a in zip(weights, biases, self.fns, self.check_a):
+            layer += 1
+            z = w @ a
+            z += b  # z = W a + b, without a second temporary
+            if _count_nonzero(_isfinite(z)) != z.size:
+                raise NonFiniteError(layer, "z")
+            a = f(z)  # a sigmoid of a finite z is in [0, 1]: nothing to check
+            if check_a and _count_nonzero(_isfinite(a)) != a.size:
+                raise NonFiniteError(layer, "a")
+            zs.append(z)
+            acts.append(a)
+        if self.half_sse_sigmoid:  # loss_value and output_delta, sharing a - y
+            g = a - y  # (y - a) ** 2 == g * g: y - a is -(a - y) exactly
+            e = 0.5 * float(_add_reduce(g * g))
+            if not _isfinite_float(e):
+                raise NonFiniteError(layer, "loss")
+            d = g * (a * (1.0 - a))  # BP1
+        else:
+            e = loss_value(self.loss, self.out_act, z, a, y)
+            if not _isfinite_float(e):
+                raise NonFiniteError(layer, "loss")
+            d = output_delta(self.loss, self.out_act, z, a, y)  # BP1
+        deltas = [d]
+        for i in range(layer - 2, -1, -1):
+            back = weights[i + 1].T @ d
+            back *= self.derivatives[i](zs[i], acts[i + 1])  # BP2
+            d = back
+            deltas.append(d)
+        deltas.reverse()
+        if check_deltas:
+            bad = self.first_bad_delta(deltas)
+            if bad:
+                raise NonFiniteError(bad, "delta")
+        return zs, acts, e, deltas
+
+    @staticmethod
+    def first_bad_delta(deltas) -> int:
+        """The first layer (1..L) whose delta is not finite, or 0."""
+        for i, d in enumerate(deltas, start=1):
+            if _count_nonzero(_isfinite(d)) != d.size:
+                return i
+        return 0
+
+
+ROWWISE_DELTA = ("half_sse", "cross_entropy")
+"""Losses whose ``output_delta`` is element-wise when the output activation is (``mse``
+divides by the vector's size), so that rows of stacked samples may be passed at once."""
+
+
+@dataclass(frozen=True, eq=False)
+class Stacked:
+    """``forward`` and ``backward`` of ``n`` samples: row ``i`` of each array is sample ``i``.
+
+    ``z[l - 1]`` and ``delta[l - 1]`` have shape ``(n, n_l)``, ``a[l]`` ``(n, n_l)`` (``a[0]`` is
+    the input); ``loss[i]`` is the loss of sample ``i``. The arrays are read-only.
+    """
+
+    z: tuple[np.ndarray, ...]
+    a: tuple[np.ndarray, ...]
+    loss: tuple[float, ...]
+    delta: tuple[np.ndarray, ...]
+
+    def sample(self, i: int, x: np.ndarray):
+        """Row ``i`` as :class:`SamplePass` returns it, with ``x`` as ``a^0``."""
+        return ([z[i] for z in self.z], [x, *(a[i] for a in self.a[1:])], self.loss[i],
+                [d[i] for d in self.delta])
+
+
+def _matvec_rows(w: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``w @ row`` for each row of ``rows``, in one call.
+
+    NumPy makes the same matrix-vector product (gemv) for each item of the stack as for
+    ``w @ row`` alone, where ``rows @ w.T`` (one matrix-matrix product) may add in another order.
+    """
+    out = np.empty((rows.shape[0], w.shape[0]))
+    np.matmul(w, rows[:, :, None], out=out[:, :, None])
+    return out
+
+
+@lru_cache(maxsize=1)
+def stacking_is_exact() -> bool:
+    """Whether the stacked products and row sums give the per-sample ones bit for bit here."""
+    rng = np.random.default_rng(7)
+    for n_out, n_in in ((1, 2), (3, 5), (7, 40), (10, 16)):
+        w, rows = rng.normal(size=(n_out, n_in)), rng.normal(size=(6, n_in))
+        d = rng.normal(size=(6, n_out)) * 10.0 ** rng.integers(-8, 8, size=(6, n_out))
+        if not (np.array_equal(_matvec_rows(w, rows), np.array([w @ r for r in rows]))
+                and np.array_equal(_matvec_rows(w.T, d), np.array([w.T @ r for r in d]))
+                and _add_reduce(d * d, axis=1).tobytes() == np.array([np.sum(r * r) for r in d]).tobytes()):
+            return False
+    return True
+
+
+def _row_losses(loss: str, out_act: str, z_out: np.ndarray, a_out: np.ndarray, ys: np.ndarray) -> list[float]:
+    """``loss_value`` of every row; ``half_sse`` in one reduction (the same row sums)."""
+    if loss == "half_sse":
+        g = a_out - ys  # (y - a) ** 2 == g * g, as in SamplePass
+        return [0.5 * e for e in _add_reduce(g * g, axis=1).tolist()]
+    return [loss_value(loss, out_act, *row) for row in zip(z_out, a_out, ys)]
+
+
+def stacked_pass(
+    weights: list[np.ndarray],
+    biases: list[np.ndarray],
+    activations: tuple[str, ...],
+    loss: str,
+    xs: np.ndarray,
+    ys: np.ndarray,
+) -> Stacked | None:
+    """``forward`` and ``backward`` of every row of ``xs`` (targets ``ys``) at once.
+
+    The numbers are those of the per-sample functions, bit for bit: the products are the same
+    matrix-vector products, the rest is element-wise or taken row by row. Returns ``None``
+    (compute sample by sample instead, which raises the right :class:`NonFiniteError`) when a
+    value is not finite, an activation is not element-wise or stacking is not exact here.
+    """
+    if not (all(act in ELEMENTWISE for act in activations) and stacking_is_exact()):
+        return None
+    weights = [np.asarray(w) for w in weights]
+    a_prev = np.ascontiguousarray(xs, dtype=float)
+    zs, acts = [], [a_prev]
+    for w, b, act in zip(weights, biases, activations):
+        z = _matvec_rows(w, a_prev)
+        z += b
+        if not all_finite(z):
+            return None
+        a_prev = activation(act, z)
+        if not ((act == "sigmoid" and _sigmoid_is_exact()) or all_finite(a_prev)):
+            return None  # (_sigmoid of a finite z is in [0, 1])
+        zs.append(z)
+        acts.append(a_prev)
+    out_act, z_out, a_out = activations[-1], zs[-1], acts[-1]
+    losses = _row_losses(loss, out_act, z_out, a_out, ys)
+    if not all(map(_isfinite_float, losses)):
+        return None
+    n_layers = len(weights)
+    deltas: list[np.ndarray] = [np.empty(0)] * n_layers
+    if loss in ROWWISE_DELTA:
+        deltas[-1] = output_delta(loss, out_act, z_out, a_out, ys)  # BP1, every row
+    else:
+        deltas[-1] = np.array([output_delta(loss, out_act, *row) for row in zip(z_out, a_out, ys)])
+    for i in range(n_layers - 2, -1, -1):
+        back = _matvec_rows(weights[i + 1].T, deltas[i + 1])
+        back *= derivative(activations[i], zs[i], acts[i + 1])  # BP2, every row
+        deltas[i] = back
+    for d in deltas:
+        if not all_finite(d):
+            return None
+    for arr in (*zs, *acts[1:], *deltas):
+        arr.setflags(write=False)
+    return Stacked(tuple(zs), tuple(acts), tuple(losses), tuple(deltas))
