@@ -8,8 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from .config import Config
-from .network import forward
-from .passes import SamplePass, stacked_pass
+from .network import count_nonzero, forward
+from .passes import SamplePass, StackedPass
+
+_argmax, _all_rows = np.argmax, np.logical_and.reduce
 
 
 def evaluate(cfg: Config, weights: list[np.ndarray], biases: list[np.ndarray]) -> tuple[float, float | None]:
@@ -46,6 +48,8 @@ class Evaluator:
                         and bool(np.all(cfg.targets.sum(axis=1) == 1)))
         self.is_one = cfg.targets == 1
         self.sample_pass = SamplePass(cfg.activations, cfg.loss)
+        self.stacked_pass = StackedPass(cfg.activations, cfg.loss) if len(cfg.inputs) > 1 else None
+        self.y_class = np.argmax(cfg.targets, axis=1) if self.one_hot else None
 
     def __call__(self, weights, biases) -> tuple[float, float | None]:
         """Mean loss and accuracy (``None`` unless the targets are class labels)."""
@@ -59,21 +63,20 @@ class Evaluator:
         returns them, and ``() ->`` the outputs of every sample (:func:`sample_outputs`).
         """
         cfg = self.cfg
-        n = len(cfg.inputs)
         stacked = None
-        if n > 1:
-            stacked = stacked_pass(weights, biases, cfg.activations, cfg.loss, cfg.inputs, cfg.targets)
+        if self.stacked_pass is not None:
+            stacked = self.stacked_pass(weights, biases, cfg.inputs, cfg.targets)
         if stacked is None:
             return self._per_sample(weights, biases)
         total = 0.0
         for e in stacked.loss:
             total += e
-        out, y = stacked.a[-1], cfg.targets
+        n, out = len(stacked.loss), stacked.a[-1]
         correct = 0
         if self.one_hot:
-            correct = int(np.count_nonzero(np.argmax(out, axis=1) == np.argmax(y, axis=1)))
+            correct = int(count_nonzero(_argmax(out, axis=1) == self.y_class))
         elif self.labels:
-            correct = int(np.count_nonzero(((out >= 0.5) == self.is_one).all(axis=1)))
+            correct = int(count_nonzero(_all_rows((out >= 0.5) == self.is_one, axis=1)))
         xs = self.xs
         return (total / n, (correct / n if self.labels else None), lambda i: stacked.sample(i, xs[i]),
                 lambda: out)

@@ -11,8 +11,8 @@ overhead.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,7 +24,6 @@ from .network import (
     _sigmoid,
     _sigmoid_is_exact,
     activation,
-    all_finite,
     count_nonzero,
 )
 
@@ -114,8 +113,7 @@ ROWWISE_DELTA = ("half_sse", "cross_entropy")
 divides by the vector's size), so that rows of stacked samples may be passed at once."""
 
 
-@dataclass(frozen=True, eq=False)
-class Stacked:
+class Stacked(NamedTuple):
     """``forward`` and ``backward`` of ``n`` samples: row ``i`` of each array is sample ``i``.
 
     ``z[l - 1]`` and ``delta[l - 1]`` have shape ``(n, n_l)``, ``a[l]`` ``(n, n_l)`` (``a[0]`` is
@@ -124,7 +122,7 @@ class Stacked:
 
     z: tuple[np.ndarray, ...]
     a: tuple[np.ndarray, ...]
-    loss: tuple[float, ...]
+    loss: list[float]
     delta: tuple[np.ndarray, ...]
 
     def sample(self, i: int, x: np.ndarray):
@@ -181,38 +179,54 @@ def stacked_pass(
     (compute sample by sample instead, which raises the right :class:`NonFiniteError`) when a
     value is not finite, an activation is not element-wise or stacking is not exact here.
     """
-    if not (all(act in ELEMENTWISE for act in activations) and stacking_is_exact()):
-        return None
-    weights = [np.asarray(w) for w in weights]
-    a_prev = np.ascontiguousarray(xs, dtype=float)
-    zs, acts = [], [a_prev]
-    for w, b, act in zip(weights, biases, activations):
-        z = _matvec_rows(w, a_prev)
-        z += b
-        if not all_finite(z):
+    return StackedPass(activations, loss)([np.asarray(w) for w in weights], biases, xs, ys)
+
+
+class StackedPass:
+    """:func:`stacked_pass` for one list of activations and one loss, set up once."""
+
+    def __init__(self, activations: tuple[str, ...], loss: str):
+        self.usable = all(act in ELEMENTWISE for act in activations)
+        fast = _sigmoid_is_exact()
+        self.fns = tuple(partial(activation, act) for act in activations)
+        self.check_a = tuple(not (act == "sigmoid" and fast) for act in activations)
+        self.derivatives = tuple(partial(derivative, act) for act in activations[:-1])
+        self.loss, self.out_act = loss, activations[-1]
+
+    def __call__(self, weights, biases, xs: np.ndarray, ys: np.ndarray) -> Stacked | None:
+        """The :class:`Stacked` numbers of the rows of ``xs``, or ``None`` (see :func:`stacked_pass`)."""
+        if not (self.usable and stacking_is_exact()):
             return None
-        a_prev = activation(act, z)
-        if not ((act == "sigmoid" and _sigmoid_is_exact()) or all_finite(a_prev)):
-            return None  # (_sigmoid of a finite z is in [0, 1])
-        zs.append(z)
-        acts.append(a_prev)
-    out_act, z_out, a_out = activations[-1], zs[-1], acts[-1]
-    losses = _row_losses(loss, out_act, z_out, a_out, ys)
-    if not all(map(_isfinite_float, losses)):
-        return None
-    n_layers = len(weights)
-    deltas: list[np.ndarray] = [np.empty(0)] * n_layers
-    if loss in ROWWISE_DELTA:
-        deltas[-1] = output_delta(loss, out_act, z_out, a_out, ys)  # BP1, every row
-    else:
-        deltas[-1] = np.array([output_delta(loss, out_act, *row) for row in zip(z_out, a_out, ys)])
-    for i in range(n_layers - 2, -1, -1):
-        back = _matvec_rows(weights[i + 1].T, deltas[i + 1])
-        back *= derivative(activations[i], zs[i], acts[i + 1])  # BP2, every row
-        deltas[i] = back
-    for d in deltas:
-        if not all_finite(d):
+        a_prev = np.ascontiguousarray(xs, dtype=float)
+        zs, acts = [], [a_prev]
+        for w, b, f, check_a in zip(weights, biases, self.fns, self.check_a):
+            z = _matvec_rows(w, a_prev)
+            z += b
+            if _count_nonzero(_isfinite(z)) != z.size:
+                return None
+            a_prev = f(z)  # (_sigmoid of a finite z is in [0, 1])
+            if check_a and _count_nonzero(_isfinite(a_prev)) != a_prev.size:
+                return None
+            zs.append(z)
+            acts.append(a_prev)
+        loss, out_act, z_out = self.loss, self.out_act, zs[-1]
+        losses = _row_losses(loss, out_act, z_out, a_prev, ys)
+        if not all(map(_isfinite_float, losses)):
             return None
-    for arr in (*zs, *acts[1:], *deltas):
-        arr.setflags(write=False)
-    return Stacked(tuple(zs), tuple(acts), tuple(losses), tuple(deltas))
+        if loss in ROWWISE_DELTA:
+            d = output_delta(loss, out_act, z_out, a_prev, ys)  # BP1, every row
+        else:
+            d = np.array([output_delta(loss, out_act, *row) for row in zip(z_out, a_prev, ys)])
+        deltas = [d]
+        for i in range(len(zs) - 2, -1, -1):
+            back = _matvec_rows(weights[i + 1].T, d)
+            back *= self.derivatives[i](zs[i], acts[i + 1])  # BP2, every row
+            d = back
+            deltas.append(d)
+        deltas.reverse()
+        for d in deltas:
+            if _count_nonzero(_isfinite(d)) != d.size:
+                return None
+        for arr in (*zs, *acts[1:], *deltas):
+            arr.setflags(write=False)
+        return Stacked(tuple(zs), tuple(acts), losses, tuple(deltas))

@@ -6,15 +6,19 @@ without changing a bit of any number (see :mod:`backprop_core.train`).
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import numpy as np
 
 from .config import Config
 from .evaluation import Evaluator
 from .network import NonFiniteError, all_finite, count_nonzero, init_params
 from .passes import SamplePass
-from .trace import Params, SampleRecord, Step, adopt, frozen_arrays
+from .trace import Params, SampleRecord, Step, frozen_arrays, new_params, new_record, new_step
 
-_einsum, _outer, _copyto, _isfinite = np.einsum, np.multiply.outer, np.copyto, np.isfinite
+_einsum, _outer, _concatenate, _isfinite = np.einsum, np.multiply.outer, np.concatenate, np.isfinite
+_add, _subtract = np.add, np.subtract
+_reshape = np.ndarray.reshape
 
 
 def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -25,6 +29,14 @@ def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
     if cfg.biases is not None and cfg.use_biases:
         biases = [np.array(b, dtype=float) for b in cfg.biases]
     return weights, biases
+
+
+def _parts(slices: list[slice]):
+    """A function giving the tuple of the ``slices`` of a vector, in one call."""
+    if len(slices) == 1:
+        (only,) = slices
+        return lambda flat: (flat[only],)
+    return itemgetter(*slices)
 
 
 class ParamLayout:
@@ -44,20 +56,47 @@ class ParamLayout:
             self.biases.append((offset, offset + n_out))
             offset += n_out
         self.size = offset
-        self.weight_parts = [(slice(start, stop), shape) for start, stop, shape in self.weights]
-        self.bias_parts = [slice(start, stop) for start, stop in self.biases]
+        self.shapes = [shape for _, _, shape in self.weights]
+        self._weight_parts = _parts([slice(start, stop) for start, stop, _ in self.weights])
+        self._bias_parts = _parts([slice(start, stop) for start, stop in self.biases])
 
     def weight_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
         """``W^1..W^L`` as views of ``flat``."""
-        return tuple([flat[part].reshape(shape) for part, shape in self.weight_parts])
+        return tuple(map(_reshape, self._weight_parts(flat), self.shapes))
 
     def bias_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
         """``b^1..b^L`` as views of ``flat``."""
-        return tuple([flat[part] for part in self.bias_parts])
+        return self._bias_parts(flat)
 
     def flatten(self, weights, biases=()) -> np.ndarray:
         """One new vector of ``weights`` then ``biases``."""
         return np.concatenate([np.ravel(w) for w in weights] + [np.ravel(b) for b in biases])
+
+
+class Rows:
+    """Fresh vectors of ``size`` numbers for the records, cut from a few large blocks.
+
+    ``count`` is how many will be asked for (more are made if need be). A recorded step keeps
+    two new vectors (its gradient and its updated parameters); taking them as rows of blocks
+    of several MB costs a fraction of allocating each (fewer page faults, huge pages), for
+    the same memory.
+    """
+
+    BLOCK_BYTES = 32 * 2**20
+
+    def __init__(self, size: int, count: int):
+        self.size, self.left = size, count
+        self.rows = iter(())
+
+    def take(self) -> np.ndarray:
+        """A new writable vector (a row of the current block)."""
+        row = next(self.rows, None)
+        if row is None:
+            n = max(1, min(self.left, self.BLOCK_BYTES // (8 * self.size)))
+            self.rows = iter(np.empty((n, self.size)))
+            row = next(self.rows)
+        self.left -= 1
+        return row
 
 
 class RunState:
@@ -70,7 +109,7 @@ class RunState:
     the initial arrays.
     """
 
-    def __init__(self, cfg: Config):
+    def __init__(self, cfg: Config, recorded: int = 0):
         self.cfg = cfg
         self.params: Params | None = Params(*initial_params(cfg))  # the current values, or None
         self.layout = layout = ParamLayout(cfg.layers)
@@ -88,7 +127,11 @@ class RunState:
         self.signed_zeros = bool(np.any(np.signbit(self.flat) & (self.flat == 0)))
         # Gradients of steps that are not recorded go to one reused buffer.
         self.scratch = np.empty(layout.size)
-        self.scratch_views = (layout.weight_views(self.scratch), layout.bias_views(self.scratch))
+        self.scratch_w = layout.weight_views(self.scratch)
+        self.scratch_b = self.scratch[layout.biases[0][0]:]  # b^1..b^L, one after the other
+        # The gradients and updated parameters of the ``recorded`` online steps to come.
+        self.grad_rows = Rows(layout.size, recorded)
+        self.param_rows = Rows(self.flat.size, recorded)
         # One read-only copy of each sample, shared by its records (as x and as a[0]).
         self.xs = frozen_arrays(cfg.inputs)
         self.ys = frozen_arrays(cfg.targets)
@@ -111,7 +154,7 @@ class RunState:
     def snapshot(self) -> Params:
         """The current parameters as a :class:`Params` (shared while they do not change)."""
         if self.params is None:
-            self.params = adopt(Params, self.weights, self.biases)
+            self.params = new_params(self.weights, self.biases)
             self.shared = True
         return self.params
 
@@ -128,6 +171,10 @@ class RunState:
         if len(batch) != 1:
             before = self.snapshot() if keep else None
             grad, records, e = self._batch_gradient(batch, reuse, keep)
+            if not keep:
+                self.params = None
+                return
+            grad.setflags(write=False)  # before its views, which are then read-only too
         else:  # online: the mean of one gradient is the gradient
             i = batch[0]
             if reuse is not None:  # the last evaluation computed this sample with these parameters
@@ -144,30 +191,27 @@ class RunState:
                 self._update(grad, False, unchecked)
                 self.params = None
                 return
-            before = self.snapshot()
-            grad = self.scratch + 0.0  # 0 + g, as above
+            before = self.params or self.snapshot()
+            grad = _add(self.scratch, 0.0, out=self.grad_rows.take())  # 0 + g, as above
+            grad.setflags(write=False)  # before its views, which are then read-only too
             self._update(grad, True, unchecked)
             records = (self._record(i, numbers),)
             e = 0.0 + numbers[2]  # the mean loss of the step, summed from 0.0 like a batch's
-        if keep:
-            grad.setflags(write=False)  # before its views, which are then read-only too
-            layout = self.layout
-            after = adopt(Params, self.weights, self.biases)
-            self.steps.append(adopt(Step, index, epoch, tuple(batch), records, e, before,
-                                    layout.weight_views(grad), layout.bias_views(grad), after))
-            self.params, self.shared = after, True
-        else:
-            self.params = None
+        layout = self.layout
+        self.params = after = new_params(self.weights, self.biases)
+        self.shared = True
+        self.steps.append(new_step(index, epoch, tuple(batch), records, e, before,
+                                   layout.weight_views(grad), layout.bias_views(grad), after))
 
     def _gradients(self, a, deltas) -> None:
         """``outer(delta, a)`` (BP4) and ``delta`` (BP3) of one sample, into ``self.scratch``."""
-        grad_w, grad_b = self.scratch_views
+        grad_w = self.scratch_w
         for i, d in enumerate(deltas):
             if self.einsum[i]:  # one product per entry either way: the same bits
                 _einsum("j,k->jk", d, a[i], out=grad_w[i])
             else:
                 _outer(d, a[i], out=grad_w[i])
-            _copyto(grad_b[i], d)
+        _concatenate(deltas, out=self.scratch_b)  # every layer's delta, one after the other
 
     def _batch_gradient(self, batch, reuse, keep):
         """The mean gradient over ``batch``, its records (when ``keep``) and the mean loss."""
@@ -199,7 +243,7 @@ class RunState:
         lr, flat = self.cfg.learning_rate, self.flat
         g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
         if keep:  # the recorded gradient stays as it is
-            new = flat - lr * g
+            new = _subtract(flat, lr * g, out=self.param_rows.take())
         else:
             np.multiply(g, lr, out=g)  # lr * g, in the scratch buffer
             if self.shared:
@@ -235,4 +279,4 @@ class RunState:
             arr.setflags(write=False)
         for arr in a:  # a[0] is the read-only self.xs[i]
             arr.setflags(write=False)
-        return adopt(SampleRecord, i, a[0], self.ys[i], tuple(z), tuple(a), e, tuple(deltas))
+        return new_record(i, a[0], self.ys[i], tuple(z), tuple(a), e, tuple(deltas))

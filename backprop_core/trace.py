@@ -19,11 +19,11 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
+
+from .trace_checks import epochs_fit, expected_shapes, shapes_of, steps_fit, vector_shapes, weight_shapes
 
 FORMAT = "bpviz-trace"
 VERSION = 1
@@ -59,23 +59,33 @@ def adopt(cls, *values):
     return obj
 
 
-_shape = attrgetter("shape")
+_new = object.__new__
 
 
-def _shapes(arrays: tuple[np.ndarray, ...]) -> tuple[tuple[int, ...], ...]:
-    return tuple(map(_shape, arrays))
+def new_params(weights: tuple[np.ndarray, ...], biases: tuple[np.ndarray, ...]) -> Params:
+    """``adopt(Params, weights, biases)``, in fewer steps (train makes one per recorded step)."""
+    obj = _new(Params)
+    d = obj.__dict__
+    d["weights"] = weights
+    d["biases"] = biases
+    return obj
 
 
-@lru_cache(maxsize=64)
-def _expected(layers: tuple[int, ...]) -> tuple[tuple, ...]:
-    """Shapes for the fast checks (``_fits``) of records of a network with ``layers``.
+def new_record(sample, x, y, z, a, loss, delta) -> SampleRecord:
+    """``adopt(SampleRecord, ...)``, in fewer steps."""
+    obj = _new(SampleRecord)
+    d = obj.__dict__
+    d["sample"], d["x"], d["y"], d["z"], d["a"], d["loss"], d["delta"] = sample, x, y, z, a, loss, delta
+    return obj
 
-    Of a :class:`Params` (weights then biases), of a :class:`SampleRecord` (``z``, ``delta``,
-    ``a``) and of a :class:`Step`'s ``after`` and gradients (weights, biases, weights, biases).
-    """
-    params = tuple(weight_shapes(layers)) + tuple(vector_shapes(layers))
-    record = tuple(vector_shapes(layers)) * 2 + tuple(vector_shapes(layers, 0))
-    return params, record, params * 2
+
+def new_step(index, epoch, samples, per_sample, loss, before, grad_weights, grad_biases, after) -> Step:
+    """``adopt(Step, ...)``, in fewer steps."""
+    obj = _new(Step)
+    d = obj.__dict__
+    d["index"], d["epoch"], d["samples"], d["per_sample"], d["loss"] = index, epoch, samples, per_sample, loss
+    d["before"], d["grad_weights"], d["grad_biases"], d["after"] = before, grad_weights, grad_biases, after
+    return obj
 
 
 def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[int, ...]]) -> None:
@@ -84,16 +94,6 @@ def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[
     for i, (arr, shape) in enumerate(zip(arrays, shapes)):
         if arr.shape != shape:
             raise TraceError(f"{what}[{i}]: shape {arr.shape}, expected {shape}")
-
-
-def weight_shapes(layers: tuple[int, ...]) -> list[tuple[int, int]]:
-    """Shapes ``(n_l, n_{l-1})`` of ``W^1 .. W^L``."""
-    return [(layers[i + 1], layers[i]) for i in range(len(layers) - 1)]
-
-
-def vector_shapes(layers: tuple[int, ...], start: int = 1) -> list[tuple[int]]:
-    """Shapes ``(n_l,)`` for layers ``start .. L``."""
-    return [(n,) for n in layers[start:]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,8 +113,8 @@ class Params:
         _check_shapes(f"{what}.biases", self.biases, vector_shapes(layers))
 
     def _fits(self, expected: tuple[tuple, ...]) -> bool:
-        """Whether :meth:`check` passes, given ``_expected(layers)`` (a fast path without messages)."""
-        return _shapes(self.weights + self.biases) == expected[0]
+        """Whether :meth:`check` passes, given ``expected_shapes(layers)`` (a fast path without messages)."""
+        return shapes_of(self.weights + self.biases) == expected[0]
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,13 +147,13 @@ class SampleRecord:
             raise TraceError(f"{what}.y: shape {self.y.shape}, expected ({layers[-1]},)")
 
     def _fits(self, expected: tuple[tuple, ...], equal: set[int]) -> bool:
-        """Whether :meth:`check` passes, given ``_expected(layers)`` (a fast path without messages).
+        """Whether :meth:`check` passes, given ``expected_shapes(layers)`` (a fast path without messages).
 
         ``equal`` holds the ids of inputs found equal to themselves (no NaN) so far: train
         shares one read-only ``x`` (also as ``a[0]``) between all records of a sample.
         """
         shapes, x, a0 = expected[1], self.x, self.a[0]
-        if _shapes(self.z + self.delta + self.a) != shapes or self.y.shape != shapes[-1]:
+        if shapes_of(self.z + self.delta + self.a) != shapes or self.y.shape != shapes[-1]:
             return False
         if a0 is x and id(x) in equal:
             return True
@@ -218,7 +218,7 @@ class Step:
                 return False
             checked.add(id(self.before))
         after = self.after
-        if _shapes(after.weights + after.biases + self.grad_weights + self.grad_biases) != expected[2]:
+        if shapes_of(after.weights + after.biases + self.grad_weights + self.grad_biases) != expected[2]:
             return False
         checked.add(id(after))
         return True
@@ -296,15 +296,19 @@ class Trace:
         object.__setattr__(self, "steps", tuple(self.steps))
         object.__setattr__(self, "epochs", tuple(self.epochs))
         self.initial.check(self.layers, "initial")
-        expected = _expected(self.layers)
         # Params shared between records (and kept alive by them, so their ids stay unique)
-        # are checked once.
+        # are checked once. All records at once first; one by one, naming the fault, if not.
         checked = {id(self.initial)}
-        for pos, step in enumerate(self.steps):
-            if not step._fits(expected, checked):
-                step.check(self.layers)  # raises, naming what is wrong
-            if pos and step.index <= self.steps[pos - 1].index:
-                raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
+        if not steps_fit(self.steps, self.layers, checked):
+            expected = expected_shapes(self.layers)
+            for pos, step in enumerate(self.steps):
+                if not step._fits(expected, checked):
+                    step.check(self.layers)  # raises, naming what is wrong
+                if pos and step.index <= self.steps[pos - 1].index:
+                    raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
+        n_samples = len(self.config["data"]["inputs"])
+        if epochs_fit(self.epochs, self.layers, n_samples, checked):
+            return
         for pos, ep in enumerate(self.epochs):
             if ep.epoch != pos:
                 raise TraceError(f"epochs[{pos}]: epoch {ep.epoch}, expected {pos}")
@@ -312,7 +316,7 @@ class Trace:
                 ep.params.check(self.layers, f"epochs[{pos}]")
                 checked.add(id(ep.params))
             if ep.outputs is not None:
-                shape = (len(self.config["data"]["inputs"]), self.layers[-1])
+                shape = (n_samples, self.layers[-1])
                 if ep.outputs.shape != shape:
                     raise TraceError(f"epochs[{pos}].outputs: shape {ep.outputs.shape}, expected {shape}")
 

@@ -66,6 +66,16 @@ def is_recorded(cfg: Config, index: int) -> bool:
     return index % int(cfg.record) == 0
 
 
+def recorded_steps(cfg: Config) -> int:
+    """How many steps the trace of ``cfg`` will record (if training does not diverge)."""
+    total_steps = len(batches(cfg, None)) * cfg.epochs
+    if cfg.record == "all":
+        return total_steps
+    if cfg.record == "epochs":
+        return 0
+    return -(-total_steps // int(cfg.record))  # step indices 0, N, 2N, ... below total_steps
+
+
 def trace_size(cfg: Config) -> int:
     """How many numbers the trace of ``cfg`` will hold (an estimate within a few percent)."""
     layers = cfg.layers
@@ -73,13 +83,7 @@ def trace_size(cfg: Config) -> int:
     per_sample = 2 * layers[0] + 2 * layers[-1] + 3 * sum(layers[1:])
     n = len(cfg.inputs)
     steps_per_epoch = len(batches(cfg, None))
-    total_steps = steps_per_epoch * cfg.epochs
-    if cfg.record == "all":
-        recorded = total_steps
-    elif cfg.record == "epochs":
-        recorded = 0
-    else:
-        recorded = -(-total_steps // int(cfg.record))  # step indices 0, N, 2N, ... below total_steps
+    recorded = recorded_steps(cfg)
     per_step = 3 * n_params + per_sample * (n / steps_per_epoch)
     return int(recorded * per_step + (cfg.epochs + 1) * n_params + 2 * n * layers[-1])
 
@@ -116,7 +120,7 @@ def _train(cfg: Config) -> Trace:
             f"(about {size * 20 / 1e9:.1f} GB of JSON); set record = \"epochs\" or record = N "
             "(every N-th step)"
         )
-    run = RunState(cfg)
+    run = RunState(cfg, recorded_steps(cfg))
     initial = run.params
     rng = np.random.default_rng(cfg.shuffle_seed) if cfg.shuffle else None
     fixed_order = None if rng is not None else [b.tolist() for b in batches(cfg, None)]
