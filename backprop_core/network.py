@@ -26,7 +26,8 @@ except ImportError:  # pragma: no cover - other NumPy layouts
 _isfinite = np.isfinite
 _count_nonzero = count_nonzero
 _float64 = np.dtype(np.float64)
-_abs, _negative, _exp, _maximum, _greater_equal = np.abs, np.negative, np.exp, np.maximum, np.greater_equal
+_copysign, _exp, _maximum, _greater_equal = np.copysign, np.exp, np.maximum, np.greater_equal
+_MINUS_ONE = np.float64(-1.0)
 
 
 def all_finite(arr: np.ndarray) -> bool:
@@ -46,8 +47,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     so nothing overflows, without the boolean-mask gathers and scatters. The numerator, 1 where
     ``z >= 0`` and ``e`` elsewhere, is ``maximum(e, z >= 0)`` (``e <= 1``; NaN stays NaN).
     """
-    e = _abs(z)
-    _negative(e, out=e)
+    e = _copysign(z, _MINUS_ONE)  # -|z|: the same bits as -abs(z), NaN included
     _exp(e, out=e)
     out = _maximum(e, _greater_equal(z, 0.0))
     e += 1.0

@@ -31,10 +31,7 @@ _isfinite = np.isfinite
 _count_nonzero = count_nonzero
 _add_reduce = np.add.reduce
 _isfinite_float = math.isfinite
-
-
-def _sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return a * (1.0 - a)  # activations.derivative("sigmoid", z, a)
+_matmul = np.matmul
 
 
 class SamplePass:
@@ -55,8 +52,8 @@ class SamplePass:
         self.fns = tuple(_sigmoid if act == "sigmoid" and fast else partial(activate, act)
                          for act in activations)
         self.check_a = tuple(not (act == "sigmoid" and fast) for act in activations)
-        self.derivatives = tuple(_sigmoid_derivative if act in ("sigmoid", "softmax")
-                                 else partial(derivative, act) for act in activations[:-1])
+        self.derivatives = tuple(None if act == "sigmoid" else partial(derivative, act)
+                                 for act in activations[:-1])  # None: sigmoid, written out
         self.half_sse_sigmoid = loss == "half_sse" and activations[-1] == "sigmoid"
         self.loss, self.out_act = loss, activations[-1]
 
@@ -89,7 +86,12 @@ class SamplePass:
         deltas = [d]
         for i in range(layer - 2, -1, -1):
             back = weights[i + 1].T @ d
-            back *= self.derivatives[i](zs[i], acts[i + 1])  # BP2
+            derivative_i = self.derivatives[i]
+            if derivative_i is None:  # sigmoid: a (1 - a), as activations.derivative
+                a = acts[i + 1]
+                back *= a * (1.0 - a)  # BP2
+            else:
+                back *= derivative_i(zs[i], acts[i + 1])  # BP2
             d = back
             deltas.append(d)
         deltas.reverse()
@@ -137,9 +139,7 @@ def _matvec_rows(w: np.ndarray, rows: np.ndarray) -> np.ndarray:
     NumPy makes the same matrix-vector product (gemv) for each item of the stack as for
     ``w @ row`` alone, where ``rows @ w.T`` (one matrix-matrix product) may add in another order.
     """
-    out = np.empty((rows.shape[0], w.shape[0]))
-    np.matmul(w, rows[:, :, None], out=out[:, :, None])
-    return out
+    return _matmul(w, rows[:, :, None])[:, :, 0]  # a new C-contiguous (n, k, 1) array, as (n, k)
 
 
 @lru_cache(maxsize=1)
@@ -154,14 +154,6 @@ def stacking_is_exact() -> bool:
                 and _add_reduce(d * d, axis=1).tobytes() == np.array([np.sum(r * r) for r in d]).tobytes()):
             return False
     return True
-
-
-def _row_losses(loss: str, out_act: str, z_out: np.ndarray, a_out: np.ndarray, ys: np.ndarray) -> list[float]:
-    """``loss_value`` of every row; ``half_sse`` in one reduction (the same row sums)."""
-    if loss == "half_sse":
-        g = a_out - ys  # (y - a) ** 2 == g * g, as in SamplePass
-        return [0.5 * e for e in _add_reduce(g * g, axis=1).tolist()]
-    return [loss_value(loss, out_act, *row) for row in zip(z_out, a_out, ys)]
 
 
 def stacked_pass(
@@ -210,13 +202,20 @@ class StackedPass:
             zs.append(z)
             acts.append(a_prev)
         loss, out_act, z_out = self.loss, self.out_act, zs[-1]
-        losses = _row_losses(loss, out_act, z_out, a_prev, ys)
-        if not all(map(_isfinite_float, losses)):
-            return None
-        if loss in ROWWISE_DELTA:
-            d = output_delta(loss, out_act, z_out, a_prev, ys)  # BP1, every row
+        if loss == "half_sse":  # loss_value and output_delta of every row, sharing a - y
+            g = a_prev - ys  # (y - a) ** 2 == g * g, as in SamplePass; the same row sums
+            losses = [0.5 * e for e in _add_reduce(g * g, axis=1).tolist()]
+            if not all(map(_isfinite_float, losses)):
+                return None
+            d = g * derivative(out_act, z_out, a_prev)  # BP1, every row
         else:
-            d = np.array([output_delta(loss, out_act, *row) for row in zip(z_out, a_prev, ys)])
+            losses = [loss_value(loss, out_act, *row) for row in zip(z_out, a_prev, ys)]
+            if not all(map(_isfinite_float, losses)):
+                return None
+            if loss in ROWWISE_DELTA:
+                d = output_delta(loss, out_act, z_out, a_prev, ys)  # BP1, every row
+            else:
+                d = np.array([output_delta(loss, out_act, *row) for row in zip(z_out, a_prev, ys)])
         deltas = [d]
         for i in range(len(zs) - 2, -1, -1):
             back = _matvec_rows(weights[i + 1].T, d)

@@ -6,19 +6,17 @@ without changing a bit of any number (see :mod:`backprop_core.train`).
 
 from __future__ import annotations
 
-from operator import itemgetter
-
 import numpy as np
 
 from .config import Config
 from .evaluation import Evaluator
 from .network import NonFiniteError, all_finite, count_nonzero, init_params
+from .param_layout import ParamLayout, Rows
 from .passes import SamplePass
 from .trace import Params, SampleRecord, Step, frozen_arrays, new_params, new_record, new_step
 
 _einsum, _outer, _concatenate, _isfinite = np.einsum, np.multiply.outer, np.concatenate, np.isfinite
 _add, _subtract = np.add, np.subtract
-_reshape = np.ndarray.reshape
 
 
 def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -29,74 +27,6 @@ def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
     if cfg.biases is not None and cfg.use_biases:
         biases = [np.array(b, dtype=float) for b in cfg.biases]
     return weights, biases
-
-
-def _parts(slices: list[slice]):
-    """A function giving the tuple of the ``slices`` of a vector, in one call."""
-    if len(slices) == 1:
-        (only,) = slices
-        return lambda flat: (flat[only],)
-    return itemgetter(*slices)
-
-
-class ParamLayout:
-    """Where ``W^1..W^L`` and then ``b^1..b^L`` lie in one flat vector of all parameters.
-
-    One flat vector lets an update, its finite check and the ``0 + g`` of a gradient be one
-    NumPy call each, instead of one per layer; the arrays seen outside are views of it.
-    """
-
-    def __init__(self, layers: tuple[int, ...]):
-        self.weights, self.biases = [], []
-        offset = 0
-        for n_in, n_out in zip(layers[:-1], layers[1:]):
-            self.weights.append((offset, offset + n_out * n_in, (n_out, n_in)))
-            offset += n_out * n_in
-        for n_out in layers[1:]:
-            self.biases.append((offset, offset + n_out))
-            offset += n_out
-        self.size = offset
-        self.shapes = [shape for _, _, shape in self.weights]
-        self._weight_parts = _parts([slice(start, stop) for start, stop, _ in self.weights])
-        self._bias_parts = _parts([slice(start, stop) for start, stop in self.biases])
-
-    def weight_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
-        """``W^1..W^L`` as views of ``flat``."""
-        return tuple(map(_reshape, self._weight_parts(flat), self.shapes))
-
-    def bias_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
-        """``b^1..b^L`` as views of ``flat``."""
-        return self._bias_parts(flat)
-
-    def flatten(self, weights, biases=()) -> np.ndarray:
-        """One new vector of ``weights`` then ``biases``."""
-        return np.concatenate([np.ravel(w) for w in weights] + [np.ravel(b) for b in biases])
-
-
-class Rows:
-    """Fresh vectors of ``size`` numbers for the records, cut from a few large blocks.
-
-    ``count`` is how many will be asked for (more are made if need be). A recorded step keeps
-    two new vectors (its gradient and its updated parameters); taking them as rows of blocks
-    of several MB costs a fraction of allocating each (fewer page faults, huge pages), for
-    the same memory.
-    """
-
-    BLOCK_BYTES = 32 * 2**20
-
-    def __init__(self, size: int, count: int):
-        self.size, self.left = size, count
-        self.rows = iter(())
-
-    def take(self) -> np.ndarray:
-        """A new writable vector (a row of the current block)."""
-        row = next(self.rows, None)
-        if row is None:
-            n = max(1, min(self.left, self.BLOCK_BYTES // (8 * self.size)))
-            self.rows = iter(np.empty((n, self.size)))
-            row = next(self.rows)
-        self.left -= 1
-        return row
 
 
 class RunState:
@@ -142,6 +72,7 @@ class RunState:
         self.reuse = None  # (flat, i -> (z, a, loss, deltas)) from the last evaluation
         self.outputs = None  # () -> outputs of every sample, from the last evaluation
         self.steps: list[Step] = []
+        self.sample_tuples = [(i,) for i in range(len(cfg.inputs))]  # an online step's samples
 
     def _use(self, flat: np.ndarray) -> None:
         """Make the read-only vector ``flat`` the current parameters."""
@@ -168,39 +99,63 @@ class RunState:
         """One update over the samples ``batch``; appends a :class:`Step` when ``keep``."""
         reuse, self.reuse = self.reuse, None
         reuse = reuse[1] if reuse is not None and reuse[0] is self.flat else None
-        if len(batch) != 1:
-            before = self.snapshot() if keep else None
-            grad, records, e = self._batch_gradient(batch, reuse, keep)
-            if not keep:
-                self.params = None
-                return
-            grad.setflags(write=False)  # before its views, which are then read-only too
-        else:  # online: the mean of one gradient is the gradient
-            i = batch[0]
-            if reuse is not None:  # the last evaluation computed this sample with these parameters
-                numbers = reuse(i)
-                unchecked = None
-            else:  # deltas checked through the updated parameters (_update)
-                numbers = self.sample_pass(self.weights, self.biases, self.xs[i], self.ys[i], False)
-                unchecked = numbers[3]
-            self._gradients(numbers[1], numbers[3])
-            if not keep:
-                grad = self.scratch
-                if self.signed_zeros:
-                    grad += 0.0  # 0 + g: -0.0 becomes 0.0 as in a sum from zeros
-                self._update(grad, False, unchecked)
-                self.params = None
-                return
-            before = self.params or self.snapshot()
-            grad = _add(self.scratch, 0.0, out=self.grad_rows.take())  # 0 + g, as above
-            grad.setflags(write=False)  # before its views, which are then read-only too
-            self._update(grad, True, unchecked)
-            records = (self._record(i, numbers),)
-            e = 0.0 + numbers[2]  # the mean loss of the step, summed from 0.0 like a batch's
+        if len(batch) == 1:
+            self._online(batch[0], index, epoch, keep, reuse)
+            return
+        before = self.snapshot() if keep else None
+        grad, records, e = self._batch_gradient(batch, reuse, keep)
+        if not keep:
+            self.params = None
+            return
+        grad.setflags(write=False)  # before its views, which are then read-only too
         layout = self.layout
         self.params = after = new_params(self.weights, self.biases)
         self.shared = True
         self.steps.append(new_step(index, epoch, tuple(batch), records, e, before,
+                                   layout.weight_views(grad), layout.bias_views(grad), after))
+
+    def _online(self, i: int, index: int, epoch: int, keep: bool, reuse) -> None:
+        """:meth:`step` of one sample: the mean of one gradient is that gradient."""
+        if reuse is not None:  # the last evaluation computed this sample with these parameters
+            numbers = reuse(i)
+            unchecked = None
+        else:  # deltas checked through the updated parameters (_update)
+            numbers = self.sample_pass(self.weights, self.biases, self.xs[i], self.ys[i], False)
+            unchecked = numbers[3]
+        z, a, e, deltas = numbers
+        self._gradients(a, deltas)
+        if not keep:
+            grad = self.scratch
+            if self.signed_zeros:
+                grad += 0.0  # 0 + g: -0.0 becomes 0.0 as in a sum from zeros
+            self._update(grad, False, unchecked)
+            self.params = None
+            return
+        before = self.params or self.snapshot()
+        grad = _add(self.scratch, 0.0, out=self.grad_rows.take())  # 0 + g, as above
+        grad.setflags(write=False)  # before its views, which are then read-only too
+        # _update(grad, True, unchecked) and _use(new), written out: this runs at every step
+        flat, layout = self.flat, self.layout
+        g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
+        new = _subtract(flat, self.cfg.learning_rate * g, out=self.param_rows.take())
+        if count_nonzero(_isfinite(new)) != new.size:
+            self._raise_non_finite(new, unchecked)
+        new.setflags(write=False)
+        self.flat = new
+        self.weights = weights = layout.weight_views(new)
+        if self.learn_biases:
+            self.biases = layout.bias_views(new)
+        for arr in z:  # the record takes the arrays the passes made, read-only from now on
+            arr.setflags(write=False)
+        for arr in deltas:
+            arr.setflags(write=False)
+        for arr in a:  # a[0] is the read-only self.xs[i]
+            arr.setflags(write=False)
+        record = new_record(i, a[0], self.ys[i], tuple(z), tuple(a), e, tuple(deltas))
+        self.params = after = new_params(weights, self.biases)
+        self.shared = True
+        # 0.0 + e: the mean loss of the step, summed from 0.0 like a batch's
+        self.steps.append(new_step(index, epoch, self.sample_tuples[i], (record,), 0.0 + e, before,
                                    layout.weight_views(grad), layout.bias_views(grad), after))
 
     def _gradients(self, a, deltas) -> None:
@@ -236,9 +191,8 @@ class RunState:
     def _update(self, grad: np.ndarray, keep: bool, deltas) -> None:
         """``w - learning_rate * g`` for every parameter; raises if a result is not finite.
 
-        ``deltas``: the unchecked deltas that ``grad`` was made of, or ``None``. A non-finite
-        delta makes a row of its layer's gradient, so of the updated weights, non-finite; it is
-        reported as a delta, as the check right after the backward pass would have.
+        ``deltas``: the unchecked deltas that ``grad`` was made of, or ``None``
+        (see :meth:`_raise_non_finite`).
         """
         lr, flat = self.cfg.learning_rate, self.flat
         g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
@@ -255,15 +209,20 @@ class RunState:
                 new.setflags(write=False)
         self.shared = False
         if count_nonzero(_isfinite(new)) != new.size:  # all_finite
-            bad = SamplePass.first_bad_delta(deltas) if deltas is not None else 0
-            if bad:
-                raise NonFiniteError(bad, "delta")
-            self._raise_non_finite(new)
+            self._raise_non_finite(new, deltas)
         if new is not self.flat:
             self._use(new)
 
-    def _raise_non_finite(self, new: np.ndarray):
-        """Raise for the first layer whose updated weights or biases are not finite."""
+    def _raise_non_finite(self, new: np.ndarray, deltas):
+        """Raise for the first layer whose updated weights or biases are not finite.
+
+        Or for the first non-finite delta among ``deltas`` (unchecked, or ``None``): a
+        non-finite delta makes a row of its layer's gradient, so of the updated weights,
+        non-finite; it is reported as a delta, as the check after the backward pass would.
+        """
+        bad = SamplePass.first_bad_delta(deltas) if deltas is not None else 0
+        if bad:
+            raise NonFiniteError(bad, "delta")
         layout = self.layout
         new_b = layout.bias_views(new) if self.learn_biases else self.biases
         for layer, (w, b) in enumerate(zip(layout.weight_views(new), new_b), start=1):

@@ -25,7 +25,7 @@ from .errors import BpvizError
 from .evaluation import evaluate
 from .network import NonFiniteError
 from .run_state import RunState, initial_params
-from .trace import EpochRecord, Stopped, Trace, adopt
+from .trace import EpochRecord, Stopped, Trace, new_epoch
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
@@ -130,7 +130,7 @@ def _train(cfg: Config) -> Trace:
     step = run.step
     try:
         loss0, acc0 = run.evaluate()  # with the outputs of every sample (sample_outputs)
-        epochs.append(adopt(EpochRecord, 0, loss0, acc0, initial, run.outputs()))
+        epochs.append(new_epoch(0, loss0, acc0, initial, run.outputs()))
         for epoch in range(1, cfg.epochs + 1):
             order = fixed_order or [b.tolist() for b in batches(cfg, rng)]
             for batch in order:
@@ -138,7 +138,7 @@ def _train(cfg: Config) -> Trace:
                 index += 1
             loss, acc = run.evaluate()
             # the outputs of every sample at the first and the last epoch
-            epochs.append(adopt(EpochRecord, epoch, loss, acc, run.snapshot(),
+            epochs.append(new_epoch(epoch, loss, acc, run.snapshot(),
                                 run.outputs() if epoch == cfg.epochs else None))
     except NonFiniteError as err:
         if not epochs:

@@ -1,0 +1,80 @@
+"""Where the parameters lie in one flat vector, and fresh vectors for the records.
+
+Helpers of :mod:`backprop_core.run_state`.
+"""
+
+from __future__ import annotations
+
+from operator import itemgetter
+
+import numpy as np
+
+_reshape = np.ndarray.reshape
+
+
+def _parts(slices: list[slice]):
+    """A function giving the tuple of the ``slices`` of a vector, in one call."""
+    if len(slices) == 1:
+        (only,) = slices
+        return lambda flat: (flat[only],)
+    return itemgetter(*slices)
+
+
+class ParamLayout:
+    """Where ``W^1..W^L`` and then ``b^1..b^L`` lie in one flat vector of all parameters.
+
+    One flat vector lets an update, its finite check and the ``0 + g`` of a gradient be one
+    NumPy call each, instead of one per layer; the arrays seen outside are views of it.
+    """
+
+    def __init__(self, layers: tuple[int, ...]):
+        self.weights, self.biases = [], []
+        offset = 0
+        for n_in, n_out in zip(layers[:-1], layers[1:]):
+            self.weights.append((offset, offset + n_out * n_in, (n_out, n_in)))
+            offset += n_out * n_in
+        for n_out in layers[1:]:
+            self.biases.append((offset, offset + n_out))
+            offset += n_out
+        self.size = offset
+        self.shapes = [shape for _, _, shape in self.weights]
+        self._weight_parts = _parts([slice(start, stop) for start, stop, _ in self.weights])
+        self._bias_parts = _parts([slice(start, stop) for start, stop in self.biases])
+
+    def weight_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``W^1..W^L`` as views of ``flat``."""
+        return tuple(map(_reshape, self._weight_parts(flat), self.shapes))
+
+    def bias_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``b^1..b^L`` as views of ``flat``."""
+        return self._bias_parts(flat)
+
+    def flatten(self, weights, biases=()) -> np.ndarray:
+        """One new vector of ``weights`` then ``biases``."""
+        return np.concatenate([np.ravel(w) for w in weights] + [np.ravel(b) for b in biases])
+
+
+class Rows:
+    """Fresh vectors of ``size`` numbers for the records, cut from a few large blocks.
+
+    ``count`` is how many will be asked for (more are made if need be). A recorded step keeps
+    two new vectors (its gradient and its updated parameters); taking them as rows of blocks
+    of several MB costs a fraction of allocating each (fewer page faults, huge pages), for
+    the same memory.
+    """
+
+    BLOCK_BYTES = 32 * 2**20
+
+    def __init__(self, size: int, count: int):
+        self.size, self.left = size, count
+        self.rows = iter(())
+
+    def take(self) -> np.ndarray:
+        """A new writable vector (a row of the current block)."""
+        row = next(self.rows, None)
+        if row is None:
+            n = max(1, min(self.left, self.BLOCK_BYTES // (8 * self.size)))
+            self.rows = iter(np.empty((n, self.size)))
+            row = next(self.rows)
+        self.left -= 1
+        return row
