@@ -13,7 +13,8 @@ from .evaluation import Evaluator
 from .network import NonFiniteError, all_finite, count_nonzero, init_params
 from .param_layout import ParamLayout, Rows
 from .passes import SamplePass
-from .trace import Params, SampleRecord, Step, frozen_arrays, new_params, new_record, new_step
+from .records import new_params, new_record, new_step
+from .trace import Params, SampleRecord, Step, frozen_arrays
 
 _einsum, _outer, _concatenate, _isfinite = np.einsum, np.multiply.outer, np.concatenate, np.isfinite
 _add, _subtract = np.add, np.subtract

@@ -45,57 +45,6 @@ def frozen_arrays(values: Any) -> tuple[np.ndarray, ...]:
     return tuple(frozen_array(v) for v in values)
 
 
-def adopt(cls, *values):
-    """A ``cls`` record (:class:`Params`, :class:`SampleRecord`, :class:`Step`...) holding ``values``.
-
-    For :func:`backprop_core.train.train`, which makes a record's arrays itself, marks them
-    read-only and keeps no writable reference: this skips ``__post_init__`` and its copies.
-    ``values`` are the init fields in order, already as ``__post_init__`` would make them
-    (tuples of read-only float arrays, Python floats and ints). :class:`Trace` still checks
-    every invariant.
-    """
-    obj = object.__new__(cls)
-    obj.__dict__.update(zip(cls._init_fields, values))
-    return obj
-
-
-_new = object.__new__
-
-
-def new_params(weights: tuple[np.ndarray, ...], biases: tuple[np.ndarray, ...]) -> Params:
-    """``adopt(Params, weights, biases)``, in fewer steps (train makes one per recorded step)."""
-    obj = _new(Params)
-    d = obj.__dict__
-    d["weights"] = weights
-    d["biases"] = biases
-    return obj
-
-
-def new_record(sample, x, y, z, a, loss, delta) -> SampleRecord:
-    """``adopt(SampleRecord, ...)``, in fewer steps."""
-    obj = _new(SampleRecord)
-    d = obj.__dict__
-    d["sample"], d["x"], d["y"], d["z"], d["a"], d["loss"], d["delta"] = sample, x, y, z, a, loss, delta
-    return obj
-
-
-def new_step(index, epoch, samples, per_sample, loss, before, grad_weights, grad_biases, after) -> Step:
-    """``adopt(Step, ...)``, in fewer steps."""
-    obj = _new(Step)
-    d = obj.__dict__
-    d["index"], d["epoch"], d["samples"], d["per_sample"], d["loss"] = index, epoch, samples, per_sample, loss
-    d["before"], d["grad_weights"], d["grad_biases"], d["after"] = before, grad_weights, grad_biases, after
-    return obj
-
-
-def new_epoch(epoch, loss, accuracy, params, outputs) -> EpochRecord:
-    """``adopt(EpochRecord, ...)``, in fewer steps."""
-    obj = _new(EpochRecord)
-    d = obj.__dict__
-    d["epoch"], d["loss"], d["accuracy"], d["params"], d["outputs"] = epoch, loss, accuracy, params, outputs
-    return obj
-
-
 def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[int, ...]]) -> None:
     if len(arrays) != len(shapes):
         raise TraceError(f"{what}: {len(arrays)} arrays, expected {len(shapes)}")
@@ -104,7 +53,7 @@ def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[
             raise TraceError(f"{what}[{i}]: shape {arr.shape}, expected {shape}")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Params:
     """Weights ``W^1..W^L`` and biases ``b^1..b^L`` at one moment."""
 
@@ -125,7 +74,7 @@ class Params:
         return shapes_of(self.weights + self.biases) == expected[0]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class SampleRecord:
     """Forward and backward numbers of one sample, with the parameters at the start of its step."""
 
@@ -172,7 +121,7 @@ class SampleRecord:
         return True
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Step:
     """One parameter update: the samples it used, their numbers, the gradient applied.
 
@@ -239,7 +188,7 @@ class Step:
         raise KeyError(f"sample {sample} is not in step {self.index} (samples {list(self.samples)})")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class EpochRecord:
     """Mean loss over the training set with the parameters at the end of ``epoch``.
 

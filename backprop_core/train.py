@@ -24,8 +24,9 @@ from .config import Config
 from .errors import BpvizError
 from .evaluation import evaluate
 from .network import NonFiniteError
+from .records import new_epoch
 from .run_state import RunState, initial_params
-from .trace import EpochRecord, Stopped, Trace, new_epoch
+from .trace import EpochRecord, Stopped, Trace
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
