@@ -47,7 +47,7 @@ class Evaluator:
         self.one_hot = (self.labels and cfg.layers[-1] > 1
                         and bool(np.all(cfg.targets.sum(axis=1) == 1)))
         self.is_one = cfg.targets == 1
-        self.sample_pass = SamplePass(cfg.activations, cfg.loss)
+        self.sample_pass = SamplePass(cfg.activations, cfg.loss, cfg.layers)
         self.stacked_pass = StackedPass(cfg.activations, cfg.loss) if len(cfg.inputs) > 1 else None
         self.y_class = np.argmax(cfg.targets, axis=1) if self.one_hot else None
 

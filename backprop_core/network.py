@@ -27,7 +27,11 @@ _isfinite = np.isfinite
 _count_nonzero = count_nonzero
 _float64 = np.dtype(np.float64)
 _copysign, _exp, _maximum, _greater_equal = np.copysign, np.exp, np.maximum, np.greater_equal
-_MINUS_ONE = np.float64(-1.0)
+# Constants as 0-d arrays: the same float64 numbers as Python's -1.0, 0.0 and 1.0 in a ufunc,
+# without converting a Python float at every call.
+_MINUS_ONE, _ZERO, _ONE = np.array(-1.0), np.array(0.0), np.array(1.0)
+for _constant in (_MINUS_ONE, _ZERO, _ONE):
+    _constant.setflags(write=False)
 
 
 def all_finite(arr: np.ndarray) -> bool:
@@ -49,8 +53,8 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     """
     e = _copysign(z, _MINUS_ONE)  # -|z|: the same bits as -abs(z), NaN included
     _exp(e, out=e)
-    out = _maximum(e, _greater_equal(z, 0.0))
-    e += 1.0
+    out = _maximum(e, _greater_equal(z, _ZERO))
+    e += _ONE
     out /= e
     return out
 

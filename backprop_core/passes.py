@@ -19,6 +19,7 @@ import numpy as np
 from .activations import activate, derivative
 from .losses import loss_value, output_delta
 from .network import (
+    _ONE,
     ELEMENTWISE,
     NonFiniteError,
     _sigmoid,
@@ -46,9 +47,14 @@ class SamplePass:
     parameters, which a non-finite delta makes non-finite.
     """
 
-    def __init__(self, activations: tuple[str, ...], loss: str):
+    def __init__(self, activations: tuple[str, ...], loss: str, layers: tuple[int, ...] | None = None):
         fast = _sigmoid_is_exact()
         self.n_layers = len(activations)
+        # np.dot makes the same gemv as ``@`` with less overhead; checked for these shapes here
+        shapes = tuple(zip(layers[1:], layers[:-1])) if layers is not None else None
+        self.matvec = np.dot if shapes is not None and dot_is_matmul(shapes) else np.matmul
+        # a sum of fewer than 8 numbers is a plain left-to-right sum in NumPy too
+        self.python_sum = layers is not None and layers[-1] < 8 and short_sums_are_sequential()
         self.fns = tuple(_sigmoid if act == "sigmoid" and fast else partial(activate, act)
                          for act in activations)
         self.check_a = tuple(not (act == "sigmoid" and fast) for act in activations)
@@ -60,10 +66,10 @@ class SamplePass:
     def __call__(self, weights, biases, x: np.ndarray, y: np.ndarray, check_deltas: bool = True):
         """``(z, a, loss, deltas)`` of sample ``x`` with target ``y``."""
         zs, acts = [], [x]
-        a, layer = x, 0
+        a, layer, matvec = x, 0, self.matvec
         for w, b, f, check_a in zip(weights, biases, self.fns, self.check_a):
             layer += 1
-            z = w @ a
+            z = matvec(w, a)
             z += b  # z = W a + b, without a second temporary
             if _count_nonzero(_isfinite(z)) != z.size:
                 raise NonFiniteError(layer, "z")
@@ -74,10 +80,13 @@ class SamplePass:
             acts.append(a)
         if self.half_sse_sigmoid:  # loss_value and output_delta, sharing a - y
             g = a - y  # (y - a) ** 2 == g * g: y - a is -(a - y) exactly
-            e = 0.5 * float(_add_reduce(g * g))
+            if self.python_sum:
+                e = 0.5 * sum((g * g).tolist())
+            else:
+                e = 0.5 * float(_add_reduce(g * g))
             if not _isfinite_float(e):
                 raise NonFiniteError(layer, "loss")
-            d = g * (a * (1.0 - a))  # BP1
+            d = g * (a * (_ONE - a))  # BP1
         else:
             e = loss_value(self.loss, self.out_act, z, a, y)
             if not _isfinite_float(e):
@@ -85,11 +94,11 @@ class SamplePass:
             d = output_delta(self.loss, self.out_act, z, a, y)  # BP1
         deltas = [d]
         for i in range(layer - 2, -1, -1):
-            back = weights[i + 1].T @ d
+            back = matvec(weights[i + 1].T, d)
             derivative_i = self.derivatives[i]
             if derivative_i is None:  # sigmoid: a (1 - a), as activations.derivative
                 a = acts[i + 1]
-                back *= a * (1.0 - a)  # BP2
+                back *= a * (_ONE - a)  # BP2
             else:
                 back *= derivative_i(zs[i], acts[i + 1])  # BP2
             d = back
@@ -156,6 +165,35 @@ def stacking_is_exact() -> bool:
     return True
 
 
+@lru_cache(maxsize=16)
+def dot_is_matmul(shapes: tuple[tuple[int, int], ...]) -> bool:
+    """Whether ``np.dot(w, v)`` and ``np.dot(w.T, u)`` give ``w @ v`` and ``w.T @ u`` bit for bit.
+
+    Probed here, for weights of these shapes lying at an 8-byte offset in a flat vector (as
+    the trace's do), so that the forward and backward passes keep the numbers of ``@``.
+    """
+    rng = np.random.default_rng(11)
+    for n_out, n_in in shapes:
+        w = rng.normal(size=n_out * n_in + 1)[1:].reshape(n_out, n_in)
+        for _ in range(3):
+            v, u = rng.normal(size=n_in), rng.normal(size=n_out)
+            if np.dot(w, v).tobytes() != (w @ v).tobytes() or np.dot(w.T, u).tobytes() != (w.T @ u).tobytes():
+                return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def short_sums_are_sequential() -> bool:
+    """Whether NumPy sums fewer than 8 non-negative numbers left to right, as Python's ``sum``."""
+    rng = np.random.default_rng(5)
+    for k in range(1, 8):
+        for _ in range(200):
+            sq = rng.normal(size=k) ** 2 * 10.0 ** rng.integers(-8, 8, size=k)
+            if np.float64(sum(sq.tolist())).tobytes() != _add_reduce(sq).tobytes():
+                return False
+    return True
+
+
 def stacked_pass(
     weights: list[np.ndarray],
     biases: list[np.ndarray],
@@ -180,9 +218,11 @@ class StackedPass:
     def __init__(self, activations: tuple[str, ...], loss: str):
         self.usable = all(act in ELEMENTWISE for act in activations)
         fast = _sigmoid_is_exact()
-        self.fns = tuple(partial(activation, act) for act in activations)
+        self.fns = tuple(_sigmoid if act == "sigmoid" and fast else partial(activation, act)
+                         for act in activations)
         self.check_a = tuple(not (act == "sigmoid" and fast) for act in activations)
-        self.derivatives = tuple(partial(derivative, act) for act in activations[:-1])
+        self.derivatives = tuple(None if act == "sigmoid" else partial(derivative, act)
+                                 for act in activations[:-1])  # None: sigmoid, written out
         self.loss, self.out_act = loss, activations[-1]
 
     def __call__(self, weights, biases, xs: np.ndarray, ys: np.ndarray) -> Stacked | None:
@@ -219,7 +259,12 @@ class StackedPass:
         deltas = [d]
         for i in range(len(zs) - 2, -1, -1):
             back = _matvec_rows(weights[i + 1].T, d)
-            back *= self.derivatives[i](zs[i], acts[i + 1])  # BP2, every row
+            derivative_i = self.derivatives[i]
+            if derivative_i is None:  # sigmoid: a (1 - a), as activations.derivative
+                a = acts[i + 1]
+                back *= a * (_ONE - a)  # BP2, every row
+            else:
+                back *= derivative_i(zs[i], acts[i + 1])  # BP2, every row
             d = back
             deltas.append(d)
         deltas.reverse()
