@@ -10,7 +10,7 @@ import numpy as np
 
 from .config import Config
 from .evaluation import Evaluator
-from .network import NonFiniteError, all_finite, count_nonzero, init_params
+from .network import _ZERO, NonFiniteError, all_finite, count_nonzero, init_params
 from .param_layout import ParamLayout, Rows
 from .passes import SamplePass
 from .records import new_params, new_record, new_step
@@ -45,6 +45,7 @@ class RunState:
         self.params: Params | None = Params(*initial_params(cfg))  # the current values, or None
         self.layout = layout = ParamLayout(cfg.layers)
         self.learn_biases = cfg.use_biases and cfg.update_biases
+        self.lr = np.array(float(cfg.learning_rate))  # 0-d: the same float64, no conversion per call
         if self.learn_biases:
             self.flat = layout.flatten(self.params.weights, self.params.biases)
         else:
@@ -128,17 +129,17 @@ class RunState:
         if not keep:
             grad = self.scratch
             if self.signed_zeros:
-                grad += 0.0  # 0 + g: -0.0 becomes 0.0 as in a sum from zeros
+                grad += _ZERO  # 0 + g: -0.0 becomes 0.0 as in a sum from zeros
             self._update(grad, False, unchecked)
             self.params = None
             return
         before = self.params or self.snapshot()
-        grad = _add(self.scratch, 0.0, out=self.grad_rows.take())  # 0 + g, as above
+        grad = _add(self.scratch, _ZERO, out=self.grad_rows.take())  # 0 + g, as above
         grad.setflags(write=False)  # before its views, which are then read-only too
         # _update(grad, True, unchecked) and _use(new), written out: this runs at every step
         flat, layout = self.flat, self.layout
         g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
-        new = _subtract(flat, self.cfg.learning_rate * g, out=self.param_rows.take())
+        new = _subtract(flat, self.lr * g, out=self.param_rows.take())
         if count_nonzero(_isfinite(new)) != new.size:
             self._raise_non_finite(new, unchecked)
         new.setflags(write=False)
@@ -195,7 +196,7 @@ class RunState:
         ``deltas``: the unchecked deltas that ``grad`` was made of, or ``None``
         (see :meth:`_raise_non_finite`).
         """
-        lr, flat = self.cfg.learning_rate, self.flat
+        lr, flat = self.lr, self.flat
         g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
         if keep:  # the recorded gradient stays as it is
             new = _subtract(flat, lr * g, out=self.param_rows.take())
