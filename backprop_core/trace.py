@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from . import trace_checks as _checks
 from .trace_checks import epochs_fit, expected_shapes, shapes_of, steps_fit, vector_shapes, weight_shapes
 
 FORMAT = "bpviz-trace"
@@ -256,7 +257,10 @@ class Trace:
         # Params shared between records (and kept alive by them, so their ids stay unique)
         # are checked once. All records at once first; one by one, naming the fault, if not.
         checked = {id(self.initial)}
-        if not steps_fit(self.steps, self.layers, checked):
+        pre = _checks.verified_steps(self.steps)  # checked by train as they were made
+        if pre is not None:
+            checked |= pre
+        elif not steps_fit(self.steps, self.layers, checked):
             expected = expected_shapes(self.layers)
             for pos, step in enumerate(self.steps):
                 if not step._fits(expected, checked):

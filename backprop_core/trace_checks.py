@@ -5,10 +5,17 @@ records at once, whether every check of :class:`~backprop_core.trace.Trace` pass
 over the records run inside ``map``, ``chain`` and ``all`` (C code) instead of Python code per
 record, which made checking the trace a fifth of the cost of training a small network. They
 only say yes or no; on no, the trace runs its record-by-record checks, which name what is wrong.
+
+:class:`StepVerifier` lets training run :func:`steps_fit` a chunk of steps at a time, while
+their records are still in the processor's cache (checking them all at the end reads the
+whole trace back from memory: several times slower), and hand the verdict to the trace it
+builds (:func:`verified`).
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from itertools import chain, cycle, islice, repeat
 from operator import attrgetter, eq, is_, itemgetter, lt
@@ -107,3 +114,46 @@ def epochs_fit(epochs: tuple, layers: tuple[int, ...], n_samples: int, checked: 
         return False
     outputs = [out for out in map(g["outputs"], epochs) if out is not None]
     return all(out.shape == (n_samples, layers[-1]) for out in outputs)
+
+
+_verified: ContextVar[tuple[tuple, set[int]] | None] = ContextVar("verified_steps", default=None)
+
+
+class StepVerifier:
+    """:func:`steps_fit` over a growing list of steps, :attr:`CHUNK` steps at a time.
+
+    ``ok`` stays true while every chunk fits; ``checked`` then holds the ids of the Params of
+    all steps verified, as :func:`steps_fit` leaves them. Each chunk starts with the last step
+    of the one before, so that indices increase across chunks too.
+    """
+
+    CHUNK = 128
+
+    def __init__(self, layers: tuple[int, ...], initial):
+        self.layers = layers
+        self.checked = {id(initial)}
+        self.done = 0
+        self.ok = True
+
+    def update(self, steps: list, final: bool = False) -> None:
+        """Check the steps added since the last chunk, if there are enough of them (or ``final``)."""
+        n = len(steps)
+        if self.ok and (n - self.done >= self.CHUNK or (final and n > self.done)):
+            self.ok = steps_fit(steps[max(0, self.done - 1):n], self.layers, self.checked)
+            self.done = n
+
+
+@contextmanager
+def verified(steps: tuple, verifier: StepVerifier):
+    """Within this block, a trace made of exactly ``steps`` takes ``verifier``'s verdict on them."""
+    token = _verified.set((steps, verifier.checked) if verifier.ok else None)
+    try:
+        yield
+    finally:
+        _verified.reset(token)
+
+
+def verified_steps(steps: tuple) -> set[int] | None:
+    """The ids of the Params checked with ``steps`` if they are the steps verified (:func:`verified`)."""
+    pre = _verified.get()
+    return pre[1] if pre is not None and pre[0] is steps else None

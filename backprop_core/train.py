@@ -27,6 +27,7 @@ from .network import NonFiniteError
 from .records import new_epoch
 from .run_state import RunState, initial_params
 from .trace import EpochRecord, Stopped, Trace
+from .trace_checks import StepVerifier, verified
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
@@ -129,6 +130,7 @@ def _train(cfg: Config) -> Trace:
     index, epoch = 0, 0
     every = {"all": 1, "epochs": 0}.get(cfg.record, cfg.record)  # is_recorded, inlined
     step = run.step
+    verifier = StepVerifier(cfg.layers, initial)  # the trace's checks of the steps, as they come
     try:
         loss0, acc0 = run.evaluate()  # with the outputs of every sample (sample_outputs)
         epochs.append(new_epoch(0, loss0, acc0, initial, run.outputs()))
@@ -137,6 +139,7 @@ def _train(cfg: Config) -> Trace:
             for batch in order:
                 step(batch, index, epoch, every == 1 or (every > 0 and index % every == 0))
                 index += 1
+            verifier.update(run.steps)
             loss, acc = run.evaluate()
             # the outputs of every sample at the first and the last epoch
             epochs.append(new_epoch(epoch, loss, acc, run.snapshot(),
@@ -153,4 +156,7 @@ def _train(cfg: Config) -> Trace:
             f"(lower [training] learning_rate, now {cfg.learning_rate})",
             partial,
         ) from None
-    return Trace(cfg.to_dict(), initial, tuple(run.steps), tuple(epochs))
+    verifier.update(run.steps, final=True)
+    steps = tuple(run.steps)
+    with verified(steps, verifier):
+        return Trace(cfg.to_dict(), initial, steps, tuple(epochs))
