@@ -20,11 +20,31 @@ def _parts(slices: list[slice]):
     return itemgetter(*slices)
 
 
+def _matrices(slices: list[slice], shapes: list[tuple[int, int]]):
+    """A function giving the tuple of the ``slices`` of a vector, reshaped to ``shapes``.
+
+    Written out for up to three layers (the common networks): a fifth of a microsecond less
+    per call than the general loop, twice per recorded step.
+    """
+    if len(slices) == 1:
+        (s0,), (h0,) = slices, shapes
+        return lambda flat: (flat[s0].reshape(h0),)
+    if len(slices) == 2:
+        (s0, s1), (h0, h1) = slices, shapes
+        return lambda flat: (flat[s0].reshape(h0), flat[s1].reshape(h1))
+    if len(slices) == 3:
+        (s0, s1, s2), (h0, h1, h2) = slices, shapes
+        return lambda flat: (flat[s0].reshape(h0), flat[s1].reshape(h1), flat[s2].reshape(h2))
+    parts = itemgetter(*slices)
+    return lambda flat: tuple(map(_reshape, parts(flat), shapes))
+
+
 class ParamLayout:
     """Where ``W^1..W^L`` and then ``b^1..b^L`` lie in one flat vector of all parameters.
 
     One flat vector lets an update, its finite check and the ``0 + g`` of a gradient be one
-    NumPy call each, instead of one per layer; the arrays seen outside are views of it.
+    NumPy call each, instead of one per layer; the arrays seen outside are views of it:
+    ``weight_views(flat)`` gives ``W^1..W^L`` and ``bias_views(flat)`` ``b^1..b^L``, as tuples.
     """
 
     def __init__(self, layers: tuple[int, ...]):
@@ -38,16 +58,8 @@ class ParamLayout:
             offset += n_out
         self.size = offset
         self.shapes = [shape for _, _, shape in self.weights]
-        self._weight_parts = _parts([slice(start, stop) for start, stop, _ in self.weights])
-        self._bias_parts = _parts([slice(start, stop) for start, stop in self.biases])
-
-    def weight_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
-        """``W^1..W^L`` as views of ``flat``."""
-        return tuple(map(_reshape, self._weight_parts(flat), self.shapes))
-
-    def bias_views(self, flat: np.ndarray) -> tuple[np.ndarray, ...]:
-        """``b^1..b^L`` as views of ``flat``."""
-        return self._bias_parts(flat)
+        self.weight_views = _matrices([slice(start, stop) for start, stop, _ in self.weights], self.shapes)
+        self.bias_views = _parts([slice(start, stop) for start, stop in self.biases])
 
     def flatten(self, weights, biases=()) -> np.ndarray:
         """One new vector of ``weights`` then ``biases``."""

@@ -16,7 +16,7 @@ from .passes import SamplePass
 from .records import new_params, new_record, new_step
 from .trace import Params, SampleRecord, Step, frozen_arrays
 
-_einsum, _outer, _concatenate, _isfinite = np.einsum, np.multiply.outer, np.concatenate, np.isfinite
+_einsum, _multiply, _isfinite = np.einsum, np.multiply, np.isfinite
 _add, _subtract = np.add, np.subtract
 
 
@@ -60,7 +60,7 @@ class RunState:
         # Gradients of steps that are not recorded go to one reused buffer.
         self.scratch = np.empty(layout.size)
         self.scratch_w = layout.weight_views(self.scratch)
-        self.scratch_b = self.scratch[layout.biases[0][0]:]  # b^1..b^L, one after the other
+        self.scratch_bs = layout.bias_views(self.scratch)
         # The gradients and updated parameters of the ``recorded`` online steps to come.
         self.grad_rows = Rows(layout.size, recorded)
         self.param_rows = Rows(self.flat.size, recorded)
@@ -162,13 +162,13 @@ class RunState:
 
     def _gradients(self, a, deltas) -> None:
         """``outer(delta, a)`` (BP4) and ``delta`` (BP3) of one sample, into ``self.scratch``."""
-        grad_w = self.scratch_w
+        grad_w, grad_b = self.scratch_w, self.scratch_bs
         for i, d in enumerate(deltas):
             if self.einsum[i]:  # one product per entry either way: the same bits
                 _einsum("j,k->jk", d, a[i], out=grad_w[i])
             else:
-                _outer(d, a[i], out=grad_w[i])
-        _concatenate(deltas, out=self.scratch_b)  # every layer's delta, one after the other
+                _multiply(d[:, None], a[i], grad_w[i])  # np.outer, with less overhead
+            grad_b[i][:] = d
 
     def _batch_gradient(self, batch, reuse, keep):
         """The mean gradient over ``batch``, its records (when ``keep``) and the mean loss."""
