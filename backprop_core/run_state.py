@@ -64,6 +64,7 @@ class RunState:
         # The gradients and updated parameters of the ``recorded`` online steps to come.
         self.grad_rows = Rows(layout.size, recorded)
         self.param_rows = Rows(self.flat.size, recorded)
+        self.lr_g = np.empty(self.flat.size)  # learning_rate * g of a recorded step
         # One read-only copy of each sample, shared by its records (as x and as a[0]).
         self.xs = frozen_arrays(cfg.inputs)
         self.ys = frozen_arrays(cfg.targets)
@@ -139,8 +140,8 @@ class RunState:
         # _update(grad, True, unchecked) and _use(new), written out: this runs at every step
         flat, layout = self.flat, self.layout
         g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
-        new = _subtract(flat, self.lr * g, out=self.param_rows.take())
-        if count_nonzero(_isfinite(new)) != new.size:
+        new = _subtract(flat, _multiply(self.lr, g, self.lr_g), out=self.param_rows.take())
+        if count_nonzero(_isfinite(new)) != new.size:  # all_finite
             self._raise_non_finite(new, unchecked)
         new.setflags(write=False)
         self.flat = new
