@@ -12,6 +12,7 @@ from .network import count_nonzero, forward
 from .passes import SamplePass, StackedPass
 
 _argmax, _all_rows = np.argmax, np.logical_and.reduce
+_HALF = np.array(0.5)  # a 0-d array: no conversion of a Python float at each comparison
 
 
 def evaluate(cfg: Config, weights: list[np.ndarray], biases: list[np.ndarray]) -> tuple[float, float | None]:
@@ -76,7 +77,8 @@ class Evaluator:
         if self.one_hot:
             correct = int(count_nonzero(_argmax(out, axis=1) == self.y_class))
         elif self.labels:
-            correct = int(count_nonzero(_all_rows((out >= 0.5) == self.is_one, axis=1)))
+            right = (out >= _HALF) == self.is_one
+            correct = int(count_nonzero(right if right.shape[1] == 1 else _all_rows(right, axis=1)))
         xs = self.xs
         return (total / n, (correct / n if self.labels else None), lambda i: stacked.sample(i, xs[i]),
                 lambda: out)

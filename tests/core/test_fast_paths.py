@@ -144,3 +144,27 @@ def test_the_bulk_checks_name_what_is_wrong_as_the_record_checks_do():
     epochs[1] = replace(epochs[1], epoch=5)
     with pytest.raises(TraceError, match=r"epochs\[1\]: epoch 5, expected 1"):
         rebuilt(trace, epochs=tuple(epochs))
+
+
+def test_train_checks_its_steps_in_chunks_and_a_bad_chunk_leaves_them_to_the_trace():
+    from backprop_core.trace_checks import StepVerifier, verified, verified_steps
+
+    trace = make_trace([2, 3, 2], ["tanh", "sigmoid"], n=5, epochs=60)  # 300 steps: 3 chunks
+    steps = trace.steps
+    verifier = StepVerifier(trace.layers, trace.initial)
+    for end in range(5, len(steps) + 1, 5):
+        verifier.update(list(steps[:end]))
+    verifier.update(list(steps), final=True)
+    assert verifier.ok and verifier.done == len(steps)
+    assert verified_steps(steps) is None  # outside `verified`, nothing is taken for granted
+    with verified(steps, verifier):
+        assert verified_steps(steps) is verifier.checked
+        assert verified_steps(tuple(steps)) is verifier.checked  # the very same tuple
+        assert verified_steps(steps[:-1]) is None  # other steps are checked in full
+    s1 = steps[1]
+    bad = (steps[0], replace(s1, grad_biases=(s1.grad_biases[0][:1], *s1.grad_biases[1:])), *steps[2:])
+    broken = StepVerifier(trace.layers, trace.initial)
+    broken.update(list(bad), final=True)
+    assert not broken.ok
+    with verified(bad, broken), pytest.raises(TraceError, match=r"steps\[1\]\.grad_biases\[0\]"):
+        rebuilt(trace, steps=bad)
