@@ -104,10 +104,10 @@ class SamplePass:
             d = back
             deltas.append(d)
         deltas.reverse()
-        if check_deltas:
-            bad = self.first_bad_delta(deltas)
-            if bad:
-                raise NonFiniteError(bad, "delta")
+        if check_deltas:  # first_bad_delta, written out
+            for i, d in enumerate(deltas, start=1):
+                if _count_nonzero(_isfinite(d)) != d.size:
+                    raise NonFiniteError(i, "delta")
         return zs, acts, e, deltas
 
     @staticmethod
@@ -138,8 +138,9 @@ class Stacked(NamedTuple):
 
     def sample(self, i: int, x: np.ndarray):
         """Row ``i`` as :class:`SamplePass` returns it, with ``x`` as ``a^0``."""
-        return ([z[i] for z in self.z], [x, *(a[i] for a in self.a[1:])], self.loss[i],
-                [d[i] for d in self.delta])
+        acts = [a[i] for a in self.a]
+        acts[0] = x
+        return [z[i] for z in self.z], acts, self.loss[i], [d[i] for d in self.delta]
 
 
 def _matvec_rows(w: np.ndarray, rows: np.ndarray) -> np.ndarray:
