@@ -7,6 +7,8 @@ recorded step; building them through ``__init__`` would copy every array again.
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 
 from .trace import EpochRecord, Params, SampleRecord, Step
@@ -23,7 +25,7 @@ def adopt(cls, *values):
     :func:`new_epoch` do the same for one class each, faster.
     """
     obj = _new(cls)
-    for name, value in zip(cls._init_fields, values):
+    for name, value in zip(_FIELDS[cls], values):
         _setattr(obj, name, value)
     return obj
 
@@ -81,8 +83,10 @@ def new_epoch(epoch, loss, accuracy, params, outputs) -> EpochRecord:
     return obj
 
 
+_FIELDS = {cls: tuple(f.name for f in fields(cls) if f.init)
+           for cls in (Params, SampleRecord, Step, EpochRecord)}
 # The slots' own setters: what object.__setattr__ calls, without looking them up each time.
-_P_WEIGHTS, _P_BIASES = (Params.__dict__[name].__set__ for name in Params._init_fields)
-_RECORD_SETTERS = tuple(SampleRecord.__dict__[name].__set__ for name in SampleRecord._init_fields)
-_STEP_SETTERS = tuple(Step.__dict__[name].__set__ for name in Step._init_fields)
-_EPOCH_SETTERS = tuple(EpochRecord.__dict__[name].__set__ for name in EpochRecord._init_fields)
+_P_WEIGHTS, _P_BIASES = (Params.__dict__[name].__set__ for name in _FIELDS[Params])
+_RECORD_SETTERS = tuple(SampleRecord.__dict__[name].__set__ for name in _FIELDS[SampleRecord])
+_STEP_SETTERS = tuple(Step.__dict__[name].__set__ for name in _FIELDS[Step])
+_EPOCH_SETTERS = tuple(EpochRecord.__dict__[name].__set__ for name in _FIELDS[EpochRecord])

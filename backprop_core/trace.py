@@ -18,7 +18,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -297,7 +297,3 @@ class Trace:
             if s.index == index:
                 return s
         raise KeyError(f"step {index} is not recorded (recorded: {len(self.steps)} steps)")
-
-
-for _cls in (Params, SampleRecord, Step, EpochRecord):
-    _cls._init_fields = tuple(f.name for f in fields(_cls) if f.init)

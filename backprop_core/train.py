@@ -7,11 +7,16 @@ Hidden deltas always use the weights from before the update.
 
 Recording is kept cheap without changing a bit of any number: the parameters live in one
 flat read-only vector per update (its views are the trace's arrays, so ``after`` of a step
-is ``before`` of the next, with no copy); records take the arrays each step has just made,
-marked read-only, instead of copying them; the evaluation at the end of an epoch runs all
-samples at once (:func:`~backprop_core.passes.stacked_pass`) and the next step reuses what
-it computed; the outputs of every sample recorded at the first and last epoch come from that
-evaluation too. ``benchmarks/bench_core.py`` measures the cost of tracing.
+is ``before`` of the next, with no copy; recorded vectors are rows of large blocks); records
+take the arrays each step has just made, marked read-only, instead of copying them, and are
+built without ``__init__`` (:mod:`~backprop_core.records`); one fused call makes a sample's
+forward and backward pass (:class:`~backprop_core.passes.SamplePass`, whose non-finite delta
+checks an online step makes through the updated weights); the evaluation at the end of an
+epoch runs all samples at once (:func:`~backprop_core.passes.stacked_pass`) and the next step
+reuses what it computed, as do the outputs recorded at the first and last epoch; the trace's
+checks of the steps run a chunk at a time while the records are still in the processor's
+cache (:class:`~backprop_core.trace_checks.StepVerifier`). ``benchmarks/bench_core.py``
+measures the cost of tracing.
 """
 
 from __future__ import annotations
