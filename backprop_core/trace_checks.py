@@ -56,11 +56,20 @@ def expected_shapes(layers: tuple[int, ...]) -> tuple[tuple, ...]:
     return params, record, params * 2
 
 
-def _all_shaped(tuples, shapes: list[tuple[int, ...]]) -> bool:
-    """Whether every tuple of arrays in ``tuples`` holds exactly arrays of ``shapes``, in order."""
+def _all_shaped(tuples, groups) -> bool:
+    """Whether the tuples of arrays in ``tuples`` hold exactly arrays of the shapes in ``groups``.
+
+    The tuples are taken in turn against the lists of shapes in ``groups``, cycling.
+    """
     tuples = list(tuples)
-    return (all(map(eq, map(len, tuples), repeat(len(shapes))))
-            and all(map(eq, map(_shape, chain.from_iterable(tuples)), cycle(shapes))))
+    return (all(map(eq, map(len, tuples), cycle([len(group) for group in groups])))
+            and all(map(eq, map(_shape, chain.from_iterable(tuples)),
+                        cycle([shape for group in groups for shape in group]))))
+
+
+_RECORD_ARRAYS = attrgetter("z", "delta", "a")
+_STEP_ARRAYS = attrgetter("grad_weights", "grad_biases")
+_PARAMS_ARRAYS = attrgetter("weights", "biases")
 
 
 def steps_fit(steps: tuple, layers: tuple[int, ...], checked: set[int]) -> bool:
@@ -78,23 +87,21 @@ def steps_fit(steps: tuple, layers: tuple[int, ...], checked: set[int]) -> bool:
     records = list(chain.from_iterable(per_sample))
     if list(map(g["sample"], records)) != list(chain.from_iterable(samples)):
         return False
-    vectors, inputs = vector_shapes(layers), vector_shapes(layers, 0)
-    if not (_all_shaped(map(g["z"], records), vectors) and _all_shaped(map(g["delta"], records), vectors)
-            and _all_shaped(map(g["a"], records), inputs)
-            and all(map(eq, map(_shape, map(g["y"], records)), repeat((layers[-1],))))):
+    weights, vectors, inputs = weight_shapes(layers), vector_shapes(layers), vector_shapes(layers, 0)
+    if not (_all_shaped(chain.from_iterable(map(_RECORD_ARRAYS, records)), (vectors, vectors, inputs))
+            and all(map(eq, map(_shape, map(g["y"], records)), repeat((layers[-1],))))
+            and _all_shaped(chain.from_iterable(map(_STEP_ARRAYS, steps)), (weights, vectors))):
         return False
     xs = list(map(g["x"], records))
     if not all(map(is_, map(_first, map(g["a"], records)), xs)):
         return False
-    for x in {id(x): x for x in xs}.values():  # a[0] is x: equal unless x holds a NaN
+    for x in dict(zip(map(id, xs), xs)).values():  # a[0] is x: equal unless x holds a NaN
         if np.count_nonzero(x == x) != x.size:
             return False
-    params = {id(p): p for p in chain(map(g["before"], steps), map(g["after"], steps))}
-    weights = weight_shapes(layers)
-    if not (_all_shaped(map(g["weights"], params.values()), weights)
-            and _all_shaped(map(g["biases"], params.values()), vectors)
-            and _all_shaped(map(g["grad_weights"], steps), weights)
-            and _all_shaped(map(g["grad_biases"], steps), vectors)):
+    befores, afters = list(map(g["before"], steps)), list(map(g["after"], steps))
+    params = dict(zip(map(id, befores), befores))  # each Params once (steps share them)
+    params.update(zip(map(id, afters), afters))
+    if not _all_shaped(chain.from_iterable(map(_PARAMS_ARRAYS, params.values())), (weights, vectors)):
         return False
     indices = list(map(g["index"], steps))
     if not all(map(lt, indices, islice(indices, 1, None))):
@@ -109,8 +116,8 @@ def epochs_fit(epochs: tuple, layers: tuple[int, ...], n_samples: int, checked: 
     if list(map(g["epoch"], epochs)) != list(range(len(epochs))):
         return False
     params = {id(p): p for p in map(g["params"], epochs) if id(p) not in checked}
-    if not (_all_shaped(map(g["weights"], params.values()), weight_shapes(layers))
-            and _all_shaped(map(g["biases"], params.values()), vector_shapes(layers))):
+    if not _all_shaped(chain.from_iterable(map(_PARAMS_ARRAYS, params.values())),
+                       (weight_shapes(layers), vector_shapes(layers))):
         return False
     outputs = [out for out in map(g["outputs"], epochs) if out is not None]
     return all(out.shape == (n_samples, layers[-1]) for out in outputs)
