@@ -248,7 +248,10 @@ class StackedPass:
             losses = [0.5 * e for e in _add_reduce(g * g, axis=1).tolist()]
             if not all(map(_isfinite_float, losses)):
                 return None
-            d = g * derivative(out_act, z_out, a_prev)  # BP1, every row
+            if out_act == "sigmoid":  # derivative: a (1 - a), written out
+                d = g * (a_prev * (_ONE - a_prev))  # BP1, every row
+            else:
+                d = g * derivative(out_act, z_out, a_prev)  # BP1, every row
         else:
             losses = [loss_value(loss, out_act, *row) for row in zip(z_out, a_prev, ys)]
             if not all(map(_isfinite_float, losses)):
