@@ -49,6 +49,7 @@ class Evaluator:
                         and bool(np.all(cfg.targets.sum(axis=1) == 1)))
         self.is_one = cfg.targets == 1
         self.sample_pass = SamplePass(cfg.activations, cfg.loss, cfg.layers)
+        self.single = len(self.xs) == 1
         self.stacked_pass = StackedPass(cfg.activations, cfg.loss) if len(cfg.inputs) > 1 else None
         self.y_class = np.argmax(cfg.targets, axis=1) if self.one_hot else None
 
@@ -84,20 +85,28 @@ class Evaluator:
                 lambda: out)
 
     def _per_sample(self, weights, biases):
-        labels, one_hot, sample_pass = self.labels, self.one_hot, self.sample_pass
+        sample_pass = self.sample_pass
+        if self.single:  # one sample (Mazur's network): the loop below, written out
+            numbers = sample_pass(weights, biases, self.xs[0], self.ys[0])
+            kept = [numbers]
+            acc = self._correct(numbers[1][-1], self.ys[0]) / 1 if self.labels else None
+            return 0.0 + numbers[2], acc, kept.__getitem__, lambda: _outputs(kept)
         total, correct = 0.0, 0
         kept = []
         for x, y in zip(self.xs, self.ys):
             numbers = sample_pass(weights, biases, x, y)
             kept.append(numbers)
             total += numbers[2]
-            out = numbers[1][-1]
-            if one_hot:
-                correct += int(np.argmax(out) == np.argmax(y))
-            elif labels:
-                correct += int(np.all((out >= 0.5) == (y == 1)))
+            if self.labels:
+                correct += self._correct(numbers[1][-1], y)
         n = len(self.xs)
-        return total / n, (correct / n if labels else None), kept.__getitem__, lambda: _outputs(kept)
+        return total / n, (correct / n if self.labels else None), kept.__getitem__, lambda: _outputs(kept)
+
+    def _correct(self, out: np.ndarray, y: np.ndarray) -> int:
+        """1 if the output ``out`` gives the class of target ``y``, else 0."""
+        if self.one_hot:
+            return int(np.argmax(out) == np.argmax(y))
+        return int(np.all((out >= 0.5) == (y == 1)))
 
 
 def _outputs(kept) -> np.ndarray:

@@ -134,21 +134,19 @@ def _train(cfg: Config) -> Trace:
     epochs: list[EpochRecord] = []
     index, epoch = 0, 0
     every = {"all": 1, "epochs": 0}.get(cfg.record, cfg.record)  # is_recorded, inlined
-    step = run.step
     verifier = StepVerifier(cfg.layers, initial)  # the trace's checks of the steps, as they come
+    step, evaluate, snapshot, update, last = run.step, run.evaluate, run.snapshot, verifier.update, cfg.epochs
     try:
-        loss0, acc0 = run.evaluate()  # with the outputs of every sample (sample_outputs)
+        loss0, acc0 = evaluate()  # with the outputs of every sample (sample_outputs)
         epochs.append(new_epoch(0, loss0, acc0, initial, run.outputs()))
-        for epoch in range(1, cfg.epochs + 1):
-            order = fixed_order or [b.tolist() for b in batches(cfg, rng)]
-            for batch in order:
+        for epoch in range(1, last + 1):
+            for batch in fixed_order or [b.tolist() for b in batches(cfg, rng)]:
                 step(batch, index, epoch, every == 1 or (every > 0 and index % every == 0))
                 index += 1
-            verifier.update(run.steps)
-            loss, acc = run.evaluate()
+            update(run.steps)
+            loss, acc = evaluate()
             # the outputs of every sample at the first and the last epoch
-            epochs.append(new_epoch(epoch, loss, acc, run.snapshot(),
-                                run.outputs() if epoch == cfg.epochs else None))
+            epochs.append(new_epoch(epoch, loss, acc, snapshot(), run.outputs() if epoch == last else None))
     except NonFiniteError as err:
         if not epochs:
             raise TrainingDiverged(
