@@ -40,7 +40,12 @@ class Evaluator:
     (what :func:`sample_outputs` gives).
     """
 
-    def __init__(self, cfg: Config, xs=None, ys=None):
+    def __init__(self, cfg: Config, xs=None, ys=None, contiguous: bool = False):
+        """Set up for ``cfg``.
+
+        ``xs``, ``ys``: the samples as arrays (``cfg``'s by default); ``contiguous``: the weights
+        will be C-contiguous arrays, as training's are (the passes may then use ``np.dot``).
+        """
         self.cfg = cfg
         self.xs = cfg.inputs if xs is None else xs
         self.ys = cfg.targets if ys is None else ys
@@ -48,7 +53,7 @@ class Evaluator:
         self.one_hot = (self.labels and cfg.layers[-1] > 1
                         and bool(np.all(cfg.targets.sum(axis=1) == 1)))
         self.is_one = cfg.targets == 1
-        self.sample_pass = SamplePass(cfg.activations, cfg.loss, cfg.layers)
+        self.sample_pass = SamplePass(cfg.activations, cfg.loss, cfg.layers if contiguous else None)
         self.single = len(self.xs) == 1
         self.stacked_pass = StackedPass(cfg.activations, cfg.loss) if len(cfg.inputs) > 1 else None
         self.y_class = np.argmax(cfg.targets, axis=1) if self.one_hot else None

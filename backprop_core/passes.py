@@ -48,6 +48,11 @@ class SamplePass:
     """
 
     def __init__(self, activations: tuple[str, ...], loss: str, layers: tuple[int, ...] | None = None):
+        """Set up for ``activations`` and ``loss``.
+
+        ``layers``: give them when the weights will be C-contiguous arrays (or views of a
+        vector, as in training): the products may then go through ``np.dot``.
+        """
         fast = _sigmoid_is_exact()
         self.n_layers = len(activations)
         # np.dot makes the same gemv as ``@`` with less overhead; checked for these shapes here

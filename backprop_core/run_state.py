@@ -68,7 +68,7 @@ class RunState:
         # One read-only copy of each sample, shared by its records (as x and as a[0]).
         self.xs = frozen_arrays(cfg.inputs)
         self.ys = frozen_arrays(cfg.targets)
-        self.evaluator = Evaluator(cfg, self.xs, self.ys)
+        self.evaluator = Evaluator(cfg, self.xs, self.ys, contiguous=True)
         self.sample_pass = self.evaluator.sample_pass
         # outer products: einsum is the faster on large matrices, multiply.outer on small ones
         self.einsum = [n_out * n_in >= 2048 for n_in, n_out in zip(cfg.layers[:-1], cfg.layers[1:])]
