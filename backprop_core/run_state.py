@@ -59,8 +59,11 @@ class RunState:
         self.signed_zeros = bool(np.any(np.signbit(self.flat) & (self.flat == 0)))
         # Gradients of steps that are not recorded go to one reused buffer.
         self.scratch = np.empty(layout.size)
-        self.scratch_w = layout.weight_views(self.scratch)
-        self.scratch_bs = layout.bias_views(self.scratch)
+        # per layer: whether the outer product is large (einsum is the faster there,
+        # multiply.outer on small ones), and the gradient's views in the scratch buffer
+        big = [n_out * n_in >= 2048 for n_in, n_out in zip(cfg.layers[:-1], cfg.layers[1:])]
+        scratch = self.scratch
+        self.scratch_layers = tuple(zip(big, layout.weight_views(scratch), layout.bias_views(scratch)))
         # The gradients and updated parameters of the ``recorded`` online steps to come.
         self.grad_rows = Rows(layout.size, recorded)
         self.param_rows = Rows(self.flat.size, recorded)
@@ -70,8 +73,6 @@ class RunState:
         self.ys = frozen_arrays(cfg.targets)
         self.evaluator = Evaluator(cfg, self.xs, self.ys, contiguous=True)
         self.sample_pass = self.evaluator.sample_pass
-        # outer products: einsum is the faster on large matrices, multiply.outer on small ones
-        self.einsum = [n_out * n_in >= 2048 for n_in, n_out in zip(cfg.layers[:-1], cfg.layers[1:])]
         self.reuse = None  # (flat, i -> (z, a, loss, deltas)) from the last evaluation
         self.outputs = None  # () -> outputs of every sample, from the last evaluation
         self.steps: list[Step] = []
@@ -163,13 +164,12 @@ class RunState:
 
     def _gradients(self, a, deltas) -> None:
         """``outer(delta, a)`` (BP4) and ``delta`` (BP3) of one sample, into ``self.scratch``."""
-        grad_w, grad_b = self.scratch_w, self.scratch_bs
-        for i, d in enumerate(deltas):
-            if self.einsum[i]:  # one product per entry either way: the same bits
-                _einsum("j,k->jk", d, a[i], out=grad_w[i])
+        for (big, grad_w, grad_b), d, a_prev in zip(self.scratch_layers, deltas, a):
+            if big:  # one product per entry either way: the same bits
+                _einsum("j,k->jk", d, a_prev, out=grad_w)
             else:
-                _multiply(d[:, None], a[i], grad_w[i])  # np.outer, with less overhead
-            grad_b[i][:] = d
+                _multiply(d[:, None], a_prev, grad_w)  # np.outer, with less overhead
+            grad_b[:] = d
 
     def _batch_gradient(self, batch, reuse, keep):
         """The mean gradient over ``batch``, its records (when ``keep``) and the mean loss."""
