@@ -85,8 +85,9 @@ class SamplePass:
             acts.append(a)
         if self.half_sse_sigmoid:  # loss_value and output_delta, sharing a - y
             g = a - y  # (y - a) ** 2 == g * g: y - a is -(a - y) exactly
-            if self.python_sum:
-                e = 0.5 * sum((g * g).tolist())
+            if self.python_sum:  # in Python floats: the same products and sums
+                squares = [v * v for v in g.tolist()]
+                e = 0.5 * (squares[0] if len(squares) == 1 else sum(squares))
             else:
                 e = 0.5 * float(_add_reduce(g * g))
             if not _isfinite_float(e):

@@ -101,11 +101,11 @@ class RunState:
 
     def step(self, batch: list[int], index: int, epoch: int, keep: bool) -> None:
         """One update over the samples ``batch``; appends a :class:`Step` when ``keep``."""
+        if len(batch) == 1:
+            self.online_step(batch, index, epoch, keep)
+            return
         reuse, self.reuse = self.reuse, None
         reuse = reuse[1] if reuse is not None and reuse[0] is self.flat else None
-        if len(batch) == 1:
-            self._online(batch[0], index, epoch, keep, reuse)
-            return
         before = self.snapshot() if keep else None
         grad, records, e = self._batch_gradient(batch, reuse, keep)
         if not keep:
@@ -118,10 +118,12 @@ class RunState:
         self.steps.append(new_step(index, epoch, tuple(batch), records, e, before,
                                    layout.weight_views(grad), layout.bias_views(grad), after))
 
-    def _online(self, i: int, index: int, epoch: int, keep: bool, reuse) -> None:
-        """:meth:`step` of one sample: the mean of one gradient is that gradient."""
-        if reuse is not None:  # the last evaluation computed this sample with these parameters
-            numbers = reuse(i)
+    def online_step(self, batch: list[int], index: int, epoch: int, keep: bool) -> None:
+        """:meth:`step` of one sample (``batch`` holds one index): the mean gradient is its own."""
+        i = batch[0]
+        reuse, self.reuse = self.reuse, None
+        if reuse is not None and reuse[0] is self.flat:  # the last evaluation computed this sample
+            numbers = reuse[1](i)  # with these parameters
             unchecked = None
         else:  # deltas checked through the updated parameters (_update)
             numbers = self.sample_pass(self.weights, self.biases, self.xs[i], self.ys[i], False)

@@ -135,7 +135,8 @@ def _train(cfg: Config) -> Trace:
     index, epoch = 0, 0
     every = {"all": 1, "epochs": 0}.get(cfg.record, cfg.record)  # is_recorded, inlined
     verifier = StepVerifier(cfg.layers, initial)  # the trace's checks of the steps, as they come
-    step, evaluate, snapshot, update, last = run.step, run.evaluate, run.snapshot, verifier.update, cfg.epochs
+    step = run.online_step if cfg.mode == "online" else run.step
+    evaluate, snapshot, update, last = run.evaluate, run.snapshot, verifier.update, cfg.epochs
     try:
         loss0, acc0 = evaluate()  # with the outputs of every sample (sample_outputs)
         epochs.append(new_epoch(0, loss0, acc0, initial, run.outputs()))
