@@ -3,15 +3,15 @@
 ``W^l`` has shape ``(n_l, n_{l-1})``; ``z^l = W^l a^{l-1} + b^l``; ``a^l = f_l(z^l)``;
 ``delta^l = dE/dz^l`` for one sample. Vectors are 1-D.
 
-:func:`stacked_pass` runs :func:`forward` and :func:`backward` for many samples at once
-(rows of 2-D arrays) with the same numbers, bit for bit.
+:mod:`backprop_core.passes` runs them as training does (fused for one sample, or stacked for
+many) with the same numbers, bit for bit.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,10 +19,19 @@ from . import activations as _activations
 from .activations import activate, derivative
 from .losses import loss_value, output_delta
 
+try:  # np.count_nonzero without its Python wrapper (the same C function), where it can be found
+    from numpy._core.multiarray import count_nonzero
+except ImportError:  # pragma: no cover - other NumPy layouts
+    count_nonzero = np.count_nonzero
 _isfinite = np.isfinite
-_count_nonzero = np.count_nonzero
+_count_nonzero = count_nonzero
 _float64 = np.dtype(np.float64)
-_abs, _negative, _exp, _where = np.abs, np.negative, np.exp, np.where
+_copysign, _exp, _maximum, _greater_equal = np.copysign, np.exp, np.maximum, np.greater_equal
+# Constants as 0-d arrays: the same float64 numbers as Python's -1.0, 0.0 and 1.0 in a ufunc,
+# without converting a Python float at every call.
+_MINUS_ONE, _ZERO, _ONE = np.array(-1.0), np.array(0.0), np.array(1.0)
+for _constant in (_MINUS_ONE, _ZERO, _ONE):
+    _constant.setflags(write=False)
 
 
 def all_finite(arr: np.ndarray) -> bool:
@@ -39,13 +48,13 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
     The same two formulas, ``1 / (1 + exp(-z))`` for ``z >= 0`` and ``exp(z) / (1 + exp(z))``
     below, built from ``e = exp(-|z|) <= 1`` (which is ``exp(-z)`` or ``exp(z)`` exactly),
-    so nothing overflows, without the boolean-mask gathers and scatters.
+    so nothing overflows, without the boolean-mask gathers and scatters. The numerator, 1 where
+    ``z >= 0`` and ``e`` elsewhere, is ``maximum(e, z >= 0)`` (``e <= 1``; NaN stays NaN).
     """
-    e = _abs(z)
-    _negative(e, out=e)
+    e = _copysign(z, _MINUS_ONE)  # -|z|: the same bits as -abs(z), NaN included
     _exp(e, out=e)
-    out = _where(z >= 0, 1.0, e)
-    e += 1.0
+    out = _maximum(e, _greater_equal(z, _ZERO))
+    e += _ONE
     out /= e
     return out
 
@@ -92,8 +101,7 @@ class NonFiniteError(FloatingPointError):
         self.quantity = quantity
 
 
-@dataclass(frozen=True)
-class Forward:
+class Forward(NamedTuple):
     """Pre-activations ``z^1..z^L`` and activations ``a^0..a^L`` of one sample."""
 
     z: tuple[np.ndarray, ...]
@@ -208,106 +216,3 @@ def _outer(u: np.ndarray, v: np.ndarray, out: np.ndarray) -> None:
         np.einsum("j,k->jk", u, v, out=out)
     else:
         np.multiply.outer(u, v, out=out)
-
-
-ROWWISE_DELTA = ("half_sse", "cross_entropy")
-"""Losses whose ``output_delta`` is element-wise when the output activation is (``mse``
-divides by the vector's size), so that rows of stacked samples may be passed at once."""
-
-
-@dataclass(frozen=True, eq=False)
-class Stacked:
-    """:func:`forward` and :func:`backward` of ``n`` samples: row ``i`` of each array is sample ``i``.
-
-    ``z[l - 1]`` and ``delta[l - 1]`` have shape ``(n, n_l)``, ``a[l]`` ``(n, n_l)`` (``a[0]`` is
-    the input); ``loss[i]`` is the loss of sample ``i``. The arrays are read-only.
-    """
-
-    z: tuple[np.ndarray, ...]
-    a: tuple[np.ndarray, ...]
-    loss: tuple[float, ...]
-    delta: tuple[np.ndarray, ...]
-
-    def sample(self, i: int, x: np.ndarray) -> tuple[Forward, float, list[np.ndarray]]:
-        """Row ``i`` as :func:`forward` and :func:`backward` return it, with ``x`` as ``a^0``."""
-        fwd = Forward(tuple(z[i] for z in self.z), (x, *(a[i] for a in self.a[1:])))
-        return fwd, self.loss[i], [d[i] for d in self.delta]
-
-
-def _matvec_rows(w: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``w @ row`` for each row of ``rows``, in one call.
-
-    NumPy makes the same matrix-vector product (gemv) for each item of the stack as for
-    ``w @ row`` alone, where ``rows @ w.T`` (one matrix-matrix product) may add in another order.
-    """
-    out = np.empty((rows.shape[0], w.shape[0]))
-    np.matmul(w, rows[:, :, None], out=out[:, :, None])
-    return out
-
-
-@lru_cache(maxsize=1)
-def stacking_is_exact() -> bool:
-    """Whether :func:`_matvec_rows` gives ``w @ row`` bit for bit with this NumPy and BLAS."""
-    rng = np.random.default_rng(7)
-    for n_out, n_in in ((1, 2), (3, 5), (7, 40)):
-        w, rows = rng.normal(size=(n_out, n_in)), rng.normal(size=(6, n_in))
-        d = rng.normal(size=(6, n_out))
-        if not (np.array_equal(_matvec_rows(w, rows), np.array([w @ r for r in rows]))
-                and np.array_equal(_matvec_rows(w.T, d), np.array([w.T @ r for r in d]))):
-            return False
-    return True
-
-
-def stacked_pass(
-    weights: list[np.ndarray],
-    biases: list[np.ndarray],
-    activations: tuple[str, ...],
-    loss: str,
-    xs: np.ndarray,
-    ys: np.ndarray,
-) -> Stacked | None:
-    """:func:`forward` and :func:`backward` of every row of ``xs`` (targets ``ys``) at once.
-
-    The numbers are those of the per-sample functions, bit for bit: the products are the same
-    matrix-vector products, the rest is element-wise or taken row by row. Returns ``None``
-    (compute sample by sample instead, which raises the right :class:`NonFiniteError`) when a
-    value is not finite, an activation is not element-wise or stacking is not exact here.
-    """
-    if not (all(act in ELEMENTWISE for act in activations) and stacking_is_exact()):
-        return None
-    weights = [np.asarray(w) for w in weights]
-    a_prev = np.ascontiguousarray(xs, dtype=float)
-    zs, acts = [], [a_prev]
-    for w, b, act in zip(weights, biases, activations):
-        z = _matvec_rows(w, a_prev)
-        z += b
-        if not all_finite(z):
-            return None
-        a_prev = activation(act, z)
-        if not ((act == "sigmoid" and _sigmoid_is_exact()) or all_finite(a_prev)):
-            return None  # (_sigmoid of a finite z is in [0, 1])
-        zs.append(z)
-        acts.append(a_prev)
-    out_act, z_out, a_out = activations[-1], zs[-1], acts[-1]
-    losses = []
-    for z_i, a_i, y_i in zip(z_out, a_out, ys):
-        e = loss_value(loss, out_act, z_i, a_i, y_i)
-        if not math.isfinite(e):
-            return None
-        losses.append(e)
-    n_layers = len(weights)
-    deltas: list[np.ndarray] = [np.empty(0)] * n_layers
-    if loss in ROWWISE_DELTA:
-        deltas[-1] = output_delta(loss, out_act, z_out, a_out, ys)  # BP1, every row
-    else:
-        deltas[-1] = np.array([output_delta(loss, out_act, *row) for row in zip(z_out, a_out, ys)])
-    for i in range(n_layers - 2, -1, -1):
-        back = _matvec_rows(weights[i + 1].T, deltas[i + 1])
-        back *= derivative(activations[i], zs[i], acts[i + 1])  # BP2, every row
-        deltas[i] = back
-    for d in deltas:
-        if not all_finite(d):
-            return None
-    for arr in (*zs, *acts[1:], *deltas):
-        arr.setflags(write=False)
-    return Stacked(tuple(zs), tuple(acts), tuple(losses), tuple(deltas))

@@ -10,8 +10,14 @@ import numpy as np
 
 from .config import Config
 from .evaluation import Evaluator
-from .network import NonFiniteError, all_finite, backward, forward, gradients, init_params
-from .trace import Params, SampleRecord, Step, adopt, frozen_arrays
+from .network import _ZERO, NonFiniteError, all_finite, count_nonzero, init_params
+from .param_layout import ParamLayout, Rows
+from .passes import SamplePass
+from .records import new_params, new_record, new_step
+from .trace import Params, SampleRecord, Step, frozen_arrays
+
+_einsum, _multiply, _isfinite = np.einsum, np.multiply, np.isfinite
+_add, _subtract = np.add, np.subtract
 
 
 def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -24,37 +30,6 @@ def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return weights, biases
 
 
-class ParamLayout:
-    """Where ``W^1..W^L`` and then ``b^1..b^L`` lie in one flat vector of all parameters.
-
-    One flat vector lets an update, its finite check and the ``0 + g`` of a gradient be one
-    NumPy call each, instead of one per layer; the arrays seen outside are views of it.
-    """
-
-    def __init__(self, layers: tuple[int, ...]):
-        self.weights, self.biases = [], []
-        offset = 0
-        for n_in, n_out in zip(layers[:-1], layers[1:]):
-            self.weights.append((offset, offset + n_out * n_in, (n_out, n_in)))
-            offset += n_out * n_in
-        for n_out in layers[1:]:
-            self.biases.append((offset, offset + n_out))
-            offset += n_out
-        self.size = offset
-
-    def weight_views(self, flat: np.ndarray) -> list[np.ndarray]:
-        """``W^1..W^L`` as views of ``flat``."""
-        return [flat[start:stop].reshape(shape) for start, stop, shape in self.weights]
-
-    def bias_views(self, flat: np.ndarray) -> list[np.ndarray]:
-        """``b^1..b^L`` as views of ``flat``."""
-        return [flat[start:stop] for start, stop in self.biases]
-
-    def flatten(self, weights, biases=()) -> np.ndarray:
-        """One new vector of ``weights`` then ``biases``."""
-        return np.concatenate([np.ravel(w) for w in weights] + [np.ravel(b) for b in biases])
-
-
 class RunState:
     """The state of one training run: current parameters and the steps recorded so far.
 
@@ -65,16 +40,17 @@ class RunState:
     the initial arrays.
     """
 
-    def __init__(self, cfg: Config):
+    def __init__(self, cfg: Config, recorded: int = 0):
         self.cfg = cfg
         self.params: Params | None = Params(*initial_params(cfg))  # the current values, or None
         self.layout = layout = ParamLayout(cfg.layers)
         self.learn_biases = cfg.use_biases and cfg.update_biases
+        self.lr = np.array(float(cfg.learning_rate))  # 0-d: the same float64, no conversion per call
         if self.learn_biases:
             self.flat = layout.flatten(self.params.weights, self.params.biases)
         else:
             self.flat = layout.flatten(self.params.weights)
-            self.biases = list(self.params.biases)
+            self.biases = self.params.biases
         self._use(self.flat)
         self.shared = False  # whether a record holds views of self.flat
         # w - lr * (0 + g) differs from w - lr * g only where w is -0.0 (the sign of a zero
@@ -83,13 +59,24 @@ class RunState:
         self.signed_zeros = bool(np.any(np.signbit(self.flat) & (self.flat == 0)))
         # Gradients of steps that are not recorded go to one reused buffer.
         self.scratch = np.empty(layout.size)
-        self.scratch_views = (layout.weight_views(self.scratch), layout.bias_views(self.scratch))
+        # per layer: whether the outer product is large (einsum is the faster there,
+        # multiply.outer on small ones), and the gradient's views in the scratch buffer
+        big = [n_out * n_in >= 2048 for n_in, n_out in zip(cfg.layers[:-1], cfg.layers[1:])]
+        scratch = self.scratch
+        self.scratch_layers = tuple(zip(big, layout.weight_views(scratch), layout.bias_views(scratch)))
+        # The gradients and updated parameters of the ``recorded`` online steps to come.
+        self.grad_rows = Rows(layout.size, recorded)
+        self.param_rows = Rows(self.flat.size, recorded)
+        self.lr_g = np.empty(self.flat.size)  # learning_rate * g of a recorded step
         # One read-only copy of each sample, shared by its records (as x and as a[0]).
         self.xs = frozen_arrays(cfg.inputs)
         self.ys = frozen_arrays(cfg.targets)
-        self.evaluator = Evaluator(cfg, self.xs, self.ys)
-        self.reuse = None  # (flat, i -> (Forward, loss, deltas)) from the last evaluation
+        self.evaluator = Evaluator(cfg, self.xs, self.ys, contiguous=True)
+        self.sample_pass = self.evaluator.sample_pass
+        self.reuse = None  # (flat, i -> (z, a, loss, deltas)) from the last evaluation
+        self.outputs = None  # () -> outputs of every sample, from the last evaluation
         self.steps: list[Step] = []
+        self.sample_tuples = [(i,) for i in range(len(cfg.inputs))]  # an online step's samples
 
     def _use(self, flat: np.ndarray) -> None:
         """Make the read-only vector ``flat`` the current parameters."""
@@ -102,72 +89,120 @@ class RunState:
     def snapshot(self) -> Params:
         """The current parameters as a :class:`Params` (shared while they do not change)."""
         if self.params is None:
-            self.params = adopt(Params, tuple(self.weights), tuple(self.biases))
+            self.params = new_params(self.weights, self.biases)
             self.shared = True
         return self.params
 
     def evaluate(self) -> tuple[float, float | None]:
         """:func:`evaluate` with the current parameters; its numbers are kept for the next step."""
-        loss, acc, sample = self.evaluator.run(self.weights, self.biases)
+        loss, acc, sample, self.outputs = self.evaluator.run(self.weights, self.biases)
         self.reuse = (self.flat, sample)
         return loss, acc
 
     def step(self, batch: list[int], index: int, epoch: int, keep: bool) -> None:
         """One update over the samples ``batch``; appends a :class:`Step` when ``keep``."""
-        cfg, weights, biases, layout = self.cfg, self.weights, self.biases, self.layout
-        acts, loss, xs, ys = cfg.activations, cfg.loss, self.xs, self.ys
-        reuse = self.reuse[1] if self.reuse is not None and self.reuse[0] is self.flat else None
+        if len(batch) == 1:
+            self.online_step(batch, index, epoch, keep)
+            return
+        reuse, self.reuse = self.reuse, None
+        reuse = reuse[1] if reuse is not None and reuse[0] is self.flat else None
         before = self.snapshot() if keep else None
+        grad, records, e = self._batch_gradient(batch, reuse, keep)
+        if not keep:
+            self.params = None
+            return
+        grad.setflags(write=False)  # before its views, which are then read-only too
+        layout = self.layout
+        self.params = after = new_params(self.weights, self.biases)
+        self.shared = True
+        self.steps.append(new_step(index, epoch, tuple(batch), records, e, before,
+                                   layout.weight_views(grad), layout.bias_views(grad), after))
+
+    def online_step(self, batch: list[int], index: int, epoch: int, keep: bool) -> None:
+        """:meth:`step` of one sample (``batch`` holds one index): the mean gradient is its own."""
+        i = batch[0]
+        reuse, self.reuse = self.reuse, None
+        if reuse is not None and reuse[0] is self.flat:  # the last evaluation computed this sample
+            numbers = reuse[1](i)  # with these parameters
+            unchecked = None
+        else:  # deltas checked through the updated parameters (_update)
+            numbers = self.sample_pass(self.weights, self.biases, self.xs[i], self.ys[i], False)
+            unchecked = numbers[3]
+        z, a, e, deltas = numbers
+        self._gradients(a, deltas)
+        if not keep:
+            grad = self.scratch
+            if self.signed_zeros:
+                grad += _ZERO  # 0 + g: -0.0 becomes 0.0 as in a sum from zeros
+            self._update(grad, False, unchecked)
+            self.params = None
+            return
+        before = self.params or self.snapshot()
+        grad = _add(self.scratch, _ZERO, out=self.grad_rows.take())  # 0 + g, as above
+        grad.setflags(write=False)  # before its views, which are then read-only too
+        # _update(grad, True, unchecked) and _use(new), written out: this runs at every step
+        flat, layout = self.flat, self.layout
+        g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
+        new = _subtract(flat, _multiply(self.lr, g, self.lr_g), out=self.param_rows.take())
+        if count_nonzero(_isfinite(new)) != new.size:  # all_finite
+            self._raise_non_finite(new, unchecked)
+        new.setflags(write=False)
+        self.flat = new
+        self.weights = weights = layout.weight_views(new)
+        if self.learn_biases:
+            self.biases = layout.bias_views(new)
+        for arr in z:  # the record takes the arrays the passes made, read-only from now on
+            arr.setflags(write=False)
+        for arr in deltas:
+            arr.setflags(write=False)
+        for arr in a:  # a[0] is the read-only self.xs[i]
+            arr.setflags(write=False)
+        record = new_record(i, a[0], self.ys[i], tuple(z), tuple(a), e, tuple(deltas))
+        self.params = after = new_params(weights, self.biases)
+        self.shared = True
+        # 0.0 + e: the mean loss of the step, summed from 0.0 like a batch's
+        self.steps.append(new_step(index, epoch, self.sample_tuples[i], (record,), 0.0 + e, before,
+                                   layout.weight_views(grad), layout.bias_views(grad), after))
+
+    def _gradients(self, a, deltas) -> None:
+        """``outer(delta, a)`` (BP4) and ``delta`` (BP3) of one sample, into ``self.scratch``."""
+        for (big, grad_w, grad_b), d, a_prev in zip(self.scratch_layers, deltas, a):
+            if big:  # one product per entry either way: the same bits
+                _einsum("j,k->jk", d, a_prev, out=grad_w)
+            else:
+                _multiply(d[:, None], a_prev, grad_w)  # np.outer, with less overhead
+            grad_b[:] = d
+
+    def _batch_gradient(self, batch, reuse, keep):
+        """The mean gradient over ``batch``, its records (when ``keep``) and the mean loss."""
         records = []
         total = 0.0
-        m = len(batch)
-        if m == 1:  # online: the mean of one gradient is the gradient (0 + g, as from zeros)
-            grad = np.empty(layout.size) if keep else self.scratch
-            views = (layout.weight_views(grad), layout.bias_views(grad)) if keep else self.scratch_views
-        else:
-            grad = np.zeros(layout.size)
-            views = self.scratch_views
+        grad = np.zeros(self.layout.size)
         for i in batch:
-            if reuse is not None:  # the last evaluation computed this sample with these parameters
-                fwd, e, deltas = reuse(i)
+            if reuse is not None:
+                numbers = reuse(i)
             else:
-                fwd = forward(weights, biases, acts, xs[i])
-                e, deltas = backward(weights, acts, loss, fwd, ys[i])
-            gradients(fwd.a, deltas, out=views)
-            if m > 1:
-                grad += self.scratch  # the sum over the batch, from zeros
-            total += e
+                numbers = self.sample_pass(self.weights, self.biases, self.xs[i], self.ys[i])
+            self._gradients(numbers[1], numbers[3])
+            grad += self.scratch  # the sum over the batch, from zeros
+            total += numbers[2]
             if keep:
-                records.append(self._record(i, fwd, e, deltas))
-        if m == 1:
-            if keep or self.signed_zeros:
-                np.add(grad, 0.0, out=grad)  # 0 + g: -0.0 becomes 0.0 as in a sum from zeros
-        else:
-            grad /= m
-        self.reuse = None
-        self._update(grad, keep)
-        if keep:
-            grad.setflags(write=False)
-            if m > 1:
-                views = (layout.weight_views(grad), layout.bias_views(grad))
-            else:  # made before grad was frozen
-                for view in (*views[0], *views[1]):
-                    view.setflags(write=False)
-            after = adopt(Params, tuple(self.weights), tuple(self.biases))
-            self.steps.append(adopt(
-                Step, index, epoch, tuple(batch), tuple(records), total / m, before,
-                tuple(views[0]), tuple(views[1]), after,
-            ))
-            self.params, self.shared = after, True
-        else:
-            self.params = None
+                records.append(self._record(i, numbers))
+        m = len(batch)
+        grad /= m
+        self._update(grad, keep, None)
+        return grad, tuple(records), total / m
 
-    def _update(self, grad: np.ndarray, keep: bool) -> None:
-        """``w - learning_rate * g`` for every parameter; raises if a result is not finite."""
-        lr, n = self.cfg.learning_rate, self.flat.size
-        g = grad if n == grad.size else grad[:n]  # frozen biases: weights only
+    def _update(self, grad: np.ndarray, keep: bool, deltas) -> None:
+        """``w - learning_rate * g`` for every parameter; raises if a result is not finite.
+
+        ``deltas``: the unchecked deltas that ``grad`` was made of, or ``None``
+        (see :meth:`_raise_non_finite`).
+        """
+        lr, flat = self.lr, self.flat
+        g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
         if keep:  # the recorded gradient stays as it is
-            new = self.flat - lr * g
+            new = _subtract(flat, lr * g, out=self.param_rows.take())
         else:
             np.multiply(g, lr, out=g)  # lr * g, in the scratch buffer
             if self.shared:
@@ -178,23 +213,34 @@ class RunState:
                 np.subtract(new, g, out=new)
                 new.setflags(write=False)
         self.shared = False
-        if not all_finite(new):
-            self._raise_non_finite(new)
+        if count_nonzero(_isfinite(new)) != new.size:  # all_finite
+            self._raise_non_finite(new, deltas)
         if new is not self.flat:
             self._use(new)
 
-    def _raise_non_finite(self, new: np.ndarray):
-        """Raise for the first layer whose updated weights or biases are not finite."""
+    def _raise_non_finite(self, new: np.ndarray, deltas):
+        """Raise for the first layer whose updated weights or biases are not finite.
+
+        Or for the first non-finite delta among ``deltas`` (unchecked, or ``None``): a
+        non-finite delta makes a row of its layer's gradient, so of the updated weights,
+        non-finite; it is reported as a delta, as the check after the backward pass would.
+        """
+        bad = SamplePass.first_bad_delta(deltas) if deltas is not None else 0
+        if bad:
+            raise NonFiniteError(bad, "delta")
         layout = self.layout
         new_b = layout.bias_views(new) if self.learn_biases else self.biases
         for layer, (w, b) in enumerate(zip(layout.weight_views(new), new_b), start=1):
             if not (all_finite(w) and all_finite(b)):
                 raise NonFiniteError(layer, "updated weight")
 
-    def _record(self, i: int, fwd, e: float, deltas: list[np.ndarray]) -> SampleRecord:
+    def _record(self, i: int, numbers) -> SampleRecord:
         """The record of sample ``i``: its forward and backward arrays, made read-only in place."""
-        x = self.xs[i]
-        z, a, deltas = fwd.z, (x, *fwd.a[1:]), tuple(deltas)
-        for arr in (*z, *a[1:], *deltas):
+        z, a, e, deltas = numbers
+        for arr in z:
             arr.setflags(write=False)
-        return adopt(SampleRecord, i, x, self.ys[i], z, a, e, deltas)
+        for arr in deltas:
+            arr.setflags(write=False)
+        for arr in a:  # a[0] is the read-only self.xs[i]
+            arr.setflags(write=False)
+        return new_record(i, a[0], self.ys[i], tuple(z), tuple(a), e, tuple(deltas))

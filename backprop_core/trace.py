@@ -18,12 +18,13 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from functools import lru_cache
-from operator import attrgetter
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from . import trace_checks as _checks
+from .trace_checks import epochs_fit, expected_shapes, shapes_of, steps_fit, vector_shapes, weight_shapes
 
 FORMAT = "bpviz-trace"
 VERSION = 1
@@ -45,39 +46,6 @@ def frozen_arrays(values: Any) -> tuple[np.ndarray, ...]:
     return tuple(frozen_array(v) for v in values)
 
 
-def adopt(cls, *values):
-    """A ``cls`` record (:class:`Params`, :class:`SampleRecord`, :class:`Step`) holding ``values``.
-
-    For :func:`backprop_core.train.train`, which makes a record's arrays itself, marks them
-    read-only and keeps no writable reference: this skips ``__post_init__`` and its copies.
-    ``values`` are the init fields in order, already as ``__post_init__`` would make them
-    (tuples of read-only float arrays, Python floats and ints). :class:`Trace` still checks
-    every invariant.
-    """
-    obj = object.__new__(cls)
-    obj.__dict__.update(zip(cls._init_fields, values))
-    return obj
-
-
-_shape = attrgetter("shape")
-
-
-def _shapes(arrays: tuple[np.ndarray, ...]) -> tuple[tuple[int, ...], ...]:
-    return tuple(map(_shape, arrays))
-
-
-@lru_cache(maxsize=64)
-def _expected(layers: tuple[int, ...]) -> tuple[tuple, ...]:
-    """Shapes for the fast checks (``_fits``) of records of a network with ``layers``.
-
-    Of a :class:`Params` (weights then biases), of a :class:`SampleRecord` (``z``, ``delta``,
-    ``a``) and of a :class:`Step`'s ``after`` and gradients (weights, biases, weights, biases).
-    """
-    params = tuple(weight_shapes(layers)) + tuple(vector_shapes(layers))
-    record = tuple(vector_shapes(layers)) * 2 + tuple(vector_shapes(layers, 0))
-    return params, record, params * 2
-
-
 def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[int, ...]]) -> None:
     if len(arrays) != len(shapes):
         raise TraceError(f"{what}: {len(arrays)} arrays, expected {len(shapes)}")
@@ -86,17 +54,7 @@ def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[
             raise TraceError(f"{what}[{i}]: shape {arr.shape}, expected {shape}")
 
 
-def weight_shapes(layers: tuple[int, ...]) -> list[tuple[int, int]]:
-    """Shapes ``(n_l, n_{l-1})`` of ``W^1 .. W^L``."""
-    return [(layers[i + 1], layers[i]) for i in range(len(layers) - 1)]
-
-
-def vector_shapes(layers: tuple[int, ...], start: int = 1) -> list[tuple[int]]:
-    """Shapes ``(n_l,)`` for layers ``start .. L``."""
-    return [(n,) for n in layers[start:]]
-
-
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Params:
     """Weights ``W^1..W^L`` and biases ``b^1..b^L`` at one moment."""
 
@@ -113,11 +71,11 @@ class Params:
         _check_shapes(f"{what}.biases", self.biases, vector_shapes(layers))
 
     def _fits(self, expected: tuple[tuple, ...]) -> bool:
-        """Whether :meth:`check` passes, given ``_expected(layers)`` (a fast path without messages)."""
-        return _shapes(self.weights + self.biases) == expected[0]
+        """Whether :meth:`check` passes, given ``expected_shapes(layers)`` (a fast path without messages)."""
+        return shapes_of(self.weights + self.biases) == expected[0]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class SampleRecord:
     """Forward and backward numbers of one sample, with the parameters at the start of its step."""
 
@@ -147,13 +105,13 @@ class SampleRecord:
             raise TraceError(f"{what}.y: shape {self.y.shape}, expected ({layers[-1]},)")
 
     def _fits(self, expected: tuple[tuple, ...], equal: set[int]) -> bool:
-        """Whether :meth:`check` passes, given ``_expected(layers)`` (a fast path without messages).
+        """Whether :meth:`check` passes, given ``expected_shapes(layers)`` (a fast path without messages).
 
         ``equal`` holds the ids of inputs found equal to themselves (no NaN) so far: train
         shares one read-only ``x`` (also as ``a[0]``) between all records of a sample.
         """
         shapes, x, a0 = expected[1], self.x, self.a[0]
-        if _shapes(self.z + self.delta + self.a) != shapes or self.y.shape != shapes[-1]:
+        if shapes_of(self.z + self.delta + self.a) != shapes or self.y.shape != shapes[-1]:
             return False
         if a0 is x and id(x) in equal:
             return True
@@ -164,7 +122,7 @@ class SampleRecord:
         return True
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Step:
     """One parameter update: the samples it used, their numbers, the gradient applied.
 
@@ -218,7 +176,7 @@ class Step:
                 return False
             checked.add(id(self.before))
         after = self.after
-        if _shapes(after.weights + after.biases + self.grad_weights + self.grad_biases) != expected[2]:
+        if shapes_of(after.weights + after.biases + self.grad_weights + self.grad_biases) != expected[2]:
             return False
         checked.add(id(after))
         return True
@@ -231,7 +189,7 @@ class Step:
         raise KeyError(f"sample {sample} is not in step {self.index} (samples {list(self.samples)})")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class EpochRecord:
     """Mean loss over the training set with the parameters at the end of ``epoch``.
 
@@ -296,15 +254,22 @@ class Trace:
         object.__setattr__(self, "steps", tuple(self.steps))
         object.__setattr__(self, "epochs", tuple(self.epochs))
         self.initial.check(self.layers, "initial")
-        expected = _expected(self.layers)
         # Params shared between records (and kept alive by them, so their ids stay unique)
-        # are checked once.
+        # are checked once. All records at once first; one by one, naming the fault, if not.
         checked = {id(self.initial)}
-        for pos, step in enumerate(self.steps):
-            if not step._fits(expected, checked):
-                step.check(self.layers)  # raises, naming what is wrong
-            if pos and step.index <= self.steps[pos - 1].index:
-                raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
+        pre = _checks.verified_steps(self.steps)  # checked by train as they were made
+        if pre is not None:
+            checked |= pre
+        elif not steps_fit(self.steps, self.layers, checked):
+            expected = expected_shapes(self.layers)
+            for pos, step in enumerate(self.steps):
+                if not step._fits(expected, checked):
+                    step.check(self.layers)  # raises, naming what is wrong
+                if pos and step.index <= self.steps[pos - 1].index:
+                    raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
+        n_samples = len(self.config["data"]["inputs"])
+        if epochs_fit(self.epochs, self.layers, n_samples, checked):
+            return
         for pos, ep in enumerate(self.epochs):
             if ep.epoch != pos:
                 raise TraceError(f"epochs[{pos}]: epoch {ep.epoch}, expected {pos}")
@@ -312,7 +277,7 @@ class Trace:
                 ep.params.check(self.layers, f"epochs[{pos}]")
                 checked.add(id(ep.params))
             if ep.outputs is not None:
-                shape = (len(self.config["data"]["inputs"]), self.layers[-1])
+                shape = (n_samples, self.layers[-1])
                 if ep.outputs.shape != shape:
                     raise TraceError(f"epochs[{pos}].outputs: shape {ep.outputs.shape}, expected {shape}")
 
@@ -332,7 +297,3 @@ class Trace:
             if s.index == index:
                 return s
         raise KeyError(f"step {index} is not recorded (recorded: {len(self.steps)} steps)")
-
-
-for _cls in (Params, SampleRecord, Step):
-    _cls._init_fields = tuple(f.name for f in fields(_cls) if f.init)

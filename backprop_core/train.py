@@ -7,22 +7,32 @@ Hidden deltas always use the weights from before the update.
 
 Recording is kept cheap without changing a bit of any number: the parameters live in one
 flat read-only vector per update (its views are the trace's arrays, so ``after`` of a step
-is ``before`` of the next, with no copy); records take the arrays each step has just made,
-marked read-only, instead of copying them; the evaluation at the end of an epoch runs all
-samples at once (:func:`~backprop_core.network.stacked_pass`) and the next step reuses what
-it computed. ``benchmarks/bench_core.py`` measures the cost of tracing.
+is ``before`` of the next, with no copy; recorded vectors are rows of large blocks); records
+take the arrays each step has just made, marked read-only, instead of copying them, and are
+built without ``__init__`` (:mod:`~backprop_core.records`); one fused call makes a sample's
+forward and backward pass (:class:`~backprop_core.passes.SamplePass`, whose non-finite delta
+checks an online step makes through the updated weights); the evaluation at the end of an
+epoch runs all samples at once (:func:`~backprop_core.passes.stacked_pass`) and the next step
+reuses what it computed, as do the outputs recorded at the first and last epoch; the trace's
+checks of the steps run a chunk at a time while the records are still in the processor's
+cache (:class:`~backprop_core.trace_checks.StepVerifier`). ``benchmarks/bench_core.py``
+measures the cost of tracing.
 """
 
 from __future__ import annotations
+
+import gc
 
 import numpy as np
 
 from .config import Config
 from .errors import BpvizError
-from .evaluation import evaluate, sample_outputs
+from .evaluation import evaluate
 from .network import NonFiniteError
+from .records import new_epoch
 from .run_state import RunState, initial_params
 from .trace import EpochRecord, Stopped, Trace
+from .trace_checks import StepVerifier, verified
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
@@ -63,6 +73,16 @@ def is_recorded(cfg: Config, index: int) -> bool:
     return index % int(cfg.record) == 0
 
 
+def recorded_steps(cfg: Config) -> int:
+    """How many steps the trace of ``cfg`` will record (if training does not diverge)."""
+    total_steps = len(batches(cfg, None)) * cfg.epochs
+    if cfg.record == "all":
+        return total_steps
+    if cfg.record == "epochs":
+        return 0
+    return -(-total_steps // int(cfg.record))  # step indices 0, N, 2N, ... below total_steps
+
+
 def trace_size(cfg: Config) -> int:
     """How many numbers the trace of ``cfg`` will hold (an estimate within a few percent)."""
     layers = cfg.layers
@@ -70,13 +90,7 @@ def trace_size(cfg: Config) -> int:
     per_sample = 2 * layers[0] + 2 * layers[-1] + 3 * sum(layers[1:])
     n = len(cfg.inputs)
     steps_per_epoch = len(batches(cfg, None))
-    total_steps = steps_per_epoch * cfg.epochs
-    if cfg.record == "all":
-        recorded = total_steps
-    elif cfg.record == "epochs":
-        recorded = 0
-    else:
-        recorded = -(-total_steps // int(cfg.record))  # step indices 0, N, 2N, ... below total_steps
+    recorded = recorded_steps(cfg)
     per_step = 3 * n_params + per_sample * (n / steps_per_epoch)
     return int(recorded * per_step + (cfg.epochs + 1) * n_params + 2 * n * layers[-1])
 
@@ -91,9 +105,18 @@ def train(cfg: Config) -> Trace:
     TrainingDiverged
         If a value becomes NaN or infinite; its ``trace`` holds the steps before it.
         NumPy's overflow warnings are silenced: non-finite values are detected and reported.
+
+    The cyclic garbage collector is paused meanwhile (and resumed after): it would scan the
+    growing trace again and again, and the trace makes no reference cycle.
     """
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return _train(cfg)
+    gc_was_on = gc.isenabled()
+    gc.disable()  # the trace grows by many small objects and holds no cycle: no collection needed
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return _train(cfg)
+    finally:
+        if gc_was_on:
+            gc.enable()
 
 
 def _train(cfg: Config) -> Trace:
@@ -104,27 +127,27 @@ def _train(cfg: Config) -> Trace:
             f"(about {size * 20 / 1e9:.1f} GB of JSON); set record = \"epochs\" or record = N "
             "(every N-th step)"
         )
-    run = RunState(cfg)
+    run = RunState(cfg, recorded_steps(cfg))
     initial = run.params
     rng = np.random.default_rng(cfg.shuffle_seed) if cfg.shuffle else None
     fixed_order = None if rng is not None else [b.tolist() for b in batches(cfg, None)]
     epochs: list[EpochRecord] = []
     index, epoch = 0, 0
+    every = {"all": 1, "epochs": 0}.get(cfg.record, cfg.record)  # is_recorded, inlined
+    verifier = StepVerifier(cfg.layers, initial)  # the trace's checks of the steps, as they come
+    step = run.online_step if cfg.mode == "online" else run.step
+    evaluate, snapshot, update, last = run.evaluate, run.snapshot, verifier.update, cfg.epochs
     try:
-        loss0, acc0 = run.evaluate()
-        outputs0 = sample_outputs(cfg, initial.weights, initial.biases)
-        epochs.append(EpochRecord(0, loss0, acc0, initial, outputs0))
-        for epoch in range(1, cfg.epochs + 1):
-            order = fixed_order or [b.tolist() for b in batches(cfg, rng)]
-            for batch in order:
-                run.step(batch, index, epoch, is_recorded(cfg, index))
+        loss0, acc0 = evaluate()  # with the outputs of every sample (sample_outputs)
+        epochs.append(new_epoch(0, loss0, acc0, initial, run.outputs()))
+        for epoch in range(1, last + 1):
+            for batch in fixed_order or [b.tolist() for b in batches(cfg, rng)]:
+                step(batch, index, epoch, every == 1 or (every > 0 and index % every == 0))
                 index += 1
-            loss, acc = run.evaluate()
-            epochs.append(EpochRecord(epoch, loss, acc, run.snapshot()))
-        if len(epochs) > 1:  # the outputs of every sample at the first and the last epoch
-            last = epochs[-1]
-            epochs[-1] = EpochRecord(last.epoch, last.loss, last.accuracy, last.params,
-                                     sample_outputs(cfg, last.params.weights, last.params.biases))
+            update(run.steps)
+            loss, acc = evaluate()
+            # the outputs of every sample at the first and the last epoch
+            epochs.append(new_epoch(epoch, loss, acc, snapshot(), run.outputs() if epoch == last else None))
     except NonFiniteError as err:
         if not epochs:
             raise TrainingDiverged(
@@ -137,4 +160,7 @@ def _train(cfg: Config) -> Trace:
             f"(lower [training] learning_rate, now {cfg.learning_rate})",
             partial,
         ) from None
-    return Trace(cfg.to_dict(), initial, tuple(run.steps), tuple(epochs))
+    verifier.update(run.steps, final=True)
+    steps = tuple(run.steps)
+    with verified(steps, verifier):
+        return Trace(cfg.to_dict(), initial, steps, tuple(epochs))
