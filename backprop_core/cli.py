@@ -243,7 +243,7 @@ def _jobs_option(func):
     """``--jobs N``: chapters rendered in N processes at once (default 1)."""
     return click.option("--jobs", "-j", "jobs", default=1, show_default=True, type=int, metavar="N",
                         help="render N chapters at once in separate processes (each takes "
-                             "about 0.6 GB at --quality high)")(func)
+                             "about 0.5 GB at --quality high)")(func)
 
 
 def _no_cache_option(func):
