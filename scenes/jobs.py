@@ -23,6 +23,7 @@ from pathlib import Path
 
 from backprop_core import io
 
+from . import prefetch
 from .bridge import Story
 from .fingerprint import job_fingerprint
 from .render import _manim_render, _move_clips, cache_dir
@@ -165,7 +166,8 @@ def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> lis
     """Run ``specs`` (cache hits are not rendered), at most ``jobs`` at a time in worker processes.
 
     Returns, in the order of ``specs``, each finished folder and whether it was rendered now.
-    With ``jobs == 1`` (or a single render to do) everything runs in this process.
+    With ``jobs == 1`` (or a single render to do) everything renders in this process, while a
+    second process typesets the chapters' LaTeX ahead (:mod:`scenes.prefetch`).
     """
     prints, root = [spec.fingerprint() for spec in specs], renders_dir()
     todo = [i for i, fp in enumerate(prints) if not (use_cache and (root / fp / DONE).is_file())]
@@ -177,7 +179,11 @@ def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> lis
             work = [(specs[i], prints[i], use_cache, str(root)) for i in todo]
             for i, (entry, rendered) in zip(todo, pool.map(_job_worker, work)):
                 results[i] = (Path(entry), rendered)
-    for i, spec in enumerate(specs):
-        if i not in results:
-            results[i] = _cached_run(spec, prints[i], use_cache, root)
+    ahead = prefetch.start([specs[i] for i in sorted(todo)]) if len(results) < len(todo) else None
+    try:  # in this process: a second one typesets the LaTeX ahead
+        for i, spec in enumerate(specs):
+            if i not in results:
+                results[i] = _cached_run(spec, prints[i], use_cache, root)
+    finally:
+        prefetch.finish(ahead)
     return [results[i] for i in range(len(specs))]

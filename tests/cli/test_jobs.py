@@ -7,6 +7,7 @@ cache is a folder under ``tmp_path``.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -15,11 +16,12 @@ import av
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from manim.utils import tex_file_writing
 
 from backprop_core.cli import main
 from backprop_core.config import load
 from backprop_core.train import train
-from scenes import concat, jobs
+from scenes import concat, jobs, prefetch
 from scenes.bridge import load_story, story_from_trace
 from scenes.chapters import c8_full
 from scenes.fingerprint import STEP_CHAPTERS, job_fingerprint, trace_view
@@ -96,6 +98,31 @@ def test_second_render_comes_from_the_cache(short_film, cache, tmp_path, monkeyp
     with pytest.raises(AssertionError, match="rendered again"):  # --no-cache renders
         concat.render_joined(short_film, "loss", tmp_path / "c", use_cache=False, **OPTIONS)
     assert not list(cache.glob(".*"))  # no temporary folder left behind
+
+
+def test_the_look_ahead_typesets_a_chapter_without_rendering_it(short_film, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # a cold typeset cache
+    ahead = prefetch.start([jobs.JobSpec.of(short_film, "loss", **OPTIONS)])
+    prefetch.finish(ahead)
+    assert ahead.exitcode == 0
+    assert len(list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.svg"))) >= 3  # the loss chapter's
+    assert not list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.lock"))
+
+
+def test_one_job_with_its_look_ahead_compiles_each_equation_once(short_film, cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # a cold typeset cache
+    log = tmp_path / "compiled.txt"
+    compile_tex = tex_file_writing.compile_tex
+
+    def counted(tex_file, *args):
+        with log.open("a") as fh:
+            fh.write(f"{os.getpid()} {tex_file.stem}\n")
+        return compile_tex(tex_file, *args)
+
+    monkeypatch.setattr(tex_file_writing, "compile_tex", counted)  # the forked look-ahead too
+    concat.render_joined(short_film, "full", tmp_path / "film", jobs=1, **OPTIONS)
+    stems = [line.split()[1] for line in log.read_text().splitlines()]
+    assert len(stems) == len(set(stems)) > 3  # by the render or by the look-ahead, never both
 
 
 def _trace(rate: float, weights=None):
