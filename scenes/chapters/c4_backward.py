@@ -70,32 +70,43 @@ class BackwardPart(Part):
         w_labels = weight_labels(self, self.diagram, story.step.before.weights)
         self.fixed = VGroup(*y_labels.values(), *w_labels.values())
         scene.play(Appear(self.fixed), run_time=self.t(style.WRITE_TIME))
+        self._show_output_errors(last, j, eq, Create)
+
+    def _show_output_errors(self, last: int, j: int, eq, enter, *before) -> None:
+        """Panel of BP1 for output neuron ``j``, its ring (``enter``) and every output delta; end the beat.
+
+        ``before``: animations played first in the same ``play``.
+        """
         self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h,
                                                           note=self._note(), neuron=j + 1))
         self.ring = highlight_ring(self, self.diagram, (last, j), "delta")
         labels = self._show_deltas(last)
-        scene.play(Appear(self.panel), Create(self.ring), self._tint(last),
-                   *(Appear(lab) for lab in labels.values()), run_time=self.t(style.WRITE_TIME))
+        self.scene.play(*before, Appear(self.panel), enter(self.ring), self._tint(last),
+                        *(Appear(lab) for lab in labels.values()), run_time=self.t(style.WRITE_TIME))
         self.scene.end_beat()
-        scene.play(Vanish(self.ring), run_time=self.t(0.3))
+        self.scene.play(Vanish(self.ring), run_time=self.t(0.3))
 
     def propagate(self, layer: int) -> None:
         """The errors of ``layer + 1`` travel backwards along every edge into ``layer``."""
-        story, scene = self.story, self.scene
+        nxt, panel, flash = self._propagate_panel(layer)
+        self.scene.play(swap(self.panel, panel), *flash,
+                        dim_edges(self.diagram, style.DIM_EDGE_OPACITY, self.t(style.WRITE_TIME)),
+                        run_time=self.t(style.WRITE_TIME))
+        self.panel = panel
+        self._flow_back(nxt)
+
+    def _propagate_panel(self, layer: int) -> tuple:
+        """Announce ``propagate`` into ``layer``; ``(next layer, its panel, flashes of its deltas)``."""
+        story = self.story
         nxt, j = layer + 1, self._highlighted(layer)
         self.beat("propagate", next=nxt, layer=layer, say={"deltas": self.nums(story.shown_delta(nxt))})
         sent = vector_tex(self, self._vector_symbol(nxt), story.shown_delta(nxt), "delta")
-        rule = MathTex(colorize(story.neuron_eqs(layer, j)["delta"].latex(), self.theme),
-                       tex_template=TEX_TEMPLATE, font_size=style.EQUATION_SIZE, color=self.theme.text)
+        rule = self._tex(story.neuron_eqs(layer, j)["delta"].latex())
         panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
                             self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule)
-        sources = [lab for key, lab in self.delta_labels.items() if key[0] == nxt]
-        scene.play(swap(self.panel, panel),
-                   *(Indicate(lab.label, color=self.theme.highlight) for lab in sources),
-                   dim_edges(self.diagram, style.DIM_EDGE_OPACITY, self.t(style.WRITE_TIME)),
-                   run_time=self.t(style.WRITE_TIME))
-        self.panel = panel
-        self._flow_back(nxt)
+        flash = [Indicate(lab.label, color=self.theme.highlight)
+                 for key, lab in self.delta_labels.items() if key[0] == nxt]
+        return nxt, panel, flash
 
     def assemble(self, layer: int) -> None:
         """The highlighted neuron of ``layer`` sums the errors arriving, times ``f'(z)`` (BP2)."""

@@ -32,7 +32,6 @@ from .pieces import (
     side_labels,
     swap,
     value_label,
-    vector_tex,
 )
 from .wrapping import panel_of
 
@@ -150,27 +149,12 @@ class DenseBackwardPart(BackwardPart):
         scene.add(self.diagram)
         y_labels = side_labels(self, self.diagram, last, story.record.y, "target", "y", RIGHT)
         self.fixed = VGroup(*y_labels.values())
-        self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h,
-                                                          note=self._note(), neuron=j + 1))
-        self.ring = highlight_ring(self, self.diagram, (last, j), "delta")
-        labels = self._show_deltas(last)
-        scene.play(Appear(self.fixed), Appear(self.panel), Appear(self.ring), self._tint(last),
-                   *(Appear(lab) for lab in labels.values()), run_time=self.t(style.WRITE_TIME))
-        self.scene.end_beat()
-        scene.play(Vanish(self.ring), run_time=self.t(0.3))
+        self._show_output_errors(last, j, eq, Appear, Appear(self.fixed))
 
     def propagate(self, layer: int) -> None:
         """The errors of ``layer + 1`` sweep backwards across every edge into ``layer``."""
-        story, scene = self.story, self.scene
-        nxt, j = layer + 1, self._highlighted(layer)
-        self.beat("propagate", next=nxt, layer=layer, say={"deltas": self.nums(story.shown_delta(nxt))})
-        sent = vector_tex(self, self._vector_symbol(nxt), story.shown_delta(nxt), "delta")
-        rule = self._tex(story.neuron_eqs(layer, j)["delta"].latex())
-        panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
-                            self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule)
-        sources = [lab for key, lab in self.delta_labels.items() if key[0] == nxt]
-        flash = [Indicate(lab.label, color=self.theme.highlight) for lab in sources]
-        scene.play(swap(self.panel, panel), *flash, run_time=self.t(style.WRITE_TIME))
+        nxt, panel, flash = self._propagate_panel(layer)  # the edges are background: not dimmed
+        self.scene.play(swap(self.panel, panel), *flash, run_time=self.t(style.WRITE_TIME))
         self.panel = panel
         self._flow_back(nxt)
 
