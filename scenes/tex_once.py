@@ -53,7 +53,9 @@ def tex_to_svg_file(expression: str, environment: str | None = None, tex_templat
     original, shared_dir = _state["original"], _state["shared"]
     template = tex_template if tex_template is not None else config["tex_template"]
     svg = generate_tex_file(expression, environment, template).with_suffix(".svg")
-    if svg.exists() or shared_dir is None:
+    if svg.exists():  # typeset before: what Manim's function would return
+        return svg
+    if shared_dir is None:
         return original(expression, environment, template)
     shared = shared_dir / svg.name
     with claim(shared) as mine:
