@@ -72,21 +72,43 @@ class Rows:
     ``count`` is how many will be asked for (more are made if need be). A recorded step keeps
     two new vectors (its gradient and its updated parameters); taking them as rows of blocks
     of several MB costs a fraction of allocating each (fewer page faults, huge pages), for
-    the same memory.
+    the same memory. ``layout`` says where the parameters lie in a row (``biases=False``: the
+    row holds the weights only).
+
+    :meth:`take` hands out each row with its read-only views: the whole row,
+    ``W^1..W^L`` and ``b^1..b^L``, cut from views of the whole block made once (a row's views
+    then cost one step of an iterator instead of a slice, a reshape and a flag change each).
     """
 
     BLOCK_BYTES = 32 * 2**20
 
-    def __init__(self, size: int, count: int):
+    def __init__(self, size: int, count: int, layout: ParamLayout, biases: bool = True):
         self.size, self.left = size, count
-        self.rows = iter(())
+        self.layout, self.biases = layout, biases
+        self.views = iter(())
 
-    def take(self) -> np.ndarray:
-        """A new writable vector (a row of the current block)."""
-        row = next(self.rows, None)
-        if row is None:
-            n = max(1, min(self.left, self.BLOCK_BYTES // (8 * self.size)))
-            self.rows = iter(np.empty((n, self.size)))
-            row = next(self.rows)
+    def _block(self) -> np.ndarray:
+        n = max(1, min(self.left, self.BLOCK_BYTES // (8 * self.size)))
+        return np.empty((n, self.size))
+
+    def take(self) -> tuple:
+        """``(row, read_only_row, weights, biases)``: a new writable vector and its read-only views.
+
+        ``weights`` and ``biases`` are tuples, as :meth:`ParamLayout.weight_views` and
+        :meth:`ParamLayout.bias_views` give them (``biases`` is ``()`` without biases). Write
+        through ``row``; the views show what it holds.
+        """
+        views = next(self.views, None)
+        if views is None:
+            block = self._block()
+            frozen = block.view()
+            frozen.setflags(write=False)
+            n, layout = len(block), self.layout
+            parts = [frozen[:, start:stop].reshape(n, *shape) for start, stop, shape in layout.weights]
+            if self.biases:
+                parts += [frozen[:, start:stop] for start, stop in layout.biases]
+            self.views = zip(block, frozen, zip(*parts[:len(layout.weights)]),
+                             zip(*parts[len(layout.weights):]) if self.biases else iter(tuple, None))
+            views = next(self.views)
         self.left -= 1
-        return row
+        return views

@@ -6,18 +6,33 @@ without changing a bit of any number (see :mod:`backprop_core.train`).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .config import Config
 from .evaluation import Evaluator
-from .network import _ZERO, NonFiniteError, all_finite, count_nonzero, init_params
+from .network import _ZERO, NonFiniteError, all_finite, init_params
 from .param_layout import ParamLayout, Rows
 from .passes import SamplePass
 from .records import new_params, new_record, new_step
 from .trace import Params, SampleRecord, Step, frozen_arrays
 
-_einsum, _multiply, _isfinite = np.einsum, np.multiply, np.isfinite
-_add, _subtract = np.add, np.subtract
+_einsum, _multiply = np.einsum, np.multiply
+_add, _subtract, _dot = np.add, np.subtract, np.dot
+
+DOT_CHECK_SIZE = 512
+"""From this many parameters on, an update is checked through ``v . v`` (one read of ``v``)."""
+
+
+def _finite_by_dot(v: np.ndarray) -> bool:
+    """Whether every entry of ``v`` is finite, for a long vector.
+
+    ``v . v`` is finite only if every ``v_i`` is (an infinity or a NaN makes the sum infinite or
+    NaN), at half the cost of ``isfinite``'s pass and count. A finite ``v`` whose sum of squares
+    overflows (entries above about 1e154) is then checked entry by entry.
+    """
+    return math.isfinite(_dot(v, v)) or all_finite(v)
 
 
 def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -52,6 +67,7 @@ class RunState:
             self.flat = layout.flatten(self.params.weights)
             self.biases = self.params.biases
         self._use(self.flat)
+        self.all_finite = _finite_by_dot if self.flat.size >= DOT_CHECK_SIZE else all_finite
         self.shared = False  # whether a record holds views of self.flat
         # w - lr * (0 + g) differs from w - lr * g only where w is -0.0 (the sign of a zero
         # step), and an update never makes a -0.0 (x - y is -0.0 only for x = -0.0): without
@@ -65,8 +81,8 @@ class RunState:
         scratch = self.scratch
         self.scratch_layers = tuple(zip(big, layout.weight_views(scratch), layout.bias_views(scratch)))
         # The gradients and updated parameters of the ``recorded`` online steps to come.
-        self.grad_rows = Rows(layout.size, recorded)
-        self.param_rows = Rows(self.flat.size, recorded)
+        self.grad_rows = Rows(layout.size, recorded, layout)
+        self.param_rows = Rows(self.flat.size, recorded, layout, biases=self.learn_biases)
         self.lr_g = np.empty(self.flat.size)  # learning_rate * g of a recorded step
         # One read-only copy of each sample, shared by its records (as x and as a[0]).
         self.xs = frozen_arrays(cfg.inputs)
@@ -138,19 +154,19 @@ class RunState:
             self.params = None
             return
         before = self.params or self.snapshot()
-        grad = _add(self.scratch, _ZERO, out=self.grad_rows.take())  # 0 + g, as above
-        grad.setflags(write=False)  # before its views, which are then read-only too
+        grad, frozen_grad, grad_w, grad_b = self.grad_rows.take()
+        _add(self.scratch, _ZERO, out=grad)  # 0 + g, as above
         # _update(grad, True, unchecked) and _use(new), written out: this runs at every step
-        flat, layout = self.flat, self.layout
-        g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
-        new = _subtract(flat, _multiply(self.lr, g, self.lr_g), out=self.param_rows.take())
-        if count_nonzero(_isfinite(new)) != new.size:  # all_finite
+        flat = self.flat
+        g = frozen_grad if self.learn_biases else frozen_grad[:flat.size]  # frozen biases: weights only
+        row, new, weights, biases = self.param_rows.take()
+        _subtract(flat, _multiply(self.lr, g, self.lr_g), out=row)
+        if not self.all_finite(new):
             self._raise_non_finite(new, unchecked)
-        new.setflags(write=False)
         self.flat = new
-        self.weights = weights = layout.weight_views(new)
+        self.weights = weights
         if self.learn_biases:
-            self.biases = layout.bias_views(new)
+            self.biases = biases
         for arr in z:  # the record takes the arrays the passes made, read-only from now on
             arr.setflags(write=False)
         for arr in deltas:
@@ -162,7 +178,7 @@ class RunState:
         self.shared = True
         # 0.0 + e: the mean loss of the step, summed from 0.0 like a batch's
         self.steps.append(new_step(index, epoch, self.sample_tuples[i], (record,), 0.0 + e, before,
-                                   layout.weight_views(grad), layout.bias_views(grad), after))
+                                   grad_w, grad_b, after))
 
     def _gradients(self, a, deltas) -> None:
         """``outer(delta, a)`` (BP4) and ``delta`` (BP3) of one sample, into ``self.scratch``."""
@@ -202,18 +218,25 @@ class RunState:
         lr, flat = self.lr, self.flat
         g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
         if keep:  # the recorded gradient stays as it is
-            new = _subtract(flat, lr * g, out=self.param_rows.take())
-        else:
-            np.multiply(g, lr, out=g)  # lr * g, in the scratch buffer
-            if self.shared:
-                new = self.flat - g
-            else:  # no record holds the current vector: update it in place
-                new = self.flat
-                new.setflags(write=True)
-                np.subtract(new, g, out=new)
-                new.setflags(write=False)
+            row, new, weights, biases = self.param_rows.take()
+            _subtract(flat, lr * g, out=row)
+            self.shared = False
+            if not self.all_finite(new):
+                self._raise_non_finite(new, deltas)
+            self.flat, self.weights = new, weights
+            if self.learn_biases:
+                self.biases = biases
+            return
+        np.multiply(g, lr, out=g)  # lr * g, in the scratch buffer
+        if self.shared:
+            new = self.flat - g
+        else:  # no record holds the current vector: update it in place
+            new = self.flat
+            new.setflags(write=True)
+            np.subtract(new, g, out=new)
+            new.setflags(write=False)
         self.shared = False
-        if count_nonzero(_isfinite(new)) != new.size:  # all_finite
+        if not self.all_finite(new):
             self._raise_non_finite(new, deltas)
         if new is not self.flat:
             self._use(new)

@@ -10,9 +10,9 @@ import pytest
 
 from backprop_core.config import from_dict
 from backprop_core.network import NonFiniteError, backward, forward
-from backprop_core.param_layout import Rows
+from backprop_core.param_layout import ParamLayout, Rows
 from backprop_core.passes import SamplePass, stacked_pass
-from backprop_core.run_state import RunState
+from backprop_core.run_state import DOT_CHECK_SIZE, RunState, _finite_by_dot
 from backprop_core.trace import Trace, TraceError
 
 from .helpers import make_config, make_trace
@@ -86,13 +86,63 @@ def test_a_non_finite_delta_is_reported_as_a_delta_by_every_path():
             RunState(cfg).step([0], 0, 1, keep)
 
 
+@pytest.mark.parametrize("keep", [True, False])
+def test_an_overflowing_update_of_a_large_network_is_reported(keep):
+    # 40-20-1: 841 parameters, so that a recorded update is checked through v . v
+    cfg = make_config([40, 20, 1], ["linear", "linear"], n=1, learning_rate=1e308)
+    raw = cfg.to_dict()
+    raw.pop("source")
+    raw["network"]["weights"] = [[[0.5] * 40] * 20, [[0.5] * 20]]
+    raw["data"]["inputs"], raw["data"]["targets"] = [[1.0] * 40], [[0.0]]
+    cfg = from_dict(raw)
+    assert RunState(cfg).flat.size >= DOT_CHECK_SIZE
+    with pytest.raises(NonFiniteError, match="updated weight"), np.errstate(all="ignore"):
+        RunState(cfg, 1).step([0], 0, 1, keep)
+
+
 def test_rows_are_fresh_writable_vectors_even_beyond_the_count():
-    rows = Rows(5, 3)
-    taken = [rows.take() for _ in range(7)]
+    rows = Rows(5, 3, ParamLayout((2, 1, 1)))
+    taken = [rows.take()[0] for _ in range(7)]
     assert all(r.shape == (5,) and r.flags.writeable for r in taken)
     for i, r in enumerate(taken):
         r[:] = i
     assert [float(r[0]) for r in taken] == list(range(7))
+
+
+@pytest.mark.parametrize("biases", [True, False])
+def test_row_views_are_read_only_and_show_what_the_row_holds(biases):
+    layout = ParamLayout((3, 4, 2))
+    size = layout.size if biases else layout.size - 6
+    rows = Rows(size, 2, layout, biases=biases)
+    taken = [rows.take() for _ in range(5)]  # beyond the count: a second block
+    for i, (row, frozen, weights, bias) in enumerate(taken):
+        row[:] = np.arange(size) + 100 * i
+        assert row.flags.writeable and not frozen.flags.writeable
+        assert [w.shape for w in weights] == [(4, 3), (2, 4)]
+        assert [b.shape for b in bias] == ([(4,), (2,)] if biases else [])
+        assert not any(v.flags.writeable for v in (*weights, *bias))
+    for i, (row, frozen, weights, bias) in enumerate(taken):  # rows stay apart
+        assert frozen.tobytes() == row.tobytes()
+        plain_w = layout.weight_views(row)
+        assert all(np.array_equal(w, p) and w.flags.c_contiguous
+                   for w, p in zip(weights, plain_w, strict=True))
+        if biases:
+            assert all(np.array_equal(b, p) for b, p in zip(bias, layout.bias_views(row), strict=True))
+        assert float(weights[0][0, 0]) == 100 * i
+
+
+def test_finite_check_by_dot_finds_every_non_finite_and_passes_huge_finite_numbers():
+    v = np.full(1000, 0.5)
+    assert _finite_by_dot(v)
+    for bad in (np.inf, -np.inf, np.nan):
+        w = v.copy()
+        w[617] = bad
+        assert not _finite_by_dot(w)
+    huge = np.full(1000, 1e200)  # v . v overflows: checked entry by entry, and finite
+    with np.errstate(over="ignore"):
+        assert _finite_by_dot(huge)
+        huge[3] = np.nan
+        assert not _finite_by_dot(huge)
 
 
 @pytest.mark.parametrize("enabled", [True, False])
