@@ -10,12 +10,12 @@ Tables and keys (README, "Config reference"):
 
 Every problem raises :class:`~backprop_core.errors.ConfigError` with the key, the file
 and, where the key is written in it, the line.
+The checks of single values (kinds, ranges, choices, array shapes, lines) are in
+:mod:`backprop_core.config_checks`.
 """
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -26,6 +26,7 @@ import numpy as np
 
 from . import activations as acts
 from . import losses
+from .config_checks import ValueChecker, did_you_mean, kind_of, show
 from .errors import ConfigError
 from .presets import DATA_PRESETS, PRESETS, data_preset, preset_text
 from .video_config import VIDEO_SCHEMA, steps_per_epoch, validate_video
@@ -94,7 +95,7 @@ def load(source: str | None = None) -> Config:
         raise ConfigError(f"{source} is a JSON file; a config is a TOML file or a preset name "
                           "(bpviz check reads trace files)")
     if not (path.is_file() or path.suffix or path.name != source):
-        raise ConfigError(f"unknown preset {source!r}{_did_you_mean(source, PRESETS)} and no file "
+        raise ConfigError(f"unknown preset {source!r}{did_you_mean(source, PRESETS)} and no file "
                           f"of that name; presets: {', '.join(PRESETS)}")
     try:
         text = path.read_text(encoding="utf-8")
@@ -123,105 +124,18 @@ def from_dict(raw: dict, source: str = "<config>", text: str = "") -> Config:
     return _Validator(source, text).build(raw)
 
 
-def _did_you_mean(word, choices) -> str:
-    lower = {str(c).lower(): c for c in choices}
-    close = difflib.get_close_matches(str(word).lower(), list(lower), n=1, cutoff=0.6)
-    return f" (did you mean {lower[close[0]]!r}?)" if close else ""
-
-
-_HEAD = re.compile(r"\s*\[\[?\s*([A-Za-z_\"'][\w\-\"' .]*?)\s*\]\]?\s*$")
-_KEY = re.compile(r"\s*([\w\-\"'][\w\-\"' .]*?)\s*=")
-
-
-class _Validator:
-    """Checks one raw config; every error names its table, key, file and line."""
-
-    def __init__(self, source: str, text: str):
-        self.source = source
-        self.lines = text.splitlines()
-
-    def fail(self, table: str, key: str | None, message: str, at: str | None = None):
-        """Raise the error of ``[table] key``, placed at the line of key ``at`` (default ``key``)."""
-        where = f"[{table}] {key}" if key else f"[{table}]"
-        raise ConfigError(f"{where}: {message}", self.source, self._line_of(table, at or key))
-
-    def _line_of(self, table: str, key: str | None) -> int | None:
-        """The line of ``key`` in ``[table]``, else of the table (headers, dotted keys, inline tables)."""
-        def parts(dotted: str) -> list[str]:
-            return [p.strip().strip("\"'") for p in dotted.split(".")]
-
-        current: list[str] = []
-        table_line, depth = None, 0
-        for n, line in enumerate(self.lines, start=1):
-            code = line.split("#", 1)[0]
-            head, key_match = (_HEAD.match(code), _KEY.match(code)) if depth == 0 else (None, None)
-            depth = max(depth + code.count("[") - code.count("]"), 0) if not head else 0
-            if head:
-                current = path = parts(head.group(1))
-            elif key_match:
-                path = current + parts(key_match.group(1))
-            else:
-                continue
-            if path[0] != table:
-                continue
-            table_line = table_line or n
-            if key is None or path[1:2] == [key] or (
-                    len(path) == 1 and re.search(rf"[{{,]\s*{re.escape(key)}\s*=", code)):
-                return n
-        return table_line
-
-    def scalar(self, table, key, value, kind, *, minimum=None, positive=False):
-        """``value`` as ``kind`` (bool, int or float), at least ``minimum`` or > 0 if ``positive``."""
-        if isinstance(value, bool) != (kind is bool) or not isinstance(value, (int, float)) or (
-                kind is int and not isinstance(value, int)):
-            want = {bool: "true or false", int: "an integer", float: "a number"}[kind]
-            self.fail(table, key, f"expected {want}, got {_kind(value)} {_show(value)}")
-        if not math.isfinite(value):
-            self.fail(table, key, f"must be a finite number, got {value!r}")
-        if positive and value <= 0:
-            self.fail(table, key, f"must be > 0, got {value!r}")
-        if minimum is not None and value < minimum:
-            self.fail(table, key, f"must be >= {minimum}, got {value!r}")
-        return kind(value)
-
-    def choice(self, table, key, value, choices, what="") -> str:
-        if not isinstance(value, str) or value not in choices:
-            self.fail(table, key, f"{what}unknown value {_show(value)}{_did_you_mean(value, choices)}; "
-                                  f"choose one of {', '.join(choices)}")
-        return value
-
-    def array(self, table, key, value, shape, label, hint="") -> np.ndarray:
-        """A finite float array of exactly ``shape``; errors name the element as ``label[i][j]``."""
-        def walk(v, level, where):
-            if level == len(shape):
-                if isinstance(v, bool) or not isinstance(v, (int, float)):
-                    self.fail(table, key, f"{where} is {_kind(v)} {_show(v)}, expected a number")
-                if not math.isfinite(v):
-                    self.fail(table, key, f"{where} is {v!r}; NaN and infinity are not allowed")
-                return
-            inner = "values" if level == len(shape) - 1 else "rows"
-            if not isinstance(v, list):
-                self.fail(table, key, f"{where} is {_kind(v)} {_show(v)}, expected a list of "
-                                      f"{shape[level]} {inner}{hint}")
-            if len(v) != shape[level]:
-                self.fail(table, key, f"{where} has {len(v)} {inner}, expected {shape[level]}{hint}")
-            for i, item in enumerate(v):
-                walk(item, level + 1, f"{where}[{i}]")
-
-        walk(value, 0, label)
-        arr = np.array(value, dtype=float)
-        arr.setflags(write=False)
-        return arr
+class _Validator(ValueChecker):
+    """Checks one raw config against the rules of ``[network]``, ``[training]`` and ``[data]``."""
 
     def build(self, raw: dict) -> Config:
         for table, body in raw.items():
             if table not in SCHEMA:
                 self._unknown_table(table, body)
             if not isinstance(body, dict):
-                self.fail(table, None, f"expected a table, got {_kind(body)} {_show(body)}")
+                self.fail(table, None, f"expected a table, got {kind_of(body)} {show(body)}")
             for key in body:
                 if key not in SCHEMA[table]:
-                    self.fail(table, key, f"unknown key{_did_you_mean(key, SCHEMA[table])}; "
+                    self.fail(table, key, f"unknown key{did_you_mean(key, SCHEMA[table])}; "
                                           f"keys: {', '.join(SCHEMA[table])}")
         net, tr, data = ({**SCHEMA[t], **raw.get(t, {})} for t in ("network", "training", "data"))
         layers = self._layers(net["layers"])
@@ -260,7 +174,7 @@ class _Validator:
     def _unknown_table(self, table, body):
         line = self._line_of(table, None)
         if isinstance(body, dict):
-            raise ConfigError(f"unknown table [{table}]{_did_you_mean(table, SCHEMA)}; "
+            raise ConfigError(f"unknown table [{table}]{did_you_mean(table, SCHEMA)}; "
                               f"tables: {', '.join(f'[{t}]' for t in SCHEMA)}", self.source, line)
         owner = [t for t, keys in SCHEMA.items() if table in keys]
         where = f"it belongs under [{owner[0]}]" if owner else f"tables: {', '.join(SCHEMA)}"
@@ -268,7 +182,7 @@ class _Validator:
 
     def _layers(self, value) -> tuple[int, ...]:
         if not isinstance(value, list) or len(value) < 2:
-            got = "missing" if value is None else f"got {_kind(value)} {_show(value)}"
+            got = "missing" if value is None else f"got {kind_of(value)} {show(value)}"
             self.fail("network", "layers", f"{got}; give the neuron count of every layer, input "
                                            "first, at least 2 layers, e.g. layers = [2, 2, 1]")
         for i, n in enumerate(value):
@@ -280,7 +194,7 @@ class _Validator:
         n = len(layers) - 1
         value = ["sigmoid"] * n if value is None else value
         if not isinstance(value, list):
-            self.fail("network", "activations", f"expected a list of {n} names, got {_show(value)}")
+            self.fail("network", "activations", f"expected a list of {n} names, got {show(value)}")
         if len(value) != n:
             self.fail("network", "activations", f"{len(value)} given, expected {n}: one per layer "
                                                  f"after the input, for layers = {list(layers)}")
@@ -296,7 +210,7 @@ class _Validator:
             return None
         n = len(layers) - 1
         if not isinstance(value, list) or len(value) != n:
-            got = f"{len(value)} entries" if isinstance(value, list) else f"{_kind(value)} {_show(value)}"
+            got = f"{len(value)} entries" if isinstance(value, list) else f"{kind_of(value)} {show(value)}"
             self.fail("network", key, f"expected {n} entries (one per layer after the input, for "
                                       f"layers = {list(layers)}), got {got}")
         out = []
@@ -313,8 +227,8 @@ class _Validator:
             if raw_x is not None or raw_y is not None:
                 self.fail("data", "preset", "give either preset or inputs and targets, not both")
             if not isinstance(preset, str) or preset not in DATA_PRESETS:
-                self.fail("data", "preset", f"unknown data preset {_show(preset)}"
-                          f"{_did_you_mean(preset, DATA_PRESETS)}; data presets: {', '.join(DATA_PRESETS)}")
+                self.fail("data", "preset", f"unknown data preset {show(preset)}"
+                          f"{did_you_mean(preset, DATA_PRESETS)}; data presets: {', '.join(DATA_PRESETS)}")
             raw_x, raw_y = data_preset(preset)
             if (len(raw_x[0]), len(raw_y[0])) != (layers[0], layers[-1]):
                 self.fail("data", "preset", f"{preset!r} has {len(raw_x[0])} inputs and {len(raw_y[0])} "
@@ -324,7 +238,7 @@ class _Validator:
             if not isinstance(v, list) or not v:
                 self.fail("data", key, "missing; give inputs and targets, or a preset" if v is None
                           else "empty: the training set needs at least one sample" if v == []
-                          else f"expected a list of samples, got {_kind(v)} {_show(v)}")
+                          else f"expected a list of samples, got {kind_of(v)} {show(v)}")
         if len(raw_x) != len(raw_y):
             self.fail("data", "targets", f"{len(raw_y)} targets for {len(raw_x)} inputs; "
                                          "give one target row per input row")
@@ -361,14 +275,4 @@ class _Validator:
         if value in ("all", "epochs"):
             return value
         self.fail("training", "record", f"expected \"all\", \"epochs\" or an integer N >= 1 "
-                                        f"(every N-th step), got {_kind(value)} {_show(value)}")
-
-
-def _show(value, limit: int = 40) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _kind(value) -> str:
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "list",
-            dict: "table"}.get(type(value), type(value).__name__)
+                                        f"(every N-th step), got {kind_of(value)} {show(value)}")

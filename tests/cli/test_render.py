@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from backprop_core import cli
+from backprop_core import cli_options
 from backprop_core.cli import main
 
 from .test_errors import assert_one_line_error
@@ -151,7 +151,7 @@ def test_output_folder_is_a_file(tmp_path):
 @pytest.mark.parametrize("command", ["render", "frames"])
 def test_output_folder_not_writable(command, tmp_path, monkeypatch):
     # the suite may run as root, for whom chmod does not bar writing: simulate the refusal
-    monkeypatch.setattr(cli.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(cli_options.os, "access", lambda path, mode: False)
     result = bpviz(command, "mazur", "-o", str(tmp_path / "out"))
     assert_one_line_error(result, "not writable")
 
@@ -170,8 +170,8 @@ def test_output_folder_that_cannot_be_created(command, tmp_path, monkeypatch):
 @pytest.mark.parametrize("tool", ["latex", "dvisvgm"])
 @pytest.mark.parametrize("command", ["render", "frames"])
 def test_latex_or_dvisvgm_missing_says_what_to_install(command, tool, tmp_path, monkeypatch):
-    real = cli.shutil.which
-    monkeypatch.setattr(cli.shutil, "which", lambda name: None if name == tool else real(name))
+    real = cli_options.shutil.which
+    monkeypatch.setattr(cli_options.shutil, "which", lambda name: None if name == tool else real(name))
     result = bpviz(command, "mazur", "--scene", "forward", "-o", str(tmp_path / "o"))
     assert_one_line_error(result, f"`{tool}`", "apt-get install texlive-latex-base texlive-latex-extra "
                                                "texlive-fonts-recommended dvisvgm")

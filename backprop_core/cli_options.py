@@ -1,0 +1,152 @@
+"""The shared options of the ``bpviz`` commands and the checks made before any work.
+
+The options that several commands take (``SOURCE``, ``--scene``, ``--quality``, ``--aspect``,
+``--theme``, ``--lang``, ``--jobs``, ``--no-cache``), the checks of their values, of output
+paths and of the LaTeX tools, and the Story and chapters a media command renders. The commands
+themselves are in :mod:`backprop_core.cli`; the scenes are imported inside the functions that
+need them, so the engine never loads manim.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+import click
+
+from .errors import BpvizError
+from .video_config import THEMES, languages
+
+QUALITIES = ("low", "medium", "high", "4k")
+FORMATS = ("mp4", "gif", "webm", "mov")
+STILL_FORMATS = ("png", "svg")
+ASPECTS = ("16:9", "4:3")
+TEX_PACKAGES = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm"
+
+
+def writable(path: str, source: str | None) -> None:
+    """Fail before any work when ``path`` cannot be written or is the config ``source`` itself."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise BpvizError(f"cannot write {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise BpvizError(f"cannot write {path}: folder {folder} is not writable")
+    if Path(path).is_dir():
+        raise BpvizError(f"cannot write {path}: it is a folder")
+    if source and Path(source).is_file() and Path(path).resolve() == Path(source).resolve():
+        raise BpvizError(f"cannot write {path}: it is the config file being read")
+
+
+def is_trace_file(source: str | None) -> bool:
+    """Whether ``source`` names a trace ``.json`` file rather than a config or preset."""
+    return bool(source) and Path(source).suffix.lower() == ".json"
+
+
+def choice(option: str, value: str, options) -> str:
+    """``value`` if it is one of ``options``, else an error with the nearest one."""
+    if value in options:
+        return value
+    near = difflib.get_close_matches(value, options, n=1)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    raise BpvizError(f"{option}: unknown {value!r}; {hint}choose one of: {', '.join(options)}")
+
+
+def out_dir(path: str | None, default: str) -> Path:
+    """The output folder: it may be created, but only inside an existing, writable folder.
+
+    The default folder (``-o`` not given) is created with its parents. Nothing is created here:
+    the renderers create the folder once everything else has been checked.
+    """
+    out = Path(path or default)
+    if out.exists() and not out.is_dir():
+        raise BpvizError(f"-o {out}: it is a file, not a folder")
+    where = out if out.is_dir() else out.parent
+    while path is None and not where.exists() and where != where.parent:
+        where = where.parent
+    if where.exists() and not where.is_dir():
+        raise BpvizError(f"-o {out}: cannot create it, {where} is a file")
+    if not where.is_dir():
+        raise BpvizError(f"-o {out}: cannot create it, folder {where} does not exist")
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise BpvizError(f"-o {out}: folder {where} is not writable")
+    return out
+
+
+def check_tools() -> None:
+    """LaTeX and dvisvgm typeset every equation: fail before rendering when one is missing."""
+    for tool, what in (("latex", "LaTeX"), ("dvisvgm", "dvisvgm")):
+        if shutil.which(tool) is None:
+            raise BpvizError(f"{what} is needed to typeset the equations but `{tool}` is not on PATH; "
+                             f"install it: apt-get install {TEX_PACKAGES}")
+
+
+def story_and_scenes(source: str | None, wanted: list[str], theme: str | None = None,
+                      lang: str | None = None):
+    """The Story of ``source`` and the chapters to render (``--scene``, else ``[video] scenes``).
+
+    ``theme`` (``--theme``) overrides ``[video] theme``, ``lang`` (``--lang``) ``[video] language``.
+    """
+    from scenes.bridge import load_story
+    from scenes.layout import DENSE_SCENES, DiagramTooLarge, check_drawable, is_dense
+
+    story = load_story(source, lang, theme=theme)
+    try:
+        check_drawable(story.layers)
+    except DiagramTooLarge as err:
+        raise BpvizError(f"network too large to draw: {err}") from None
+    chapters = wanted or list(story.video["scenes"])
+    refused = [c for c in chapters if c not in DENSE_SCENES] if is_dense(story.layers) else []
+    if refused:
+        raise BpvizError(f"--scene {refused[0]}: a {'-'.join(map(str, story.layers))} network draws in "
+                         f"dense mode, which has only the chapters {', '.join(DENSE_SCENES)}")
+    return story, chapters
+
+
+def check_look(quality: str, aspect: str, theme: str | None, lang: str | None = None) -> None:
+    """Check ``--quality``, ``--aspect``, ``--theme`` and ``--lang`` (``None``: the config's)."""
+    choice("--quality", quality, QUALITIES)
+    choice("--aspect", aspect, ASPECTS)
+    if theme is not None:
+        choice("--theme", theme, THEMES)
+    if lang is not None:
+        choice("--lang", lang, languages())
+
+
+def media_options(func):
+    """``SOURCE``, ``--scene``, ``--quality``, ``--aspect``, ``--theme``, ``--lang``: shared options."""
+    func = click.option("--lang", default=None, metavar="|".join(languages()),
+                        help="language of every word on screen, the subtitles and the notes, "
+                             "overriding [video] language (a language is a file scenes/locales/*.toml)")(func)
+    func = click.option("--theme", default=None, metavar="|".join(THEMES),
+                        help="colours, overriding [video] theme: dark, light (projectors), "
+                             "print (handouts)")(func)
+    func = click.option("--aspect", default="16:9", show_default=True, metavar="|".join(ASPECTS),
+                        help="picture shape; 4:3 keeps the width and makes the frame taller")(func)
+    func = click.option("--quality", default="medium", show_default=True, metavar="|".join(QUALITIES),
+                        help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60")(func)
+    func = click.option("--scene", "scenes", multiple=True, metavar="NAME",
+                        help="chapter to render, repeatable (default: [video] scenes of the config); "
+                             "neuron, forward, loss, backward, update, chain_rule, training, full")(func)
+    return click.argument("source", required=False, metavar="[SOURCE]")(func)
+
+
+def jobs_option(func):
+    """``--jobs N``: chapters rendered in N processes at once (default 1)."""
+    return click.option("--jobs", "-j", "jobs", default=1, show_default=True, type=int, metavar="N",
+                        help="render N chapters at once in separate processes (each takes "
+                             "about 0.5 GB at --quality high)")(func)
+
+
+def no_cache_option(func):
+    """``--no-cache``: render every chapter job again, ignoring the render cache."""
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help="render every chapter again, even when the render cache holds it")(func)
+
+
+def check_jobs(jobs: int) -> int:
+    """``--jobs`` must be at least 1."""
+    if jobs < 1:
+        raise BpvizError(f"--jobs: {jobs} is not a number of processes; give 1 or more")
+    return jobs
