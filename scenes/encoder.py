@@ -1,6 +1,7 @@
-"""Held frames encoded from one converted picture.
+"""Frames encoded without a copy, and held frames from one converted picture.
 
-While nothing moves (a ``wait`` that holds a beat on screen) Manim hands its segment encoder
+Every frame is handed to PyAV as a view of Manim's RGBA array instead of a copy of it. While
+nothing moves (a ``wait`` that holds a beat on screen) Manim hands its segment encoder
 one frame with ``repeat = n``, and the encoder builds ``n`` video frames from the RGBA array,
 each converted again to the stream's pixel format (``yuv420p``): at 1080p that conversion is
 most of what a held frame costs. :class:`HeldFrameEncoder` converts the held picture once and
@@ -21,10 +22,16 @@ from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 
 class HeldFrameEncoder(VideoSegmentEncoder):
-    """Manim's segment encoder; a frame repeated ``n`` times is converted once."""
+    """Manim's segment encoder; a frame is read without a copy and a held one converted once."""
 
     def write_frame(self, pixels: np.ndarray, *, repeat: int = 1) -> None:
         """Encode ``pixels`` ``repeat`` times at consecutive timestamps.
+
+        The frame is converted to the stream's pixel format straight from ``pixels``
+        (``from_numpy_buffer``: without the copy of the RGBA array that Manim's ``from_ndarray``
+        makes for every frame); the encoder receives only the converted frame (every stream
+        bpviz writes is YUV, with or without alpha), so the caller may reuse the array once
+        this returns.
 
         Parameters
         ----------
@@ -33,14 +40,12 @@ class HeldFrameEncoder(VideoSegmentEncoder):
         repeat : int
             How many consecutive video frames show it.
         """
-        if repeat == 1:
-            super().write_frame(pixels, repeat=1)
-            return
         self._validate_frame(pixels, repeat)
         rate = self.spec.frame_rate
         time_base = Fraction(rate.denominator, rate.numerator)
         try:
-            frame = av.VideoFrame.from_ndarray(pixels, format="rgba").reformat(
+            # converted here, once (encode() would convert it again for every repeat)
+            frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba").reformat(
                 format=self.spec.pixel_format)
             frame.time_base = time_base
             for _ in range(repeat):

@@ -22,10 +22,10 @@ SIZE = (96, 160)
 
 
 def frames() -> list[tuple[np.ndarray, int]]:
-    """Three RGBA frames with their repeats: one shown once, one held 7 times, one held 2 times."""
+    """Four RGBA frames with their repeats: two shown once, one held 7 times, one held 2 times."""
     rng = np.random.default_rng(5)
     out = []
-    for repeat in (1, 7, 2):
+    for repeat in (1, 1, 7, 2):
         pixels = rng.integers(0, 256, (*SIZE, 4), dtype=np.uint8)
         pixels[..., 3] = 255
         out.append((pixels, repeat))
@@ -40,6 +40,7 @@ def encode(cls, path, options: dict, pixel_format: str = "auto") -> None:
     encoder = cls(target=path, spec=spec)
     for pixels, repeat in frames():
         encoder.write_frame(pixels, repeat=repeat)
+        pixels[...] = 0  # the encoder is done with the array once write_frame returns
     encoder.finish()
 
 
@@ -55,10 +56,12 @@ def test_held_frames_decode_as_manims(tmp_path, options, pixel_format):
     encode(VideoSegmentEncoder, tmp_path / "manim.mp4", options, pixel_format)
     encode(HeldFrameEncoder, tmp_path / "held.mp4", options, pixel_format)
     ours, theirs = decoded(tmp_path / "held.mp4"), decoded(tmp_path / "manim.mp4")
-    assert len(ours) == 10
+    assert len(ours) == 11
     assert [pts for pts, _ in ours] == [pts for pts, _ in theirs]
     assert [pixels for _, pixels in ours] == [pixels for _, pixels in theirs]
-    assert ours[1][1] == ours[7][1] and ours[1][1] != ours[8][1]  # the hold, then the next frame
+    assert ours[0][1] != ours[1][1]  # two moving frames
+    assert ours[2][1] == ours[8][1] and ours[2][1] != ours[9][1]  # the hold, then the next frame
+    assert len(set(pixels for _, pixels in ours)) == 4  # no frame was read after it was zeroed
 
 
 def test_chapter_scenes_write_with_the_held_frame_writer():
