@@ -45,7 +45,7 @@ def patched(self, pixels, *, repeat=1):
         self._wrote_one = True
         return write(self, pixels, repeat=1)
     if mode == "convert":
-        av.VideoFrame.from_ndarray(pixels, format="rgba").reformat(format=self.spec.pixel_format)
+        av.VideoFrame.from_numpy_buffer(pixels, format="rgba").reformat(format=self.spec.pixel_format)
 
 if mode != "full":
     enc.HeldFrameEncoder.write_frame = patched
