@@ -144,7 +144,7 @@ class RunState:
         else:  # deltas checked through the updated parameters (_update)
             numbers = self.sample_pass(self.weights, self.biases, self.xs[i], self.ys[i], False)
             unchecked = numbers[3]
-        z, a, e, deltas = numbers
+        _, a, e, deltas = numbers
         self._gradients(a, deltas)
         if not keep:
             grad = self.scratch
@@ -156,25 +156,9 @@ class RunState:
         before = self.params or self.snapshot()
         grad, frozen_grad, grad_w, grad_b = self.grad_rows.take()
         _add(self.scratch, _ZERO, out=grad)  # 0 + g, as above
-        # _update(grad, True, unchecked) and _use(new), written out: this runs at every step
-        flat = self.flat
-        g = frozen_grad if self.learn_biases else frozen_grad[:flat.size]  # frozen biases: weights only
-        row, new, weights, biases = self.param_rows.take()
-        _subtract(flat, _multiply(self.lr, g, self.lr_g), out=row)
-        if not self.all_finite(new):
-            self._raise_non_finite(new, unchecked)
-        self.flat = new
-        self.weights = weights
-        if self.learn_biases:
-            self.biases = biases
-        for arr in z:  # the record takes the arrays the passes made, read-only from now on
-            arr.setflags(write=False)
-        for arr in deltas:
-            arr.setflags(write=False)
-        for arr in a:  # a[0] is the read-only self.xs[i]
-            arr.setflags(write=False)
-        record = new_record(i, a[0], self.ys[i], tuple(z), tuple(a), e, tuple(deltas))
-        self.params = after = new_params(weights, self.biases)
+        self._update(frozen_grad, True, unchecked)
+        record = self._record(i, numbers)
+        self.params = after = new_params(self.weights, self.biases)
         self.shared = True
         # 0.0 + e: the mean loss of the step, summed from 0.0 like a batch's
         self.steps.append(new_step(index, epoch, self.sample_tuples[i], (record,), 0.0 + e, before,
@@ -219,7 +203,7 @@ class RunState:
         g = grad if self.learn_biases else grad[:flat.size]  # frozen biases: weights only
         if keep:  # the recorded gradient stays as it is
             row, new, weights, biases = self.param_rows.take()
-            _subtract(flat, lr * g, out=row)
+            _subtract(flat, _multiply(lr, g, self.lr_g), out=row)
             self.shared = False
             if not self.all_finite(new):
                 self._raise_non_finite(new, deltas)
