@@ -3,6 +3,13 @@
 :func:`~backprop_core.train.train` makes a :class:`~backprop_core.trace.Step`, a
 :class:`~backprop_core.trace.SampleRecord` and a :class:`~backprop_core.trace.Params` per
 recorded step; building them through ``__init__`` would copy every array again.
+
+Training makes a record's arrays itself, marks them read-only and keeps no writable
+reference, so :func:`new_params`, :func:`new_record`, :func:`new_step` and :func:`new_epoch`
+skip ``__post_init__`` and its copies: they set the init fields, in order, through the slots'
+own setters, with values already as ``__post_init__`` would make them (tuples of read-only
+float arrays, Python floats and ints). :class:`~backprop_core.trace.Trace` still checks every
+invariant. Each is written out for its class: a loop over the fields costs more per record.
 """
 
 from __future__ import annotations
@@ -13,28 +20,11 @@ import numpy as np
 
 from .trace import EpochRecord, Params, SampleRecord, Step
 
-
-def adopt(cls, *values):
-    """A ``cls`` record (:class:`Params`, :class:`SampleRecord`, :class:`Step`...) holding ``values``.
-
-    For :func:`backprop_core.train.train`, which makes a record's arrays itself, marks them
-    read-only and keeps no writable reference: this skips ``__post_init__`` and its copies.
-    ``values`` are the init fields in order, already as ``__post_init__`` would make them
-    (tuples of read-only float arrays, Python floats and ints). :class:`Trace` still checks
-    every invariant. :func:`new_params`, :func:`new_record`, :func:`new_step` and
-    :func:`new_epoch` do the same for one class each, faster.
-    """
-    obj = _new(cls)
-    for name, value in zip(_FIELDS[cls], values):
-        _setattr(obj, name, value)
-    return obj
-
-
-_new, _setattr = object.__new__, object.__setattr__
+_new = object.__new__
 
 
 def new_params(weights: tuple[np.ndarray, ...], biases: tuple[np.ndarray, ...]) -> Params:
-    """``adopt(Params, weights, biases)``."""
+    """A :class:`Params` of ``weights, biases``, without ``__post_init__``."""
     obj = _new(Params)
     _P_WEIGHTS(obj, weights)
     _P_BIASES(obj, biases)
@@ -42,7 +32,7 @@ def new_params(weights: tuple[np.ndarray, ...], biases: tuple[np.ndarray, ...]) 
 
 
 def new_record(sample, x, y, z, a, loss, delta) -> SampleRecord:
-    """``adopt(SampleRecord, sample, x, y, z, a, loss, delta)``."""
+    """A :class:`SampleRecord` of ``sample, x, y, z, a, loss, delta``, without ``__post_init__``."""
     obj = _new(SampleRecord)
     s = _RECORD_SETTERS
     s[0](obj, sample)
@@ -56,7 +46,7 @@ def new_record(sample, x, y, z, a, loss, delta) -> SampleRecord:
 
 
 def new_step(index, epoch, samples, per_sample, loss, before, grad_weights, grad_biases, after) -> Step:
-    """``adopt(Step, index, epoch, samples, per_sample, loss, before, grad_weights, ...)``."""
+    """A :class:`Step` of its nine init fields, in order, without ``__post_init__``."""
     obj = _new(Step)
     s = _STEP_SETTERS
     s[0](obj, index)
@@ -72,7 +62,7 @@ def new_step(index, epoch, samples, per_sample, loss, before, grad_weights, grad
 
 
 def new_epoch(epoch, loss, accuracy, params, outputs) -> EpochRecord:
-    """``adopt(EpochRecord, epoch, loss, accuracy, params, outputs)``."""
+    """A :class:`EpochRecord` of ``epoch, loss, accuracy, params, outputs``, without ``__post_init__``."""
     obj = _new(EpochRecord)
     s = _EPOCH_SETTERS
     s[0](obj, epoch)
