@@ -6,7 +6,8 @@ Tables and keys (README, "Config reference"):
 ``[training]`` loss, learning_rate, mode, batch_size, epochs, update_biases, shuffle,
                shuffle_seed, record
 ``[data]``     inputs and targets inline, or preset
-``[video]``    what the scenes explain and how they look (``video_config``)
+``[video]``    kept as written, for the film to check (``scenes.video_config``): the engine
+               knows none of its keys and passes it through as raw data
 
 Every problem raises :class:`~backprop_core.errors.ConfigError` with the key, the file
 and, where the key is written in it, the line.
@@ -16,6 +17,7 @@ The checks of single values (kinds, ranges, choices, array shapes, lines) are in
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -29,7 +31,6 @@ from . import losses
 from .config_checks import ValueChecker, did_you_mean, kind_of, show
 from .errors import ConfigError
 from .presets import DATA_PRESETS, PRESETS, data_preset, preset_text
-from .video_config import VIDEO_SCHEMA, steps_per_epoch, validate_video
 
 DEFAULT_PRESET = "mazur"
 MODES = ("online", "batch", "minibatch")
@@ -42,9 +43,11 @@ SCHEMA: dict[str, dict[str, Any]] = {
                  "epochs": 1, "update_biases": True, "shuffle": False, "shuffle_seed": 0,
                  "record": "all"},
     "data": {"inputs": None, "targets": None, "preset": None},
-    "video": VIDEO_SCHEMA,
 }
-"""Every table and key with its default (``None``: required or derived)."""
+"""Every table and key the engine reads, with its default (``None``: required or derived)."""
+PASSED_THROUGH = ("video",)
+"""Tables the engine keeps as written (``Config.video``) for the layers above to check."""
+TABLES = (*SCHEMA, *PASSED_THROUGH)
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +76,9 @@ class Config:
     data_preset: str | None = None
     video: dict = field(default_factory=dict)
     source: str = DEFAULT_PRESET
+    text: str = field(default="", repr=False)
+    """The TOML text the config was read from (``""`` when built from data): the film's checks of
+    ``[video]`` name the line of a key with it."""
 
     def to_dict(self) -> dict:
         """The resolved config as plain JSON-able data (the trace's ``config``): every SCHEMA key."""
@@ -81,8 +87,13 @@ class Config:
                 [plain(x) for x in v] if isinstance(v, tuple) else v)
 
         tables = {t: {k: plain(getattr(self, "data_preset" if k == "preset" else k)) for k in keys}
-                  for t, keys in SCHEMA.items() if t != "video"}
+                  for t, keys in SCHEMA.items()}
         return {"source": self.source, **tables, "video": dict(self.video)}
+
+
+def steps_per_epoch(n_samples: int, batch_size: int) -> int:
+    """Updates in one epoch of ``n_samples`` samples taken ``batch_size`` at a time."""
+    return math.ceil(n_samples / batch_size)
 
 
 def load(source: str | None = None) -> Config:
@@ -129,11 +140,11 @@ class _Validator(ValueChecker):
 
     def build(self, raw: dict) -> Config:
         for table, body in raw.items():
-            if table not in SCHEMA:
+            if table not in TABLES:
                 self._unknown_table(table, body)
             if not isinstance(body, dict):
                 self.fail(table, None, f"expected a table, got {kind_of(body)} {show(body)}")
-            for key in body:
+            for key in body if table in SCHEMA else ():
                 if key not in SCHEMA[table]:
                     self.fail(table, key, f"unknown key{did_you_mean(key, SCHEMA[table])}; "
                                           f"keys: {', '.join(SCHEMA[table])}")
@@ -151,8 +162,6 @@ class _Validator(ValueChecker):
             self.fail("network", "biases", "given, but use_biases = false ignores them; remove one")
         batch_size = self._batch_size(tr["batch_size"], mode, len(inputs))
         epochs = self.scalar("training", "epochs", tr["epochs"], int, minimum=1)
-        video = validate_video(self, raw.get("video", {}), layers, epochs,
-                               steps_per_epoch(len(inputs), batch_size))
         return Config(
             layers=layers, activations=activations,
             weights=self._params(net["weights"], "weights", layers),
@@ -168,16 +177,16 @@ class _Validator(ValueChecker):
             shuffle=self.scalar("training", "shuffle", tr["shuffle"], bool),
             shuffle_seed=self.scalar("training", "shuffle_seed", tr["shuffle_seed"], int, minimum=0),
             record=self._record(tr["record"]), inputs=inputs, targets=targets, data_preset=preset,
-            video=video, source=self.source,
+            video=dict(raw.get("video", {})), source=self.source, text=self.text,
         )
 
     def _unknown_table(self, table, body):
         line = self._line_of(table, None)
         if isinstance(body, dict):
-            raise ConfigError(f"unknown table [{table}]{did_you_mean(table, SCHEMA)}; "
-                              f"tables: {', '.join(f'[{t}]' for t in SCHEMA)}", self.source, line)
+            raise ConfigError(f"unknown table [{table}]{did_you_mean(table, TABLES)}; "
+                              f"tables: {', '.join(f'[{t}]' for t in TABLES)}", self.source, line)
         owner = [t for t, keys in SCHEMA.items() if table in keys]
-        where = f"it belongs under [{owner[0]}]" if owner else f"tables: {', '.join(SCHEMA)}"
+        where = f"it belongs under [{owner[0]}]" if owner else f"tables: {', '.join(TABLES)}"
         raise ConfigError(f"{table}: key written before any [table] header; {where}", self.source, line)
 
     def _layers(self, value) -> tuple[int, ...]:

@@ -3,7 +3,7 @@
 :class:`ValueChecker` holds what every table's validation needs: a scalar of a kind and range,
 one name of a list of choices, a float array of an exact shape, and the line of a key in the
 TOML text. The rules of each table (``[network]``, ``[training]``, ``[data]``) are in
-:mod:`backprop_core.config`, those of ``[video]`` in :mod:`backprop_core.video_config`.
+:mod:`backprop_core.config`, those of ``[video]`` in :mod:`scenes.video_config`.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class ValueChecker:
 
     def __init__(self, source: str, text: str):
         self.source = source
+        self.text = text
         self.lines = text.splitlines()
 
     def fail(self, table: str, key: str | None, message: str, at: str | None = None):

@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = """
 import sys
 import av
-import scenes.encoder as enc
-from backprop_core.cli import main
+import bpviz.renderer.encoder as enc
+from bpviz.cli import main
 
 mode = sys.argv[1]
 write = enc.HeldFrameEncoder.write_frame

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from backprop_core import io
-from backprop_core import run as run_config
+from backprop_core.config import load, steps_per_epoch
 from backprop_core.equations import (
     format_fixed,
     format_number,
@@ -27,7 +27,6 @@ from backprop_core.equations.notation import Notation
 from backprop_core.errors import ConfigError
 from backprop_core.trace import SampleRecord, Step, Trace
 from backprop_core.train import TrainingDiverged, train
-from backprop_core.video_config import steps_per_epoch
 
 from .story_queries import ChainPath as ChainPath
 from .story_queries import chain_paths as chain_paths
@@ -35,8 +34,9 @@ from .story_queries import chain_starts_at_delta as chain_starts_at_delta
 from .story_queries import later_sample_loss as later_sample_loss
 from .story_queries import updates_per_epoch as updates_per_epoch
 from .story_scales import StoryScales
-from .style import THEMES, Theme
 from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, tr
+from .themes import THEMES, Theme
+from .video_config import resolve, resolve_trace, video_of
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,7 +231,7 @@ def story_from_trace(trace: Trace, language: str | None = None, **video) -> Stor
 
     A trace written before ``[video] language`` existed is told in English.
     """
-    resolved = {"language": DEFAULT_LANGUAGE, **trace.config["video"],
+    resolved = {"language": DEFAULT_LANGUAGE, **video_of(trace),
                 **{k: v for k, v in video.items() if v is not None}}
     if language is not None:
         resolved["language"] = language
@@ -242,5 +242,8 @@ def story_from_trace(trace: Trace, language: str | None = None, **video) -> Stor
 
 def load_story(source: str | None = None, language: str | None = None, **video) -> Story:
     """A Story from a TOML path, a preset name (``None``: the default) or a trace ``.json`` file."""
-    trace = io.load(source) if source and source.lower().endswith(".json") else run_config(source)
+    if source and source.lower().endswith(".json"):
+        trace = resolve_trace(io.load(source), source)
+    else:
+        trace = train(resolve(load(source)))
     return story_from_trace(trace, language, **video)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from itertools import product
 from typing import TYPE_CHECKING
 
+from backprop_core.config import steps_per_epoch
 from backprop_core.equations import to_latex
 from backprop_core.losses import CROSS_ENTROPY_OUTPUTS
-from backprop_core.video_config import steps_per_epoch
 
 if TYPE_CHECKING:
     from .bridge import Story

@@ -23,7 +23,7 @@ class StoryScales:
         """Largest ``|w|`` anywhere in the trace, rounded up to two significant figures.
 
         One colour and width mapping for every step. The rounding keeps the mapping, and so the
-        chapters before the update (:mod:`scenes.fingerprint`), when a small change of the
+        chapters before the update (:mod:`bpviz.production.fingerprint`), when a small change of the
         learning rate moves the largest weight only a little.
         """
         arrays = [*self.trace.initial.weights]

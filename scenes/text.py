@@ -14,7 +14,7 @@ import tomllib
 from functools import cache
 from importlib import resources
 
-from backprop_core import video_config
+from . import video_config
 
 DEFAULT_LANGUAGE = "en"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from backprop_core.video_config import SCENES
+from scenes.video_config import SCENES
 
 _WHERE = {
     "neuron": "c1_neuron:Neuron",

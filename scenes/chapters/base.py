@@ -19,8 +19,6 @@ from manim import UL, Scene, Text, VGroup, config
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..bridge import Story
-from ..camera import FadeCamera, FrameRenderer
-from ..encoder import HeldFrameWriter
 from ..layout import frame_layout
 from ..text import DEFAULT_LANGUAGE, catalogue
 from .moving import moving_leaves
@@ -59,6 +57,9 @@ class ChapterScene(Scene):
     beat_end : callable, optional
         Called as ``beat_end(scene, beat)`` on the settled last frame of every beat (stills,
         layout checks).
+    **kwargs
+        Manim's ``Scene`` options. The scene runs on Manim's own camera and writer; bpviz's
+        production line hands it faster ones (``camera_class``, ``renderer``).
     """
 
     parts: tuple = ()
@@ -71,10 +72,6 @@ class ChapterScene(Scene):
         self._tail: list[tuple[tuple, dict]] = []
         self.regions = frame_layout(config.frame_width, config.frame_height)  # taller at 4:3
         self._title = VGroup()
-        kwargs.setdefault("camera_class", FadeCamera)  # fades blended from a picture
-        kwargs.setdefault("renderer", FrameRenderer(  # frames queued uncopied, held ones converted once
-            file_writer_class=HeldFrameWriter, camera_class=kwargs["camera_class"],
-            skip_animations=kwargs.get("skip_animations", False)))
         super().__init__(**kwargs)
 
     @classmethod
@@ -208,7 +205,7 @@ class ChapterScene(Scene):
         """The status line: epoch, update, sample and the loss's name.
 
         The learning rate is shown where it acts (the update and training chapters), so the
-        chapters before the update do not depend on it (:mod:`scenes.fingerprint`).
+        chapters before the update do not depend on it (:mod:`bpviz.production.fingerprint`).
         """
         story = self.story
         step = story.step

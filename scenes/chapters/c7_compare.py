@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UL, Create, MathTex, MoveAlongPath, Text, VGroup
 
+from backprop_core.config import steps_per_epoch
 from backprop_core.equations.rules import update_rule
-from backprop_core.video_config import steps_per_epoch
 
 from .. import style
 from ..animations.fade import Appear

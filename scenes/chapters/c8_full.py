@@ -5,7 +5,7 @@ more than one epoch (a single epoch has no curve worth a chapter). Between two c
 cuts: the settled last frame of one chapter is followed by the bare frame (status line only)
 where the next chapter's title appears, exactly as that chapter's own video starts. So the film
 is, frame for frame, the chapters' videos one after another, and ``bpviz render --jobs N``
-renders them in parallel and joins them without re-encoding (:mod:`scenes.jobs`).
+renders them in parallel and joins them without re-encoding (:mod:`bpviz.production.jobs`).
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def bake_edges(scene, diagram: DenseNetworkDiagram) -> None:
     camera.capture_mobjects([diagram.edge_group])
     camera.set_background(camera.pixel_array.copy())
     diagram.remove(diagram.edge_group)
-    scene.baked_mobjects = [diagram.edge_group]  # vector stills draw them (scenes.vector_still)
+    scene.baked_mobjects = [diagram.edge_group]  # vector stills draw them (bpviz.outputs.svg_still)
 
 
 def focus_keys(part, layer: int, j: int) -> list[int]:

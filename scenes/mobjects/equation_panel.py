@@ -12,7 +12,7 @@ from manim import DOWN, LEFT, UL, MathTex, Text, TexTemplate, VGroup
 
 from .. import style
 from ..layout import Region
-from ..style import Theme
+from ..themes import Theme
 
 TEX_TEMPLATE = TexTemplate()
 TEX_TEMPLATE.add_to_preamble(r"\usepackage{xcolor}")

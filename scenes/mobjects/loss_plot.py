@@ -9,7 +9,7 @@ from manim import DOWN, LEFT, UP, Axes, Dot, Text, VGroup, VMobject
 
 from .. import style
 from ..layout import Region
-from ..style import Theme
+from ..themes import Theme
 from .value_label import ValueLabel
 
 MAX_POINTS = 600
@@ -44,7 +44,7 @@ class LossPlot(VGroup):
     Examples
     --------
     >>> from scenes.layout import Region
-    >>> from scenes.style import THEMES
+    >>> from scenes.themes import THEMES
     >>> plot = LossPlot([0, 1, 2], [0.3, 0.2, 0.15], THEMES["dark"], Region(0, 5, -3, 0),
     ...                 "epoch", "loss", str)
     >>> len(plot.points_at), plot.get_segment(0, 2).has_points()

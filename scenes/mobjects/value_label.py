@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from manim import BackgroundRectangle, Text, VGroup
 
-from ..style import FONT, Theme
+from ..style import FONT
+from ..themes import Theme
 
 
 class ValueLabel(VGroup):
@@ -30,7 +31,7 @@ class ValueLabel(VGroup):
 
     Examples
     --------
-    >>> from scenes.style import THEMES
+    >>> from scenes.themes import THEMES
     >>> label = ValueLabel(0.5933, "0.5933", "activation", THEMES["dark"], 18, key=(1, 0))
     >>> label.value, label.text
     (0.5933, '0.5933')

@@ -7,10 +7,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from backprop_core import __version__, io
-from backprop_core.cli import main
+from backprop_core import io
 from backprop_core.config import load
 from backprop_core.presets import PRESETS, preset_description
+from bpviz import __version__
+from bpviz.cli import main
+from scenes.video_config import resolve
 
 SMALL = """\
 [network]
@@ -63,7 +65,7 @@ def test_trace_to_a_file_writes_a_loadable_trace_of_the_resolved_config(tmp_path
     out = tmp_path / "trace.json"
     result = ok(bpviz("trace", source, "-o", str(out)))
     trace = io.load(out)
-    assert trace.config == load(source).to_dict()
+    assert trace.config == resolve(load(source)).to_dict()
     assert trace.stopped is None
     assert f"wrote {out}" in result.stdout
     assert result.stdout.startswith(f"{source}: ")  # the summary goes to stdout with a file
@@ -72,7 +74,7 @@ def test_trace_to_a_file_writes_a_loadable_trace_of_the_resolved_config(tmp_path
 def test_trace_defaults_to_mazur_on_stdout():
     result = ok(bpviz("trace"))
     trace = io.loads(result.stdout)
-    assert trace.config == load("mazur").to_dict()
+    assert trace.config == resolve(load("mazur")).to_dict()
     assert round(trace.steps[0].per_sample[0].loss, 9) == 0.298371109
 
 
@@ -114,3 +116,21 @@ def test_check_reads_a_trace_file(tmp_path):
 def test_help_works_on_every_command(command, flag):
     result = ok(bpviz(*command, flag))
     assert result.stdout.startswith(" ".join(["Usage: bpviz", *command]))
+
+
+@pytest.mark.parametrize("args", [["trace", "xor", "-o", "{tmp}/t.json"], ["check", "and"], ["presets"],
+                                  ["check", "{tmp}/t.json"]])
+def test_trace_check_and_presets_never_import_manim(tmp_path, args):
+    import subprocess
+    import sys
+
+    if "{tmp}/t.json" in args and args[0] == "check":
+        ok(bpviz("trace", "xor", "-o", str(tmp_path / "t.json")))
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    code = ("import sys; from bpviz.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
+            "bad = sorted({m.split('.')[0] for m in sys.modules} & {'manim', 'cairo', 'manimpango', 'av'})\n"
+            "print('loaded:', bad, file=sys.stderr); sys.exit(1 if bad or code else 0)")
+    result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "loaded: []" in result.stderr

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from backprop_core import io
-from backprop_core.cli import main
+from bpviz.cli import main
 
 BPVIZ = Path(sys.executable).with_name("bpviz")
 

@@ -17,12 +17,11 @@ import pytest
 from manim import tempconfig
 from PIL import Image
 
-from backprop_core.video_config import THEMES
+from bpviz.outputs.formats import frame_config, picture_size
+from bpviz.production.session import chapter, manim_config
 from scenes import style
 from scenes.bridge import load_story
-from scenes.chapters import chapter_scene
-from scenes.formats import frame_config, picture_size
-from scenes.render import _manim_config
+from scenes.video_config import THEMES
 
 from ..scenes.layout_check import frame_problems
 from .test_errors import assert_one_line_error
@@ -147,9 +146,9 @@ def test_4_3_keeps_every_beat_inside_the_taller_frame():
         problems.extend(f"{beat.chapter}.{beat.key}: {p}" for p in frame_problems(scene))
 
     with tempfile.TemporaryDirectory() as tmp, \
-            tempconfig(_manim_config("low", Path(tmp), "4:3", format=None, write_to_movie=False)):
-        for chapter in ("neuron", "backward"):
-            chapter_scene(chapter)(story, beat_end=check, skip_animations=True).render()
+            tempconfig(manim_config("low", Path(tmp), "4:3", format=None, write_to_movie=False)):
+        for name in ("neuron", "backward"):
+            chapter(name, story, beat_end=check, skip_animations=True).render()
     assert not problems, "\n".join(problems)
 
 

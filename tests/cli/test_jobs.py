@@ -18,15 +18,14 @@ import pytest
 from click.testing import CliRunner
 from manim.utils import tex_file_writing
 
-from backprop_core.cli import main
 from backprop_core.config import load
 from backprop_core.train import train
-from scenes import concat, jobs, prefetch
+from bpviz.cli import main
+from bpviz.production import concat, jobs, prefetch
+from bpviz.production.fingerprint import STEP_CHAPTERS, job_fingerprint, trace_view
+from bpviz.production.render import render_video, timed_beats
 from scenes.bridge import load_story, story_from_trace
 from scenes.chapters import c8_full
-from scenes.fingerprint import STEP_CHAPTERS, job_fingerprint, trace_view
-from scenes.render import render_video
-from scenes.subtitles import timed_beats
 
 from .test_errors import assert_one_line_error
 
@@ -188,8 +187,8 @@ def test_joined_subtitles_are_shifted_by_the_chapters_before():
     second = [beat("two", 0.0, 2.0, 2.5), beat("three", 2.5, 3.0, 4.0)]
     joined = concat.joined_beats([first, second])
     assert [(b["start"], b["hold"], b["end"]) for b in joined] == [(0, 1, 1.5), (1.5, 3.5, 4), (4, 4.5, 5.5)]
+    from bpviz.outputs.subtitles import srt_text
     from scenes.chapters.base import Beat
-    from scenes.subtitles import srt_text
 
     srt = srt_text([Beat(**b) for b in joined])
     assert "00:00:01,500 --> 00:00:04,000\ntwo" in srt and "00:00:04,000 --> 00:00:05,500\nthree" in srt

@@ -9,7 +9,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from backprop_core.cli import main
+from bpviz.cli import main
 from scenes.bridge import load_story
 
 from .test_errors import assert_one_line_error
@@ -90,8 +90,8 @@ def test_unknown_config_language_is_one_line(tmp_path):
 
 
 def test_spanish_presenter_notes():
-    from scenes.slides import notes
-    from scenes.subtitles import timed_beats
+    from bpviz.outputs.slides import notes
+    from bpviz.production.render import timed_beats
 
     story = load_story("and", language="es")
     beats = timed_beats(story, "backward", "low")

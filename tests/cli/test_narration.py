@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from backprop_core.cli import main
+from bpviz.cli import main
 from scenes.bridge import load_story
 
 FPS = 15  # --quality low
@@ -117,7 +117,7 @@ def test_script_has_every_beat_with_the_rendered_times(rendered):
 
 def test_core_and_render_import_without_manim_slides():
     code = ("import sys; sys.modules['manim_slides'] = None\n"
-            "import backprop_core.cli, scenes.render, scenes.subtitles\n"
-            "try:\n    import scenes.slides\nexcept ImportError as e:\n    print(e.name)")
+            "import bpviz.cli, bpviz.production.render, bpviz.outputs.subtitles\n"
+            "try:\n    import bpviz.outputs.slides\nexcept ImportError as e:\n    print(e.name)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().startswith("manim_slides")

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from backprop_core import cli_options
-from backprop_core.cli import main
+from bpviz import options as cli_options
+from bpviz.cli import main
 
 from .test_errors import assert_one_line_error
 

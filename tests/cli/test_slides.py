@@ -3,7 +3,7 @@
 The decks are of the ``and`` preset (2-1) at low quality: html through the command line
 (``forward``, 3 beats), pptx and pdf from one render of ``backward`` (2 beats) converted twice.
 A missing manim-slides is simulated by making its import fail. The render cache of the chapter
-jobs is a folder of this module's own (``scenes.jobs.renders_dir`` is patched).
+jobs is a folder of this module's own (``bpviz.production.jobs.renders_dir`` is patched).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from backprop_core.cli import main
-from scenes import jobs
+from bpviz.cli import main
+from bpviz.outputs.slides import convert, handout
+from bpviz.production import jobs
+from bpviz.production.decks import presentation
 from scenes.bridge import load_story
-from scenes.slides import convert, handout, presentation
 
 from .test_errors import assert_one_line_error
 from .test_jobs import frames_of
@@ -107,7 +108,7 @@ def test_pdf_handout_has_one_page_per_beat(backward):
 
 def test_slides_without_manim_slides_say_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "manim_slides", None)
-    monkeypatch.delitem(sys.modules, "scenes.slides", raising=False)
+    monkeypatch.delitem(sys.modules, "bpviz.production.decks", raising=False)
     result = bpviz("slides", "and", "--scene", "forward", "-o", str(tmp_path / "deck.pdf"))
     assert_one_line_error(result, "manim-slides", "pip install 'bpviz[slides]'")
     assert list(tmp_path.iterdir()) == []

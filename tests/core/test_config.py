@@ -30,7 +30,7 @@ def error_of(text: str, source: str = "cfg.toml") -> ConfigError:
 def test_defaults_are_filled_in():
     cfg = parse(MINIMAL)
     resolved = cfg.to_dict()
-    assert set(resolved) == {"source", *SCHEMA}
+    assert set(resolved) == {"source", *SCHEMA, "video"}
     for table, keys in SCHEMA.items():
         assert set(resolved[table]) == set(keys), table
     for key in ("init", "init_range", "seed", "use_biases"):
@@ -40,7 +40,7 @@ def test_defaults_are_filled_in():
     assert resolved["network"]["activations"] == ["sigmoid"]
     assert resolved["training"]["batch_size"] == 1  # online
     assert resolved["data"]["preset"] == "and" and len(resolved["data"]["inputs"]) == 4
-    assert resolved["video"] == SCHEMA["video"]
+    assert resolved["video"] == {}  # the engine keeps [video] as written; the film fills it in
 
 
 def test_resolved_config_is_plain_json_data_and_builds_the_same_config():
@@ -113,8 +113,8 @@ notation = "delta_rule"
     assert (cfg.loss, cfg.learning_rate, cfg.mode, cfg.batch_size, cfg.epochs, cfg.record) == (
         "cross_entropy", 0.25, "minibatch", 2, 3, 2)
     np.testing.assert_array_equal(cfg.targets, [[1, 0], [0, 1], [0, 1]])
-    assert cfg.video["scenes"] == ["forward", "backward"] and cfg.video["focus"] == [1, 3]
-    assert cfg.video["notation"] == "delta_rule" and cfg.video["decimals"] == 4
+    assert cfg.video == {"scenes": ["forward", "backward"], "focus": [1, 3], "notation": "delta_rule"}
+    assert cfg.text == path.read_text()  # for the film's errors about [video], with their lines
 
 
 def test_a_preset_name_wins_over_a_folder_of_that_name(tmp_path, monkeypatch):
@@ -211,16 +211,18 @@ targets = [[1, 0], [0.5, 0.4]]
     assert err.line == 8 and "targets[1] sums to 0.9" in str(err)
 
 
-def test_video_language_is_a_catalogue_file_found_without_importing_the_scenes():
+def test_the_video_table_passes_through_unread_and_the_engine_imports_no_film():
     code = ("import sys; from backprop_core.config import from_dict; "
             "cfg = from_dict({'network': {'layers': [2, 1]}, 'data': {'preset': 'and'}, "
-            "'video': {'language': 'es'}}); "
-            "from backprop_core.video_config import languages; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('manim', 'scenes')]; "
-            "print(cfg.video['language'], languages(), bad); sys.exit(1 if bad else 0)")
+            "'video': {'language': 'xx', 'anything': [1, 2]}}); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('manim', 'scenes', 'bpviz', 'click')]; "
+            "print(cfg.video, bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.split()[0] == "es" and "'en', 'es'" in result.stdout
-    assert from_dict({"network": {"layers": [2, 1]}, "data": {"preset": "and"}}).video["language"] == "en"
-    with pytest.raises(ConfigError, match=r"\[video\] language: unknown value 'de'; choose one of en, es"):
-        from_dict({"network": {"layers": [2, 1]}, "data": {"preset": "and"}, "video": {"language": "de"}})
+    assert result.stdout.startswith("{'language': 'xx', 'anything': [1, 2]} []")
+
+
+def test_an_unknown_table_still_lists_the_video_table():
+    err = error_of(MINIMAL + "\n[vdeo]\nscenes = []\n")
+    assert "unknown table [vdeo] (did you mean 'video'?)" in str(err) and err.line == 7
+    assert "tables: [network], [training], [data], [video]" in str(err)

@@ -97,12 +97,13 @@ def test_load_rejects_non_json_and_truncated_files(tmp_path):
         io.load(path)
 
 
-def test_backprop_core_imports_no_manim():
+def test_backprop_core_imports_no_manim_click_film_or_bpviz():
     code = ("import sys, importlib, pkgutil, backprop_core; "
             "[importlib.import_module(m.name) for m in pkgutil.walk_packages(backprop_core.__path__, "
             "'backprop_core.')]; "
-            "assert 'backprop_core.cli' in sys.modules; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('manim', 'scenes', 'cairo')]; "
+            "assert 'backprop_core.equations.latex' in sys.modules; "
+            "bad = [m for m in sys.modules "
+            "       if m.split('.')[0] in ('manim', 'scenes', 'bpviz', 'cairo', 'click')]; "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from backprop_core.presets import PRESETS
-from backprop_core.video_config import SCENES
+from scenes.video_config import SCENES
 
 VARIANTS = {**{name: (name, {}) for name in PRESETS},
             "mazur-delta_rule": ("mazur", {"notation": "delta_rule"}),
@@ -145,14 +145,14 @@ def claim_folder(media_dir: str) -> Path:
 
 
 def manim_config(job: Job, run_dir: Path, cache_dir: Path) -> dict:
-    """Manim options of ``job``: those of :mod:`scenes.render` at low quality, LaTeX cached."""
-    from scenes.render import _manim_config
+    """Manim options of ``job``: those of :mod:`bpviz.production.render` at low quality, LaTeX cached."""
+    from bpviz.production.session import manim_config as session_config
 
     # dry_run interpolates every animation without writing frames; 5 frames a second still runs
     # each animation through several interpolation steps, at a third of the cost of 15.
     extra = ({"dry_run": True, "frame_rate": 5} if job.mode == "dry_run"
              else {"format": None, "write_to_movie": False})
-    return {**_manim_config("low", run_dir, **extra), "tex_dir": str(cache_dir / "Tex"),
+    return {**session_config("low", run_dir, **extra), "tex_dir": str(cache_dir / "Tex"),
             "text_dir": str(cache_dir / "texts")}
 
 
@@ -160,7 +160,7 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     """Play ``job``'s chapter and check every beat; exceptions are reported, not raised."""
     from manim import tempconfig
 
-    from scenes.chapters import chapter_scene
+    from bpviz.production.session import chapter
     from scenes.mobjects.heat_map import HeatMap
 
     from .layout_check import frame_problems, illegible_equations, scene_leaves
@@ -181,8 +181,7 @@ def run_job(job: Job, media_dir: str) -> RunReport:
 
         with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, \
                 tempconfig(manim_config(job, Path(tmp), folder)):
-            scene = chapter_scene(job.chapter)(the_story, beat_end=check,
-                                               skip_animations=job.mode == "stills")
+            scene = chapter(job.chapter, the_story, beat_end=check, skip_animations=job.mode == "stills")
             scene.render()
         for beat_report, beat in zip(report.beats, scene.beats):
             beat_report.say, beat_report.times = beat.say, (beat.start, beat.hold, beat.end)

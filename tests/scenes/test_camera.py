@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from manim import DOWN, RIGHT, Camera, Scene, Square, Text, VGroup, tempconfig
 
+from bpviz.renderer.camera import FadeCamera, FrameRenderer
 from scenes.animations.fade import Appear, Vanish
-from scenes.camera import FadeCamera, FrameRenderer
 
 _SMALL = {"pixel_width": 320, "pixel_height": 180, "frame_rate": 10, "verbosity": "ERROR",
           "progress_bar": "none", "disable_caching": True}

@@ -1,4 +1,4 @@
-"""Held frames: :class:`scenes.encoder.HeldFrameEncoder` writes what Manim's encoder writes.
+"""Held frames: :class:`bpviz.renderer.encoder.HeldFrameEncoder` writes what Manim's encoder writes.
 
 Two small segments are encoded from the same frames, one by Manim's ``VideoSegmentEncoder`` and
 one by ours, a moving frame followed by a held one; decoded, they are the same pictures at
@@ -14,8 +14,8 @@ from manim._config.output import OutputFormat, OutputSpec
 from manim._config.video_encoder import resolve_video_encoder
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
+from bpviz.renderer.encoder import HeldFrameEncoder, HeldFrameWriter
 from scenes.chapters import chapter_scene
-from scenes.encoder import HeldFrameEncoder, HeldFrameWriter
 
 SIZE = (96, 160)
 """Height and width of the test frames (even, as yuv420p needs)."""
@@ -65,6 +65,9 @@ def test_held_frames_decode_as_manims(tmp_path, options, pixel_format):
 
 
 def test_chapter_scenes_write_with_the_held_frame_writer():
+    """bpviz renders chapters with its writer; the chapter itself runs on Manim's own."""
+    from bpviz.production.session import chapter
     from scenes.bridge import load_story
-    scene = chapter_scene("loss")(load_story("and"))
-    assert scene.renderer._file_writer_class is HeldFrameWriter
+    story = load_story("and")
+    assert chapter("loss", story).renderer._file_writer_class is HeldFrameWriter
+    assert chapter_scene("loss")(story).renderer._file_writer_class is not HeldFrameWriter

@@ -7,9 +7,9 @@ import string
 
 import pytest
 
-from backprop_core.video_config import languages as config_languages
 from scenes.bridge import load_story
 from scenes.text import catalogue, languages
+from scenes.video_config import languages as config_languages
 
 OTHERS = [lang for lang in languages() if lang != "en"]
 

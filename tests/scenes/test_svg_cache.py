@@ -8,9 +8,9 @@ import numpy as np
 from manim import MathTex, Text, tempconfig
 from manim.mobject.svg import svg_mobject
 
-from scenes import svg_cache
-from scenes.render import cache_dir
-from scenes.typeset_cache import typeset_dirs
+from bpviz.cache import svg_shapes as svg_cache
+from bpviz.cache.paths import cache_dir
+from bpviz.cache.typeset import typeset_dirs
 
 
 def _build():

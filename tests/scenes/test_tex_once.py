@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from scenes import tex_once
+from bpviz.cache import tex_claims as tex_once
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from manim import MathTex, tempconfig
 from manim.utils import tex_file_writing
-from scenes import tex_once
-from scenes.typeset_cache import typeset_dirs
+from bpviz.cache import tex_claims as tex_once
+from bpviz.cache.typeset import typeset_dirs
 
 log = Path(sys.argv[2])
 compile_tex = tex_file_writing.compile_tex

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scenes.typeset_cache import typeset_dirs
+from bpviz.cache.typeset import typeset_dirs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,7 +14,7 @@ _TYPESET = """
 import sys
 from pathlib import Path
 from manim import MathTex, Text, tempconfig
-from scenes.typeset_cache import typeset_dirs
+from bpviz.cache.typeset import typeset_dirs
 with typeset_dirs(Path(sys.argv[1])) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
     for i in range(12):
         Text(f"same words {i}")

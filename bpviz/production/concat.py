@@ -1,7 +1,7 @@
 """Join chapter jobs into the videos and stills the command line asked for, without re-encoding.
 
 ``full`` is its chapters (:func:`~scenes.chapters.c8_full.film_chapters`), each rendered as a
-:class:`~scenes.jobs.JobSpec`; their videos are joined by ffmpeg's concat demuxer with
+:class:`~bpviz.production.jobs.JobSpec`; their videos are joined by ffmpeg's concat demuxer with
 ``-c copy`` (every chapter has the same codec, size and frame rate: the same options), their
 subtitles shifted by the duration of the chapters before, their beat clips renumbered in story
 order. Stills are drawn per chapter the same way and numbered in story order.
@@ -18,16 +18,15 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from backprop_core.errors import BpvizError
-
-from .bridge import Story
-from .jobs import DONE, JobSpec, run_jobs
+from bpviz.production.jobs import DONE, JobSpec, run_jobs
+from scenes.bridge import Story
 
 
 def film_of(story: Story, chapter: str) -> tuple[str, ...]:
     """The chapters whose videos make ``chapter``: the film's chapters for ``full``, else itself."""
     if chapter != "full":
         return (chapter,)
-    from .chapters.c8_full import film_chapters
+    from scenes.chapters.c8_full import film_chapters
 
     return film_chapters(story)
 
@@ -84,14 +83,14 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
                   rendered: list | None = None, beats: list | None = None, **options) -> list[Path]:
     """Render ``chapter`` as chapter jobs (cached, up to ``jobs`` in parallel) and join them.
 
-    Writes what :func:`scenes.render.render_video` writes (video, ``.srt``, clips with
+    Writes what :func:`bpviz.production.render.render_video` writes (video, ``.srt``, clips with
     ``options["sections"]``). ``rendered``, when given, receives ``(chapter, rendered_now)`` per job;
     ``beats`` receives the timed beats of the joined video, their equations as LaTeX lines.
     """
-    from .chapters.base import Beat
-    from .formats import deliver, tag_prores_alpha
-    from .render import make_folder
-    from .subtitles import write_srt
+    from bpviz.outputs.formats import deliver, tag_prores_alpha
+    from bpviz.outputs.subtitles import write_srt
+    from bpviz.production.render import make_folder
+    from scenes.chapters.base import Beat
 
     make_folder(out_dir)
     fmt, transparent = options["fmt"], options["transparent"]
@@ -118,7 +117,7 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
 
 
 def _stills_worker(args: tuple[JobSpec, str]) -> list:
-    from .render import render_stills
+    from bpviz.production.render import render_stills
 
     spec, folder = args
     opts = spec.opts
@@ -128,12 +127,12 @@ def _stills_worker(args: tuple[JobSpec, str]) -> list:
 
 def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: int, quality: str = "low",
                        aspect: str = "16:9", image_format: str = "png") -> list:
-    """:func:`scenes.render.render_stills` with one job per chapter, ``jobs`` at a time.
+    """:func:`bpviz.production.render.render_stills` with one job per chapter, ``jobs`` at a time.
 
     Each job draws its chapter's stills into a private folder; they are then moved to
     ``out_dir`` and numbered in story order, and ``frames.json`` lists them.
     """
-    from .render import Still, make_folder
+    from bpviz.production.render import Still, make_folder
 
     make_folder(out_dir)
     film = [name for chapter in chapters for name in film_of(story, chapter)]

@@ -1,6 +1,6 @@
 """Each distinct equation goes through LaTeX once, also when several renders run at the same time.
 
-Renders typeset in private folders (:mod:`scenes.typeset_cache`) and publish their SVGs when
+Renders typeset in private folders (:mod:`bpviz.cache.typeset`) and publish their SVGs when
 they finish, so two jobs of ``bpviz render --jobs N`` that meet the same new equation would
 both compile it. Here, before compiling, a render claims the equation in the shared folder with
 a lock file (``<hash>.lock``, created exclusively). The one holding the claim compiles and
@@ -21,7 +21,7 @@ from manim import config
 from manim.mobject.text import tex_mobject
 from manim.utils.tex_file_writing import generate_tex_file
 
-from .typeset_cache import publish_one, whole
+from bpviz.cache.typeset import publish_one, whole
 
 STALE_SECONDS = 120.0
 """A claim this old is abandoned (no equation takes LaTeX that long)."""

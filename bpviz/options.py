@@ -3,7 +3,7 @@
 The options that several commands take (``SOURCE``, ``--scene``, ``--quality``, ``--aspect``,
 ``--theme``, ``--lang``, ``--jobs``, ``--no-cache``), the checks of their values, of output
 paths and of the LaTeX tools, and the Story and chapters a media command renders. The commands
-themselves are in :mod:`backprop_core.cli`; the scenes are imported inside the functions that
+themselves are in :mod:`bpviz.cli`; the scenes are imported inside the functions that
 need them, so the engine never loads manim.
 """
 
@@ -16,13 +16,10 @@ from pathlib import Path
 
 import click
 
-from .errors import BpvizError
-from .video_config import THEMES, languages
+from backprop_core.errors import BpvizError
+from bpviz.choices import ASPECTS, QUALITIES
+from scenes.video_config import THEMES, languages
 
-QUALITIES = ("low", "medium", "high", "4k")
-FORMATS = ("mp4", "gif", "webm", "mov")
-STILL_FORMATS = ("png", "svg")
-ASPECTS = ("16:9", "4:3")
 TEX_PACKAGES = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm"
 
 
@@ -106,10 +103,10 @@ def story_and_scenes(source: str | None, wanted: list[str], theme: str | None = 
 
 def check_look(quality: str, aspect: str, theme: str | None, lang: str | None = None) -> None:
     """Check ``--quality``, ``--aspect``, ``--theme`` and ``--lang`` (``None``: the config's)."""
-    choice("--quality", quality, QUALITIES)
-    choice("--aspect", aspect, ASPECTS)
+    choice("--quality", quality, tuple(QUALITIES))
+    choice("--aspect", aspect, tuple(ASPECTS))
     if theme is not None:
-        choice("--theme", theme, THEMES)
+        choice("--theme", theme, tuple(THEMES))
     if lang is not None:
         choice("--lang", lang, languages())
 

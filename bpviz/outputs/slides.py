@@ -1,12 +1,11 @@
-"""Slide decks of the chapters, one slide per beat, through manim-slides' converters (optional).
+"""Slide decks written from beat clips, one slide per beat, through manim-slides' converters (optional).
 
-The slides are the beat clips of :func:`~scenes.concat.render_joined` (``sections=True``, the
-chapter jobs of ``bpviz render``: cached, up to ``jobs`` at once): each clip is one section and
-ends on a settled frame, so a slide stops where the beat has finished.
-manim-slides turns them into a reveal.js page (``html``), a PowerPoint deck (``pptx``) or a
-handout (``pdf``: one page per beat, its last frame above what is said over it). Only its converters are used:
-they need neither Qt nor a display. No reversed clips are made (each slide's ``rev_file`` is its
-own clip, which the converters do not read).
+The clips come from :mod:`bpviz.production.decks` (the chapter jobs of ``bpviz render`` with
+``sections=True``): each clip is one section and ends on a settled frame, so a slide stops where
+the beat has finished. manim-slides turns them into a reveal.js page (``html``), a PowerPoint
+deck (``pptx``) or a handout (``pdf``: one page per beat, its last frame above what is said over
+it). Only its converters are used: they need neither Qt nor a display. No reversed clips are
+made (each slide's ``rev_file`` is its own clip, which the converters do not read).
 
 This module imports manim-slides: import it only when a deck is asked for.
 """
@@ -25,15 +24,10 @@ from manim_slides.convert import PDF, FrameIndex, PowerPoint, RevealJS, read_ima
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
-from . import style
-from .bridge import Story
-from .chapters.base import Beat
-from .concat import film_of, render_joined
-from .formats import picture_size
-from .jobs import JobSpec, run_jobs
-from .subtitles import convention, equation_lines
-
-FORMATS = ("html", "pptx", "pdf")
+from bpviz.outputs.subtitles import convention, equation_lines
+from scenes import style
+from scenes.bridge import Story
+from scenes.chapters.base import Beat
 
 
 def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
@@ -51,32 +45,6 @@ def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
     parts.append(convention(story))
     text = "\n\n".join(parts)
     return html.escape(text, quote=False) if markdown else text
-
-
-def clip_options(quality: str, aspect: str) -> dict:
-    """The render options of the chapter jobs whose beat clips make the slides."""
-    return {"quality": quality, "aspect": aspect, "fmt": "mp4", "transparent": False, "sections": True}
-
-
-def presentation(story: Story, chapter: str, work: Path, quality: str, markdown: bool = False,
-                 aspect: str = "16:9", jobs: int = 1, use_cache: bool = True,
-                 rendered: list | None = None) -> tuple[PresentationConfig, list[Beat]]:
-    """Render ``chapter`` with its beat clips into ``work``; one slide per beat, and the beats.
-
-    The chapter jobs come from the render cache unless ``use_cache`` is false; ``rendered``
-    receives ``(chapter, rendered_now)`` per job (:func:`~scenes.concat.render_joined`).
-    """
-    beats: list[Beat] = []
-    written = render_joined(story, chapter, work, jobs, use_cache, rendered, beats,
-                            **clip_options(quality, aspect))
-    clips = [path for path in written if path.parent.name == f"{chapter}_beats"]
-    if len(clips) != len(beats):  # pragma: no cover - every beat opens exactly one section
-        raise RuntimeError(f"{chapter}: {len(clips)} beat clips for {len(beats)} beats")
-    slides = [SlideConfig(file=clip, rev_file=clip, notes=notes(story, beat, markdown), dedent_notes=False)
-              for clip, beat in zip(clips, beats)]
-    config = PresentationConfig(slides=slides, resolution=picture_size(quality, aspect),
-                                background_color=story.theme.background)
-    return config, beats
 
 
 def handout_page(story: Story, beat: Beat, index: int, clip: Path) -> Image.Image:
@@ -157,27 +125,3 @@ def _converter(configs: list[PresentationConfig], to: str, title: str):
     else:
         converter = PDF(presentation_configs=configs)
     return converter
-
-
-def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: str = "low",
-               aspect: str = "16:9", jobs: int = 1, use_cache: bool = True,
-               rendered: list | None = None) -> Path:
-    """Render ``chapters`` and write their deck, one slide per beat, to ``dest`` (format ``to``).
-
-    Every chapter job of the deck runs first, up to ``jobs`` at once (the render cache serves
-    those done before, unless ``use_cache`` is false); ``rendered`` receives ``(chapter,
-    rendered_now)`` per job. The slides are then made from the finished jobs.
-    """
-    film = list(dict.fromkeys(name for chapter in chapters for name in film_of(story, chapter)))
-    options = clip_options(quality, aspect)
-    done = run_jobs([JobSpec.of(story, name, **options) for name in film], jobs, use_cache)
-    if rendered is not None:
-        rendered.extend((name, now) for name, (_, now) in zip(film, done))
-    with tempfile.TemporaryDirectory(prefix="bpviz-slides-") as tmp:
-        configs = []
-        for chapter in chapters:
-            work = Path(tmp) / chapter
-            config, beats = presentation(story, chapter, work, quality, markdown=to == "html",
-                                         aspect=aspect)
-            configs.append(handout(story, config, beats, work / "handout") if to == "pdf" else config)
-        return convert(configs, dest, to, story.tr("script.deck_title"))

@@ -9,7 +9,7 @@ open an SVG another is still writing.
 Each render therefore typesets in a private folder, seeded with the SVGs already shared, and on
 leaving publishes the SVGs it made: written under a temporary name, then renamed (atomic), so the
 shared folder only ever holds whole files. LaTeX SVGs are also published as soon as they are
-made, and claimed before (:mod:`scenes.tex_once`), so two processes never compile the same
+made, and claimed before (:mod:`bpviz.cache.tex_claims`), so two processes never compile the same
 equation; two that make the same new text both make it, and the first rename wins.
 
 SVGs are seeded as hard links, so a render's start costs a link per cached file, not a copy.

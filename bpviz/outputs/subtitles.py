@@ -1,31 +1,15 @@
-"""What is said over each beat: timed beats, SubRip subtitles and the narration script.
+"""What is said over each beat: SubRip subtitles and the narration script, from timed beats.
 
-A beat's times are counted by :class:`~scenes.chapters.base.ChapterScene` in frames, the same
-way Manim writes them, so a run with ``skip_animations`` (no frame drawn, nothing encoded) gives
-the times of the rendered video's sections. :func:`timed_beats` is that run; the subtitles of a
-render come from the render's own beats.
+The beats come from a render (its own beats) or from
+:func:`bpviz.production.render.timed_beats` (the same times, without drawing a frame).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .bridge import Story
-from .chapters import chapter_scene
-from .chapters.base import Beat
-from .render import _manim_render
-
-
-def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = "16:9") -> list[Beat]:
-    """The beats of ``chapter`` with their times at ``quality``, without drawing or encoding a frame.
-
-    Times depend on the frame rate (each animation is a whole number of frames), so ``quality``
-    must be the one of the video they describe.
-    """
-    with _manim_render(quality, aspect, format=None, write_to_movie=False):
-        scene = chapter_scene(chapter)(story, skip_animations=True)
-        scene.render()
-    return scene.beats
+from scenes.bridge import Story
+from scenes.chapters.base import Beat
 
 
 def timecode(seconds: float, sep: str = ",") -> str:
@@ -52,7 +36,7 @@ def write_srt(beats: list[Beat], path: Path) -> Path:
 def equation_lines(story: Story, beat: Beat) -> list[str]:
     """The LaTeX of each equation the beat shows, with the trace's numbers.
 
-    A beat read back from a finished render (:mod:`scenes.jobs`) holds these lines already.
+    A beat read back from a finished render (:mod:`bpviz.production.jobs`) holds these lines already.
     """
     return [eq if isinstance(eq, str) else story.tex(eq.latex_numbers(story.video["decimals"]))
             for eq in beat.equations]

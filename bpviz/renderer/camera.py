@@ -2,74 +2,28 @@
 
 Most of what a chapter redraws per frame is text fading in or out (an equation panel of a few
 hundred glyph paths, value labels): about three quarters of the paths drawn in ``backward`` of
-``digits``. A fade changes nothing but the opacity, so each frame of it is the same picture
-at another alpha. :class:`~scenes.animations.fade.Appear` and ``Vanish`` register the family
-they fade here (:func:`register`); when the camera meets a run of those leaves in its draw
-list, it draws them once, at their own opacity, into a picture the size of their bounding box,
-and from then on paints that picture with the fade's current share (one blend instead of a
-path per glyph). The run keeps its place in the draw order, so what lies above or below it
-stays so. If a leaf of the run moves or changes colour during the fade (another animation
-acting on it), the picture is redrawn; after a few redraws the camera gives up on that fade
-and draws its paths as Manim does.
+``digits``. A fade changes nothing but the opacity, so each frame of it is the same picture at
+another alpha. :class:`~scenes.animations.fade.Appear` and ``Vanish`` register the family they
+fade in the film's fade registry (:mod:`scenes.animations.fade`), which this camera reads; when
+the camera meets a run of those leaves in its draw list, it draws them once, at their own
+opacity, into a picture the size of their bounding box, and from then on paints that picture
+with the fade's current share (one blend instead of a path per glyph). The run keeps its place
+in the draw order, so what lies above or below it stays so. If a leaf of the run moves or
+changes colour during the fade (another animation acting on it), the picture is redrawn; after a
+few redraws the camera gives up on that fade and draws its paths as Manim does.
 """
 
 from __future__ import annotations
-
-import weakref
 
 import cairo
 import numpy as np
 from manim import Camera, VMobject
 from manim.renderer.cairo_renderer import CairoRenderer
 
+from scenes.animations.fade import FadeState, any_fading, fade_of, set_alphas
+
 MAX_REDRAWS = 2
 """Pictures redrawn for one fade before its paths are drawn one by one again."""
-
-
-class FadeState:
-    """What the camera needs of one running fade.
-
-    Parameters
-    ----------
-    alphas : list of (VMobject, ndarray, ndarray)
-        Each vectorized member of the faded family with its own fill and stroke alphas.
-    """
-
-    def __init__(self, alphas: list):
-        self.alphas = {id(m): (weakref.ref(m), fill, stroke) for m, fill, stroke in alphas}
-        self.share = 0.0
-        self.redraws = 0
-        self.pictures: dict[tuple, tuple] = {}
-
-    def own_alphas(self, leaf: VMobject) -> tuple:
-        """The fill and stroke alphas ``leaf`` (a leaf of this fade) has outside the fade."""
-        _ref, fill, stroke = self.alphas[id(leaf)]
-        return fill, stroke
-
-
-_active: dict[int, tuple[weakref.ref, FadeState]] = {}
-
-
-def register(state: FadeState) -> None:
-    """Let the camera draw the leaves of ``state`` as one picture while the fade runs."""
-    for key, (ref, _fill, _stroke) in state.alphas.items():
-        _active[key] = (ref, state)
-
-
-def unregister(state: FadeState) -> None:
-    """The fade is over: its leaves are drawn as paths again."""
-    for key in state.alphas:
-        entry = _active.get(key)
-        if entry is not None and entry[1] is state:
-            del _active[key]
-
-
-def fade_of(leaf: VMobject) -> FadeState | None:
-    """The running fade ``leaf`` belongs to, if any."""
-    entry = _active.get(id(leaf))
-    if entry is None or entry[0]() is not leaf:
-        return None
-    return entry[1]
 
 
 def _signature(leaves: list[VMobject]) -> tuple:
@@ -114,7 +68,7 @@ class FadeCamera(Camera):
         leaves = list(vmobjects)
         i = 0
         while i < len(leaves):
-            state = fade_of(leaves[i]) if _active else None
+            state = fade_of(leaves[i]) if any_fading() else None
             if state is None or state.redraws > MAX_REDRAWS:
                 self.display_vectorized(leaves[i], ctx)
                 i += 1
@@ -179,14 +133,6 @@ class FadeCamera(Camera):
                 set_alphas(leaf, *now)
         surface.flush()
         return surface, x0, y0
-
-
-def set_alphas(leaf: VMobject, fill: np.ndarray, stroke: np.ndarray) -> None:
-    """Set the fill and stroke alphas of ``leaf`` (each kept as it is if its length differs)."""
-    if len(leaf.fill_rgbas) == len(fill):
-        leaf.fill_rgbas[:, 3] = fill
-    if len(leaf.stroke_rgbas) == len(stroke):
-        leaf.stroke_rgbas[:, 3] = stroke
 
 
 class FrameRenderer(CairoRenderer):

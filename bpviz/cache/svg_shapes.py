@@ -1,6 +1,6 @@
 """A cache of parsed SVGs: Manim's shapes of each typeset equation or text, kept between runs.
 
-With the typeset cache warm (:mod:`scenes.typeset_cache`), most of the time of building a
+With the typeset cache warm (:mod:`bpviz.cache.typeset`), most of the time of building a
 ``MathTex`` or ``Text`` goes into parsing its SVG (svgelements) and turning every path into a
 ``VMobject``: about 0.1 s each, 25 s for the stills of mazur at 1080p. Manim caches the result
 only inside one process and by file path (and each render typesets in a private folder).

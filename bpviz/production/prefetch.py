@@ -4,7 +4,7 @@ Rendering one chapter after another in one process (``--jobs 1``, the default) w
 every new equation in turn, each at the moment the scene reaches it. :func:`start` forks a
 process that plays the same chapters with ``skip_animations`` (no frame drawn, as ``bpviz
 frames`` lays them out): it reaches each equation long before the render does and compiles it
-through the claims of :mod:`scenes.tex_once`, which publish every SVG at once. The render then
+through the claims of :mod:`bpviz.cache.tex_claims`, which publish every SVG at once. The render then
 finds the SVG in the shared cache, or waits for the claim of an equation being compiled; no
 equation is compiled twice. What the look-ahead builds is thrown away.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 
-from .render import _manim_render
+from bpviz.production.session import chapter, manim_session
 
 
 def start(specs: list) -> multiprocessing.Process | None:
@@ -39,13 +39,11 @@ def finish(process: multiprocessing.Process | None) -> None:
 
 
 def _lay_out(specs: list) -> None:
-    from .chapters import chapter_scene
-
     try:
         os.nice(10)  # the render first: the look-ahead takes what the render leaves of the cores
         for spec in specs:
             opts, story = spec.opts, spec.story()
-            with _manim_render(opts["quality"], opts["aspect"], transparent=opts["transparent"]):
-                chapter_scene(spec.chapter)(story, skip_animations=True).render()
+            with manim_session(opts["quality"], opts["aspect"], transparent=opts["transparent"]):
+                chapter(spec.chapter, story, skip_animations=True).render()
     except BaseException:  # noqa: BLE001 - a look-ahead only; the render reports its own errors
         os._exit(0)

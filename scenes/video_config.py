@@ -1,4 +1,9 @@
-"""The ``[video]`` table: what the scenes explain and how they look.
+"""The ``[video]`` table: what the film explains and how it looks; its schema and its checks.
+
+The engine keeps the table as written (``Config.video``, with the TOML text for line numbers);
+:func:`resolve` checks it here, with errors that name key, file and line as the engine's do, and
+fills in every default. :func:`video_of` and :func:`resolve_trace` do the same for the table of a
+trace (a trace file's, or one the engine made from a config nobody resolved).
 
 Indices here are 1-based, as the viewer reads them on screen: ``epoch = 1``, ``step = 1`` (the
 first update of that epoch), ``sample = 1`` (the first row of the data), ``focus = [2, 1]``
@@ -8,16 +13,21 @@ neuron 1 of layer 0).
 
 from __future__ import annotations
 
-import math
-from importlib.util import find_spec
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from backprop_core.config import Config, steps_per_epoch
+from backprop_core.config_checks import ValueChecker, did_you_mean
+from backprop_core.errors import ConfigError, TraceFormatError
+from backprop_core.trace import Trace
+
+from .themes import THEMES
 
 SCENES = ("neuron", "forward", "loss", "backward", "update", "chain_rule", "training", "full")
 """Chapter names, in story order (``full`` plays 1-6, and 7 when there is more than one epoch)."""
 
 NOTATIONS = ("nielsen", "delta_rule")
-THEMES = ("dark", "light", "print")
 
 VIDEO_SCHEMA: dict[str, Any] = {
     "scenes": ["full"], "epoch": 1, "step": 1, "sample": None, "focus": None,
@@ -27,23 +37,58 @@ VIDEO_SCHEMA: dict[str, Any] = {
 """Every ``[video]`` key with its default (``sample``/``focus`` ``None``: chosen by the scenes)."""
 
 
+LOCALES = Path(__file__).resolve().parent / "locales"
+"""The word catalogues, one ``<language>.toml`` per language."""
+
+
 def languages() -> tuple[str, ...]:
-    """Languages with a catalogue ``scenes/locales/<language>.toml``: adding a file adds a language.
+    """Languages with a catalogue ``scenes/locales/<language>.toml``: adding a file adds a language."""
+    return tuple(sorted(path.stem for path in LOCALES.glob("*.toml"))) or ("en",)
 
-    The folder is found with :func:`importlib.util.find_spec`, which does not import the scenes
-    (nor Manim): the engine only lists the file names.
+
+def resolve(cfg: Config) -> Config:
+    """``cfg`` with its ``[video]`` table checked and every default filled in.
+
+    Raises :class:`~backprop_core.errors.ConfigError` naming key, file and line.
     """
-    spec = find_spec("scenes")
-    folders = (spec.submodule_search_locations or []) if spec is not None else []
-    found = {path.stem for folder in folders for path in Path(folder, "locales").glob("*.toml")}
-    return tuple(sorted(found)) or ("en",)
+    checker = ValueChecker(cfg.source, cfg.text)
+    video = validate_video(checker, cfg.video, cfg.layers, cfg.epochs,
+                           steps_per_epoch(len(cfg.inputs), cfg.batch_size))
+    return replace(cfg, video=video)
 
 
-def validate_video(v, raw: dict, layers: tuple[int, ...], epochs: int, steps_per_epoch: int) -> dict:
-    """The resolved ``[video]`` table (keys already checked).
+def video_of(trace: Trace, source: str = "<trace>") -> dict:
+    """The resolved ``[video]`` table of ``trace``'s config (as written, or already resolved).
 
-    ``v`` is the config validator, whose ``fail``, ``scalar`` and ``choice`` name key, file and line.
+    Raises :class:`~backprop_core.errors.TraceFormatError` naming ``source`` when it is not valid.
     """
+    cfg, raw = trace.config, trace.config.get("video", {})
+    if not isinstance(raw, dict):
+        raise TraceFormatError(f"{source} (config): [video]: expected a table, got {type(raw).__name__}")
+    training = cfg["training"]
+    try:
+        return validate_video(ValueChecker(f"{source} (config)", ""), raw, tuple(trace.layers),
+                              training["epochs"],
+                              steps_per_epoch(len(cfg["data"]["inputs"]), training["batch_size"]))
+    except ConfigError as err:
+        raise TraceFormatError(str(err)) from None
+
+
+def resolve_trace(trace: Trace, source: str = "<trace>") -> Trace:
+    """``trace`` with its config's ``[video]`` table checked and filled in (:func:`video_of`)."""
+    return replace(trace, config={**trace.config, "video": video_of(trace, source)})
+
+
+def validate_video(v: ValueChecker, raw: dict, layers: tuple[int, ...], epochs: int,
+                   steps_per_epoch: int) -> dict:
+    """The resolved ``[video]`` table of ``raw``.
+
+    ``v`` names key, file and line in its errors (``fail``, ``scalar``, ``choice``).
+    """
+    for key in raw:
+        if key not in VIDEO_SCHEMA:
+            v.fail("video", key, f"unknown key{did_you_mean(key, VIDEO_SCHEMA)}; "
+                                 f"keys: {', '.join(VIDEO_SCHEMA)}")
     out = {**VIDEO_SCHEMA, **raw}
     scenes = out["scenes"]
     if isinstance(scenes, str):
@@ -97,8 +142,3 @@ def _focus(v, value, layers: tuple[int, ...]):
         v.fail("video", "focus", f"weight from neuron {value[2]} does not exist: layer {layer - 1} "
                                  f"has {layers[layer - 1]} neuron(s)")
     return list(value)
-
-
-def steps_per_epoch(n_samples: int, batch_size: int) -> int:
-    """Updates in one epoch."""
-    return math.ceil(n_samples / batch_size)

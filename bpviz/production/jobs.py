@@ -7,7 +7,7 @@ beats: subtitles, the shift of the next chapter and, for presenter notes, the La
 beat's equations with the trace's numbers) and, with sections, ``clips/``.
 
 Finished folders are kept in a render cache (``~/.cache/bpviz/renders/<fingerprint>``) and
-reused while the job's :func:`fingerprint` is unchanged; see :mod:`scenes.fingerprint`.
+reused while the job's :func:`fingerprint` is unchanged; see :mod:`bpviz.production.fingerprint`.
 """
 
 from __future__ import annotations
@@ -22,11 +22,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from backprop_core import io
-
-from . import prefetch
-from .bridge import Story
-from .fingerprint import job_fingerprint
-from .render import _manim_render, _move_clips, cache_dir
+from bpviz.cache.paths import cache_dir
+from bpviz.outputs.formats import encoder_config
+from bpviz.outputs.subtitles import equation_lines
+from bpviz.production import prefetch
+from bpviz.production.fingerprint import job_fingerprint
+from bpviz.production.render import _move_clips
+from bpviz.production.session import chapter as chapter_of
+from bpviz.production.session import manim_session
+from scenes.bridge import Story
 
 DONE = "beats.json"
 """Written last into a job folder: a folder without it is not a finished render."""
@@ -75,7 +79,7 @@ class JobSpec:
         return Story(io.loads(self.trace), {**json.loads(self.video), "language": self.language})
 
     def fingerprint(self) -> str:
-        """Hash of everything the render depends on (:func:`scenes.fingerprint.job_fingerprint`)."""
+        """Hash of everything the render depends on (:func:`bpviz.production.fingerprint.job_fingerprint`)."""
         return job_fingerprint(self.chapter, io.loads(self.trace), json.loads(self.video),
                                self.language, self.opts)
 
@@ -85,17 +89,13 @@ def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
 
     ``parallel``: other jobs render at the same time, so the video encoder takes one thread.
     """
-    from .chapters import chapter_scene
-    from .formats import encoder_config
-    from .subtitles import equation_lines
-
     opts, story = spec.opts, spec.story()
     fmt, transparent = opts["fmt"], opts["transparent"]
     folder.mkdir(parents=True, exist_ok=True)
-    with _manim_render(opts["quality"], opts["aspect"], transparent=transparent,
-                       save_sections=opts["sections"], output_file=spec.chapter,
-                       **encoder_config(fmt, transparent, single_thread=parallel)):
-        scene = chapter_scene(spec.chapter)(story)
+    with manim_session(opts["quality"], opts["aspect"], transparent=transparent,
+                        save_sections=opts["sections"], output_file=spec.chapter,
+                        **encoder_config(fmt, transparent, single_thread=parallel)):
+        scene = chapter_of(spec.chapter, story)
         scene.render()
         writer = scene.renderer.file_writer
         movie = Path(writer.movie_file_path)
@@ -167,7 +167,7 @@ def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> lis
 
     Returns, in the order of ``specs``, each finished folder and whether it was rendered now.
     With ``jobs == 1`` (or a single render to do) everything renders in this process, while a
-    second process typesets the chapters' LaTeX ahead (:mod:`scenes.prefetch`).
+    second process typesets the chapters' LaTeX ahead (:mod:`bpviz.production.prefetch`).
     """
     prints, root = [spec.fingerprint() for spec in specs], renders_dir()
     todo = [i for i, fp in enumerate(prints) if not (use_cache and (root / fp / DONE).is_file())]

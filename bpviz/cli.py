@@ -3,7 +3,7 @@
 Every :class:`~backprop_core.errors.BpvizError` becomes one line on stderr,
 ``error: <what and where>``, and exit code 2. A failed ``trace -o FILE`` leaves FILE as it
 was, except on divergence, where the partial trace (with ``stopped`` set) is written.
-The options several commands share, and their checks, are in :mod:`backprop_core.cli_options`.
+The options several commands share, and their checks, are in :mod:`bpviz.options`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,16 @@ from pathlib import Path
 import click
 import numpy as np
 
-from . import __version__, io
-from .cli_options import (
-    FORMATS,
-    STILL_FORMATS,
+from backprop_core import io
+from backprop_core.config import DEFAULT_PRESET, load
+from backprop_core.errors import BpvizError
+from backprop_core.gradcheck import check as gradcheck
+from backprop_core.presets import PRESETS, preset_description
+from backprop_core.summary import summary_lines
+from backprop_core.train import TrainingDiverged, train
+from bpviz import __version__
+from bpviz.choices import SLIDE_FORMATS, STILL_FORMATS, VIDEO_FORMATS
+from bpviz.options import (
     check_jobs,
     check_look,
     check_tools,
@@ -32,13 +38,7 @@ from .cli_options import (
     story_and_scenes,
     writable,
 )
-from .config import DEFAULT_PRESET, load
-from .errors import BpvizError
-from .gradcheck import check as gradcheck
-from .presets import PRESETS, preset_description
-from .summary import summary_lines
-from .train import TrainingDiverged, train
-from .video_config import SCENES
+from scenes.video_config import SCENES, resolve, resolve_trace
 
 
 def user_errors(func):
@@ -88,7 +88,7 @@ def trace_cmd(source: str | None, output: str) -> None:
     to_stdout = output == "-"
     if not to_stdout:
         writable(output, source)
-    cfg = load(source)
+    cfg = resolve(load(source))
     try:
         trace = train(cfg)
     except TrainingDiverged as err:
@@ -116,7 +116,7 @@ def check_cmd(source: str | None) -> None:
     SOURCE is a TOML config file, a preset name (default: mazur) or a trace .json file.
     Prints the largest relative error and PASS or FAIL; exit code 1 on FAIL.
     """
-    trace = io.load(source) if is_trace_file(source) else train(load(source))
+    trace = resolve_trace(io.load(source), source) if is_trace_file(source) else train(resolve(load(source)))
     try:
         result = gradcheck(trace)
     except (KeyError, IndexError, TypeError, ValueError) as err:
@@ -142,7 +142,7 @@ def presets_cmd() -> None:
 # -- videos and stills (the scenes are imported inside the commands: the engine never loads manim)
 @main.command("render")
 @media_options
-@click.option("--format", "fmt", default="mp4", show_default=True, metavar="|".join(FORMATS),
+@click.option("--format", "fmt", default="mp4", show_default=True, metavar="|".join(VIDEO_FORMATS),
               help="video container (gif loops, for web pages)")
 @click.option("--transparent", is_flag=True,
               help="alpha channel: webm is VP9 with alpha, mov ProRes 4444; an mp4 becomes a .mov")
@@ -161,13 +161,13 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
     Prints every path written; other files in the output folder are left as they were.
     """
     check_look(quality, aspect, theme, lang)
-    choice("--format", fmt, FORMATS)
+    choice("--format", fmt, VIDEO_FORMATS)
     check_jobs(jobs)
     wanted = [choice("--scene", s, SCENES) for s in scenes]
     out = out_dir(output, "media")
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
-    from scenes.concat import render_joined
+    from bpviz.production.concat import render_joined
 
     for chapter in chapters:
         for path in render_joined(story, chapter, out, jobs, not no_cache, quality=quality, fmt=fmt,
@@ -195,11 +195,11 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) 
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
     if jobs > 1:
-        from scenes.concat import render_stills_jobs
+        from bpviz.production.concat import render_stills_jobs
 
         stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, fmt)
     else:
-        from scenes.render import render_stills
+        from bpviz.production.render import render_stills
 
         stills = render_stills(story, chapters, out, quality, aspect, fmt)
     for still in stills:
@@ -207,8 +207,7 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) 
     click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills)")
 
 
-# -- narration script and slides (scenes.subtitles, scenes.slides) --------------------------------
-SLIDE_FORMATS = ("html", "pptx", "pdf")
+# -- narration script and slides (bpviz.outputs.subtitles, bpviz.production.decks) ----------------------
 SLIDES_HINT = "bpviz slides needs manim-slides; install it with: pip install 'bpviz[slides]'"
 
 
@@ -224,7 +223,8 @@ def script_cmd(source, scenes, quality, aspect, theme, lang) -> None:
     wanted = [choice("--scene", s, SCENES) for s in scenes]
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
-    from scenes.subtitles import script_markdown, timed_beats
+    from bpviz.outputs.subtitles import script_markdown
+    from bpviz.production.render import timed_beats
 
     click.echo(script_markdown(story, {c: timed_beats(story, c, quality, aspect) for c in chapters}),
                nl=False)
@@ -257,7 +257,7 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
         Path("media").mkdir(exist_ok=True)
     writable(output, source)
     try:
-        from scenes.slides import build_deck
+        from bpviz.production.decks import build_deck
     except ImportError as err:
         if not (err.name or "").startswith("manim_slides"):
             raise

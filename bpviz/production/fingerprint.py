@@ -1,7 +1,7 @@
 """Fingerprints of chapter renders: a hash of everything a chapter's video depends on.
 
 A chapter's fingerprint hashes the trace numbers it shows, the ``[video]`` table, the language,
-the render options, the source of bpviz (``scenes/`` and ``backprop_core/``) and the versions of
+the render options, the source of bpviz (``bpviz/``, ``scenes/`` and ``backprop_core/``) and the versions of
 Manim and PyAV. Equal fingerprints mean equal videos, so a finished render is reused.
 
 Which trace numbers: the chapters of :data:`STEP_CHAPTERS` show the explained step *before* its
@@ -27,7 +27,7 @@ from backprop_core.trace import Trace
 
 STEP_CHAPTERS = frozenset({"neuron", "forward", "loss", "backward", "chain_rule"})
 """Chapters that show only the explained step before its update (never the learning rate)."""
-SOURCES = ("scenes", "backprop_core")
+SOURCES = ("bpviz", "scenes", "backprop_core")
 """Packages whose files a render depends on (their ``.py`` and ``.toml`` files are hashed)."""
 
 
@@ -35,7 +35,7 @@ SOURCES = ("scenes", "backprop_core")
 def code_version() -> str:
     """Hash of bpviz's source files and of the Manim and PyAV versions."""
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the folder holding the three packages
     for package in SOURCES:
         for path in sorted((root / package).rglob("*")):
             if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
@@ -55,7 +55,7 @@ def trace_view(chapter: str, trace: Trace, video: dict) -> dict:
         whole = io.to_dict(trace)
         whole["config"] = {k: v for k, v in whole["config"].items() if k != "source"}
         return whole
-    from .bridge import Story
+    from scenes.bridge import Story
 
     story = Story(trace, video)
     config = {table: dict(values) if isinstance(values, dict) else values

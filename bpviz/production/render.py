@@ -1,33 +1,27 @@
-"""Render chapters of a Story: videos (with clips per beat) and stills (one PNG per beat).
+"""Render chapters of a Story: videos (with clips per beat), stills (one PNG per beat), timed beats.
 
-Each chapter render is a pure job: (story, chapter, options) -> files. The command line calls
+Each chapter render is a pure job: (story, chapter, options) -> files, in a Manim session
+(:mod:`bpviz.production.session`). The jobs (:mod:`bpviz.production.jobs`) call
 :func:`render_video` and :func:`render_stills`; nothing here parses arguments.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from manim import tempconfig
 from PIL import Image
 
 from backprop_core.errors import BpvizError
-
-from .bridge import Story
-from .chapters import chapter_scene
-from .formats import deliver, encoder_config, frame_config, tag_prores_alpha
-from .svg_cache import install as use_svg_cache
-from .tex_once import install as typeset_once
-from .typeset_cache import typeset_dirs
-from .vector_still import write_svg
-
-FORMATS = ("mp4", "gif", "webm", "mov")
+from bpviz.outputs.formats import deliver, encoder_config, tag_prores_alpha
+from bpviz.outputs.subtitles import write_srt
+from bpviz.outputs.svg_still import write_svg
+from bpviz.production.session import chapter as chapter_of
+from bpviz.production.session import manim_session
+from scenes.bridge import Story
+from scenes.chapters.base import Beat
 
 
 @dataclass(frozen=True)
@@ -40,31 +34,18 @@ class Still:
     caption: str
 
 
-def cache_dir() -> Path:
-    """Where typeset LaTeX and text are kept between runs (``$XDG_CACHE_HOME/bpviz``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "bpviz"
+def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = "16:9") -> list[Beat]:
+    """The beats of ``chapter`` with their times at ``quality``, without drawing or encoding a frame.
 
-
-def _manim_config(quality: str, media_dir: Path, aspect: str = "16:9", **extra) -> dict:
-    """Manim's config for one render with output in ``media_dir`` (typeset folders: the caller's)."""
-    return {**frame_config(quality, aspect), "media_dir": str(media_dir), "verbosity": "ERROR",
-            "progress_bar": "none", "disable_caching": True, **extra}
-
-
-@contextmanager
-def _manim_render(quality: str, aspect: str = "16:9", **extra):
-    """Manim's config for one render, in a temporary media folder and private typeset folders.
-
-    Yields the media folder. LaTeX and text are typeset through :func:`typeset_dirs`, so
-    renders running at the same time share the cache without breaking each other's files, and
-    their SVGs are parsed once (:mod:`scenes.svg_cache`).
+    A beat's times are counted by :class:`~scenes.chapters.base.ChapterScene` in frames, the same
+    way Manim writes them, so a run with ``skip_animations`` gives the times of the rendered
+    video's sections. Times depend on the frame rate (each animation is a whole number of
+    frames), so ``quality`` must be the one of the video they describe.
     """
-    use_svg_cache(cache_dir() / "svg")
-    typeset_once(cache_dir() / "tex")
-    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, typeset_dirs(cache_dir()) as typeset, \
-            tempconfig({**_manim_config(quality, Path(tmp), aspect, **extra), **typeset}):
-        yield Path(tmp)
+    with manim_session(quality, aspect, format=None, write_to_movie=False):
+        scene = chapter_of(chapter, story, skip_animations=True)
+        scene.render()
+    return scene.beats
 
 
 def make_folder(folder: Path) -> None:
@@ -93,9 +74,9 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
             Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))
 
-    with _manim_render(quality, aspect, format=None, write_to_movie=False):
+    with manim_session(quality, aspect, format=None, write_to_movie=False):
         for chapter in chapters:
-            chapter_scene(chapter)(story, beat_end=capture, skip_animations=True).render()
+            chapter_of(chapter, story, beat_end=capture, skip_animations=True).render()
     index = [vars(s) for s in stills]
     (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
@@ -113,14 +94,12 @@ def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low"
     subtitles, one cue per beat, go to ``out_dir/<chapter>.srt``; ``beats``, when given, receives
     the chapter's timed beats (those of the subtitles).
     """
-    from .subtitles import write_srt  # it imports this module
-
     make_folder(out_dir)
     if transparent and fmt == "mp4":
         fmt = "mov"  # Manim refuses an alpha channel in mp4; QuickTime keeps it
-    with _manim_render(quality, aspect, transparent=transparent, save_sections=sections,
+    with manim_session(quality, aspect, transparent=transparent, save_sections=sections,
                        output_file=chapter, **encoder_config(fmt, transparent)):
-        scene = chapter_scene(chapter)(story)
+        scene = chapter_of(chapter, story)
         scene.render()
         writer = scene.renderer.file_writer
         written = [deliver(Path(writer.movie_file_path), out_dir / chapter, fmt, transparent),

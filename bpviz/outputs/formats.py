@@ -16,13 +16,9 @@ from pathlib import Path
 import av
 from manim import constants
 
-from .gif import LOSSLESS, video_to_gif
+from bpviz.choices import ASPECTS, QUALITIES
+from bpviz.outputs.gif import LOSSLESS, video_to_gif
 
-QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
-             "4k": "fourk_quality"}
-"""``--quality`` names and Manim's quality of each (480p15, 720p30, 1080p60, 2160p60)."""
-ASPECTS = {"16:9": (16, 9), "4:3": (4, 3)}
-"""``--aspect`` names and their width : height."""
 FRAME_WIDTH = 128 / 9
 """Frame width in Manim units at every aspect (Manim's default: 8 units high at 16:9)."""
 FRAME_HEIGHT = 8.0
@@ -68,7 +64,7 @@ def encoder_config(fmt: str, transparent: bool, single_thread: bool = False) -> 
     which video editors (Premiere, Resolve, Final Cut, Kdenlive) read; Manim's own default
     there is QuickTime Animation (``qtrle``). Transparent webm is Manim's default, VP9 with
     ``yuva420p``. An opaque gif is rendered as a lossless mp4 that :func:`deliver` converts
-    (:mod:`scenes.gif`). Opaque mp4 and mov are Manim's libx264 at crf 23 with x264's
+    (:mod:`bpviz.outputs.gif`). Opaque mp4 and mov are Manim's libx264 at crf 23 with x264's
     ``veryfast`` preset (:data:`X264_SPEED`); with ``single_thread`` (set by parallel chapter
     jobs, which already keep every core busy) x264 encodes on the writer's thread alone, without
     the cost of its frame threads. Everything else: Manim's defaults.

@@ -1,0 +1,70 @@
+"""Slide decks: the chapters rendered with a clip per beat, then written as a deck.
+
+The chapter jobs run first (:func:`~bpviz.production.jobs.run_jobs`, from the render cache when
+nothing changed); each beat clip becomes a slide with its presenter notes, and the deck is
+written by :mod:`bpviz.outputs.slides` (manim-slides' converters).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from manim_slides.config import PresentationConfig, SlideConfig
+
+from bpviz.outputs.formats import picture_size
+from bpviz.outputs.slides import convert, handout, notes
+from bpviz.production.concat import film_of, render_joined
+from bpviz.production.jobs import JobSpec, run_jobs
+from scenes.bridge import Story
+from scenes.chapters.base import Beat
+
+
+def clip_options(quality: str, aspect: str) -> dict:
+    """The render options of the chapter jobs whose beat clips make the slides."""
+    return {"quality": quality, "aspect": aspect, "fmt": "mp4", "transparent": False, "sections": True}
+
+
+def presentation(story: Story, chapter: str, work: Path, quality: str, markdown: bool = False,
+                 aspect: str = "16:9", jobs: int = 1, use_cache: bool = True,
+                 rendered: list | None = None) -> tuple[PresentationConfig, list[Beat]]:
+    """Render ``chapter`` with its beat clips into ``work``; one slide per beat, and the beats.
+
+    The chapter jobs come from the render cache unless ``use_cache`` is false; ``rendered``
+    receives ``(chapter, rendered_now)`` per job (:func:`~bpviz.production.concat.render_joined`).
+    """
+    beats: list[Beat] = []
+    written = render_joined(story, chapter, work, jobs, use_cache, rendered, beats,
+                            **clip_options(quality, aspect))
+    clips = [path for path in written if path.parent.name == f"{chapter}_beats"]
+    if len(clips) != len(beats):  # pragma: no cover - every beat opens exactly one section
+        raise RuntimeError(f"{chapter}: {len(clips)} beat clips for {len(beats)} beats")
+    slides = [SlideConfig(file=clip, rev_file=clip, notes=notes(story, beat, markdown), dedent_notes=False)
+              for clip, beat in zip(clips, beats)]
+    config = PresentationConfig(slides=slides, resolution=picture_size(quality, aspect),
+                                background_color=story.theme.background)
+    return config, beats
+
+
+def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: str = "low",
+               aspect: str = "16:9", jobs: int = 1, use_cache: bool = True,
+               rendered: list | None = None) -> Path:
+    """Render ``chapters`` and write their deck, one slide per beat, to ``dest`` (format ``to``).
+
+    Every chapter job of the deck runs first, up to ``jobs`` at once (the render cache serves
+    those done before, unless ``use_cache`` is false); ``rendered`` receives ``(chapter,
+    rendered_now)`` per job. The slides are then made from the finished jobs.
+    """
+    film = list(dict.fromkeys(name for chapter in chapters for name in film_of(story, chapter)))
+    options = clip_options(quality, aspect)
+    done = run_jobs([JobSpec.of(story, name, **options) for name in film], jobs, use_cache)
+    if rendered is not None:
+        rendered.extend((name, now) for name, (_, now) in zip(film, done))
+    with tempfile.TemporaryDirectory(prefix="bpviz-slides-") as tmp:
+        configs = []
+        for chapter in chapters:
+            work = Path(tmp) / chapter
+            config, beats = presentation(story, chapter, work, quality, markdown=to == "html",
+                                         aspect=aspect)
+            configs.append(handout(story, config, beats, work / "handout") if to == "pdf" else config)
+        return convert(configs, dest, to, story.tr("script.deck_title"))

@@ -1,0 +1,59 @@
+"""A Manim session: the config of one render, its typeset caches, and the renderer's own parts.
+
+:func:`manim_session` is how every render of bpviz talks to Manim: Manim's global config set for
+one render in a temporary media folder, LaTeX and text typeset through the shared caches
+(:mod:`bpviz.cache`), Manim's internals patched where bpviz needs it
+(:mod:`bpviz.renderer.manim_patches`). :func:`chapter` builds a chapter scene with bpviz's
+faster camera and writer (:mod:`bpviz.renderer`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from manim import tempconfig
+
+from bpviz.cache.paths import cache_dir
+from bpviz.cache.svg_shapes import install as use_svg_cache
+from bpviz.cache.tex_claims import install as typeset_once
+from bpviz.cache.typeset import typeset_dirs
+from bpviz.outputs.formats import frame_config
+from bpviz.renderer.camera import FadeCamera, FrameRenderer
+from bpviz.renderer.encoder import HeldFrameWriter
+from scenes.chapters import chapter_scene
+
+
+def manim_config(quality: str, media_dir: Path, aspect: str = "16:9", **extra) -> dict:
+    """Manim's config for one render with output in ``media_dir`` (typeset folders: the caller's)."""
+    return {**frame_config(quality, aspect), "media_dir": str(media_dir), "verbosity": "ERROR",
+            "progress_bar": "none", "disable_caching": True, **extra}
+
+
+@contextmanager
+def manim_session(quality: str, aspect: str = "16:9", **extra):
+    """Manim's config for one render, in a temporary media folder and private typeset folders.
+
+    Yields the media folder. LaTeX and text are typeset through :func:`typeset_dirs`, so
+    renders running at the same time share the cache without breaking each other's files, and
+    their SVGs are parsed once (:mod:`bpviz.cache.svg_shapes`).
+    """
+    use_svg_cache(cache_dir() / "svg")
+    typeset_once(cache_dir() / "tex")
+    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, typeset_dirs(cache_dir()) as typeset, \
+            tempconfig({**manim_config(quality, Path(tmp), aspect, **extra), **typeset}):
+        yield Path(tmp)
+
+
+def chapter(name: str, story, beat_end=None, skip_animations: bool = False):
+    """The scene of chapter ``name`` of ``story`` on bpviz's camera and writer (call ``render()``).
+
+    The camera draws each fade from one picture (:class:`~bpviz.renderer.camera.FadeCamera`),
+    the renderer queues frames without a copy and the writer converts a held frame once
+    (:class:`~bpviz.renderer.encoder.HeldFrameWriter`); the film is the same as on Manim's own.
+    """
+    renderer = FrameRenderer(file_writer_class=HeldFrameWriter, camera_class=FadeCamera,
+                             skip_animations=skip_animations)
+    return chapter_scene(name)(story, beat_end=beat_end, skip_animations=skip_animations,
+                               camera_class=FadeCamera, renderer=renderer)
