@@ -32,8 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_render import tool
-from verdicts import verdict
+from common import tool, verdict
 
 GB = 1024 ** 3
 MEMORY_TARGET = {"low": 1 * GB, "medium": 1 * GB, "high": 1 * GB, "4k": 2.5 * GB}

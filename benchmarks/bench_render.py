@@ -21,62 +21,18 @@ of every figure against its target, PASS or FAIL (about half an hour at 1080p60)
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from verdicts import print_summary, verdict
+import bench_pipeline
+import bench_scale
+from common import QUALITY_FLAGS, print_summary, probe, render_floor, timed, tool, verdict
 
-QUALITY_FLAGS = {"low": "l", "medium": "m", "high": "h", "4k": "k"}
 TARGETS = {("mazur", "high"): 1.5, ("digits", "high"): 2.0}
 """Issue 5: the ``full`` film at 1080p60 as a multiple of Manim's floor, at most this."""
-FLOOR_SCENE = """\
-import os
-
-from manim import Dot, Scene
-
-
-class Floor(Scene):
-    def construct(self):
-        self.add(Dot())
-        self.wait(float(os.environ["BPVIZ_FLOOR_SECONDS"]))
-"""
-
-
-def tool(name: str) -> str:
-    """The console script ``name`` of this interpreter's environment (else from PATH)."""
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.exists() else shutil.which(name)
-    if not found:
-        sys.exit(f"{name} not found next to {sys.executable} or on PATH")
-    return found
-
-
-def timed(cmd: list[str], env: dict | None = None) -> float:
-    """Run ``cmd``, fail loudly on error, return its wall time in seconds."""
-    start = time.perf_counter()
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - start
-    if result.returncode:
-        sys.exit(f"failed ({result.returncode}): {' '.join(cmd)}\n"
-                 f"{result.stdout[-3000:]}{result.stderr[-3000:]}")
-    return seconds
-
-
-def probe(video: Path) -> dict:
-    """Duration (s), frame size and frame count of ``video`` (ffprobe)."""
-    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
-                          "-show_entries", "stream=width,height,nb_read_packets:format=duration",
-                          "-of", "json", str(video)], capture_output=True, text=True, check=True).stdout
-    info = json.loads(out)
-    stream = info["streams"][0]
-    return {"duration": float(info["format"]["duration"]), "size": f"{stream['width']}x{stream['height']}",
-            "frames": int(stream["nb_read_packets"])}
 
 
 def render_full(preset: str, quality: str, out: Path) -> tuple[float, dict]:
@@ -85,18 +41,6 @@ def render_full(preset: str, quality: str, out: Path) -> tuple[float, dict]:
     seconds = timed([tool("bpviz"), "render", preset, "--scene", "full", "--quality", quality,
                      "--no-cache", "-o", str(folder)])  # a real render, not the render cache's copy
     return seconds, probe(folder / "full.mp4")
-
-
-def render_floor(duration: float, quality: str, out: Path) -> tuple[float, dict]:
-    """Seconds Manim takes for one static dot held ``duration`` seconds at ``quality``."""
-    folder = Path(tempfile.mkdtemp(prefix=f"floor-{quality}-", dir=out))
-    (folder / "floor.py").write_text(FLOOR_SCENE, encoding="utf-8")
-    env = {**os.environ, "BPVIZ_FLOOR_SECONDS": repr(duration)}
-    seconds = timed([tool("manim"), "render", f"-q{QUALITY_FLAGS[quality]}", "--disable_caching",
-                     "--progress_bar", "none", "-v", "ERROR", "--media_dir", str(folder / "media"),
-                     str(folder / "floor.py"), "Floor"], env=env)
-    video = next((folder / "media").rglob("Floor.mp4"))
-    return seconds, probe(video)
 
 
 def render_frames(preset: str, quality: str, out: Path) -> tuple[float, int]:
@@ -149,9 +93,6 @@ def main() -> None:
 
 def run_the_others(memory_4k: bool = True) -> None:
     """Every other figure of issue 5, at 1080p60: scale, pipeline (and 4k memory), core."""
-    import bench_pipeline
-    import bench_scale
-
     print("\n== bench_scale.py ==", flush=True)
     bench_scale.main([])
     print("\n== bench_pipeline.py" + (" --memory-4k full ==" if memory_4k else " =="), flush=True)

@@ -21,16 +21,12 @@ Figures move with the machine's load (compare ratios); everything goes to a temp
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_render import probe, render_floor, timed, tool  # noqa: E402
-from verdicts import verdict  # noqa: E402
+from common import probe, render_floor, timed, tool, verdict
 
 TARGET = 3.0
 STILL_TARGET = 5.0
