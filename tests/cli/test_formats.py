@@ -19,7 +19,7 @@ from PIL import Image
 
 from bpviz.outputs.formats import frame_config, picture_size
 from bpviz.production.session import chapter, manim_config
-from scenes import style
+from scenes import themes
 from scenes.bridge import load_story
 from scenes.video_config import THEMES
 
@@ -175,18 +175,18 @@ def contrast(a: str, b: str) -> float:
 
 
 def test_every_theme_is_a_choice_and_print_is_one():
-    assert tuple(style.THEMES) == THEMES and "print" in THEMES
+    assert THEMES is themes.THEMES and "print" in THEMES  # one list: the film's themes
 
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_sign_colours_apart_for_deuteranopes(theme):
-    t = style.THEMES[theme]
+    t = themes.THEMES[theme]
     seen = [_lab(np.clip(DEUTERANOPIA @ _linear(c), 0, 1)) for c in (t.positive, t.negative)]
     assert np.linalg.norm(seen[0] - seen[1]) > 60
 
 
 def test_print_theme_survives_grey_scale_and_paper():
-    t = style.THEMES["print"]
+    t = themes.THEMES["print"]
     assert t.background == "#FFFFFF"
     lightness = [_lab(_linear(c))[0] for c in (t.positive, t.negative)]
     assert abs(lightness[0] - lightness[1]) > 20  # blue and vermillion are different greys

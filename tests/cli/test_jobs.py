@@ -26,6 +26,7 @@ from bpviz.production.fingerprint import STEP_CHAPTERS, job_fingerprint, trace_v
 from bpviz.production.render import render_video, timed_beats
 from scenes.bridge import load_story, story_from_trace
 from scenes.chapters import c8_full
+from scenes.video_config import resolve
 
 from .test_errors import assert_one_line_error
 
@@ -125,7 +126,7 @@ def test_one_job_with_its_look_ahead_compiles_each_equation_once(short_film, cac
 
 
 def _trace(rate: float, weights=None):
-    cfg = load("mazur")
+    cfg = resolve(load("mazur"))
     if weights is not None:
         cfg = replace(cfg, weights=tuple(np.array(w) for w in weights))
     return train(replace(cfg, learning_rate=rate))

@@ -108,7 +108,8 @@ def test_pdf_handout_has_one_page_per_beat(backward):
 
 def test_slides_without_manim_slides_say_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "manim_slides", None)
-    monkeypatch.delitem(sys.modules, "bpviz.production.decks", raising=False)
+    for module in ("bpviz.production.decks", "bpviz.outputs.slides"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
     result = bpviz("slides", "and", "--scene", "forward", "-o", str(tmp_path / "deck.pdf"))
     assert_one_line_error(result, "manim-slides", "pip install 'bpviz[slides]'")
     assert list(tmp_path.iterdir()) == []
