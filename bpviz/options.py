@@ -18,7 +18,8 @@ import click
 
 from backprop_core.errors import BpvizError
 from bpviz.choices import ASPECTS, QUALITIES
-from scenes.video_config import THEMES, languages
+from scenes.text import languages
+from scenes.themes import THEMES
 
 TEX_PACKAGES = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm"
 
@@ -85,8 +86,8 @@ def story_and_scenes(source: str | None, wanted: list[str], theme: str | None = 
 
     ``theme`` (``--theme``) overrides ``[video] theme``, ``lang`` (``--lang``) ``[video] language``.
     """
-    from scenes.bridge import load_story
     from scenes.layout import DENSE_SCENES, DiagramTooLarge, check_drawable, is_dense
+    from scenes.loading import load_story
 
     story = load_story(source, lang, theme=theme)
     try:

@@ -14,7 +14,6 @@ neuron 1 of layer 0).
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from backprop_core.config import Config, steps_per_epoch
@@ -22,6 +21,7 @@ from backprop_core.config_checks import ValueChecker, did_you_mean
 from backprop_core.errors import ConfigError, TraceFormatError
 from backprop_core.trace import Trace
 
+from .text import languages
 from .themes import THEMES
 
 SCENES = ("neuron", "forward", "loss", "backward", "update", "chain_rule", "training", "full")
@@ -35,15 +35,6 @@ VIDEO_SCHEMA: dict[str, Any] = {
     "compare": True, "language": "en",
 }
 """Every ``[video]`` key with its default (``sample``/``focus`` ``None``: chosen by the scenes)."""
-
-
-LOCALES = Path(__file__).resolve().parent / "locales"
-"""The word catalogues, one ``<language>.toml`` per language."""
-
-
-def languages() -> tuple[str, ...]:
-    """Languages with a catalogue ``scenes/locales/<language>.toml``: adding a file adds a language."""
-    return tuple(sorted(path.stem for path in LOCALES.glob("*.toml"))) or ("en",)
 
 
 def resolve(cfg: Config) -> Config:

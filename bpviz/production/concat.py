@@ -19,7 +19,7 @@ from pathlib import Path
 
 from backprop_core.errors import BpvizError
 from bpviz.production.jobs import DONE, JobSpec, run_jobs
-from scenes.bridge import Story
+from scenes.story import Story
 
 
 def film_of(story: Story, chapter: str) -> tuple[str, ...]:

@@ -55,7 +55,7 @@ def trace_view(chapter: str, trace: Trace, video: dict) -> dict:
         whole = io.to_dict(trace)
         whole["config"] = {k: v for k, v in whole["config"].items() if k != "source"}
         return whole
-    from scenes.bridge import Story
+    from scenes.story import Story
 
     story = Story(trace, video)
     config = {table: dict(values) if isinstance(values, dict) else values

@@ -18,8 +18,8 @@ from manim import UL, Scene, Text, VGroup, config
 
 from .. import style
 from ..animations.fade import Appear, Vanish
-from ..bridge import Story
 from ..layout import frame_layout
+from ..story import Story
 from ..text import DEFAULT_LANGUAGE, catalogue
 from .moving import moving_leaves
 from .pieces import swap

@@ -13,7 +13,6 @@ from manim import RIGHT, Text, VGroup
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import forward_flash
-from ..story_queries import later_sample_loss, updates_per_epoch
 from .pieces import highlight_ring, note_text, swap, value_label
 from .wrapping import panel_stack, wrapped_block
 
@@ -47,7 +46,7 @@ class NewLossBeat:
         """
         story = self.story
         step, epochs, sample = story.step, story.trace.epochs, story.record.sample + 1
-        e, per_epoch = step.epoch, updates_per_epoch(story)
+        e, per_epoch = step.epoch, story.updates_per_epoch
         eqs = story.loss_eqs()
         rows = []
         if per_epoch == 1 and e < len(epochs):
@@ -59,7 +58,7 @@ class NewLossBeat:
                                                                            epochs[e].loss, epoch=e)]
             note = None
         else:
-            later = later_sample_loss(story)
+            later = story.later_sample_loss()
             key = "new_loss_epoch" if later is None else "new_loss_next" if later[1] == 1 \
                 else "new_loss_sample"
             means = [epochs[q].loss for q in (e - 1, e) if q < len(epochs)]

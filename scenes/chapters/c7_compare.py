@@ -2,7 +2,7 @@
 
 Students ask whether the update comes after each input or once per epoch. The same data, the
 same initial weights, the same learning rate and epochs are trained both ways (the story's run and
-:attr:`Story.rival <scenes.bridge.Story.rival>`, both by the engine): two networks whose edges
+:attr:`Story.rival <scenes.story.Story.rival>`, both by the engine): two networks whose edges
 follow their own weights, both update rules, how many updates each made, and both loss curves
 on one pair of axes.
 """

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from manim import VGroup
 
-from ..bridge import Story
+from ..story import Story
 from .base import ChapterScene
 
 STORY = ("neuron", "forward", "loss", "backward", "update", "chain_rule")

@@ -24,8 +24,8 @@ from bpviz.cli import main
 from bpviz.production import concat, jobs, prefetch
 from bpviz.production.fingerprint import STEP_CHAPTERS, job_fingerprint, trace_view
 from bpviz.production.render import render_video, timed_beats
-from scenes.bridge import load_story, story_from_trace
 from scenes.chapters import c8_full
+from scenes.loading import load_story, story_from_trace
 
 from .test_errors import assert_one_line_error
 

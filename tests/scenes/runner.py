@@ -117,7 +117,7 @@ def _chapters_of(variant: str) -> tuple[str, ...]:
 @cache
 def story(variant: str):
     """The Story of ``variant`` (trained once per process)."""
-    from scenes.bridge import load_story
+    from scenes.loading import load_story
 
     preset, video = VARIANTS[variant]
     return load_story(preset, **video)
