@@ -17,7 +17,7 @@ _WHERE = {
     "backward": "c4_backward:Backward",
     "update": "c5_update:Update",
     "chain_rule": "c6_chain_rule:ChainRule",
-    "training": "c7_training:Training",
+    "training": "training:Training",
     "full": "c8_full:Full",
 }
 assert tuple(_WHERE) == SCENES
