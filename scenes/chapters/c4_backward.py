@@ -25,7 +25,7 @@ from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import backward_pass, dim_edges, error_trails, weight_update
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
-from .base import ChapterScene, Part
+from .base import Part
 from .pieces import (
     highlight_ring,
     indexed,
@@ -263,18 +263,3 @@ class BackwardPart(Part):
     def _panel(self, *parts) -> VGroup:
         """``parts`` stacked at the top left of the panel, each fitted to its width."""
         return panel_stack(self, *parts, buff=0.3)
-
-
-class Backward(ChapterScene):
-    """Chapter 4: backpropagation of the error."""
-
-    parts = (BackwardPart,)
-
-    @classmethod
-    def chapter_parts(cls, story) -> tuple:
-        """:class:`BackwardPart`, or its dense-mode twin for a network too large for columns."""
-        from ..layout import is_dense
-        from .dense import DenseBackwardPart
-
-        return (DenseBackwardPart,) if is_dense(story.layers) else cls.parts
-

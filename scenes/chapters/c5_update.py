@@ -21,7 +21,7 @@ from manim import (
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import forward_flash, weight_update
-from .base import ChapterScene, Part
+from .base import Part
 from .pieces import (
     bias_labels,
     fitted,
@@ -337,9 +337,3 @@ class UpdatePart(Part):
                      color=self.theme.text)
         number = value_label(self, value, "loss", ("loss", key))
         return VGroup(label, number).arrange(RIGHT, buff=0.15)
-
-
-class Update(ChapterScene):
-    """Chapter 5: the gradients, the update, the new loss."""
-
-    parts = (UpdatePart,)

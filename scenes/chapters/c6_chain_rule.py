@@ -13,7 +13,7 @@ from .. import style
 from ..animations.fade import Appear, Vanish
 from ..mobjects.equation_panel import colorize
 from ..story import ChainPath
-from .base import ChapterScene, Part
+from .base import Part
 from .pieces import (
     highlight_ring,
     indexed,
@@ -167,9 +167,3 @@ class ChainRulePart(Part):
         edge = self.diagram.edges[key]
         return edge.copy().set_stroke(color=self.theme.color(color), width=edge.get_stroke_width() + extra,
                                       opacity=0.85)
-
-
-class ChainRule(ChapterScene):
-    """Chapter 6: the chain rule behind one weight's gradient."""
-
-    parts = (ChainRulePart,)

@@ -15,7 +15,7 @@ from manim._config.video_encoder import resolve_video_encoder
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 from bpviz.renderer.encoder import HeldFrameEncoder, HeldFrameWriter
-from scenes.chapters import chapter_scene
+from scenes.chapters.registry import chapter_scene
 
 SIZE = (96, 160)
 """Height and width of the test frames (even, as yuv420p needs)."""

@@ -2,20 +2,6 @@
 
 :mod:`.curve` (the loss curve while the weights evolve), :mod:`.boundary` (the decision map of a
 network with two inputs), :mod:`.codes` (the code every sample gets before and after training)
-and :mod:`.compare` (online against batch); what they share is in :mod:`.common`. No part
-imports another, and none imports this chapter.
+and :mod:`.compare` (online against batch), played in the order the chapter registry lists them
+(:mod:`scenes.chapters.registry`); what they share is in :mod:`.common`. No part imports another.
 """
-
-from __future__ import annotations
-
-from ..base import ChapterScene
-from .boundary import BoundaryPart
-from .codes import CodesPart
-from .compare import ComparePart
-from .curve import TrainingPart
-
-
-class Training(ChapterScene):
-    """Chapter 7: training, epoch after epoch; then the other mode beside it (:mod:`.compare`)."""
-
-    parts = (TrainingPart, BoundaryPart, CodesPart, ComparePart)
