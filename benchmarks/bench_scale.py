@@ -69,9 +69,9 @@ def network_still(quality: str) -> tuple[float, float, int, int]:
     """Seconds to build the mnist_like diagram and to draw it once; its family size and edges."""
     from manim import Camera, config
 
-    from scenes.bridge import load_story
     from scenes.chapters.pieces import layer_captions
     from scenes.layout import frame_layout
+    from scenes.loading import load_story
     from scenes.mobjects.dense_network import DenseNetworkDiagram
 
     config.pixel_width, config.pixel_height = PIXELS[quality]

@@ -38,7 +38,8 @@ from bpviz.options import (
     story_and_scenes,
     writable,
 )
-from scenes.video_config import SCENES, resolve, resolve_trace
+from scenes.chapters.registry import SCENES
+from scenes.video_config import resolve, resolve_trace
 
 
 def user_errors(func):

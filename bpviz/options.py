@@ -18,7 +18,9 @@ import click
 
 from backprop_core.errors import BpvizError
 from bpviz.choices import ASPECTS, QUALITIES
-from scenes.video_config import THEMES, languages
+from scenes.chapters.registry import DENSE_CHAPTERS, SCENES
+from scenes.text import languages
+from scenes.themes import THEMES
 
 TEX_PACKAGES = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm"
 
@@ -85,8 +87,8 @@ def story_and_scenes(source: str | None, wanted: list[str], theme: str | None = 
 
     ``theme`` (``--theme``) overrides ``[video] theme``, ``lang`` (``--lang``) ``[video] language``.
     """
-    from scenes.bridge import load_story
-    from scenes.layout import DENSE_SCENES, DiagramTooLarge, check_drawable, is_dense
+    from scenes.layout import DiagramTooLarge, check_drawable, is_dense
+    from scenes.loading import load_story
 
     story = load_story(source, lang, theme=theme)
     try:
@@ -94,10 +96,10 @@ def story_and_scenes(source: str | None, wanted: list[str], theme: str | None = 
     except DiagramTooLarge as err:
         raise BpvizError(f"network too large to draw: {err}") from None
     chapters = wanted or list(story.video["scenes"])
-    refused = [c for c in chapters if c not in DENSE_SCENES] if is_dense(story.layers) else []
+    refused = [c for c in chapters if c not in DENSE_CHAPTERS] if is_dense(story.layers) else []
     if refused:
         raise BpvizError(f"--scene {refused[0]}: a {'-'.join(map(str, story.layers))} network draws in "
-                         f"dense mode, which has only the chapters {', '.join(DENSE_SCENES)}")
+                         f"dense mode, which has only the chapters {', '.join(DENSE_CHAPTERS)}")
     return story, chapters
 
 
@@ -125,7 +127,7 @@ def media_options(func):
                         help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60")(func)
     func = click.option("--scene", "scenes", multiple=True, metavar="NAME",
                         help="chapter to render, repeatable (default: [video] scenes of the config); "
-                             "neuron, forward, loss, backward, update, chain_rule, training, full")(func)
+                             + ", ".join(SCENES))(func)
     return click.argument("source", required=False, metavar="[SOURCE]")(func)
 
 

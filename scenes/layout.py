@@ -18,8 +18,6 @@ MAX_NEURONS_PER_LAYER = 64
 MAX_EDGES = 20_000
 MAX_IMAGE_INPUTS = 32 * 32
 """An input layer above :data:`MAX_NEURONS_PER_LAYER` draws in dense mode as a square image, up to this."""
-DENSE_SCENES = ("forward", "backward")
-"""The chapters a network in dense mode has."""
 VALUES_UP_TO = 10
 """Layers up to this size show every value; larger networks switch to focus mode."""
 WEIGHT_LABELS_UP_TO = 12

@@ -4,7 +4,7 @@ Scenes never hold string literals for the viewer; they call :func:`tr` with a ke
 ``"forward.layer"`` (table ``[forward]``, key ``layer``) and the values to fill in. A second
 language is a second file with the same keys. Its ``[format]`` table says how the language writes
 numbers and lists (:func:`plain_number`, :func:`localized_tex`, :func:`join`), which
-:class:`~scenes.bridge.Story` applies to every number it shows.
+:class:`~scenes.story.Story` applies to every number it shows.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import re
 import tomllib
 from functools import cache
 from importlib import resources
-
-from . import video_config
+from pathlib import Path
 
 DEFAULT_LANGUAGE = "en"
+LOCALES = Path(__file__).resolve().parent / "locales"
+"""The word catalogues, one ``<language>.toml`` per language."""
 
 
 @cache
@@ -36,9 +37,12 @@ def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     return flat
 
 
-def languages() -> list[str]:
-    """Languages that have a catalogue file (the list the config validator checks against)."""
-    return list(video_config.languages())
+def languages() -> tuple[str, ...]:
+    """Languages with a catalogue ``scenes/locales/<language>.toml``: adding a file adds a language.
+
+    The choices of ``[video] language`` and ``--lang``.
+    """
+    return tuple(sorted(path.stem for path in LOCALES.glob("*.toml"))) or (DEFAULT_LANGUAGE,)
 
 
 def tr(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:

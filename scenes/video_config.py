@@ -14,7 +14,6 @@ neuron 1 of layer 0).
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from backprop_core.config import Config, steps_per_epoch
@@ -22,28 +21,18 @@ from backprop_core.config_checks import ValueChecker, did_you_mean
 from backprop_core.errors import ConfigError, TraceFormatError
 from backprop_core.trace import Trace
 
+from .chapters.registry import FULL, SCENES
+from .text import languages
 from .themes import THEMES
-
-SCENES = ("neuron", "forward", "loss", "backward", "update", "chain_rule", "training", "full")
-"""Chapter names, in story order (``full`` plays 1-6, and 7 when there is more than one epoch)."""
 
 NOTATIONS = ("nielsen", "delta_rule")
 
 VIDEO_SCHEMA: dict[str, Any] = {
-    "scenes": ["full"], "epoch": 1, "step": 1, "sample": None, "focus": None,
+    "scenes": [FULL], "epoch": 1, "step": 1, "sample": None, "focus": None,
     "notation": "nielsen", "decimals": 4, "theme": "dark", "show_weights": True, "pacing": 1.0,
     "compare": True, "language": "en",
 }
 """Every ``[video]`` key with its default (``sample``/``focus`` ``None``: chosen by the scenes)."""
-
-
-LOCALES = Path(__file__).resolve().parent / "locales"
-"""The word catalogues, one ``<language>.toml`` per language."""
-
-
-def languages() -> tuple[str, ...]:
-    """Languages with a catalogue ``scenes/locales/<language>.toml``: adding a file adds a language."""
-    return tuple(sorted(path.stem for path in LOCALES.glob("*.toml"))) or ("en",)
 
 
 def resolve(cfg: Config) -> Config:

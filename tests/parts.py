@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from scenes.bridge import load_story
 from scenes.layout import frame_layout
+from scenes.loading import load_story
 from scenes.mobjects.equation_panel import EquationBlock
 
 

@@ -26,8 +26,8 @@ from tqdm import tqdm
 
 from bpviz.outputs.subtitles import convention, equation_lines
 from scenes import style
-from scenes.bridge import Story
 from scenes.chapters.base import Beat
+from scenes.story import Story
 
 
 def notes(story: Story, beat: Beat, markdown: bool = False) -> str:

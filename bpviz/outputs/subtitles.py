@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scenes.bridge import Story
 from scenes.chapters.base import Beat
+from scenes.story import Story
 
 
 def timecode(seconds: float, sep: str = ",") -> str:

@@ -1,6 +1,6 @@
 """Join chapter jobs into the videos and stills the command line asked for, without re-encoding.
 
-``full`` is its chapters (:func:`~scenes.chapters.c8_full.film_chapters`), each rendered as a
+``full`` is its chapters (:func:`~scenes.chapters.registry.film_chapters`), each rendered as a
 :class:`~bpviz.production.jobs.JobSpec`; their videos are joined by ffmpeg's concat demuxer with
 ``-c copy`` (every chapter has the same codec, size and frame rate: the same options), their
 subtitles shifted by the duration of the chapters before, their beat clips renumbered in story
@@ -19,16 +19,13 @@ from pathlib import Path
 
 from backprop_core.errors import BpvizError
 from bpviz.production.jobs import DONE, JobSpec, run_jobs
-from scenes.bridge import Story
+from scenes.chapters import registry
+from scenes.story import Story
 
 
 def film_of(story: Story, chapter: str) -> tuple[str, ...]:
     """The chapters whose videos make ``chapter``: the film's chapters for ``full``, else itself."""
-    if chapter != "full":
-        return (chapter,)
-    from scenes.chapters.c8_full import film_chapters
-
-    return film_chapters(story)
+    return registry.film_chapters(story) if chapter == registry.FULL else (chapter,)
 
 
 def join_movies(movies: list[Path], target: Path) -> Path:

@@ -16,8 +16,8 @@ from bpviz.outputs.formats import picture_size
 from bpviz.outputs.slides import convert, handout, notes
 from bpviz.production.concat import film_of, render_joined
 from bpviz.production.jobs import JobSpec, run_jobs
-from scenes.bridge import Story
 from scenes.chapters.base import Beat
+from scenes.story import Story
 
 
 def clip_options(quality: str, aspect: str) -> dict:

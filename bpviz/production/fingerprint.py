@@ -4,9 +4,10 @@ A chapter's fingerprint hashes the trace numbers it shows, the ``[video]`` table
 the render options, the source of bpviz (``bpviz/``, ``scenes/`` and ``backprop_core/``) and the versions of
 Manim and PyAV. Equal fingerprints mean equal videos, so a finished render is reused.
 
-Which trace numbers: the chapters of :data:`STEP_CHAPTERS` show the explained step *before* its
-update (its weights, activations, deltas, gradients and loss), the config without the learning
-rate, and the weight scale (the largest ``|w|`` of the whole trace rounded up to two significant
+Which trace numbers: the chapters that read only the explained step (the registry's
+:data:`~scenes.chapters.registry.STEP_CHAPTERS`) show the explained step *before* its update
+(its weights, activations, deltas, gradients and loss), the config without the learning rate,
+and the weight scale (the largest ``|w|`` of the whole trace rounded up to two significant
 figures, which sets every edge's colour and width). Every other chapter (``update``,
 ``training``, and any chapter added later) depends on the whole trace. So a new learning rate
 re-renders ``update`` and ``training``, and the others only when it moves the weight scale or
@@ -24,9 +25,8 @@ from pathlib import Path
 
 from backprop_core import io
 from backprop_core.trace import Trace
+from scenes.chapters.registry import STEP_CHAPTERS
 
-STEP_CHAPTERS = frozenset({"neuron", "forward", "loss", "backward", "chain_rule"})
-"""Chapters that show only the explained step before its update (never the learning rate)."""
 SOURCES = ("bpviz", "scenes", "backprop_core")
 """Packages whose files a render depends on (their ``.py`` and ``.toml`` files are hashed)."""
 
@@ -55,7 +55,7 @@ def trace_view(chapter: str, trace: Trace, video: dict) -> dict:
         whole = io.to_dict(trace)
         whole["config"] = {k: v for k, v in whole["config"].items() if k != "source"}
         return whole
-    from scenes.bridge import Story
+    from scenes.story import Story
 
     story = Story(trace, video)
     config = {table: dict(values) if isinstance(values, dict) else values

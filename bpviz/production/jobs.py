@@ -30,7 +30,7 @@ from bpviz.production.fingerprint import job_fingerprint
 from bpviz.production.render import _move_clips
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
-from scenes.bridge import Story
+from scenes.story import Story
 
 DONE = "beats.json"
 """Written last into a job folder: a folder without it is not a finished render."""

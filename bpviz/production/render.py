@@ -20,8 +20,8 @@ from bpviz.outputs.subtitles import write_srt
 from bpviz.outputs.svg_still import write_svg
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
-from scenes.bridge import Story
 from scenes.chapters.base import Beat
+from scenes.story import Story
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,11 @@
-"""The films, numbered in story order; :func:`chapter_scene` maps a ``[video] scenes`` name to its Scene.
+"""The film's chapters: their parts, one module each, and the registry that lists them in order.
 
+:mod:`scenes.chapters.registry` is the table of every chapter (its parts, its dense-mode parts,
+whether the full film plays it, what of the trace it reads) and makes the Manim scene of each.
 Chapters are imported on demand, so that a command that renders one chapter does not build the
-others.
+others, and so that listing them loads no Manim.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from scenes.video_config import SCENES
-
-_WHERE = {
-    "neuron": "c1_neuron:Neuron",
-    "forward": "c2_forward:Forward",
-    "loss": "c3_loss:Loss",
-    "backward": "c4_backward:Backward",
-    "update": "c5_update:Update",
-    "chain_rule": "c6_chain_rule:ChainRule",
-    "training": "c7_training:Training",
-    "full": "c8_full:Full",
-}
-assert tuple(_WHERE) == SCENES
-
-
-def chapter_scene(name: str):
-    """The Scene class of chapter ``name``."""
-    module, cls = _WHERE[name].split(":")
-    return getattr(import_module(f"{__name__}.{module}"), cls)
+from .registry import chapter_scene as chapter_scene  # for bpviz.production.session (not mine to edit)

@@ -1,8 +1,9 @@
 """What every chapter shares: beats (sections with a caption), the title band, the status line.
 
-A chapter is a :class:`Part`: a small class whose ``run()`` reads as its table of contents of
-beat methods. A Manim scene (:class:`ChapterScene`) plays one or more parts in order, so the
-``full`` film is the same parts played back to back.
+A chapter is made of :class:`Part` s: small classes whose ``run()`` reads as a table of contents
+of beat methods. A Manim scene (:class:`ChapterScene`) plays one or more parts in order, so the
+``full`` film is the same parts played back to back; which parts a scene plays is the chapter
+registry's choice (:mod:`scenes.chapters.registry`).
 
 Each beat is a ``next_section`` (so it renders alone, exports as a clip and becomes a slide) and
 shows, at every moment, what happens (the caption), where (the highlight in the diagram), when
@@ -18,8 +19,8 @@ from manim import UL, Scene, Text, VGroup, config
 
 from .. import style
 from ..animations.fade import Appear, Vanish
-from ..bridge import Story
 from ..layout import frame_layout
+from ..story import Story
 from ..text import DEFAULT_LANGUAGE, catalogue
 from .moving import moving_leaves
 from .pieces import swap
@@ -63,6 +64,8 @@ class ChapterScene(Scene):
     """
 
     parts: tuple = ()
+    chapter: str = ""
+    """The registry's name of what this scene plays (a chapter, or ``full``)."""
 
     def __init__(self, story: Story, beat_end=None, **kwargs):
         self.story = story
@@ -76,7 +79,7 @@ class ChapterScene(Scene):
 
     @classmethod
     def chapter_parts(cls, story: Story) -> tuple:
-        """The parts this scene plays for ``story`` (``full`` adds training after many epochs)."""
+        """The parts this scene plays for ``story``: ``parts`` (the registry's scenes choose theirs)."""
         return cls.parts
 
     def construct(self) -> None:
@@ -94,7 +97,17 @@ class ChapterScene(Scene):
             self.beats[-1].end = self.clock
 
     def begin_part(self, part) -> None:
-        """Called before each part plays (after the previous one settled); ``full`` cuts here."""
+        """Before each part plays (after the previous one settled): cut when a new chapter begins.
+
+        Only the full film plays the parts of several chapters. Between two chapters it cuts: the
+        settled last frame of one chapter is followed by the bare frame (status line only) where
+        the next chapter's title appears, exactly as that chapter's own video starts. So the film
+        is, frame for frame, the chapters' videos one after another, and ``bpviz render --jobs N``
+        renders them in parallel and joins them without re-encoding.
+        """
+        if self.beats and part.name != self.beats[-1].chapter:
+            self.remove(*(m for m in self.mobjects if m is not self.status))
+            self._title = VGroup()
 
     # -- the clock -----------------------------------------------------------------------------
     def play(self, *args, **kwargs) -> None:

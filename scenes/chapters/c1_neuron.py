@@ -28,7 +28,7 @@ from manim import (
 from .. import style
 from ..animations.fade import Appear
 from ..mobjects.network_diagram import NetworkDiagram
-from .base import ChapterScene, Part
+from .base import Part
 from .pieces import (
     highlight_ring,
     layer_captions,
@@ -250,9 +250,3 @@ class NeuronPart(Part):
         if group.width > panel.width:
             group.scale_to_fit_width(panel.width)
         return group.move_to([panel.left, panel.top, 0], aligned_edge=[-1, 1, 0])
-
-
-class Neuron(ChapterScene):
-    """Chapter 1: one neuron up close."""
-
-    parts = (NeuronPart,)

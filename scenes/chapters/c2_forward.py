@@ -7,7 +7,7 @@ from manim import LEFT, AnimationGroup, Create, VGroup
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import forward_pass
-from .base import ChapterScene, Part
+from .base import Part
 from .pieces import (
     bias_labels,
     highlight_ring,
@@ -118,17 +118,3 @@ class ForwardPart(Part):
             anims.append(neuron.animate.set_fill(story.theme.activation,
                                                  opacity=style.fill_opacity(a, story.activation_scale)))
         return AnimationGroup(*anims)
-
-
-class Forward(ChapterScene):
-    """Chapter 2: the forward pass."""
-
-    parts = (ForwardPart,)
-
-    @classmethod
-    def chapter_parts(cls, story) -> tuple:
-        """:class:`ForwardPart`, or its dense-mode twin for a network too large for columns."""
-        from ..layout import is_dense
-        from .dense import DenseForwardPart
-
-        return (DenseForwardPart,) if is_dense(story.layers) else cls.parts

@@ -29,7 +29,7 @@ from .. import style
 from ..animations.fade import Appear
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize, paint_value
 from ..mobjects.network_diagram import NetworkDiagram
-from .base import ChapterScene, Part
+from .base import Part
 from .pieces import (
     layer_captions,
     side_labels,
@@ -193,9 +193,3 @@ class LossPart(Part):
         if group.height > panel.height:
             group.scale_to_fit_height(panel.height)
         return group.move_to([panel.left, panel.top, 0], aligned_edge=[-1, 1, 0])
-
-
-class Loss(ChapterScene):
-    """Chapter 3: the loss."""
-
-    parts = (LossPart,)

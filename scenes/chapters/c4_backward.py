@@ -25,7 +25,7 @@ from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import backward_pass, dim_edges, error_trails, weight_update
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
-from .base import ChapterScene, Part
+from .base import Part
 from .pieces import (
     highlight_ring,
     indexed,
@@ -136,6 +136,18 @@ class BackwardPart(Part):
     def show_done(self) -> None:
         """Every delta is known; the recursion in general and what comes next (BP3, BP4)."""
         story, scene = self.story, self.scene
+        panel = self._done_panel()
+        waves = self._delta_flashes()
+        scene.play(swap(self.panel, panel),
+                   weight_update(self.diagram, story.step.before.weights, self.t(style.WRITE_TIME)),
+                   run_time=self.t(style.WRITE_TIME))
+        scene.play(LaggedStart(*waves, lag_ratio=0.6), run_time=self.t(style.FLOW_TIME))
+        self.panel = panel
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _done_panel(self) -> VGroup:
+        """Start the ``done`` beat; its panel: the recursion (BP2, with more than one layer) and BP3, BP4."""
+        story = self.story
         fl, fj = story.focus_neuron
         wl, wj, wk = story.focus_weight
         grad_b, grad_w = story.neuron_eqs(fl, fj)["grad_b"], story.weight_eqs(wl, wj, wk)["grad_w"]
@@ -147,24 +159,20 @@ class BackwardPart(Part):
                      rf" {sym.t_delta('l+1', 'm')}\right) f'({sym.t_pre('l', 'j')})")
         parts = [self._heading("backward.recursion_heading"), self._tex(recursion)] \
             if story.n_layers > 1 else []
-        parts += [self._heading("backward.gradient_heading"),
-                 self._tex(story.neuron_eqs(fl, fj)["grad_b"].latex()),
-                 self._tex(story.weight_eqs(wl, wj, wk)["grad_w"].latex())]
+        parts += [self._heading("backward.gradient_heading"), self._tex(grad_b.latex()),
+                  self._tex(grad_w.latex())]
         if self._note():
             parts.append(Text(self._note(), font=style.FONT, font_size=style.STATUS_SIZE,
                               color=self.theme.muted))
-        panel = self._panel(*parts)
-        waves = [AnimationGroup(*(Indicate(lab.label, color=self.theme.highlight)
-                                  for key, lab in self.delta_labels.items() if key[0] == layer))
-                 for layer in range(story.n_layers, 0, -1)
-                 if any(key[0] == layer for key in self.delta_labels)]
-        scene.play(swap(self.panel, panel),
-                   weight_update(self.diagram, story.step.before.weights, self.t(style.WRITE_TIME)),
-                   run_time=self.t(style.WRITE_TIME))
-        scene.play(LaggedStart(*waves, lag_ratio=0.6), run_time=self.t(style.FLOW_TIME))
-        self.panel = panel
+        return self._panel(*parts)
 
-    # -- helpers -------------------------------------------------------------------------------
+    def _delta_flashes(self) -> list[AnimationGroup]:
+        """Per layer with delta labels, output first: its labels flash, one group per layer."""
+        return [AnimationGroup(*(Indicate(lab.label, color=self.theme.highlight)
+                                 for key, lab in self.delta_labels.items() if key[0] == layer))
+                for layer in range(self.story.n_layers, 0, -1)
+                if any(key[0] == layer for key in self.delta_labels)]
+
     def _output_delta_beat(self) -> tuple[int, int, object]:
         """Start the output-error beat: the last layer, its highlighted neuron and its δ equation."""
         story = self.story
@@ -255,17 +263,3 @@ class BackwardPart(Part):
     def _panel(self, *parts) -> VGroup:
         """``parts`` stacked at the top left of the panel, each fitted to its width."""
         return panel_stack(self, *parts, buff=0.3)
-
-class Backward(ChapterScene):
-    """Chapter 4: backpropagation of the error."""
-
-    parts = (BackwardPart,)
-
-    @classmethod
-    def chapter_parts(cls, story) -> tuple:
-        """:class:`BackwardPart`, or its dense-mode twin for a network too large for columns."""
-        from ..layout import is_dense
-        from .dense import DenseBackwardPart
-
-        return (DenseBackwardPart,) if is_dense(story.layers) else cls.parts
-

@@ -2,8 +2,7 @@
 
 BP4 for the focus weight, BP3 for the bias of its neuron (or why that bias stays), every weight
 changing at once, in the delta-rule notation its sign convention beside the descent form (both
-give the same new weight), and a second forward pass with the recorded loss before and after
-(:mod:`scenes.chapters.c5_new_loss`).
+give the same new weight), and a second forward pass with the recorded loss before and after.
 """
 
 from __future__ import annotations
@@ -21,9 +20,8 @@ from manim import (
 
 from .. import style
 from ..animations.fade import Appear, Vanish
-from ..animations.flow import weight_update
-from .base import ChapterScene, Part
-from .c5_new_loss import NewLossBeat
+from ..animations.flow import forward_flash, weight_update
+from .base import Part
 from .pieces import (
     bias_labels,
     fitted,
@@ -37,10 +35,10 @@ from .pieces import (
     value_label,
     weight_labels,
 )
-from .wrapping import panel_of, wrapped_block
+from .wrapping import panel_of, panel_stack, wrapped_block
 
 
-class UpdatePart(NewLossBeat, Part):
+class UpdatePart(Part):
     """Gradients of the focus weight and its neuron's bias, the update of every weight, the new loss."""
 
     name = "update"
@@ -185,6 +183,23 @@ class UpdatePart(NewLossBeat, Part):
         self.panel = panel
         self.marks = VGroup(*self.marks, overlay, ends)
 
+    def new_loss(self) -> None:
+        """A second forward pass with the new weights; the recorded loss before and after."""
+        story, scene, diagram = self.story, self.scene, self.diagram
+        rows, eq, heading = self._loss_rows()
+        outputs = VGroup(*(highlight_ring(self, diagram, (story.n_layers, j), "loss")
+                           for j in range(story.layers[-1])))
+        room = self.regions.panel.height - rows.height - 0.4
+        panel = panel_stack(self, wrapped_block(self, eq, heading, "loss", room, elided_key="update.elided"),
+                            rows)
+        scene.play(Vanish(self.marks), *(n.animate.set_fill(self.theme.neuron_fill, opacity=1)
+                                          for n in diagram.neuron_group), run_time=self.t(0.4))
+        scene.play(forward_flash(diagram, run_time=self.t(style.FLOW_TIME)),
+                   swap(self.panel, panel))
+        scene.play(Appear(outputs), run_time=self.t(0.4))
+        scene.bring_to_front(*self.w_labels.values(), *self.b_labels.values())
+        self.panel = panel
+
     # -- helpers -------------------------------------------------------------------------------
     def _sign_panel(self, eqs: dict, note: str) -> tuple[VGroup, VGroup]:
         """The descent form, ``dE/dw = -delta x`` and the delta rule in the panel; the loss's remark.
@@ -266,8 +281,59 @@ class UpdatePart(NewLossBeat, Part):
                     story.theme.activation, opacity=style.fill_opacity(a, story.activation_scale))
                 for q in range(len(story.layers)) for j, a in enumerate(story.record.a[q])]
 
+    def _loss_rows(self) -> tuple:
+        """Open the beat that fits the trace; return the value rows, the old loss's equation, its heading.
 
-class Update(ChapterScene):
-    """Chapter 5: the gradients, the update, the new loss."""
+        One update per epoch: the loss over the training set before it (the step's loss) and
+        after it (the end of the epoch). Else the explained sample's loss now and at the next
+        recorded step that uses it, and the training-set means at the ends of the epochs.
+        """
+        story = self.story
+        step, epochs, sample = story.step, story.trace.epochs, story.record.sample + 1
+        e, per_epoch = step.epoch, story.updates_per_epoch
+        eqs = story.loss_eqs()
+        rows = []
+        if per_epoch == 1 and e < len(epochs):
+            self.beat("new_loss_set",
+                      say={"before": story.fmt(step.loss), "after": story.fmt(epochs[e].loss)})
+            eq = eqs["loss_mean"] if len(step.per_sample) > 1 else eqs["loss"]
+            heading = self.tr("update.loss_heading_set")
+            rows += [self._row("update.before_set", step.loss), self._row("update.after_set",
+                                                                           epochs[e].loss, epoch=e)]
+            note = None
+        else:
+            later = story.later_sample_loss()
+            key = "new_loss_epoch" if later is None else "new_loss_next" if later[1] == 1 \
+                else "new_loss_sample"
+            means = [epochs[q].loss for q in (e - 1, e) if q < len(epochs)]
+            self.beat(key, sample=sample, updates=later[1] if later else 0,
+                      say={"before": story.fmt(story.record.loss),
+                           "after": story.fmt(later[0]) if later else "", "means": self.nums(means)})
+            eq, heading = eqs["loss"], self.tr("update.loss_heading_sample", sample=sample)
+            rows.append(self._row("update.before_sample", story.record.loss, sample=sample))
+            if later:
+                row_key = "update.after_next" if later[1] == 1 else "update.after_sample"
+                rows.append(self._row(row_key, later[0], sample=sample, updates=later[1],
+                                      epoch=later[2]))
+            last = story.video["step"] == per_epoch  # then the epoch's end is right after this update
+            keys = {e - 1: "update.epoch_mean" if e > 1 else "update.epoch_start",
+                    e: "update.epoch_mean_after" if last else "update.epoch_mean"}
+            rows += [self._row(keys[q], epochs[q].loss, epoch=q) for q in (e - 1, e) if q < len(epochs)]
+            note = self.tr("update.epoch_note", epoch=e, updates=per_epoch, step=story.video["step"])
+        table = VGroup(*rows).arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.18)
+        column = max(row[0].get_right()[0] for row in rows) + 0.15
+        for row in rows:
+            row[1].align_to([column, 0, 0], [-1, 0, 0])
+        if note:
+            table.add(note_text(self, note))
+            table.arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.18)
+        if table.width > self.regions.panel.width:
+            table.scale_to_fit_width(self.regions.panel.width)
+        return table, eq, heading
 
-    parts = (UpdatePart,)
+    def _row(self, key: str, value: float, **values) -> VGroup:
+        """``label: value`` with the value a :class:`ValueLabel` of a recorded loss."""
+        label = Text(self.tr(key, **values), font=style.FONT, font_size=style.STATUS_SIZE,
+                     color=self.theme.text)
+        number = value_label(self, value, "loss", ("loss", key))
+        return VGroup(label, number).arrange(RIGHT, buff=0.15)

@@ -11,9 +11,9 @@ from manim import DOWN, LEFT, Create, Text, VGroup
 
 from .. import style
 from ..animations.fade import Appear, Vanish
-from ..bridge import ChainPath, chain_paths, chain_starts_at_delta
 from ..mobjects.equation_panel import colorize
-from .base import ChapterScene, Part
+from ..story import ChainPath
+from .base import Part
 from .pieces import (
     highlight_ring,
     indexed,
@@ -38,7 +38,7 @@ class ChainRulePart(Part):
         """Table of contents."""
         self.clear()
         self.key = self.story.hidden_weight
-        self.paths = chain_paths(self.story, *self.key)
+        self.paths = self.story.chain_paths(*self.key)
         self.show_weight()
         if len(self.paths) <= PATH_BEATS_UP_TO:
             for index, path in enumerate(self.paths):
@@ -157,7 +157,7 @@ class ChainRulePart(Part):
     def _note(self) -> str | None:
         """The cross-entropy shortcut of the first factor, when the output uses it."""
         story = self.story
-        if chain_starts_at_delta(story):
+        if story.chain_starts_at_delta:
             return self.tr("chain_rule.simplified_note",
                            activation=self.tr(f"activation_names.{story.trace.activations[-1]}"))
         return None
@@ -167,9 +167,3 @@ class ChainRulePart(Part):
         edge = self.diagram.edges[key]
         return edge.copy().set_stroke(color=self.theme.color(color), width=edge.get_stroke_width() + extra,
                                       opacity=0.85)
-
-
-class ChainRule(ChapterScene):
-    """Chapter 6: the chain rule behind one weight's gradient."""
-
-    parts = (ChainRulePart,)

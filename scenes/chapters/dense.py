@@ -1,7 +1,9 @@
 """``forward`` and ``backward`` of a network drawn in dense mode (e.g. 784-16-16-10).
 
-The beats are those of :mod:`.c2_forward` and :mod:`.c4_backward`; what changes is how the
-diagram is drawn and animated so that a frame costs little more than Manim's floor:
+The chapter registry plays these parts instead of those of :mod:`.c2_forward` and
+:mod:`.c4_backward` when the network draws in dense mode (:func:`scenes.layout.is_dense`). The
+beats are theirs; what changes is how the diagram is drawn and animated so that a frame costs
+little more than Manim's floor:
 
 - the diagram (:class:`~scenes.mobjects.dense_network.DenseNetworkDiagram`) is added without an
   animation, and its 12,960 merged edges, which never change in these chapters, are drawn once
@@ -14,7 +16,7 @@ diagram is drawn and animated so that a frame costs little more than Manim's flo
 
 from __future__ import annotations
 
-from manim import LEFT, RIGHT, AnimationGroup, Indicate, LaggedStart, Succession, Text, VGroup
+from manim import LEFT, RIGHT, LaggedStart, Succession, VGroup
 from manim.utils.rate_functions import linear
 
 from .. import style
@@ -26,7 +28,6 @@ from .c2_forward import ForwardPart
 from .c4_backward import BackwardPart
 from .pieces import (
     highlight_ring,
-    indexed,
     layer_captions,
     note_text,
     side_labels,
@@ -161,29 +162,12 @@ class DenseBackwardPart(BackwardPart):
     def show_done(self) -> None:
         """Every delta is known; one last wave reaches every weight, input layer included (BP4 next)."""
         story, scene = self.story, self.scene
-        fl, fj = story.focus_neuron
-        wl, wj, wk = story.focus_weight
-        grad_b, grad_w = story.neuron_eqs(fl, fj)["grad_b"], story.weight_eqs(wl, wj, wk)["grad_w"]
-        self.beat("done", equations=(grad_b, grad_w),
-                  say={"bias": indexed("b", fl, fj), "grad_b": story.fmt(grad_b.value),
-                       "weight": indexed("w", wl, wj, wk), "grad_w": story.fmt(grad_w.value)})
-        sym = story.symbols
-        recursion = (rf"{sym.t_delta('l', 'j')} = \left(\sum_{{m}} {sym.t_weight('l+1', 'm', 'j')}"
-                     rf" {sym.t_delta('l+1', 'm')}\right) f'({sym.t_pre('l', 'j')})")
-        parts = [self._heading("backward.recursion_heading"), self._tex(recursion),
-                 self._heading("backward.gradient_heading"), self._tex(grad_b.latex()),
-                 self._tex(grad_w.latex())]
-        if self._note():
-            parts.append(Text(self._note(), font=style.FONT, font_size=style.STATUS_SIZE,
-                              color=self.theme.muted))
-        panel = self._panel(*parts)
+        panel = self._done_panel()
         waves = [DenseWave(self.diagram, layer, story.shown_error(layer), story.error_scale, self.theme.delta,
                            backwards=True, rate_func=linear) for layer in range(story.n_layers, 0, -1)]
-        labels = [AnimationGroup(*(Indicate(lab.label, color=self.theme.highlight)
-                                   for key, lab in self.delta_labels.items() if key[0] == layer))
-                  for layer in range(story.n_layers, 0, -1) if any(k[0] == layer for k in self.delta_labels)]
+        flashes = self._delta_flashes()
         scene.play(swap(self.panel, panel), run_time=self.t(style.WRITE_TIME))
-        scene.play(Succession(*waves), LaggedStart(*labels, lag_ratio=0.6),
+        scene.play(Succession(*waves), LaggedStart(*flashes, lag_ratio=0.6),
                    run_time=self.t(style.FLOW_TIME * 1.5))
         self.panel = panel
 

@@ -20,7 +20,7 @@ from PIL import Image
 from bpviz.outputs.formats import frame_config, picture_size
 from bpviz.production.session import chapter, manim_config
 from scenes import themes
-from scenes.bridge import load_story
+from scenes.loading import load_story
 from scenes.video_config import THEMES
 
 from ..scenes.layout_check import frame_problems

@@ -22,10 +22,11 @@ from backprop_core.config import load
 from backprop_core.train import train
 from bpviz.cli import main
 from bpviz.production import concat, jobs, prefetch
-from bpviz.production.fingerprint import STEP_CHAPTERS, job_fingerprint, trace_view
+from bpviz.production.fingerprint import job_fingerprint, trace_view
 from bpviz.production.render import render_video, timed_beats
-from scenes.bridge import load_story, story_from_trace
-from scenes.chapters import c8_full
+from scenes.chapters import registry
+from scenes.chapters.registry import STEP_CHAPTERS
+from scenes.loading import load_story, story_from_trace
 from scenes.video_config import resolve
 
 from .test_errors import assert_one_line_error
@@ -59,7 +60,7 @@ def cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def short_film(monkeypatch):
-    monkeypatch.setattr(c8_full, "film_chapters", lambda story: FILM)
+    monkeypatch.setattr(registry, "film_chapters", lambda story: FILM)
     return load_story("and")
 
 

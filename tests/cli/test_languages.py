@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from bpviz.cli import main
-from scenes.bridge import load_story
+from scenes.loading import load_story
 
 from .test_errors import assert_one_line_error
 

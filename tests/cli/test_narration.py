@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from bpviz.cli import main
-from scenes.bridge import load_story
+from scenes.loading import load_story
 
 FPS = 15  # --quality low
 CUE = re.compile(r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)\n(.+)")

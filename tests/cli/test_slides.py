@@ -21,7 +21,7 @@ from bpviz.cli import main
 from bpviz.outputs.slides import convert, handout
 from bpviz.production import jobs
 from bpviz.production.decks import presentation
-from scenes.bridge import load_story
+from scenes.loading import load_story
 
 from .test_errors import assert_one_line_error
 from .test_jobs import frames_of

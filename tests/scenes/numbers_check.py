@@ -21,10 +21,10 @@ import numpy as np
 from manim import MathTex
 
 from backprop_core.equations import format_number
-from scenes.bridge import Story
 from scenes.layout import MAX_NEURONS_PER_LAYER
 from scenes.mobjects.equation_panel import EquationBlock
 from scenes.mobjects.value_label import ValueLabel
+from scenes.story import Story
 from scenes.text import catalogue
 
 from .layout_check import scene_leaves

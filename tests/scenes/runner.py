@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from backprop_core.presets import PRESETS
-from scenes.video_config import SCENES
+from scenes.chapters.registry import DENSE_CHAPTERS, FULL, SCENES
 
 VARIANTS = {**{name: (name, {}) for name in PRESETS},
             "mazur-delta_rule": ("mazur", {"notation": "delta_rule"}),
@@ -98,26 +98,26 @@ def finished(report: RunReport) -> RunReport:
 def cases(mode: str) -> list[tuple[str, str]]:
     """``(variant, chapter)`` pairs checked in ``mode``: every chapter alone, ``full`` for a few."""
     variants = list(VARIANTS) if mode == "stills" else list(PRESETS)
-    chapters = [c for c in SCENES if c != "full"]
+    chapters = [c for c in SCENES if c != FULL]
     return [(v, c) for v in variants for c in chapters if c in _chapters_of(v)] \
-        + [(v, "full") for v in FULL_VARIANTS[mode]]
+        + [(v, FULL) for v in FULL_VARIANTS[mode]]
 
 
 @cache
 def _chapters_of(variant: str) -> tuple[str, ...]:
-    """The chapters ``variant`` has: all, but only ``DENSE_SCENES`` for a network in dense mode
+    """The chapters ``variant`` has: all, but only ``DENSE_CHAPTERS`` for a network in dense mode
     (and only those of :data:`ONLY` for a variant listed there)."""
     from backprop_core.config import load
-    from scenes.layout import DENSE_SCENES, is_dense
+    from scenes.layout import is_dense
 
-    chapters = DENSE_SCENES if is_dense(load(VARIANTS[variant][0]).layers) else tuple(SCENES)
+    chapters = DENSE_CHAPTERS if is_dense(load(VARIANTS[variant][0]).layers) else tuple(SCENES)
     return tuple(c for c in chapters if c in ONLY.get(variant, chapters))
 
 
 @cache
 def story(variant: str):
     """The Story of ``variant`` (trained once per process)."""
-    from scenes.bridge import load_story
+    from scenes.loading import load_story
 
     preset, video = VARIANTS[variant]
     return load_story(preset, **video)

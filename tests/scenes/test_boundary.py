@@ -9,7 +9,7 @@ from backprop_core import run_preset
 from backprop_core.decision import decision_maps
 from scenes.layout import Region
 from scenes.mobjects.heat_map import LEVELS, HeatMap, buckets, runs
-from scenes.style import THEMES
+from scenes.themes import THEMES
 
 from .runner import finished
 

@@ -80,8 +80,8 @@ def test_a_glyph_that_moves_during_the_fade_is_drawn_where_it_is(tmp_path):
 
 @pytest.mark.parametrize("chapter", ["backward"])
 def test_a_chapter_looks_as_with_manims_camera(chapter, tmp_path):
-    from scenes.bridge import load_story
-    from scenes.chapters import chapter_scene
+    from scenes.chapters.registry import chapter_scene
+    from scenes.loading import load_story
 
     story = load_story("and")
     ours, _ = _frames(chapter_scene(chapter), FadeCamera, tmp_path, story=story)

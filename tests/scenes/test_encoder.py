@@ -15,7 +15,7 @@ from manim._config.video_encoder import resolve_video_encoder
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 from bpviz.renderer.encoder import HeldFrameEncoder, HeldFrameWriter
-from scenes.chapters import chapter_scene
+from scenes.chapters.registry import chapter_scene
 
 SIZE = (96, 160)
 """Height and width of the test frames (even, as yuv420p needs)."""
@@ -67,7 +67,7 @@ def test_held_frames_decode_as_manims(tmp_path, options, pixel_format):
 def test_chapter_scenes_write_with_the_held_frame_writer():
     """bpviz renders chapters with its writer; the chapter itself runs on Manim's own."""
     from bpviz.production.session import chapter
-    from scenes.bridge import load_story
+    from scenes.loading import load_story
     story = load_story("and")
     assert chapter("loss", story).renderer._file_writer_class is HeldFrameWriter
     assert chapter_scene("loss")(story).renderer._file_writer_class is not HeldFrameWriter

@@ -69,8 +69,8 @@ def _recorder(write, frames: list):
 @pytest.mark.parametrize("chapter", ["backward", "training"])
 def test_frames_equal_manims_choice(chapter, monkeypatch, tmp_path):
     """Every frame of a chapter is the same whether Manim or moving_leaves picks what to redraw."""
-    from scenes.bridge import load_story
-    from scenes.chapters import chapter_scene
+    from scenes.chapters.registry import chapter_scene
+    from scenes.loading import load_story
 
     story = load_story("and")
     frames = {}

@@ -11,7 +11,8 @@ from backprop_core import io
 from backprop_core.config import from_dict, parse
 from backprop_core.errors import ConfigError, TraceFormatError
 from backprop_core.train import train
-from scenes.video_config import VIDEO_SCHEMA, languages, resolve, resolve_trace
+from scenes.text import languages
+from scenes.video_config import VIDEO_SCHEMA, resolve, resolve_trace
 
 AND = {"network": {"layers": [2, 1]}, "data": {"preset": "and"}}
 
@@ -23,7 +24,7 @@ def test_defaults_are_filled_in():
 
 
 def test_languages_are_the_catalogue_files_listed_without_manim():
-    code = ("import sys; from scenes.video_config import languages; "
+    code = ("import sys; import scenes.video_config; from scenes.text import languages; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('manim', 'bpviz')]; "
             "print(languages(), bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

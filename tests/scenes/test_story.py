@@ -10,7 +10,7 @@ import pytest
 from backprop_core import io
 from backprop_core.equations.rules import update_rule
 from backprop_core.train import train
-from scenes.bridge import load_story
+from scenes.loading import load_story
 
 
 @pytest.mark.parametrize("preset, rival_mode", [("xor", "batch"), ("circle", "online")])

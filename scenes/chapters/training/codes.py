@@ -1,4 +1,4 @@
-"""Chapter 7, ``training``: the code every sample gets before and after training.
+"""Chapter 7, ``training``, third part: the code every sample gets before and after training.
 
 For targets that are 0/1 vectors (binary codes such as the ``digits`` preset's, or classes):
 a table of the samples with their input, the target code, and for the first and the last epoch
@@ -14,11 +14,11 @@ from manim import RIGHT, Text, VGroup, VMobject
 
 from backprop_core.codes import code_table, has_codes
 
-from .. import style
-from ..animations.fade import Appear
-from ..layout import Region
-from .c7_training import TrainingPart
-from .pieces import swap, value_label
+from ... import style
+from ...animations.fade import Appear
+from ...layout import Region
+from ..pieces import swap, value_label
+from .common import EpochPart
 
 MAX_ROWS = 12
 """Tables of more samples are not shown (they would not be legible)."""
@@ -32,10 +32,8 @@ COLUMN_GAP = 0.3
 ROW_GAP = 0.12
 
 
-class CodesPart(TrainingPart):
+class CodesPart(EpochPart):
     """The table of codes before training, then after the last epoch beside it."""
-
-    name = "training"
 
     def run(self) -> None:
         """Table of contents (nothing unless the targets are 0/1 and the samples few enough)."""

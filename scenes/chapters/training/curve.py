@@ -1,8 +1,7 @@
-"""Chapter 7, ``training``: the mean loss of every epoch as a curve while the weights evolve."""
+"""Chapter 7, ``training``, first part: the mean loss of every epoch as a curve while the weights evolve."""
 
 from __future__ import annotations
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -14,19 +13,13 @@ from manim import (
     VGroup,
 )
 
-from .. import style
-from ..animations.fade import Appear
-from ..animations.flow import weight_update
-from ..layout import Region
-from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
-from ..mobjects.loss_plot import LossPlot
-from .base import ChapterScene, Part
-from .pieces import make_diagram, note_text, swap, unclutter_edge_labels, value_label, weight_labels
-from .wrapping import panel_stack
-
-KEYFRAMES = 8
-"""At most this many restylings of the network over the run (plus epoch 0)."""
-
+from ... import style
+from ...animations.fade import Appear
+from ...animations.flow import weight_update
+from ...mobjects.equation_panel import TEX_TEMPLATE, colorize
+from ..pieces import make_diagram, note_text, swap, unclutter_edge_labels, value_label, weight_labels
+from ..wrapping import panel_stack
+from .common import EpochPart, keyframe_epochs
 
 TRAINED_SPOTS = (None, 0.2, 0.8, 0.35, 0.65, 0.5)
 """Where along its edge a weight label is tried (large trained weights are wide)."""
@@ -37,18 +30,8 @@ def spread_labels(diagram, labels: dict) -> VGroup:
     return VGroup(*unclutter_edge_labels(diagram, labels, [], spots=TRAINED_SPOTS, tol=0.0).values())
 
 
-def keyframe_epochs(n_records: int, count: int = KEYFRAMES) -> list[int]:
-    """Indices of the epoch records shown: 0, the last, and up to ``count - 1`` evenly between."""
-    last = n_records - 1
-    if last <= 0:
-        return [0]
-    return sorted({int(i) for i in np.linspace(0, last, min(count, last) + 1).round()})
-
-
-class TrainingPart(Part):
+class TrainingPart(EpochPart):
     """The network at epoch 0, then the loss curve grows while the edges follow the weights."""
-
-    name = "training"
 
     def run(self) -> None:
         """Table of contents."""
@@ -122,50 +105,9 @@ class TrainingPart(Part):
         note = note_text(self, self.tr("training.note", samples=n))
         return panel_stack(self, heading, formula, note, buff=0.22)
 
-    @property
-    def _samples(self) -> int:
-        return len(self.story.trace.config["data"]["inputs"])
-
-    def _loss_label(self, index: int):
-        """``epoch e:  C = value``: the loss record of keyframe ``index``, under the equation."""
-        record = self.records[index]
-        symbol = self.story.loss_eqs()["loss_mean"].latex().split("=")[0].strip()
-        label = value_label(self, record.loss, "loss", ("epoch", record.epoch),
-                            prefix=self.tr("training.loss_value", epoch=record.epoch, symbol=symbol))
-        return label.next_to(self.equation, DOWN, aligned_edge=LEFT, buff=0.25)
-
-    def _plot(self) -> LossPlot:
-        """The loss plot in the panel below the labels (room kept for the accuracy line)."""
-        panel = self.regions.panel
-        top = self.loss_label.get_bottom()[1] - 0.3 - (0.45 if self.records[-1].accuracy is not None else 0)
-        region = Region(panel.left, panel.right, panel.bottom, top)
-        return LossPlot([r.epoch for r in self.records], [r.loss for r in self.records], self.theme,
-                        region, self.tr("training.x_label"), self.tr("training.y_label"), self.story.fmt)
-
-    def _status(self, index: int) -> Text:
-        """The status line at keyframe ``index``: which epoch the diagram and the curve show."""
-        story = self.story
-        cfg = story.trace.config["training"]
-        return self.scene.status_text(self.tr("training.status", epoch=self.records[index].epoch,
-                                              epochs=cfg["epochs"], rate=story.fmt(cfg["learning_rate"]),
-                                              loss=self.tr(f"loss_names.{story.trace.loss_name}")))
-
     def _set_status(self, index: int) -> None:
         """Swap the base status line (one step, one sample) for the epoch status line."""
         old = self.scene.status
         self.status = self._status(index)
         self.scene.play(swap(old, self.status), run_time=self.t(0.4))
         self.scene.status = self.status
-
-
-class Training(ChapterScene):
-    """Chapter 7: training, epoch after epoch; then the other mode beside it (``c7_compare``)."""
-
-    @classmethod
-    def chapter_parts(cls, story) -> tuple:
-        """The training part, the decision map and the output codes, then online against batch."""
-        from .c7_boundary import BoundaryPart
-        from .c7_codes import CodesPart
-        from .c7_compare import ComparePart
-
-        return (TrainingPart, BoundaryPart, CodesPart, ComparePart)

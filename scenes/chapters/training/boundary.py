@@ -1,9 +1,9 @@
-"""Chapter 7, ``training``: the decision map of a network with two inputs, epoch after epoch.
+"""Chapter 7, ``training``, second part: the decision map of a network with two inputs, epoch after epoch.
 
 As TensorFlow Playground shows it: the colour at every point of the input plane ``(x1, x2)`` is
 the network's output there (``backprop_core.decision``), the training samples are dots coloured
 by their target on top, and the 0.5 contour is where the colour changes sign. The map follows
-the keyframes of the loss curve (``c7_training.keyframe_epochs``) and ends on the trained one.
+the keyframes of the loss curve (:func:`.common.keyframe_epochs`) and ends on the trained one.
 """
 
 from __future__ import annotations
@@ -13,21 +13,19 @@ from manim import DOWN, LEFT, RIGHT, UL, Dot, MoveAlongPath, Rectangle, Square, 
 
 from backprop_core.decision import decision_maps, has_plane
 
-from .. import style
-from ..animations.fade import Appear
-from ..layout import Region
-from ..mobjects.heat_map import LEVELS, Blend, HeatMap, level_colors
-from .c7_training import TrainingPart, keyframe_epochs
-from .pieces import swap, value_label
+from ... import style
+from ...animations.fade import Appear
+from ...layout import Region
+from ...mobjects.heat_map import LEVELS, Blend, HeatMap, level_colors
+from ..pieces import swap, value_label
+from .common import EpochPart, keyframe_epochs
 
 AXIS_ROOM = 0.75
 """Room kept below and left of the map for the tick values and the axis names."""
 
 
-class BoundaryPart(TrainingPart):
+class BoundaryPart(EpochPart):
     """The output over the input plane behind the samples, keyframe by keyframe."""
-
-    name = "training"
 
     def run(self) -> None:
         """Table of contents (nothing unless the network has two inputs and one output)."""

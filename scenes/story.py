@@ -1,46 +1,63 @@
-"""The one bridge from the scenes to the engine: a :class:`Story` holds what a video explains.
+"""The Story: what a film reads from a trace, and nothing it computes.
 
-Scenes never train, never compute: they read the trace and the equations through a Story.
-A Story is built from a config source (TOML path or preset name) or from a trace, and picks
-the step, the sample and the focus that ``[video]`` asks for (1-based, as on screen).
-Its drawing scales are in :mod:`scenes.story_scales`; what the chapters ask of it beyond
-its fields (chain-rule paths, updates per epoch, a sample's later loss) is in
-:mod:`scenes.story_queries`, whose functions are importable from here too.
+Scenes never train, never compute: they read the trace and the equations through a
+:class:`Story`. A Story is a trace with the step, the sample and the focus that ``[video]`` asks
+for (1-based, as on screen), how numbers are written in its language, the scales that map values
+to colour and width, and what the chapters ask beyond the trace's fields: the chain rule's paths
+(:meth:`Story.chain_paths`, :class:`ChainPath`), the updates an epoch makes and the explained
+sample's loss at its next recorded step. A Story is made from a config source or a trace by
+:mod:`scenes.loading`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import product
+
+import numpy as np
 
 from backprop_core import io
-from backprop_core.config import load, steps_per_epoch
+from backprop_core.config import steps_per_epoch
 from backprop_core.equations import (
     format_fixed,
     format_number,
     loss_equations,
     neuron_equations,
     sign_equations,
+    to_latex,
     weight_equations,
 )
 from backprop_core.equations.notation import Notation
 from backprop_core.errors import ConfigError
+from backprop_core.losses import CROSS_ENTROPY_OUTPUTS
 from backprop_core.trace import SampleRecord, Step, Trace
 from backprop_core.train import TrainingDiverged, train
 
-from .story_queries import ChainPath as ChainPath
-from .story_queries import chain_paths as chain_paths
-from .story_queries import chain_starts_at_delta as chain_starts_at_delta
-from .story_queries import later_sample_loss as later_sample_loss
-from .story_queries import updates_per_epoch as updates_per_epoch
-from .story_scales import StoryScales
 from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, tr
 from .themes import THEMES, Theme
-from .video_config import resolve, resolve_trace, video_of
+
+
+@dataclass(frozen=True)
+class ChainPath:
+    """One path of the chain rule from weight ``w^l_jk`` to the loss, and its factors.
+
+    ``neurons`` are ``(layer, index)`` from ``(l, j)`` to the output neuron; ``symbolic`` and
+    ``numbers`` are the LaTeX of the path's product of local derivatives (the term of the
+    ``chain`` equation, with the story's decimal separator), without a value: only the whole sum
+    has a trace field. ``softmax_output`` is the output ``i`` whose activation the path reaches
+    through the softmax Jacobian (softmax without cross-entropy), else ``None``.
+    """
+
+    neurons: tuple[tuple[int, int], ...]
+    symbolic: str
+    numbers: str
+    softmax_output: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
-class Story(StoryScales):
+class Story:
     """A trace with the step, sample and focus a video explains, and how to show numbers.
 
     Parameters
@@ -65,8 +82,7 @@ class Story(StoryScales):
     def step(self) -> Step:
         """The explained step: ``[video] epoch`` and ``step`` (1-based within the epoch)."""
         cfg = self.trace.config
-        per_epoch = steps_per_epoch(len(cfg["data"]["inputs"]), cfg["training"]["batch_size"])
-        index = (self.video["epoch"] - 1) * per_epoch + self.video["step"] - 1
+        index = (self.video["epoch"] - 1) * self.updates_per_epoch + self.video["step"] - 1
         try:
             return self.trace.step(index)
         except KeyError:
@@ -225,25 +241,111 @@ class Story(StoryScales):
                                                  notation=self.notation)
         return self._cache["loss"]
 
+    # -- the scales of colour and width (they only style the drawing; numbers are trace fields)
+    @cached_property
+    def weight_scale(self) -> float:
+        """Largest ``|w|`` anywhere in the trace, rounded up to two significant figures.
 
-def story_from_trace(trace: Trace, language: str | None = None, **video) -> Story:
-    """A Story of ``trace``; ``language`` (``--lang``) and ``video`` override its ``[video]`` table.
+        One colour and width mapping for every step. The rounding keeps the mapping, and so the
+        chapters before the update (:mod:`bpviz.production.fingerprint`), when a small change of the
+        learning rate moves the largest weight only a little.
+        """
+        arrays = [*self.trace.initial.weights]
+        for s in self.trace.steps:
+            arrays += [*s.before.weights, *s.after.weights]
+        for e in self.trace.epochs:
+            arrays += [*e.params.weights]
+        largest = max(float(np.max(np.abs(w))) for w in arrays)
+        if largest == 0:
+            return 1.0
+        unit = 10.0 ** (math.floor(math.log10(largest)) - 1)
+        return round(math.ceil(round(largest / unit, 9)) * unit, 12)
 
-    A trace written before ``[video] language`` existed is told in English.
-    """
-    resolved = {"language": DEFAULT_LANGUAGE, **video_of(trace),
-                **{k: v for k, v in video.items() if v is not None}}
-    if language is not None:
-        resolved["language"] = language
-    story = Story(trace, resolved)
-    story.record  # noqa: B018  -- fail early, with the config error, on a missing step or sample
-    return story
+    @cached_property
+    def activation_scale(self) -> float:
+        """Largest ``|a|`` of the explained sample, at least 1 (sigmoid outputs fill up to 1)."""
+        return max(1.0, *(float(np.max(np.abs(a))) for a in self.record.a))
 
+    @cached_property
+    def signal_scale(self) -> float:
+        """Largest ``|w a|`` of the explained sample: the size of a forward contribution."""
+        return max(float(np.max(np.abs(self.signal(i)))) for i in range(1, self.n_layers + 1)) or 1.0
 
-def load_story(source: str | None = None, language: str | None = None, **video) -> Story:
-    """A Story from a TOML path, a preset name (``None``: the default) or a trace ``.json`` file."""
-    if source and source.lower().endswith(".json"):
-        trace = resolve_trace(io.load(source), source)
-    else:
-        trace = train(resolve(load(source)))
-    return story_from_trace(trace, language, **video)
+    @cached_property
+    def error_scale(self) -> float:
+        """Largest ``|w delta|`` of the explained sample: the size of a backward contribution."""
+        return max(float(np.max(np.abs(self.error(i)))) for i in range(1, self.n_layers + 1)) or 1.0
+
+    def signal(self, layer: int) -> np.ndarray:
+        """``w^l_jk a^{l-1}_k`` for every edge into ``layer``: what each edge carries forward.
+
+        Only used to style the forward pulses; the numbers on screen are trace fields.
+        """
+        return np.asarray(self.step.before.weights[layer - 1]) * np.asarray(self.record.a[layer - 1])
+
+    def error(self, layer: int) -> np.ndarray:
+        """``w^l_jk delta^l_j`` for every edge into ``layer``: what each edge carries backwards."""
+        return (np.asarray(self.step.before.weights[layer - 1])
+                * np.asarray(self.record.delta[layer - 1])[:, None])
+
+    def shown_delta(self, layer: int) -> np.ndarray:
+        """``delta^l`` as the story's notation shows it: ``-dE/dz`` for ``delta_rule``, else ``dC/dz``.
+
+        The trace always stores ``dE/dz``; the delta rule is a display choice (its sign flips).
+        """
+        delta = np.asarray(self.record.delta[layer - 1])
+        return -delta if self.notation == "delta_rule" else delta
+
+    def shown_error(self, layer: int) -> np.ndarray:
+        """:meth:`error` in the notation's sign: ``w^l_jk`` times the shown ``delta^l_j``."""
+        return (np.asarray(self.step.before.weights[layer - 1])
+                * self.shown_delta(layer)[:, None])
+
+    @cached_property
+    def delta_scale(self) -> float:
+        """Largest ``|delta|`` of the explained sample: the delta that gets the fullest colour."""
+        return max(float(np.max(np.abs(d))) for d in self.record.delta) or 1.0
+
+    # -- what the chapters ask beyond the trace's fields ---------------------------------------
+    @property
+    def updates_per_epoch(self) -> int:
+        """How many updates one epoch of the story's run makes."""
+        cfg = self.trace.config
+        return steps_per_epoch(len(cfg["data"]["inputs"]), cfg["training"]["batch_size"])
+
+    def later_sample_loss(self) -> tuple[float, int, int] | None:
+        """``(loss, updates, epoch)``: the explained sample's loss at the next recorded step using it.
+
+        ``updates`` counts the updates (this one included) made before that loss, ``epoch`` is that
+        step's epoch; ``None`` when no later step records the sample.
+        """
+        sample = self.record.sample
+        for step in self.trace.steps:
+            if step.index > self.step.index and sample in step.samples:
+                return step.record(sample).loss, step.index - self.step.index, step.epoch
+        return None
+
+    def chain_paths(self, layer: int, j: int, k: int) -> list[ChainPath]:
+        """The terms of ``weight_eqs(layer, j, k)["chain"]``, one per path, in the equation's order."""
+        eq = self.weight_eqs(layer, j, k)["chain"]
+        later = list(range(self.n_layers, layer, -1))
+        combos = list(product(*[range(self.layers[q]) for q in later]))
+        symbolic = eq.expanded.args if eq.expanded.is_Add else (eq.expanded,)
+        numbers = eq.substituted.args if eq.substituted.is_Add else (eq.substituted,)
+        jacobian = len(symbolic) > len(combos)  # the equation's outer loop over the softmax outputs
+        paths = []
+        for pos, (sym, nums) in enumerate(zip(symbolic, numbers)):
+            choice = dict(zip(later, combos[pos % len(combos)]))
+            neurons = ((layer, j), *((q, choice[q]) for q in range(layer + 1, self.n_layers + 1)))
+            numbers_tex = self.tex(to_latex(nums, self.video["decimals"]))
+            paths.append(ChainPath(neurons, to_latex(sym), numbers_tex,
+                                   pos // len(combos) if jacobian else None))
+        return paths
+
+    @property
+    def chain_starts_at_delta(self) -> bool:
+        """Whether each chain-rule path starts at ``dC/dz^L = a^L - y`` rather than ``dC/da^L f'(z^L)``.
+
+        True for cross-entropy on a sigmoid or softmax output (the equations' simplification).
+        """
+        return self.trace.loss_name == "cross_entropy" and self.trace.activations[-1] in CROSS_ENTROPY_OUTPUTS

@@ -1,8 +1,8 @@
-"""Chapter 7, ``training`` (second part): online and batch gradient descent side by side.
+"""Chapter 7, ``training``, last part: online and batch gradient descent side by side.
 
 Students ask whether the update comes after each input or once per epoch. The same data, the
 same initial weights, the same learning rate and epochs are trained both ways (the story's run and
-:attr:`Story.rival <scenes.bridge.Story.rival>`, both by the engine): two networks whose edges
+:attr:`Story.rival <scenes.story.Story.rival>`, both by the engine): two networks whose edges
 follow their own weights, both update rules, how many updates each made, and both loss curves
 on one pair of axes.
 """
@@ -14,17 +14,17 @@ from manim import DOWN, LEFT, RIGHT, UL, Create, MathTex, MoveAlongPath, Text, V
 from backprop_core.config import steps_per_epoch
 from backprop_core.equations.rules import update_rule
 
-from .. import style
-from ..animations.fade import Appear
-from ..animations.flow import weight_update
-from ..layout import Region
-from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
-from ..mobjects.loss_plot import LossPlot
-from ..mobjects.network_diagram import NetworkDiagram
-from .base import Part
-from .c7_training import keyframe_epochs
-from .pieces import fitted, swap, value_label
-from .wrapping import panel_stack
+from ... import style
+from ...animations.fade import Appear
+from ...animations.flow import weight_update
+from ...layout import Region
+from ...mobjects.equation_panel import TEX_TEMPLATE, colorize
+from ...mobjects.loss_plot import LossPlot
+from ...mobjects.network_diagram import NetworkDiagram
+from ..base import Part
+from ..pieces import fitted, swap, value_label
+from ..wrapping import panel_stack
+from .common import keyframe_epochs
 
 
 class Run:
