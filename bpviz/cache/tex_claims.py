@@ -7,6 +7,9 @@ a lock file (``<hash>.lock``, created exclusively). The one holding the claim co
 publishes the SVG at once; the others wait for that SVG and use it. A claim whose process has
 died, or that is older than :data:`STALE_SECONDS`, is taken over, so a killed render never
 blocks the next one.
+
+:func:`tex_to_svg_file` is Manim's ``tex_to_svg_file`` through these claims; the patch that
+routes Manim's call here lives in :mod:`bpviz.renderer.manim_patches`.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 from manim import config
-from manim.mobject.text import tex_mobject
 from manim.utils.tex_file_writing import generate_tex_file
 
 from bpviz.cache.typeset import publish_one, whole
@@ -26,44 +29,37 @@ from bpviz.cache.typeset import publish_one, whole
 STALE_SECONDS = 120.0
 """A claim this old is abandoned (no equation takes LaTeX that long)."""
 POLL_SECONDS = 0.05
-_state: dict = {"shared": None, "original": None}
 
 
-def install(shared: Path) -> None:
-    """Typeset every MathTex through the claims in ``shared`` (idempotent; the last folder wins)."""
-    _state["shared"] = Path(shared)
-    if _state["original"] is None:
-        _state["original"] = tex_mobject.tex_to_svg_file
-        tex_mobject.tex_to_svg_file = tex_to_svg_file
-
-
-def tex_to_svg_file(expression: str, environment: str | None = None, tex_template=None) -> Path:
+def tex_to_svg_file(expression: str, environment: str | None, tex_template, *, shared_dir: Path,
+                    compile_svg: Callable[..., Path]) -> Path:
     """Manim's ``tex_to_svg_file``, compiling only what no other process has compiled or claimed.
 
     Parameters
     ----------
     expression, environment, tex_template
-        As for :func:`manim.utils.tex_file_writing.tex_to_svg_file`.
+        As for :func:`manim.utils.tex_file_writing.tex_to_svg_file` (``None``: Manim's template).
+    shared_dir : pathlib.Path
+        The shared LaTeX cache (``<cache>/tex``), where claims are taken and SVGs published.
+    compile_svg : callable
+        Manim's own ``tex_to_svg_file`` (same arguments): compiles into this render's ``tex_dir``.
 
     Returns
     -------
     pathlib.Path
         The SVG in this render's ``tex_dir``.
     """
-    original, shared_dir = _state["original"], _state["shared"]
     template = tex_template if tex_template is not None else config["tex_template"]
     svg = generate_tex_file(expression, environment, template).with_suffix(".svg")
     if svg.exists():  # typeset before: what Manim's function would return
         return svg
-    if shared_dir is None:
-        return original(expression, environment, template)
-    shared = shared_dir / svg.name
+    shared = Path(shared_dir) / svg.name
     with claim(shared) as mine:
         if not mine:  # compiled by another process meanwhile
             shutil.copy2(shared, svg)
             return svg
-        made = original(expression, environment, template)
-        publish_one(made, shared_dir)
+        made = compile_svg(expression, environment, template)
+        publish_one(made, Path(shared_dir))
         return made
 
 

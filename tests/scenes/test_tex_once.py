@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from manim import MathTex, tempconfig
 from manim.utils import tex_file_writing
-from bpviz.cache import tex_claims as tex_once
 from bpviz.cache.typeset import typeset_dirs
+from bpviz.renderer.manim_patches import ManimPatches
 
 log = Path(sys.argv[2])
 compile_tex = tex_file_writing.compile_tex
@@ -29,8 +29,7 @@ def counted(tex_file, *args):
 tex_file_writing.compile_tex = counted
 
 shared = Path(sys.argv[1])
-tex_once.install(shared / "tex")
-with typeset_dirs(shared) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
+with ManimPatches(shared), typeset_dirs(shared) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
     for i in range(6):
         MathTex(rf"w^{{3}}_{{{i}1}} = 0.{i}25")
 print("done")
