@@ -5,17 +5,20 @@ With the typeset cache warm (:mod:`bpviz.cache.typeset`), most of the time of bu
 ``VMobject``: about 0.1 s each, 25 s for the stills of mazur at 1080p. Manim caches the result
 only inside one process and by file path (and each render typesets in a private folder).
 
-:func:`install` wraps ``SVGMobject.generate_mobject``: the shapes (points and style of every
-leaf, and the named groups ``MathTex`` splits by) are stored in ``<cache>/svg/<key>.npz``, keyed
-by the SVG file's content and the mobject's own hash seed without the path, and read back on the
-next build of the same SVG. The file holds arrays and JSON only (read without pickle), and is
-written under a temporary name then renamed, so parallel renders share it safely.
+:func:`generate_mobject` is Manim's ``SVGMobject.generate_mobject`` through this cache (the patch
+that routes Manim's call here lives in :mod:`bpviz.renderer.manim_patches`): the shapes (points
+and style of every leaf, and the named groups ``MathTex`` splits by) are stored in
+``<cache>/svg/<key>.npz``, keyed by the SVG file's content and the mobject's own hash seed
+without the path, and read back on the next build of the same SVG. The file holds arrays and
+JSON only (read without pickle), and is written under a temporary name then renamed, so parallel
+renders share it safely.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -28,7 +31,6 @@ from backprop_core.io import write_atomically
 ARRAYS = ("points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
 SCALARS = ("stroke_width", "background_stroke_width", "fill_opacity", "stroke_opacity",
            "background_stroke_opacity")
-_state: dict = {"folder": None, "original": None}
 
 
 def _key(mob: SVGMobject, path: Path) -> str:
@@ -89,31 +91,38 @@ def _load(mob: SVGMobject, source: Path) -> None:
                              for name, members in meta["groups"].items()}
 
 
-def _generate_mobject(self: SVGMobject) -> SVGMobject:
-    """``SVGMobject.generate_mobject`` through the cache (see the module docstring)."""
-    folder = _state["folder"]
+def generate_mobject(mob: SVGMobject, folder: Path, parse: Callable[[SVGMobject], SVGMobject]) -> SVGMobject:
+    """Give ``mob`` the shapes of its SVG from the cache in ``folder``, or ``parse`` and store them.
+
+    Parameters
+    ----------
+    mob : SVGMobject
+        The mobject being built (its SVG file is already written).
+    folder : pathlib.Path
+        The shape cache (``<cache>/svg``).
+    parse : callable
+        Manim's own ``SVGMobject.generate_mobject``: used on a miss, and when the file cannot be
+        read or keyed (its shapes are then not stored).
+
+    Returns
+    -------
+    SVGMobject
+        ``mob``, with its leaves and ``id_to_vgroup_dict`` set, as Manim's method returns it.
+    """
     try:
-        path = self.get_file_path()
-        cached = folder / f"{_key(self, path)}.npz"
+        path = mob.get_file_path()
+        cached = Path(folder) / f"{_key(mob, path)}.npz"
     except (OSError, ValueError):
-        return _state["original"](self)
+        return parse(mob)
     if cached.is_file():
         try:
-            _load(self, cached)
-            return self
+            _load(mob, cached)
+            return mob
         except (OSError, ValueError, KeyError):
-            self.submobjects = []
-    _state["original"](self)
+            mob.submobjects = []
+    parse(mob)
     try:
-        _save(self, cached)
+        _save(mob, cached)
     except OSError:
         pass
-    return self
-
-
-def install(folder: Path) -> None:
-    """Build every SVG mobject through the cache in ``folder`` (idempotent; the last folder wins)."""
-    _state["folder"] = Path(folder)
-    if _state["original"] is None:
-        _state["original"] = SVGMobject.generate_mobject
-        SVGMobject.generate_mobject = _generate_mobject
+    return mob

@@ -15,9 +15,11 @@ equation; two that make the same new text both make it, and the first rename win
 SVGs are seeded as hard links, so a render's start costs a link per cached file, not a copy.
 Manim's ``Text`` rewrites its SVG in place every time it is built (manimpango's
 ``remove_last_M``), which through a hard link would truncate the shared file while others read
-it; :func:`install` makes that rewrite happen on a private copy, renamed over the private name
-only when the content changed (a seeded SVG was rewritten before it was published: it never
-changes again).
+it. :func:`rewrite_privately` makes that rewrite happen on a private copy, renamed over the
+private name only when the content changed (a seeded SVG was rewritten before it was published:
+it never changes again). Manim calls it instead of its own rewrite only while bpviz's patches are
+installed (:mod:`bpviz.renderer.manim_patches`, as every Manim session of bpviz does), so
+:func:`typeset_dirs` must be used inside them.
 """
 
 from __future__ import annotations
@@ -25,11 +27,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from manimpango import PangoUtils
 
 KINDS = {"tex_dir": "tex", "text_dir": "text"}
 """Manim's config key of each typeset folder and its name in the shared cache."""
@@ -78,23 +78,21 @@ def _publish(private: Path, shared: Path) -> int:
     return sum(publish_one(svg, shared) for svg in private.glob("*.svg"))
 
 
-_original_rewrite: list = []
+def rewrite_privately(file_name: str, rewrite: Callable[[str], None]) -> None:
+    """Run ``rewrite`` on a copy of ``file_name``, renamed over ``file_name`` only if it changed.
 
-
-def install() -> None:
-    """Make Manim's in-place rewrite of text SVGs leave hard-linked files alone (idempotent)."""
-    if not _original_rewrite:
-        _original_rewrite.append(PangoUtils.remove_last_M)
-        PangoUtils.remove_last_M = staticmethod(_rewrite_privately)
-
-
-def _rewrite_privately(file_name: str) -> None:
-    """Run manimpango's ``remove_last_M`` on a copy of ``file_name``, renamed over it if it changed."""
+    Parameters
+    ----------
+    file_name : str
+        A text SVG in this render's private ``text_dir``, maybe a hard link to the shared cache.
+    rewrite : callable
+        manimpango's ``PangoUtils.remove_last_M``, which rewrites the file it is given in place.
+    """
     path = Path(file_name)
     copy = path.with_name(f".{path.name}.{os.getpid()}.rewrite")
     shutil.copyfile(path, copy)
     try:
-        _original_rewrite[0](str(copy))
+        rewrite(str(copy))
         if copy.read_bytes() != path.read_bytes():
             os.replace(copy, path)  # a new file under the private name; a shared link is untouched
     finally:
@@ -105,9 +103,10 @@ def _rewrite_privately(file_name: str) -> None:
 def typeset_dirs(shared_root: Path) -> Iterator[dict[str, str]]:
     """Private ``tex_dir``/``text_dir`` for Manim, seeded from and published to ``shared_root``.
 
-    Yields Manim config entries (``{"tex_dir": ..., "text_dir": ...}``).
+    Yields Manim config entries (``{"tex_dir": ..., "text_dir": ...}``). Use it with bpviz's
+    patches installed (:class:`bpviz.renderer.manim_patches.ManimPatches`): the seeded SVGs are
+    hard links to the shared ones, which only the patched text rewrite leaves alone.
     """
-    install()
     with tempfile.TemporaryDirectory(prefix="bpviz-typeset-") as tmp:
         dirs = {}
         for key, name in KINDS.items():

@@ -16,12 +16,11 @@ from pathlib import Path
 from manim import tempconfig
 
 from bpviz.cache.paths import cache_dir
-from bpviz.cache.svg_shapes import install as use_svg_cache
-from bpviz.cache.tex_claims import install as typeset_once
 from bpviz.cache.typeset import typeset_dirs
 from bpviz.outputs.formats import frame_config
 from bpviz.renderer.camera import FadeCamera, FrameRenderer
 from bpviz.renderer.encoder import HeldFrameWriter
+from bpviz.renderer.manim_patches import ManimPatches
 from scenes.chapters import chapter_scene
 
 
@@ -35,13 +34,15 @@ def manim_config(quality: str, media_dir: Path, aspect: str = "16:9", **extra) -
 def manim_session(quality: str, aspect: str = "16:9", **extra):
     """Manim's config for one render, in a temporary media folder and private typeset folders.
 
-    Yields the media folder. LaTeX and text are typeset through :func:`typeset_dirs`, so
-    renders running at the same time share the cache without breaking each other's files, and
-    their SVGs are parsed once (:mod:`bpviz.cache.svg_shapes`).
+    Yields the media folder. Manim's internals are patched for the session's length
+    (:class:`~bpviz.renderer.manim_patches.ManimPatches`), so that LaTeX and text are typeset
+    through :func:`typeset_dirs` (renders running at the same time share the cache without
+    breaking each other's files, and compile each new equation once) and their SVGs are parsed
+    once (:mod:`bpviz.cache.svg_shapes`); Manim is as before once the session ends.
     """
-    use_svg_cache(cache_dir() / "svg")
-    typeset_once(cache_dir() / "tex")
-    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, typeset_dirs(cache_dir()) as typeset, \
+    root = cache_dir()
+    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, ManimPatches(root), \
+            typeset_dirs(root) as typeset, \
             tempconfig({**manim_config(quality, Path(tmp), aspect, **extra), **typeset}):
         yield Path(tmp)
 

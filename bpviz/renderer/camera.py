@@ -11,6 +11,10 @@ with the fade's current share (one blend instead of a path per glyph). The run k
 in the draw order, so what lies above or below it stays so. If a leaf of the run moves or
 changes colour during the fade (another animation acting on it), the picture is redrawn; after a
 few redraws the camera gives up on that fade and draws its paths as Manim does.
+
+Both classes override methods of Manim's and read some of its camera's internals (the Cairo
+contexts it keeps by array ``id``); :data:`bpviz.renderer.manim_patches.MANIM_MEMBERS` lists them
+and its test fails when a Manim upgrade changes one.
 """
 
 from __future__ import annotations

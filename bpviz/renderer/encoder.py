@@ -7,7 +7,13 @@ each converted again to the stream's pixel format (``yuv420p``): at 1080p that c
 most of what a held frame costs. :class:`HeldFrameEncoder` converts the held picture once and
 sends the same converted frame ``n`` times with consecutive timestamps; the encoder keeps its
 own reference to each frame it receives, so the bytes written are those of Manim's loop.
-:class:`HeldFrameWriter` is Manim's file writer with this encoder; every chapter scene uses it.
+:class:`HeldFrameWriter` is Manim's file writer with this encoder; bpviz hands it to every chapter
+scene it renders (:func:`bpviz.production.session.chapter`).
+
+The encoder repeats the loop of Manim's ``write_frame`` and drives its private members
+(``_validate_frame``, ``_next_pts``, ``_stream``, ``_container``, ``_operation_error``); the
+writer overrides the private ``_create_segment_encoder``. They are listed in
+:data:`bpviz.renderer.manim_patches.MANIM_MEMBERS`, whose test fails when a Manim upgrade changes one.
 """
 
 from __future__ import annotations

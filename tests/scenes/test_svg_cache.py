@@ -8,9 +8,11 @@ import numpy as np
 from manim import MathTex, Text, tempconfig
 from manim.mobject.svg import svg_mobject
 
-from bpviz.cache import svg_shapes as svg_cache
 from bpviz.cache.paths import cache_dir
 from bpviz.cache.typeset import typeset_dirs
+from bpviz.renderer.manim_patches import PATCHES, ManimPatches
+
+SHAPES_ONLY = tuple(p for p in PATCHES if p.name == "generate_mobject")
 
 
 def _build():
@@ -19,20 +21,17 @@ def _build():
             Text("loss 0.2984 · η", font_size=30)]
 
 
-def test_cached_shapes_equal_parsed_shapes(tmp_path, monkeypatch):
-    manims_own = svg_cache._state["original"] or svg_mobject.SVGMobject.generate_mobject
-    monkeypatch.setattr(svg_mobject.SVGMobject, "generate_mobject", manims_own)  # restored after
-    monkeypatch.setattr(svg_cache, "_state", {"folder": None, "original": None})
+def test_cached_shapes_equal_parsed_shapes(tmp_path):
     with typeset_dirs(cache_dir()) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
         try:
             svg_mobject.SVG_HASH_TO_MOB_MAP.clear()
             parsed = _build()  # Manim's own parse
-            svg_cache.install(tmp_path)
-            svg_mobject.SVG_HASH_TO_MOB_MAP.clear()
-            _build()  # parses and stores
-            assert len(list(tmp_path.glob("*.npz"))) == 2
-            svg_mobject.SVG_HASH_TO_MOB_MAP.clear()
-            cached = _build()  # read back
+            with ManimPatches(tmp_path, SHAPES_ONLY):
+                svg_mobject.SVG_HASH_TO_MOB_MAP.clear()
+                _build()  # parses and stores
+                assert len(list((tmp_path / "svg").glob("*.npz"))) == 2
+                svg_mobject.SVG_HASH_TO_MOB_MAP.clear()
+                cached = _build()  # read back
         finally:
             svg_mobject.SVG_HASH_TO_MOB_MAP.clear()
     for a, b in zip(parsed, cached):
@@ -48,14 +47,17 @@ def test_cached_shapes_equal_parsed_shapes(tmp_path, monkeypatch):
 
 
 def test_a_text_built_from_the_seeded_cache_leaves_the_shared_svg_whole(tmp_path):
-    """Text SVGs are seeded as hard links; Manim's in-place rewrite of a Text's SVG never reaches them."""
+    """Text SVGs are seeded as hard links; Manim's in-place rewrite of a Text's SVG never reaches them.
+
+    (With bpviz's patches, as in every session: they make that rewrite on a private copy.)
+    """
     from manim import config
 
-    with typeset_dirs(tmp_path) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
+    with ManimPatches(tmp_path), typeset_dirs(tmp_path) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
         Text("shared words")
     shared = next((tmp_path / "text").glob("*.svg"))
     before = (shared.stat().st_ino, shared.stat().st_mtime_ns, shared.read_bytes())
-    with typeset_dirs(tmp_path) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
+    with ManimPatches(tmp_path), typeset_dirs(tmp_path) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
         private = Path(config.text_dir) / shared.name
         assert private.stat().st_ino == shared.stat().st_ino  # a link: seeding copies nothing
         Text("shared words")

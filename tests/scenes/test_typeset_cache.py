@@ -15,7 +15,10 @@ import sys
 from pathlib import Path
 from manim import MathTex, Text, tempconfig
 from bpviz.cache.typeset import typeset_dirs
-with typeset_dirs(Path(sys.argv[1])) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
+from bpviz.renderer.manim_patches import PATCHES, ManimPatches
+root = Path(sys.argv[1])
+rewrite_only = tuple(p for p in PATCHES if p.name == "remove_last_M")  # what typeset_dirs needs
+with ManimPatches(root, rewrite_only), typeset_dirs(root) as dirs, tempconfig({**dirs, "verbosity": "ERROR"}):
     for i in range(12):
         Text(f"same words {i}")
     for i in range(4):
