@@ -34,15 +34,15 @@ def loss_value(loss: str, out_act: str, z: np.ndarray, a: np.ndarray, y: np.ndar
     A float for one sample; for 2-D arrays (one sample per row), an array of one loss per row.
     """
     if loss == "half_sse":
-        return 0.5 * np.sum((y - a) ** 2, axis=-1)
+        return 0.5 * ((y - a) ** 2).sum(axis=-1)
     if loss == "mse":
-        return np.mean((y - a) ** 2, axis=-1)
+        return ((y - a) ** 2).mean(axis=-1)
     if loss == "cross_entropy":
         if out_act == "softmax":
-            return -np.sum(y * log_softmax(z), axis=-1)
+            return -(y * log_softmax(z)).sum(axis=-1)
         if out_act == "sigmoid":
             # -[y log s(z) + (1 - y) log(1 - s(z))] = softplus(z) - y z
-            return np.sum(_softplus(z) - y * z, axis=-1)
+            return (_softplus(z) - y * z).sum(axis=-1)
         raise ValueError(f"cross_entropy needs a softmax or sigmoid output, not {out_act!r}")
     raise ValueError(f"unknown loss {loss!r}")
 

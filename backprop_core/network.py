@@ -56,7 +56,7 @@ def matvec(w: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def check_finite(values: np.ndarray, layer: int, quantity: str) -> None:
     """Raise :class:`NonFiniteError` for ``quantity`` of ``layer`` unless every entry is finite."""
-    if not np.isfinite(values).all():
+    if np.count_nonzero(np.isfinite(values)) != values.size:
         raise NonFiniteError(layer, quantity)
 
 

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -41,25 +42,30 @@ def frozen_array(values: Any) -> np.ndarray:
 
 def frozen_arrays(values: Any) -> tuple[np.ndarray, ...]:
     """A tuple of :func:`frozen_array` copies."""
-    return tuple(frozen_array(v) for v in values)
+    return tuple(map(frozen_array, values))
 
 
-def weight_shapes(layers: tuple[int, ...]) -> list[tuple[int, int]]:
+@lru_cache(maxsize=64)
+def weight_shapes(layers: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
     """Shapes ``(n_l, n_{l-1})`` of ``W^1 .. W^L``."""
-    return [(layers[i + 1], layers[i]) for i in range(len(layers) - 1)]
+    return tuple((layers[i + 1], layers[i]) for i in range(len(layers) - 1))
 
 
-def vector_shapes(layers: tuple[int, ...], start: int = 1) -> list[tuple[int]]:
+@lru_cache(maxsize=64)
+def vector_shapes(layers: tuple[int, ...], start: int = 1) -> tuple[tuple[int], ...]:
     """Shapes ``(n_l,)`` for layers ``start .. L``."""
-    return [(n,) for n in layers[start:]]
+    return tuple((n,) for n in layers[start:])
 
 
-def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[int, ...]]) -> None:
+def _check_shapes(what: str, name: str, arrays: tuple[np.ndarray, ...], shapes: tuple[tuple, ...]) -> None:
+    """Raise :class:`TraceError`, naming ``what.name[i]``, unless ``arrays`` have the ``shapes``."""
+    if tuple(arr.shape for arr in arrays) == shapes:
+        return
     if len(arrays) != len(shapes):
-        raise TraceError(f"{what}: {len(arrays)} arrays, expected {len(shapes)}")
+        raise TraceError(f"{what}.{name}: {len(arrays)} arrays, expected {len(shapes)}")
     for i, (arr, shape) in enumerate(zip(arrays, shapes)):
         if arr.shape != shape:
-            raise TraceError(f"{what}[{i}]: shape {arr.shape}, expected {shape}")
+            raise TraceError(f"{what}.{name}[{i}]: shape {arr.shape}, expected {shape}")
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -75,8 +81,8 @@ class Params:
 
     def check(self, layers: tuple[int, ...], what: str) -> None:
         """Raise :class:`TraceError` unless the shapes fit ``layers``."""
-        _check_shapes(f"{what}.weights", self.weights, weight_shapes(layers))
-        _check_shapes(f"{what}.biases", self.biases, vector_shapes(layers))
+        _check_shapes(what, "weights", self.weights, weight_shapes(layers))
+        _check_shapes(what, "biases", self.biases, vector_shapes(layers))
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -100,9 +106,9 @@ class SampleRecord:
 
     def check(self, layers: tuple[int, ...], what: str) -> None:
         """Raise :class:`TraceError` unless the shapes fit ``layers``."""
-        _check_shapes(f"{what}.z", self.z, vector_shapes(layers))
-        _check_shapes(f"{what}.delta", self.delta, vector_shapes(layers))
-        _check_shapes(f"{what}.a", self.a, vector_shapes(layers, start=0))
+        _check_shapes(what, "z", self.z, vector_shapes(layers))
+        _check_shapes(what, "delta", self.delta, vector_shapes(layers))
+        _check_shapes(what, "a", self.a, vector_shapes(layers, start=0))
         if not np.array_equal(self.a[0], self.x):
             raise TraceError(f"{what}: a[0] differs from x")
         if self.y.shape != (layers[-1],):
@@ -143,8 +149,8 @@ class Step:
             rec.check(layers, f"{what}.per_sample[{i}]")
         self.before.check(layers, f"{what}.before")
         self.after.check(layers, f"{what}.after")
-        _check_shapes(f"{what}.grad_weights", self.grad_weights, weight_shapes(layers))
-        _check_shapes(f"{what}.grad_biases", self.grad_biases, vector_shapes(layers))
+        _check_shapes(what, "grad_weights", self.grad_weights, weight_shapes(layers))
+        _check_shapes(what, "grad_biases", self.grad_biases, vector_shapes(layers))
 
     def record(self, sample: int) -> SampleRecord:
         """The record of dataset sample ``sample`` in this step."""

@@ -145,7 +145,6 @@ def _train(cfg: Config) -> Trace:
     weights, biases = initial_params(cfg)
     initial = Params(weights, biases)
     current = initial  # the record of the current parameters, once one is made (else None)
-    learn_biases = cfg.use_biases and cfg.update_biases
     rng = np.random.default_rng(cfg.shuffle_seed) if cfg.shuffle else None
     steps: list[Step] = []
     epochs: list[EpochRecord] = []
@@ -158,18 +157,14 @@ def _train(cfg: Config) -> Trace:
                 xs, ys = cfg.inputs[batch], cfg.targets[batch]  # the step's samples, one per row
                 fwd = forward(weights, biases, cfg.activations, xs)
                 bwd = backward(weights, cfg.activations, cfg.loss, fwd, ys)
-                old_weights, old_biases = weights, biases
-                weights = [w - cfg.learning_rate * g for w, g in zip(weights, bwd.grad_weights)]
-                if learn_biases:
-                    biases = [b - cfg.learning_rate * g for b, g in zip(biases, bwd.grad_biases)]
-                for layer, (w, b) in enumerate(zip(weights, biases), start=1):
-                    check_finite(w, layer, "updated weight")
-                    check_finite(b, layer, "updated weight")
-                before, current = current, None
+                new_weights, new_biases = _update(cfg, weights, biases, bwd)
                 if is_recorded(cfg, index):
-                    before = before or Params(old_weights, old_biases)
-                    current = Params(weights, biases)
+                    before = current or Params(weights, biases)
+                    current = Params(new_weights, new_biases)
                     steps.append(_step(index, epoch, batch, fwd, bwd, ys, before, current))
+                else:
+                    current = None
+                weights, biases = new_weights, new_biases
                 index += 1
             loss, accuracy, outputs = evaluate(cfg, weights, biases)
             current = current or Params(weights, biases)
@@ -190,12 +185,28 @@ def _train(cfg: Config) -> Trace:
     return Trace(cfg.to_dict(), initial, tuple(steps), tuple(epochs))
 
 
+def _update(cfg: Config, weights, biases, bwd) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """``W - learning_rate * dE/dW`` (and the same for ``b``, unless the biases are frozen), as new arrays.
+
+    Raises :class:`~backprop_core.network.NonFiniteError` at the first layer with a parameter
+    that is not finite.
+    """
+    new_weights = [w - cfg.learning_rate * g for w, g in zip(weights, bwd.grad_weights)]
+    new_biases = biases
+    if cfg.use_biases and cfg.update_biases:
+        new_biases = [b - cfg.learning_rate * g for b, g in zip(biases, bwd.grad_biases)]
+    for layer, (w, b) in enumerate(zip(new_weights, new_biases), start=1):
+        check_finite(w, layer, "updated weight")
+        check_finite(b, layer, "updated weight")
+    return new_weights, new_biases
+
+
 def _step(index: int, epoch: int, batch: np.ndarray, fwd, bwd, ys: np.ndarray, before: Params,
           after: Params) -> Step:
     """The record of one step: row ``k`` of the passes' arrays is sample ``batch[k]``."""
     records = tuple(
-        SampleRecord(int(i), fwd.a[0][k], ys[k], tuple(z[k] for z in fwd.z), tuple(a[k] for a in fwd.a),
-                     float(bwd.loss[k]), tuple(d[k] for d in bwd.delta))
+        SampleRecord(int(i), fwd.a[0][k], ys[k], [z[k] for z in fwd.z], [a[k] for a in fwd.a],
+                     float(bwd.loss[k]), [d[k] for d in bwd.delta])
         for k, i in enumerate(batch)
     )
     mean_loss = sum(record.loss for record in records) / len(records)
