@@ -1,9 +1,9 @@
 """Activation functions and their derivatives, numerically stable.
 
-Every function takes a 1-D pre-activation vector ``z`` and returns a 1-D vector.
-Element-wise activations also give ``derivative(z, a)``: the diagonal of
-``da/dz``. ``softmax`` is not element-wise; its Jacobian-vector product is
-``softmax_vjp``.
+Every function takes a 1-D pre-activation vector ``z`` (one sample), or a 2-D array with one
+sample per row, and returns the same shape. Element-wise activations also give
+``derivative(z, a)``: the diagonal of ``da/dz``. ``softmax`` is not element-wise (it works
+along the last axis: each row on its own); its Jacobian-vector product is ``softmax_vjp``.
 """
 
 from __future__ import annotations
@@ -20,26 +20,22 @@ OUTPUT_ONLY = ("softmax",)
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-z))`` without overflow for large ``|z|``."""
     z = np.asarray(z, dtype=float)
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    e = np.exp(-np.abs(z))  # exp(-z) for z >= 0, exp(z) below: never above 1
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)  # 1 / (1 + exp(-z)) and exp(z) / (1 + exp(z))
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """Softmax, shifted by ``max(z)`` so that no exponential overflows."""
+    """Softmax (of each row), shifted by ``max(z)`` so that no exponential overflows."""
     z = np.asarray(z, dtype=float)
-    e = np.exp(z - np.max(z))
-    return e / np.sum(e)
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
-    """``log(softmax(z))`` computed as ``z - logsumexp(z)``."""
+    """``log(softmax(z))`` (of each row) computed as ``z - logsumexp(z)``."""
     z = np.asarray(z, dtype=float)
-    m = np.max(z)
-    return z - (m + np.log(np.sum(np.exp(z - m))))
+    m = np.max(z, axis=-1, keepdims=True)
+    return z - (m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True)))
 
 
 def activate(name: str, z: np.ndarray) -> np.ndarray:
@@ -76,5 +72,5 @@ def derivative(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 
 def softmax_vjp(a: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """``J^T g`` for the softmax Jacobian ``J = diag(a) - a a^T``: ``a * (g - a . g)``."""
-    return a * (g - np.dot(a, g))
+    """``J^T g`` for the softmax Jacobian ``J = diag(a) - a a^T``: ``a * (g - a . g)`` (of each row)."""
+    return a * (g - np.sum(a * g, axis=-1, keepdims=True))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import activate
+from .network import forward
 from .trace import Params, Trace
 
 GRID_SIZE = 40
@@ -54,13 +54,9 @@ def plane_extent(inputs, margin: float = MARGIN) -> tuple[tuple[float, float], t
 def grid_forward(params: Params, activations: tuple[str, ...], points: np.ndarray) -> np.ndarray:
     """Output ``a^L`` of every row of ``points`` (shape ``(n, n_0)``), as rows ``(n, n_L)``.
 
-    :func:`~backprop_core.network.forward` for all points at once; ``softmax`` runs row by row.
+    :func:`~backprop_core.network.forward` of all points at once, as a batch.
     """
-    a = np.asarray(points, dtype=float)
-    for w, b, act in zip(params.weights, params.biases, activations):
-        z = a @ w.T + b
-        a = np.array([activate(act, row) for row in z]) if act == "softmax" else activate(act, z)
-    return a
+    return forward(params.weights, params.biases, activations, np.asarray(points, dtype=float)).a[-1]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@
                    sigmoid output: E = -sum_k [y_k log o_k + (1 - y_k) log(1 - o_k)]
 
 Logs are computed from the pre-activation ``z`` (log-softmax, softplus), so they
-stay finite when an output saturates to 0 or 1.
+stay finite when an output saturates to 0 or 1. The arrays are one sample's vectors, or 2-D
+with one sample per row: the sums run over the last axis (a loss per row).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import derivative, log_softmax, softmax_vjp
-
-_sum = np.add.reduce  # _sum(x, None) is np.sum(x), without its Python wrapper
 
 NAMES = ("half_sse", "mse", "cross_entropy")
 """Loss names accepted in a config."""
@@ -29,18 +28,21 @@ def _softplus(z: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, z)
 
 
-def loss_value(loss: str, out_act: str, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
-    """Loss of one sample with output pre-activation ``z``, output ``a`` and target ``y``."""
+def loss_value(loss: str, out_act: str, z: np.ndarray, a: np.ndarray, y: np.ndarray):
+    """Loss of one sample with output pre-activation ``z``, output ``a`` and target ``y``.
+
+    A float for one sample; for 2-D arrays (one sample per row), an array of one loss per row.
+    """
     if loss == "half_sse":
-        return float(0.5 * _sum((y - a) ** 2, None))
+        return 0.5 * ((y - a) ** 2).sum(axis=-1)
     if loss == "mse":
-        return float(np.mean((y - a) ** 2))
+        return ((y - a) ** 2).mean(axis=-1)
     if loss == "cross_entropy":
         if out_act == "softmax":
-            return float(-_sum(y * log_softmax(z), None))
+            return -(y * log_softmax(z)).sum(axis=-1)
         if out_act == "sigmoid":
             # -[y log s(z) + (1 - y) log(1 - s(z))] = softplus(z) - y z
-            return float(_sum(_softplus(z) - y * z, None))
+            return (_softplus(z) - y * z).sum(axis=-1)
         raise ValueError(f"cross_entropy needs a softmax or sigmoid output, not {out_act!r}")
     raise ValueError(f"unknown loss {loss!r}")
 
@@ -50,7 +52,7 @@ def loss_grad(loss: str, a: np.ndarray, y: np.ndarray) -> np.ndarray:
     if loss == "half_sse":
         return a - y
     if loss == "mse":
-        return (2.0 / a.size) * (a - y)
+        return (2.0 / a.shape[-1]) * (a - y)
     if loss == "cross_entropy":
         return -y / a + (1.0 - y) / (1.0 - a)
     raise ValueError(f"unknown loss {loss!r}")

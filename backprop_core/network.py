@@ -1,87 +1,30 @@
-"""A dense network: forward pass, backward pass, parameter initialisation.
+"""A dense network: parameter initialisation, the forward pass and the backward pass.
 
-``W^l`` has shape ``(n_l, n_{l-1})``; ``z^l = W^l a^{l-1} + b^l``; ``a^l = f_l(z^l)``;
-``delta^l = dE/dz^l`` for one sample. Vectors are 1-D.
+Read beside the equations (DESIGN.md): ``W^l`` has shape ``(n_l, n_{l-1})``;
 
-:mod:`backprop_core.passes` runs them as training does (fused for one sample, or stacked for
-many) with the same numbers, bit for bit.
+    z^l = W^l a^{l-1} + b^l          a^l = f_l(z^l)           delta^l = dE/dz^l
+    BP1  delta^L = dE/da^L * f_L'(z^L)                         (output layer)
+    BP2  delta^l = (W^{l+1})^T delta^{l+1} * f_l'(z^l)         (hidden layers, weights before the update)
+    BP3  dE/db^l = delta^l
+    BP4  dE/dW^l = outer(delta^l, a^{l-1})
+
+:func:`forward` and :func:`backward` take one sample, a 1-D vector ``x`` of shape ``(n_0,)``,
+or a batch of samples, one per row of ``x`` (shape ``(m, n_0)``): the same lines compute every
+row at once. For a batch, :func:`backward` gives each sample's loss and deltas (one row each)
+and the gradients averaged over the batch, which is what a gradient-descent step applies.
+Training passes a batch (an online step is a batch of one sample).
+
+Both raise :class:`NonFiniteError` where a value becomes NaN or infinite.
 """
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from . import activations as _activations
 from .activations import activate, derivative
 from .losses import loss_value, output_delta
-
-try:  # np.count_nonzero without its Python wrapper (the same C function), where it can be found
-    from numpy._core.multiarray import count_nonzero
-except ImportError:  # pragma: no cover - other NumPy layouts
-    count_nonzero = np.count_nonzero
-_isfinite = np.isfinite
-_count_nonzero = count_nonzero
-_float64 = np.dtype(np.float64)
-_copysign, _exp, _maximum, _greater_equal = np.copysign, np.exp, np.maximum, np.greater_equal
-# Constants as 0-d arrays: the same float64 numbers as Python's -1.0, 0.0 and 1.0 in a ufunc,
-# without converting a Python float at every call.
-_MINUS_ONE, _ZERO, _ONE = np.array(-1.0), np.array(0.0), np.array(1.0)
-for _constant in (_MINUS_ONE, _ZERO, _ONE):
-    _constant.setflags(write=False)
-
-
-def all_finite(arr: np.ndarray) -> bool:
-    """Whether every entry of ``arr`` is finite (no NaN, no infinity).
-
-    ``np.all(np.isfinite(arr))`` in half the time on small arrays, and without the float
-    arithmetic (no overflow warnings) that a checksum would risk.
-    """
-    return _count_nonzero(_isfinite(arr)) == arr.size
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """:func:`~backprop_core.activations.sigmoid` bit for bit, about twice as fast on small vectors.
-
-    The same two formulas, ``1 / (1 + exp(-z))`` for ``z >= 0`` and ``exp(z) / (1 + exp(z))``
-    below, built from ``e = exp(-|z|) <= 1`` (which is ``exp(-z)`` or ``exp(z)`` exactly),
-    so nothing overflows, without the boolean-mask gathers and scatters. The numerator, 1 where
-    ``z >= 0`` and ``e`` elsewhere, is ``maximum(e, z >= 0)`` (``e <= 1``; NaN stays NaN).
-    """
-    e = _copysign(z, _MINUS_ONE)  # -|z|: the same bits as -abs(z), NaN included
-    _exp(e, out=e)
-    out = _maximum(e, _greater_equal(z, _ZERO))
-    e += _ONE
-    out /= e
-    return out
-
-
-@lru_cache(maxsize=1)
-def _sigmoid_is_exact() -> bool:
-    """Whether :func:`_sigmoid` still gives what ``activations.sigmoid`` gives, on a probe.
-
-    A guard against the two drifting apart: if ``activations.sigmoid`` changes, the forward
-    pass uses it again until :func:`_sigmoid` follows.
-    """
-    probe = np.concatenate([np.linspace(-40.0, 40.0, 161), [-1000.0, 1000.0, -745.5, 709.9, -0.0, 0.0],
-                            np.random.default_rng(3).normal(0.0, 8.0, 64)])
-    with np.errstate(all="ignore"):
-        want = _activations.sigmoid(probe)
-    return _sigmoid(probe).tobytes() == want.tobytes()
-
-
-ELEMENTWISE = ("sigmoid", "tanh", "relu", "linear")
-"""Activations applied entry by entry, so that a stack of vectors (one per row) may be passed."""
-
-
-def activation(name: str, z: np.ndarray) -> np.ndarray:
-    """:func:`~backprop_core.activations.activate`, with the faster equal sigmoid for float arrays."""
-    if name == "sigmoid" and z.dtype == _float64 and _sigmoid_is_exact():
-        return _sigmoid(z)
-    return activate(name, z)
 
 
 class NonFiniteError(FloatingPointError):
@@ -92,7 +35,7 @@ class NonFiniteError(FloatingPointError):
     layer : int
         The layer (1..L) where it first appeared.
     quantity : str
-        ``"z"``, ``"a"``, ``"loss"`` or ``"delta"``.
+        ``"z"``, ``"loss"``, ``"delta"`` or ``"updated weight"``.
     """
 
     def __init__(self, layer: int, quantity: str):
@@ -101,11 +44,40 @@ class NonFiniteError(FloatingPointError):
         self.quantity = quantity
 
 
+def matvec(w: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``w @ v`` for a vector ``v``, or for each row of ``v`` (each sample of a batch).
+
+    Each row is multiplied as a column vector (a stack of matrix-vector products), so that a
+    batch gets the very numbers of its samples taken one by one: the matrix product
+    ``v @ w.T`` would add in another order, and change last bits.
+    """
+    return (w @ v[..., None])[..., 0]
+
+
+def check_finite(values: np.ndarray, layer: int, quantity: str) -> None:
+    """Raise :class:`NonFiniteError` for ``quantity`` of ``layer`` unless every entry is finite."""
+    if np.count_nonzero(np.isfinite(values)) != values.size:
+        raise NonFiniteError(layer, quantity)
+
+
 class Forward(NamedTuple):
-    """Pre-activations ``z^1..z^L`` and activations ``a^0..a^L`` of one sample."""
+    """Pre-activations ``z^1..z^L`` and activations ``a^0..a^L`` (``a[0]`` is the input)."""
 
     z: tuple[np.ndarray, ...]
     a: tuple[np.ndarray, ...]
+
+
+class Backward(NamedTuple):
+    """The loss, the deltas ``delta^1..delta^L`` and the gradients of ``W^1..W^L`` and ``b^1..b^L``.
+
+    For a batch, ``loss`` holds one loss per sample and each delta one row per sample; the
+    gradients are the mean over the batch.
+    """
+
+    loss: float | np.ndarray
+    delta: tuple[np.ndarray, ...]
+    grad_weights: tuple[np.ndarray, ...]
+    grad_biases: tuple[np.ndarray, ...]
 
 
 def init_params(
@@ -137,82 +109,40 @@ def init_params(
     return weights, biases
 
 
-def forward(
-    weights: list[np.ndarray], biases: list[np.ndarray], activations: tuple[str, ...], x: np.ndarray
-) -> Forward:
-    """Forward pass of one sample; raises :class:`NonFiniteError` on NaN or infinity."""
-    a_prev = np.asarray(x, dtype=float)
-    zs, acts = [], [a_prev]
-    layer = 0
-    for w, b, act in zip(weights, biases, activations):
-        layer += 1
-        z = w @ a_prev
-        z += b  # z = W a + b, without a second temporary
-        if _count_nonzero(_isfinite(z)) != z.size:
-            raise NonFiniteError(layer, "z")
-        if act == "sigmoid" and z.dtype == _float64 and _sigmoid_is_exact():
-            a_prev = _sigmoid(z)  # in [0, 1] when z is finite: nothing to check
-        else:
-            a_prev = activate(act, z)
-            if _count_nonzero(_isfinite(a_prev)) != a_prev.size:
-                raise NonFiniteError(layer, "a")
-        zs.append(z)
-        acts.append(a_prev)
-    return Forward(tuple(zs), tuple(acts))
+def forward(weights, biases, activations: tuple[str, ...], x: np.ndarray) -> Forward:
+    """The forward pass of one sample ``x`` (or of each row of a batch ``x``).
+
+    Raises :class:`NonFiniteError` at the first layer whose ``z`` is not finite.
+    """
+    a = [np.asarray(x, dtype=float)]
+    z = []
+    for layer, (w, b, f) in enumerate(zip(weights, biases, activations), start=1):
+        z.append(matvec(w, a[-1]) + b)  # z^l = W^l a^{l-1} + b^l
+        check_finite(z[-1], layer, "z")
+        a.append(activate(f, z[-1]))  # a^l = f_l(z^l): finite where z^l is, for every activation
+    return Forward(tuple(z), tuple(a))
 
 
-def backward(
-    weights: list[np.ndarray],
-    activations: tuple[str, ...],
-    loss: str,
-    fwd: Forward,
-    y: np.ndarray,
-) -> tuple[float, list[np.ndarray]]:
-    """Loss and deltas ``delta^1..delta^L`` of one sample, with the given (pre-update) weights."""
+def backward(weights, activations: tuple[str, ...], loss: str, fwd: Forward, y: np.ndarray) -> Backward:
+    """The backward pass of the sample (or batch) whose forward pass is ``fwd``, with targets ``y``.
+
+    ``weights`` are those the forward pass used (before the update). Raises
+    :class:`NonFiniteError` if the loss is not finite, or at the first layer whose delta is not.
+    """
+    z, a = fwd.z, fwd.a
     n_layers = len(weights)
-    e = loss_value(loss, activations[-1], fwd.z[-1], fwd.a[-1], y)
-    if not math.isfinite(e):
-        raise NonFiniteError(n_layers, "loss")
-    deltas: list[np.ndarray] = [np.empty(0)] * n_layers
-    deltas[-1] = output_delta(loss, activations[-1], fwd.z[-1], fwd.a[-1], y)  # BP1
+    e = loss_value(loss, activations[-1], z[-1], a[-1], y)
+    check_finite(e, n_layers, "loss")
+    delta = [np.empty(0)] * n_layers  # delta[l - 1] is delta^l
+    delta[-1] = output_delta(loss, activations[-1], z[-1], a[-1], y)  # BP1
     for i in range(n_layers - 2, -1, -1):
-        back = weights[i + 1].T @ deltas[i + 1]
-        back *= derivative(activations[i], fwd.z[i], fwd.a[i + 1])  # BP2
-        deltas[i] = back
-    for i, d in enumerate(deltas):
-        if _count_nonzero(_isfinite(d)) != d.size:
-            raise NonFiniteError(i + 1, "delta")
-    return e, deltas
-
-
-def gradients(
-    a: tuple[np.ndarray, ...],
-    deltas: list[np.ndarray],
-    out: tuple[list[np.ndarray], list[np.ndarray]] | None = None,
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Per-sample gradients ``dE/dW^l`` and ``dE/db^l``: new arrays, or written into ``out``.
-
-    ``out`` is a pair of lists of float arrays of the gradients' shapes (for example views
-    of one flat buffer); it is returned.
-    """
-    if out is None:
-        grad_w = [np.empty((d.shape[0], a_i.shape[0]), np.result_type(d, a_i)) for d, a_i in zip(deltas, a)]
-        grad_b = [np.empty_like(d) for d in deltas]
-    else:
-        grad_w, grad_b = out
-    for i, d in enumerate(deltas):
-        _outer(d, a[i], grad_w[i])  # BP4: outer(delta, a)
-        np.copyto(grad_b[i], d)  # BP3
-    return grad_w, grad_b
-
-
-def _outer(u: np.ndarray, v: np.ndarray, out: np.ndarray) -> None:
-    """``out[j, k] = u[j] * v[k]``, as ``np.outer``.
-
-    One product per entry, so every way gives the same bits: ``einsum`` is the faster one on
-    large matrices, ``multiply.outer`` on small ones.
-    """
-    if out.size >= 2048:
-        np.einsum("j,k->jk", u, v, out=out)
-    else:
-        np.multiply.outer(u, v, out=out)
+        delta[i] = matvec(weights[i + 1].T, delta[i + 1]) * derivative(activations[i], z[i], a[i + 1])  # BP2
+    for layer, d in enumerate(delta, start=1):
+        check_finite(d, layer, "delta")
+    # The gradients of a batch are the mean over its samples (one sample: a batch of one).
+    rows_d, rows_a = [np.atleast_2d(d) for d in delta], [np.atleast_2d(v) for v in a]
+    m = len(rows_a[0])
+    grad_biases = [sum(d) / m for d in rows_d]  # BP3: mean of delta^l (sum: 0 + d_1 + ... + d_m)
+    grad_weights = [np.einsum("nj,nk->jk", d, a_prev) / m  # BP4: mean of outer(delta^l, a^{l-1})
+                    for d, a_prev in zip(rows_d, rows_a)]
+    return Backward(e, tuple(delta), tuple(grad_weights), tuple(grad_biases))

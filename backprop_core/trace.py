@@ -5,8 +5,9 @@ Conventions (DESIGN.md): layers ``0..L``, layer 0 is the input. ``weights[l - 1]
 way (``z[l - 1]`` is ``z^l``), except ``a``, which starts at ``a^0 = x`` (``a[l]`` is
 ``a^l``). ``delta^l = dE/dz^l`` of one sample. Every array is read-only and the trace's
 own: a copy, never an array the caller passed in or can still write to. Records may share
-arrays and :class:`Params` (:func:`~backprop_core.train.train` gives a step's ``after`` as
-the next step's ``before``, and one ``x`` to all records of a sample).
+a :class:`Params` (:func:`~backprop_core.train.train` gives a step's ``after`` as the next
+step's ``before`` and as the epoch's ``params``). Every record checks its shapes when the
+:class:`Trace` is built.
 
 Examples
 --------
@@ -19,12 +20,10 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
-
-from . import trace_checks as _checks
-from .trace_checks import epochs_fit, expected_shapes, shapes_of, steps_fit, vector_shapes, weight_shapes
 
 FORMAT = "bpviz-trace"
 VERSION = 1
@@ -43,15 +42,30 @@ def frozen_array(values: Any) -> np.ndarray:
 
 def frozen_arrays(values: Any) -> tuple[np.ndarray, ...]:
     """A tuple of :func:`frozen_array` copies."""
-    return tuple(frozen_array(v) for v in values)
+    return tuple(map(frozen_array, values))
 
 
-def _check_shapes(what: str, arrays: tuple[np.ndarray, ...], shapes: list[tuple[int, ...]]) -> None:
+@lru_cache(maxsize=64)
+def weight_shapes(layers: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """Shapes ``(n_l, n_{l-1})`` of ``W^1 .. W^L``."""
+    return tuple((layers[i + 1], layers[i]) for i in range(len(layers) - 1))
+
+
+@lru_cache(maxsize=64)
+def vector_shapes(layers: tuple[int, ...], start: int = 1) -> tuple[tuple[int], ...]:
+    """Shapes ``(n_l,)`` for layers ``start .. L``."""
+    return tuple((n,) for n in layers[start:])
+
+
+def _check_shapes(what: str, name: str, arrays: tuple[np.ndarray, ...], shapes: tuple[tuple, ...]) -> None:
+    """Raise :class:`TraceError`, naming ``what.name[i]``, unless ``arrays`` have the ``shapes``."""
+    if tuple(arr.shape for arr in arrays) == shapes:
+        return
     if len(arrays) != len(shapes):
-        raise TraceError(f"{what}: {len(arrays)} arrays, expected {len(shapes)}")
+        raise TraceError(f"{what}.{name}: {len(arrays)} arrays, expected {len(shapes)}")
     for i, (arr, shape) in enumerate(zip(arrays, shapes)):
         if arr.shape != shape:
-            raise TraceError(f"{what}[{i}]: shape {arr.shape}, expected {shape}")
+            raise TraceError(f"{what}.{name}[{i}]: shape {arr.shape}, expected {shape}")
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -67,12 +81,8 @@ class Params:
 
     def check(self, layers: tuple[int, ...], what: str) -> None:
         """Raise :class:`TraceError` unless the shapes fit ``layers``."""
-        _check_shapes(f"{what}.weights", self.weights, weight_shapes(layers))
-        _check_shapes(f"{what}.biases", self.biases, vector_shapes(layers))
-
-    def _fits(self, expected: tuple[tuple, ...]) -> bool:
-        """Whether :meth:`check` passes, given ``expected_shapes(layers)`` (a fast path without messages)."""
-        return shapes_of(self.weights + self.biases) == expected[0]
+        _check_shapes(what, "weights", self.weights, weight_shapes(layers))
+        _check_shapes(what, "biases", self.biases, vector_shapes(layers))
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -96,30 +106,13 @@ class SampleRecord:
 
     def check(self, layers: tuple[int, ...], what: str) -> None:
         """Raise :class:`TraceError` unless the shapes fit ``layers``."""
-        _check_shapes(f"{what}.z", self.z, vector_shapes(layers))
-        _check_shapes(f"{what}.delta", self.delta, vector_shapes(layers))
-        _check_shapes(f"{what}.a", self.a, vector_shapes(layers, start=0))
+        _check_shapes(what, "z", self.z, vector_shapes(layers))
+        _check_shapes(what, "delta", self.delta, vector_shapes(layers))
+        _check_shapes(what, "a", self.a, vector_shapes(layers, start=0))
         if not np.array_equal(self.a[0], self.x):
             raise TraceError(f"{what}: a[0] differs from x")
         if self.y.shape != (layers[-1],):
             raise TraceError(f"{what}.y: shape {self.y.shape}, expected ({layers[-1]},)")
-
-    def _fits(self, expected: tuple[tuple, ...], equal: set[int]) -> bool:
-        """Whether :meth:`check` passes, given ``expected_shapes(layers)`` (a fast path without messages).
-
-        ``equal`` holds the ids of inputs found equal to themselves (no NaN) so far: train
-        shares one read-only ``x`` (also as ``a[0]``) between all records of a sample.
-        """
-        shapes, x, a0 = expected[1], self.x, self.a[0]
-        if shapes_of(self.z + self.delta + self.a) != shapes or self.y.shape != shapes[-1]:
-            return False
-        if a0 is x and id(x) in equal:
-            return True
-        if x.shape != a0.shape or np.count_nonzero(a0 == x) != x.size:  # np.array_equal
-            return False
-        if a0 is x:
-            equal.add(id(x))
-        return True
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -156,30 +149,8 @@ class Step:
             rec.check(layers, f"{what}.per_sample[{i}]")
         self.before.check(layers, f"{what}.before")
         self.after.check(layers, f"{what}.after")
-        _check_shapes(f"{what}.grad_weights", self.grad_weights, weight_shapes(layers))
-        _check_shapes(f"{what}.grad_biases", self.grad_biases, vector_shapes(layers))
-
-    def _fits(self, expected: tuple[tuple, ...], checked: set[int]) -> bool:
-        """Whether :meth:`check` passes (a fast path without messages).
-
-        ``checked`` holds the ids of :class:`Params` already found to fit (train shares one
-        between a step's ``after`` and the next step's ``before``) and of inputs found equal
-        to themselves; new ones are added.
-        """
-        if len(self.per_sample) != len(self.samples):
-            return False
-        for rec, sample in zip(self.per_sample, self.samples):
-            if rec.sample != sample or not rec._fits(expected, checked):
-                return False
-        if id(self.before) not in checked:
-            if not self.before._fits(expected):
-                return False
-            checked.add(id(self.before))
-        after = self.after
-        if shapes_of(after.weights + after.biases + self.grad_weights + self.grad_biases) != expected[2]:
-            return False
-        checked.add(id(after))
-        return True
+        _check_shapes(what, "grad_weights", self.grad_weights, weight_shapes(layers))
+        _check_shapes(what, "grad_biases", self.grad_biases, vector_shapes(layers))
 
     def record(self, sample: int) -> SampleRecord:
         """The record of dataset sample ``sample`` in this step."""
@@ -254,28 +225,15 @@ class Trace:
         object.__setattr__(self, "steps", tuple(self.steps))
         object.__setattr__(self, "epochs", tuple(self.epochs))
         self.initial.check(self.layers, "initial")
-        # Params shared between records (and kept alive by them, so their ids stay unique)
-        # are checked once. All records at once first; one by one, naming the fault, if not.
-        checked = {id(self.initial)}
-        pre = _checks.verified_steps(self.steps)  # checked by train as they were made
-        if pre is not None:
-            checked |= pre
-        elif not steps_fit(self.steps, self.layers, checked):
-            expected = expected_shapes(self.layers)
-            for pos, step in enumerate(self.steps):
-                if not step._fits(expected, checked):
-                    step.check(self.layers)  # raises, naming what is wrong
-                if pos and step.index <= self.steps[pos - 1].index:
-                    raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
+        for pos, step in enumerate(self.steps):
+            step.check(self.layers)
+            if pos and step.index <= self.steps[pos - 1].index:
+                raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
         n_samples = len(self.config["data"]["inputs"])
-        if epochs_fit(self.epochs, self.layers, n_samples, checked):
-            return
         for pos, ep in enumerate(self.epochs):
             if ep.epoch != pos:
                 raise TraceError(f"epochs[{pos}]: epoch {ep.epoch}, expected {pos}")
-            if id(ep.params) not in checked:
-                ep.params.check(self.layers, f"epochs[{pos}]")
-                checked.add(id(ep.params))
+            ep.params.check(self.layers, f"epochs[{pos}]")
             if ep.outputs is not None:
                 shape = (n_samples, self.layers[-1])
                 if ep.outputs.shape != shape:

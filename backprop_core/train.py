@@ -3,36 +3,25 @@
 ``online``: one update per sample, right after its backward pass. ``batch``: one update
 per epoch with the mean gradient over the training set. ``minibatch``: one update per
 ``batch_size`` samples (the last batch may be smaller), with their mean gradient.
+Every step is :func:`~backprop_core.network.forward` and :func:`~backprop_core.network.backward`
+of its samples (a batch, one sample per row; an online step is a batch of one), then
+``W <- W - learning_rate * dE/dW`` (and the same for the biases unless they are frozen).
 Hidden deltas always use the weights from before the update.
 
-Recording is kept cheap without changing a bit of any number: the parameters live in one
-flat read-only vector per update (its views are the trace's arrays, so ``after`` of a step
-is ``before`` of the next, with no copy; recorded vectors are rows of large blocks); records
-take the arrays each step has just made, marked read-only, instead of copying them, and are
-built without ``__init__`` (:mod:`~backprop_core.records`); one fused call makes a sample's
-forward and backward pass (:class:`~backprop_core.passes.SamplePass`, whose non-finite delta
-checks an online step makes through the updated weights); the evaluation at the end of an
-epoch runs all samples at once (:func:`~backprop_core.passes.stacked_pass`) and the next step
-reuses what it computed, as do the outputs recorded at the first and last epoch; the trace's
-checks of the steps run a chunk at a time while the records are still in the processor's
-cache (:class:`~backprop_core.trace_checks.StepVerifier`). ``benchmarks/bench_core.py``
-measures the cost of tracing.
+``[training] record`` says which steps the trace keeps (all, every N-th, or none); the loss
+(and accuracy) over the training set is recorded after every epoch (:func:`evaluate`), with
+the output for every sample at the first and the last epoch.
 """
 
 from __future__ import annotations
-
-import gc
 
 import numpy as np
 
 from .config import Config
 from .errors import BpvizError
-from .evaluation import evaluate
-from .network import NonFiniteError
-from .records import new_epoch
-from .run_state import RunState, initial_params
-from .trace import EpochRecord, Stopped, Trace
-from .trace_checks import StepVerifier, verified
+from .losses import loss_value
+from .network import NonFiniteError, backward, check_finite, forward, init_params
+from .trace import EpochRecord, Params, SampleRecord, Step, Stopped, Trace
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
@@ -54,6 +43,16 @@ class TrainingDiverged(BpvizError):
 
 class TraceTooLarge(BpvizError):
     """The trace the config asks for would be too large to keep."""
+
+
+def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The explicit parameters of ``cfg``, or seeded ones."""
+    weights, biases = init_params(cfg.layers, cfg.init, cfg.seed, cfg.init_range, cfg.use_biases)
+    if cfg.weights is not None:
+        weights = [np.array(w, dtype=float) for w in cfg.weights]
+    if cfg.biases is not None and cfg.use_biases:
+        biases = [np.array(b, dtype=float) for b in cfg.biases]
+    return weights, biases
 
 
 def batches(cfg: Config, rng: np.random.Generator | None) -> list[np.ndarray]:
@@ -95,6 +94,31 @@ def trace_size(cfg: Config) -> int:
     return int(recorded * per_step + (cfg.epochs + 1) * n_params + 2 * n * layers[-1])
 
 
+def evaluate(cfg: Config, weights, biases) -> tuple[float, float | None, np.ndarray]:
+    """Mean loss over the training set, accuracy, and the output ``a^L`` of every sample.
+
+    All samples go through :func:`~backprop_core.network.forward` at once, one per row; row ``i``
+    of the outputs is sample ``i``. The accuracy is ``None`` unless the targets are class labels
+    (every target 0 or 1): then it is the share of samples whose output gives their class (the
+    largest output for one-hot targets, every output on the right side of 0.5 otherwise).
+    Raises :class:`~backprop_core.network.NonFiniteError` as the forward pass does, or if a
+    loss is not finite.
+    """
+    fwd = forward(weights, biases, cfg.activations, cfg.inputs)
+    losses = loss_value(cfg.loss, cfg.activations[-1], fwd.z[-1], fwd.a[-1], cfg.targets)
+    check_finite(losses, len(weights), "loss")
+    loss = sum(losses.tolist()) / len(losses)  # summed in order, from the first sample
+    outputs = fwd.a[-1]
+    targets = cfg.targets
+    if not np.all((targets == 0) | (targets == 1)):
+        return loss, None, outputs
+    if targets.shape[1] > 1 and np.all(targets.sum(axis=1) == 1):  # one-hot: the largest output
+        right = np.argmax(outputs, axis=1) == np.argmax(targets, axis=1)
+    else:
+        right = np.all((outputs >= 0.5) == (targets == 1), axis=1)
+    return loss, np.count_nonzero(right) / len(right), outputs
+
+
 def train(cfg: Config) -> Trace:
     """Train as ``cfg`` says and return the trace.
 
@@ -105,21 +129,7 @@ def train(cfg: Config) -> Trace:
     TrainingDiverged
         If a value becomes NaN or infinite; its ``trace`` holds the steps before it.
         NumPy's overflow warnings are silenced: non-finite values are detected and reported.
-
-    The cyclic garbage collector is paused meanwhile (and resumed after): it would scan the
-    growing trace again and again, and the trace makes no reference cycle.
     """
-    gc_was_on = gc.isenabled()
-    gc.disable()  # the trace grows by many small objects and holds no cycle: no collection needed
-    try:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return _train(cfg)
-    finally:
-        if gc_was_on:
-            gc.enable()
-
-
-def _train(cfg: Config) -> Trace:
     size = trace_size(cfg)
     if size > MAX_TRACE_NUMBERS:
         raise TraceTooLarge(
@@ -127,40 +137,78 @@ def _train(cfg: Config) -> Trace:
             f"(about {size * 20 / 1e9:.1f} GB of JSON); set record = \"epochs\" or record = N "
             "(every N-th step)"
         )
-    run = RunState(cfg, recorded_steps(cfg))
-    initial = run.params
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _train(cfg)
+
+
+def _train(cfg: Config) -> Trace:
+    weights, biases = initial_params(cfg)
+    initial = Params(weights, biases)
+    current = initial  # the record of the current parameters, once one is made (else None)
     rng = np.random.default_rng(cfg.shuffle_seed) if cfg.shuffle else None
-    fixed_order = None if rng is not None else [b.tolist() for b in batches(cfg, None)]
+    steps: list[Step] = []
     epochs: list[EpochRecord] = []
-    index, epoch = 0, 0
-    every = {"all": 1, "epochs": 0}.get(cfg.record, cfg.record)  # is_recorded, inlined
-    verifier = StepVerifier(cfg.layers, initial)  # the trace's checks of the steps, as they come
-    step = run.online_step if cfg.mode == "online" else run.step
-    evaluate, snapshot, update, last = run.evaluate, run.snapshot, verifier.update, cfg.epochs
+    index = epoch = 0
     try:
-        loss0, acc0 = evaluate()  # with the outputs of every sample (sample_outputs)
-        epochs.append(new_epoch(0, loss0, acc0, initial, run.outputs()))
-        for epoch in range(1, last + 1):
-            for batch in fixed_order or [b.tolist() for b in batches(cfg, rng)]:
-                step(batch, index, epoch, every == 1 or (every > 0 and index % every == 0))
+        loss, accuracy, outputs = evaluate(cfg, weights, biases)
+        epochs.append(EpochRecord(0, loss, accuracy, initial, outputs))
+        for epoch in range(1, cfg.epochs + 1):
+            for batch in batches(cfg, rng):
+                xs, ys = cfg.inputs[batch], cfg.targets[batch]  # the step's samples, one per row
+                fwd = forward(weights, biases, cfg.activations, xs)
+                bwd = backward(weights, cfg.activations, cfg.loss, fwd, ys)
+                new_weights, new_biases = _update(cfg, weights, biases, bwd)
+                if is_recorded(cfg, index):
+                    before = current or Params(weights, biases)
+                    current = Params(new_weights, new_biases)
+                    steps.append(_step(index, epoch, batch, fwd, bwd, ys, before, current))
+                else:
+                    current = None
+                weights, biases = new_weights, new_biases
                 index += 1
-            update(run.steps)
-            loss, acc = evaluate()
-            # the outputs of every sample at the first and the last epoch
-            epochs.append(new_epoch(epoch, loss, acc, snapshot(), run.outputs() if epoch == last else None))
+            loss, accuracy, outputs = evaluate(cfg, weights, biases)
+            current = current or Params(weights, biases)
+            last = epoch == cfg.epochs  # outputs are kept at the first and the last epoch
+            epochs.append(EpochRecord(epoch, loss, accuracy, current, outputs if last else None))
     except NonFiniteError as err:
         if not epochs:
             raise TrainingDiverged(
                 f"{err} before training started; are [network] weights or biases, or [data] values, "
                 "too large?", None) from None
         stopped = Stopped(epoch, index, err.layer, str(err))
-        partial = Trace(cfg.to_dict(), initial, tuple(run.steps), tuple(epochs), stopped)
+        partial = Trace(cfg.to_dict(), initial, tuple(steps), tuple(epochs), stopped)
         raise TrainingDiverged(
             f"training diverged at epoch {epoch}, step {index}: {err} "
             f"(lower [training] learning_rate, now {cfg.learning_rate})",
             partial,
         ) from None
-    verifier.update(run.steps, final=True)
-    steps = tuple(run.steps)
-    with verified(steps, verifier):
-        return Trace(cfg.to_dict(), initial, steps, tuple(epochs))
+    return Trace(cfg.to_dict(), initial, tuple(steps), tuple(epochs))
+
+
+def _update(cfg: Config, weights, biases, bwd) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """``W - learning_rate * dE/dW`` (and the same for ``b``, unless the biases are frozen), as new arrays.
+
+    Raises :class:`~backprop_core.network.NonFiniteError` at the first layer with a parameter
+    that is not finite.
+    """
+    new_weights = [w - cfg.learning_rate * g for w, g in zip(weights, bwd.grad_weights)]
+    new_biases = biases
+    if cfg.use_biases and cfg.update_biases:
+        new_biases = [b - cfg.learning_rate * g for b, g in zip(biases, bwd.grad_biases)]
+    for layer, (w, b) in enumerate(zip(new_weights, new_biases), start=1):
+        check_finite(w, layer, "updated weight")
+        check_finite(b, layer, "updated weight")
+    return new_weights, new_biases
+
+
+def _step(index: int, epoch: int, batch: np.ndarray, fwd, bwd, ys: np.ndarray, before: Params,
+          after: Params) -> Step:
+    """The record of one step: row ``k`` of the passes' arrays is sample ``batch[k]``."""
+    records = tuple(
+        SampleRecord(int(i), fwd.a[0][k], ys[k], [z[k] for z in fwd.z], [a[k] for a in fwd.a],
+                     float(bwd.loss[k]), [d[k] for d in bwd.delta])
+        for k, i in enumerate(batch)
+    )
+    mean_loss = sum(record.loss for record in records) / len(records)
+    return Step(index, epoch, tuple(batch), records, mean_loss, before, bwd.grad_weights, bwd.grad_biases,
+                after)

@@ -181,11 +181,18 @@ def test_record_every_n_keeps_the_right_parameters_before_each_step():
             np.testing.assert_array_equal(a, b)
 
 
-def test_stacked_evaluation_equals_the_per_sample_loop():
-    from backprop_core.evaluation import Evaluator
+def test_evaluation_is_the_forward_pass_of_every_sample():
+    from backprop_core.losses import loss_value
+    from backprop_core.network import forward
+    from backprop_core.train import evaluate
 
     cfg = make_config([3, 4, 2], ["tanh", "sigmoid"], n=6, epochs=1)
     trace = train(cfg)
-    ev = Evaluator(cfg)
     w, b = trace.final.weights, trace.final.biases
-    assert ev.run(w, b)[:2] == ev._per_sample(w, b)[:2]
+    loss, accuracy, outputs = evaluate(cfg, w, b)
+    want = [forward(w, b, cfg.activations, x) for x in cfg.inputs]
+    assert outputs.tobytes() == np.array([f.a[-1] for f in want]).tobytes()
+    losses = [float(loss_value(cfg.loss, "sigmoid", f.z[-1], f.a[-1], y)) for f, y in zip(want, cfg.targets)]
+    assert loss == sum(losses) / len(losses)
+    assert accuracy is None  # the targets are not class labels
+    assert (loss, outputs.tobytes()) == (trace.epochs[-1].loss, trace.epochs[-1].outputs.tobytes())
