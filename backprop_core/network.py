@@ -1,6 +1,6 @@
 """A dense network: parameter initialisation, the forward pass and the backward pass.
 
-Read beside the equations (DESIGN.md): ``W^l`` has shape ``(n_l, n_{l-1})``;
+Read beside the equations (docs/trace-format.md): ``W^l`` has shape ``(n_l, n_{l-1})``;
 
     z^l = W^l a^{l-1} + b^l          a^l = f_l(z^l)           delta^l = dE/dz^l
     BP1  delta^L = dE/da^L * f_L'(z^L)                         (output layer)

@@ -1,7 +1,7 @@
 """The trace: frozen, read-only records of every number a training run produced.
 
-Conventions (DESIGN.md): layers ``0..L``, layer 0 is the input. ``weights[l - 1]`` is
-``W^l`` with shape ``(n_l, n_{l-1})``; lists of per-layer vectors are indexed the same
+Conventions (docs/trace-format.md): layers ``0..L``, layer 0 is the input. ``weights[l - 1]``
+is ``W^l`` with shape ``(n_l, n_{l-1})``; lists of per-layer vectors are indexed the same
 way (``z[l - 1]`` is ``z^l``), except ``a``, which starts at ``a^0 = x`` (``a[l]`` is
 ``a^l``). ``delta^l = dE/dz^l`` of one sample. Every array is read-only and the trace's
 own: a copy, never an array the caller passed in or can still write to. Records may share
