@@ -32,6 +32,7 @@ from bpviz.options import (
     choice,
     is_trace_file,
     jobs_option,
+    make_parents,
     media_options,
     no_cache_option,
     out_dir,
@@ -63,7 +64,11 @@ def user_errors(func):
 
 
 def _save(trace, path: str) -> None:
-    """:func:`io.save`, with a failure to write as a :class:`BpvizError` (the old file stays)."""
+    """:func:`io.save`, with a failure to write as a :class:`BpvizError` (the old file stays).
+
+    Missing folders of ``path`` are created first (``mkdir -p``).
+    """
+    make_parents(path)
     try:
         io.save(trace, path)
     except OSError as err:
@@ -254,8 +259,6 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
     suffix = Path(output).suffix.lower().lstrip(".") if output else ""
     to = choice("--to", to or (suffix if suffix in SLIDE_FORMATS else "html"), SLIDE_FORMATS)
     output = output or os.path.join("media", f"slides.{to}")
-    if Path(output).parent == Path("media"):
-        Path("media").mkdir(exist_ok=True)
     writable(output, source)
     try:
         from bpviz.production.decks import build_deck
@@ -265,5 +268,7 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
         raise BpvizError(SLIDES_HINT) from None
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
+    make_parents(output)
     deck = build_deck(story, chapters, Path(output), to, quality, aspect, jobs, not no_cache)
     click.echo(f"wrote {deck}")
+

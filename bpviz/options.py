@@ -26,16 +26,33 @@ TEX_PACKAGES = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended
 
 
 def writable(path: str, source: str | None) -> None:
-    """Fail before any work when ``path`` cannot be written or is the config ``source`` itself."""
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise BpvizError(f"cannot write {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise BpvizError(f"cannot write {path}: folder {folder} is not writable")
-    if Path(path).is_dir():
+    """Fail before any work when ``path`` cannot be written or is the config ``source`` itself.
+
+    Missing folders on the way are fine (:func:`make_parents` creates them, like ``mkdir -p``);
+    a path under a regular file, or under a folder that is not writable, is not.
+    """
+    target = Path(path)
+    if target.is_dir():
         raise BpvizError(f"cannot write {path}: it is a folder")
-    if source and Path(source).is_file() and Path(path).resolve() == Path(source).resolve():
+    where = target.parent
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    if not where.is_dir():
+        raise BpvizError(f"cannot write {path}: {where} is a file, not a folder")
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise BpvizError(f"cannot write {path}: folder {where} is not writable")
+    if source and Path(source).is_file() and target.resolve() == Path(source).resolve():
         raise BpvizError(f"cannot write {path}: it is the config file being read")
+
+
+def make_parents(path: str | Path) -> None:
+    """Create the missing folders of file ``path`` (``mkdir -p``), once every check has passed."""
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BpvizError(f"cannot write {path}: cannot create the folder {folder} "
+                         f"({err.strerror or err})") from None
 
 
 def is_trace_file(source: str | None) -> bool:
@@ -53,21 +70,19 @@ def choice(option: str, value: str, options) -> str:
 
 
 def out_dir(path: str | None, default: str) -> Path:
-    """The output folder: it may be created, but only inside an existing, writable folder.
+    """The output folder: it may be created with its missing parents (``mkdir -p``).
 
-    The default folder (``-o`` not given) is created with its parents. Nothing is created here:
-    the renderers create the folder once everything else has been checked.
+    The nearest folder that exists must be writable, and no part of the path may be a file.
+    Nothing is created here: the renderers create the folder once everything else has been checked.
     """
     out = Path(path or default)
     if out.exists() and not out.is_dir():
         raise BpvizError(f"-o {out}: it is a file, not a folder")
     where = out if out.is_dir() else out.parent
-    while path is None and not where.exists() and where != where.parent:
+    while not where.exists() and where != where.parent:
         where = where.parent
-    if where.exists() and not where.is_dir():
-        raise BpvizError(f"-o {out}: cannot create it, {where} is a file")
     if not where.is_dir():
-        raise BpvizError(f"-o {out}: cannot create it, folder {where} does not exist")
+        raise BpvizError(f"-o {out}: cannot create it, {where} is a file")
     if not os.access(where, os.W_OK | os.X_OK):
         raise BpvizError(f"-o {out}: folder {where} is not writable")
     return out

@@ -174,9 +174,30 @@ def test_a_trace_file_given_as_config(tmp_path):
                           "bpviz check")
 
 
-def test_output_folder_that_does_not_exist(tmp_path):
+def test_output_folders_that_do_not_exist_are_created(tmp_path):
     out = tmp_path / "no" / "such" / "out.json"
-    assert_one_line_error(bpviz("trace", "mazur", "-o", str(out)), str(out), "does not exist")
+    result = bpviz("trace", "mazur", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert io.load(out).config["source"] == "mazur"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out.json"]
+
+
+def test_output_under_a_file_is_refused(tmp_path):
+    (tmp_path / "f").write_text("x")
+    out = tmp_path / "f" / "sub" / "out.json"
+    assert_one_line_error(bpviz("trace", "mazur", "-o", str(out)), str(out), f"{tmp_path / 'f'} is a file")
+    assert (tmp_path / "f").read_text() == "x"
+
+
+def test_output_folder_that_cannot_be_created(tmp_path, monkeypatch):
+    """The checks pass (say, root in a read-only or virtual folder) but creating the folder fails."""
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    out = tmp_path / "new" / "out.json"
+    assert_one_line_error(bpviz("trace", "mazur", "-o", str(out)), str(out),
+                          "cannot create the folder", "Permission denied")
 
 
 def test_output_that_is_the_config_itself_is_refused(tmp_path):

@@ -136,10 +136,11 @@ def test_unknown_quality_and_format(tmp_path):
     assert_one_line_error(bpviz("render", "--format", "mkv", "-o", str(tmp_path)), "mp4, gif, webm")
 
 
-@pytest.mark.parametrize("command", ["render", "frames"])
-def test_output_folder_parent_missing(command, tmp_path):
-    result = bpviz(command, "mazur", "--scene", "forward", "-o", str(tmp_path / "no" / "out"))
-    assert_one_line_error(result, "-o", "does not exist")
+def test_output_folder_with_missing_parents_is_accepted_and_created_only_when_rendering(tmp_path):
+    """``-o a/b/c`` is made like ``mkdir -p`` (tests/cli/test_import.py renders frames into one)."""
+    out = cli_options.out_dir(str(tmp_path / "no" / "such" / "out"), "media")
+    assert out == tmp_path / "no" / "such" / "out"
+    assert not (tmp_path / "no").exists()
 
 
 def test_output_folder_is_a_file(tmp_path):
