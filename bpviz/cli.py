@@ -20,6 +20,7 @@ from backprop_core import io
 from backprop_core.config import DEFAULT_PRESET, load
 from backprop_core.errors import BpvizError
 from backprop_core.gradcheck import check as gradcheck
+from backprop_core.losses import NAMES as LOSSES
 from backprop_core.presets import PRESETS, preset_description
 from backprop_core.summary import summary_lines
 from backprop_core.train import TrainingDiverged, train
@@ -272,3 +273,59 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
     deck = build_deck(story, chapters, Path(output), to, quality, aspect, jobs, not no_cache)
     click.echo(f"wrote {deck}")
 
+
+# -- trained networks in (bpviz.importing) -------------------------------------------------------------
+IMPORT_HINT = "bpviz import needs the onnx package; install it with: pip install 'bpviz[import]'"
+
+
+@main.command("import")
+@click.argument("model", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="FILE", help="the config file to write (TOML)")
+@click.option("--data", "data", default=None, metavar="PRESET|FILE",
+              help="the training set: a data preset (see [data] preset in the README) or a TOML "
+                   "file whose [data] table is copied  [default: none; add one before tracing]")
+@click.option("--loss", default=None, metavar="|".join(LOSSES),
+              help="[training] loss  [default: cross_entropy after a softmax, else half_sse]")
+@user_errors
+def import_cmd(model: str, output: str, data: str | None, loss: str | None) -> None:
+    """Read the trained network of MODEL, an ONNX file, into a config for trace, render and frames.
+
+    MODEL must be a chain of dense layers: Gemm, or MatMul + Add, each followed by Sigmoid, Tanh,
+    Relu, Softmax or nothing. The config gets its layers, activations, weights (W^l of shape
+    n_l x n_l-1) and biases exactly, and one epoch of training from them. ONNX is data: bpviz
+    never loads a pickle (export a PyTorch model with torch.onnx.export; see the README).
+    """
+    writable(output, model)
+    if loss is not None:
+        choice("--loss", loss, LOSSES)
+    from bpviz.importing.configs import check_config, data_table, network_config, write_config
+
+    table = data_table(data, output) if data is not None else None
+    try:
+        from bpviz.importing.onnx_model import read_onnx
+    except ImportError as err:
+        if (err.name or "").split(".")[0] not in ("onnx", "google"):
+            raise
+        raise BpvizError(IMPORT_HINT) from None
+    net = read_onnx(model)
+    loss = loss or ("cross_entropy" if net.activations[-1] == "softmax" else "half_sse")
+    config = network_config(net.weights, net.biases, net.activations, loss)
+    check_config(config, model)
+    if table is not None:
+        config = {**config, "data": table}
+        check_config(config, f"--data {data}")
+        config = {k: config[k] for k in ("network", "training", "data", "video") if k in config}
+    layers = "-".join(map(str, config["network"]["layers"]))
+    acts = ", ".join(net.activations)
+    make_parents(output)
+    try:
+        write_config(config, output, header=(
+            f"{layers} network ({acts}) imported from {Path(model).name} ({net.dtype}) by bpviz import.\n"
+            "[training] is one epoch from the trained weights. The loss is chosen from the output\n"
+            "activation: change it to the one the model was trained with."))
+    except OSError as err:
+        raise BpvizError(f"cannot write {output}: {err.strerror or err}") from None
+    click.echo(f"read {model}: {layers} ({acts}), loss {loss}")
+    if table is None:
+        click.echo("no --data: add a [data] table (inputs and targets, or a preset) before tracing")
+    click.echo(f"wrote {output}")
