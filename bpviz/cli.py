@@ -302,11 +302,11 @@ def import_cmd(model: str, output: str, data: str | None, loss: str | None) -> N
 
     table = data_table(data, output) if data is not None else None
     try:
-        from bpviz.importing.onnx_model import read_onnx
-    except ImportError as err:
-        if (err.name or "").split(".")[0] not in ("onnx", "google"):
-            raise
+        import onnx  # noqa: F401  (the optional extra bpviz[import]; read_onnx imports it)
+    except ImportError:
         raise BpvizError(IMPORT_HINT) from None
+    from bpviz.importing.onnx_model import read_onnx
+
     net = read_onnx(model)
     loss = loss or ("cross_entropy" if net.activations[-1] == "softmax" else "half_sse")
     config = network_config(net.weights, net.biases, net.activations, loss)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import sys
 import zipfile
 from pathlib import Path
 
@@ -315,3 +316,12 @@ def test_output_under_a_file_or_onto_the_model_is_refused(tmp_path):
                           "is a file")
     assert_one_line_error(bpviz("import", str(path), "-o", str(path)), "being read")
     assert (tmp_path / "f").read_text() == "x"
+
+
+def test_without_onnx_one_line_says_which_extra_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnx", None)  # `import onnx` now raises ImportError
+    model = tmp_path / "model.onnx"
+    model.write_bytes(b"")
+    out = tmp_path / "config.toml"
+    assert_one_line_error(bpviz("import", str(model), "-o", str(out)), "pip install 'bpviz[import]'")
+    assert not out.exists()
