@@ -5,7 +5,8 @@ Tables and keys (README, "Config reference"):
 ``[network]``  layers, activations, weights, biases, init, init_range, seed, use_biases
 ``[training]`` loss, learning_rate, mode, batch_size, epochs, update_biases, shuffle,
                shuffle_seed, record
-``[data]``     inputs and targets inline, or preset
+``[data]``     inputs and targets inline, a preset, a csv file or a dataset (with features,
+               class, classes or outputs), then rows or limit, and scale
 ``[video]``    kept as written, for the film to check (``scenes.video_config``): the engine
                knows none of its keys and passes it through as raw data
 
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import activations as acts
-from . import losses
+from . import data_sources, losses, scaling
 from .config_checks import ValueChecker, did_you_mean, kind_of, show
 from .errors import ConfigError
 from .presets import DATA_PRESETS, PRESETS, data_preset, preset_text
@@ -42,9 +43,13 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "training": {"loss": "half_sse", "learning_rate": 0.5, "mode": "online", "batch_size": None,
                  "epochs": 1, "update_biases": True, "shuffle": False, "shuffle_seed": 0,
                  "record": "all"},
-    "data": {"inputs": None, "targets": None, "preset": None},
+    "data": {"inputs": None, "targets": None, "preset": None, "csv": None, "dataset": None,
+             "features": None, "class": None, "classes": None, "outputs": None, "rows": None,
+             "limit": None, "scale": "none"},
 }
 """Every table and key the engine reads, with its default (``None``: required or derived)."""
+DATA_SOURCES = ("preset", "csv", "dataset")
+"""The ``[data]`` keys that name where the samples come from (else ``inputs`` and ``targets``)."""
 PASSED_THROUGH = ("video",)
 """Tables the engine keeps as written (``Config.video``) for the layers above to check."""
 TABLES = (*SCHEMA, *PASSED_THROUGH)
@@ -74,6 +79,24 @@ class Config:
     inputs: np.ndarray
     targets: np.ndarray
     data_preset: str | None = None
+    csv: str | None = None
+    """``[data] csv`` as written (relative to the config file)."""
+    dataset: str | None = None
+    features: tuple[str, ...] | None = None
+    """The names of the inputs (``None``: unnamed, x1, x2, ...)."""
+    class_column: str | None = None
+    """The column of class labels the targets came from (``[data] class``)."""
+    classes: tuple[str, ...] | None = None
+    """The names of the output neurons when they are classes, in output order."""
+    outputs: tuple[str, ...] | None = None
+    """The names of the output neurons when the targets are numbers (``[data] outputs``)."""
+    rows: tuple[int, ...] | None = None
+    """The rows of the source kept (1-based), when ``rows`` or ``limit`` picked a subset."""
+    scale: str = "none"
+    scaling: dict[str, np.ndarray] | None = None
+    """The scale's parameters (:mod:`backprop_core.scaling`), one value per input."""
+    raw_inputs: np.ndarray | None = None
+    """The inputs before scaling (``None`` when ``scale = "none"``: ``inputs`` are raw)."""
     video: dict = field(default_factory=dict)
     source: str = DEFAULT_PRESET
     text: str = field(default="", repr=False)
@@ -86,9 +109,23 @@ class Config:
             return v.tolist() if isinstance(v, np.ndarray) else (
                 [plain(x) for x in v] if isinstance(v, tuple) else v)
 
-        tables = {t: {k: plain(getattr(self, "data_preset" if k == "preset" else k)) for k in keys}
-                  for t, keys in SCHEMA.items()}
-        return {"source": self.source, **tables, "video": dict(self.video)}
+        tables = {t: {k: plain(getattr(self, k)) for k in keys} for t, keys in SCHEMA.items()
+                  if t != "data"}
+        return {"source": self.source, **tables, "data": self._data_dict(plain), "video": dict(self.video)}
+
+    def _data_dict(self, plain) -> dict:
+        """``[data]`` resolved: inline inputs and targets, and what else was used (only then)."""
+        data = {"inputs": plain(self.inputs), "targets": plain(self.targets), "preset": self.data_preset}
+        for key, value in (("csv", self.csv), ("dataset", self.dataset), ("features", self.features),
+                           ("class", self.class_column), ("classes", self.classes),
+                           ("outputs", self.outputs), ("rows", self.rows)):
+            if value is not None:
+                data[key] = plain(value)
+        if self.scale != "none":
+            data["scale"] = self.scale
+            data["scaling"] = {k: v.tolist() for k, v in self.scaling.items()}
+            data["raw_inputs"] = self.raw_inputs.tolist()
+        return data
 
 
 def steps_per_epoch(n_samples: int, batch_size: int) -> int:
@@ -155,7 +192,9 @@ class _Validator(ValueChecker):
         if loss == "cross_entropy" and activations[-1] not in losses.CROSS_ENTROPY_OUTPUTS:
             self.fail("training", "loss", f"cross_entropy needs a softmax or sigmoid output layer, "
                                           f"but [network] activations ends with {activations[-1]!r}")
-        inputs, targets, preset = self._data(data, layers, loss, activations[-1])
+        shuffle_seed = self.scalar("training", "shuffle_seed", tr["shuffle_seed"], int, minimum=0)
+        samples = self._data(data, layers, loss, activations[-1], shuffle_seed)
+        inputs = samples["inputs"]
         mode = self.choice("training", "mode", tr["mode"], MODES)
         use_biases = self.scalar("network", "use_biases", net["use_biases"], bool)
         if not use_biases and net["biases"] is not None:
@@ -175,8 +214,7 @@ class _Validator(ValueChecker):
             mode=mode, batch_size=batch_size, epochs=epochs,
             update_biases=self.scalar("training", "update_biases", tr["update_biases"], bool),
             shuffle=self.scalar("training", "shuffle", tr["shuffle"], bool),
-            shuffle_seed=self.scalar("training", "shuffle_seed", tr["shuffle_seed"], int, minimum=0),
-            record=self._record(tr["record"]), inputs=inputs, targets=targets, data_preset=preset,
+            shuffle_seed=shuffle_seed, record=self._record(tr["record"]), **samples,
             video=dict(raw.get("video", {})), source=self.source, text=self.text,
         )
 
@@ -230,11 +268,55 @@ class _Validator(ValueChecker):
             out.append(self.array("network", key, v, shape, f"{key}[{i}]", hint))
         return tuple(out)
 
-    def _data(self, data, layers, loss, out_act):
+    def _data(self, data, layers, loss, out_act, shuffle_seed) -> dict:
+        """The samples of ``[data]`` as :class:`Config` fields: read, picked, scaled and checked."""
+        given = [k for k in DATA_SOURCES if data[k] is not None]
+        if data["inputs"] is not None or data["targets"] is not None:
+            given.append("inputs")
+        if len(given) > 1:
+            self.fail("data", given[1], f"give one source of samples (preset, csv, dataset, or inputs "
+                                        f"and targets), not both {given[0]} and {given[1]}")
+        source = given[0] if given else "inputs"
+        if source in ("csv", "dataset"):
+            picked = data_sources.pick(self, self._table(source, data[source]), data, layers, source)
+            inputs, targets = (self._frozen(v) for v in (picked.inputs, picked.targets))
+            names = {"features": picked.features, "class_column": picked.class_column,
+                     "classes": picked.classes, "outputs": picked.outputs}
+        else:
+            inputs, targets = self._inline(data, layers)
+            names = self._names(data, layers)
+        rows = self._rows(data, len(inputs), shuffle_seed)
+        if rows is not None:
+            picked_rows = np.array(rows) - 1
+            inputs, targets = self._frozen(inputs[picked_rows]), self._frozen(targets[picked_rows])
+        scale = self.choice("data", "scale", data["scale"], scaling.SCALES)
+        raw, params = None, None
+        if scale != "none":
+            raw, params = inputs, scaling.fit(scale, inputs)
+            inputs = scaling.apply(scale, params, inputs)
+        if loss == "cross_entropy":
+            bad = np.flatnonzero(np.any((targets < 0) | (targets > 1), axis=1))
+            if bad.size:
+                self.fail("data", "targets", f"cross_entropy needs targets in [0, 1] (probabilities); "
+                                             f"targets[{bad[0]}] is {targets[bad[0]].tolist()}")
+            off = np.flatnonzero(~np.isclose(targets.sum(axis=1), 1.0))
+            if out_act == "softmax" and off.size:
+                self.fail("data", "targets", f"softmax with cross_entropy needs targets that sum to 1; "
+                                             f"targets[{off[0]}] sums to {targets[off[0]].sum():g}")
+        return {"inputs": inputs, "targets": targets, "data_preset": data["preset"], "csv": data["csv"],
+                "dataset": data["dataset"], **names, "rows": rows, "scale": scale, "scaling": params,
+                "raw_inputs": raw}
+
+    @staticmethod
+    def _frozen(values) -> np.ndarray:
+        arr = np.array(values, dtype=float)
+        arr.setflags(write=False)
+        return arr
+
+    def _inline(self, data, layers):
+        """Inline ``inputs`` and ``targets``, or those of the data ``preset``, checked."""
         preset, raw_x, raw_y = data["preset"], data["inputs"], data["targets"]
         if preset is not None:
-            if raw_x is not None or raw_y is not None:
-                self.fail("data", "preset", "give either preset or inputs and targets, not both")
             if not isinstance(preset, str) or preset not in DATA_PRESETS:
                 self.fail("data", "preset", f"unknown data preset {show(preset)}"
                           f"{did_you_mean(preset, DATA_PRESETS)}; data presets: {', '.join(DATA_PRESETS)}")
@@ -245,7 +327,8 @@ class _Validator(ValueChecker):
                           f"{layers[0]} and {layers[-1]}")
         for key, v in (("inputs", raw_x), ("targets", raw_y)):
             if not isinstance(v, list) or not v:
-                self.fail("data", key, "missing; give inputs and targets, or a preset" if v is None
+                self.fail("data", key, "missing; give inputs and targets, a preset, a csv file or a "
+                          "dataset" if v is None
                           else "empty: the training set needs at least one sample" if v == []
                           else f"expected a list of samples, got {kind_of(v)} {show(v)}")
         if len(raw_x) != len(raw_y):
@@ -255,16 +338,70 @@ class _Validator(ValueChecker):
                             f" (one per input neuron: layers = {list(layers)})")
         targets = self.array("data", "targets", raw_y, (len(raw_y), layers[-1]), "targets",
                              f" (one per output neuron: layers = {list(layers)})")
-        if loss == "cross_entropy":
-            bad = np.flatnonzero(np.any((targets < 0) | (targets > 1), axis=1))
-            if bad.size:
-                self.fail("data", "targets", f"cross_entropy needs targets in [0, 1] (probabilities); "
-                                             f"targets[{bad[0]}] is {targets[bad[0]].tolist()}")
-            off = np.flatnonzero(~np.isclose(targets.sum(axis=1), 1.0))
-            if out_act == "softmax" and off.size:
-                self.fail("data", "targets", f"softmax with cross_entropy needs targets that sum to 1; "
-                                             f"targets[{off[0]}] sums to {targets[off[0]].sum():g}")
-        return inputs, targets, preset
+        return inputs, targets
+
+    def _table(self, source: str, value) -> data_sources.Table:
+        """The CSV file (relative to the config file) or the dataset ``[data] source`` names."""
+        if source == "dataset":
+            name = self.choice("data", "dataset", value, data_sources.DATASETS)
+            try:
+                return data_sources.load_dataset(name)
+            except data_sources.MissingScikitLearn:
+                self.fail("data", "dataset", f"{name!r} is one of scikit-learn's datasets, and "
+                                             f"scikit-learn is not installed: {data_sources.INSTALL_HINT}")
+        if not isinstance(value, str) or not value.strip():
+            self.fail("data", "csv", f"expected a file name, got {kind_of(value)} {show(value)}")
+        path = Path(self.source).parent / value
+        if not path.is_file():
+            self.fail("data", "csv", f"file {path} does not exist (the path is relative to the config file)")
+        return data_sources.read_csv(path, str(path))
+
+    def _names(self, data, layers) -> dict:
+        """Names of inline inputs (``features``) and outputs (``classes`` or ``outputs``), if given."""
+        if data["class"] is not None:
+            self.fail("data", "class", "names a column of a csv file or a dataset; name inline "
+                                       "outputs with classes = [...] or outputs = [...]")
+        if data["classes"] is not None and data["outputs"] is not None:
+            self.fail("data", "outputs", "give either classes or outputs, not both")
+        names = {"features": None, "class_column": None, "classes": None, "outputs": None}
+        for key, n, what in (("features", layers[0], "input"), ("classes", layers[-1], "output"),
+                             ("outputs", layers[-1], "output")):
+            value = data[key]
+            if value is None:
+                continue
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                self.fail("data", key, f"expected a list of names, got {kind_of(value)} {show(value)}")
+            if len(value) != n:
+                self.fail("data", key, f"{len(value)} names for the {n} {what} neuron(s) of [network] "
+                                       f"layers = {list(layers)}")
+            if len(set(value)) != len(value):
+                self.fail("data", key, "a name is given twice")
+            names[key] = tuple(value)
+        return names
+
+    def _rows(self, data, n: int, shuffle_seed: int) -> tuple[int, ...] | None:
+        """The rows (1-based) ``rows`` or ``limit`` keep; ``None``: every row."""
+        rows, limit = data["rows"], data["limit"]
+        if rows is not None and limit is not None:
+            self.fail("data", "limit", "give either rows or limit, not both")
+        if rows is not None:
+            if not isinstance(rows, list) or not rows:
+                self.fail("data", "rows", f"expected a list of row numbers (the first row is 1), "
+                                          f"got {kind_of(rows)} {show(rows)}")
+            for r in rows:
+                if isinstance(r, bool) or not isinstance(r, int) or not 1 <= r <= n:
+                    self.fail("data", "rows", f"row {show(r)} does not exist: the data have {n} rows, "
+                                              "numbered from 1")
+            if len(set(rows)) != len(rows):
+                self.fail("data", "rows", "a row is given twice")
+            return tuple(rows)
+        if limit is None:
+            return None
+        limit = self.scalar("data", "limit", limit, int, minimum=1)
+        if limit > n:
+            self.fail("data", "limit", f"limit = {limit}, but the data have {n} rows")
+        chosen = np.sort(np.random.default_rng(shuffle_seed).permutation(n)[:limit]) + 1
+        return tuple(int(r) for r in chosen)
 
     def _batch_size(self, value, mode, n):
         if value is None and mode == "minibatch":

@@ -12,10 +12,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .config import Config
 from .config import from_dict as config_from_dict
 from .errors import ConfigError, TraceFormatError
 from .trace import FORMAT, VERSION, EpochRecord, Params, SampleRecord, Step, Stopped, Trace, TraceError
+
+_PROVENANCE = ("preset", "csv", "dataset", "rows", "class")
+"""``[data]`` keys a trace keeps to say where its inline samples came from."""
 
 
 def _lists(arrays) -> list:
@@ -151,9 +156,21 @@ def config_of(trace_config: dict, source: str = "<trace>") -> Config:
     Raises :class:`~backprop_core.errors.ConfigError` when it is not a valid config.
     """
     raw = {key: value for key, value in trace_config.items() if key != "source"}
-    if isinstance(raw.get("data"), dict):
-        raw["data"] = {k: v for k, v in raw["data"].items() if k != "preset"}  # the data are inline
-    return config_from_dict(raw, f"{source} (config)")
+    data = raw.get("data")
+    if not isinstance(data, dict):
+        return config_from_dict(raw, f"{source} (config)")
+    # The data are inline: where they came from is a record, not a source to read again.
+    raw["data"] = {k: v for k, v in data.items() if k not in _PROVENANCE}
+    if "raw_inputs" in data:  # scaled: the config scales the raw values again; they must agree
+        raw["data"]["inputs"] = raw["data"].pop("raw_inputs")
+        raw["data"].pop("scaling", None)
+    cfg = config_from_dict(raw, f"{source} (config)")
+    if cfg.scale != "none" and not (
+            np.array_equal(cfg.inputs, np.asarray(data["inputs"], dtype=float))
+            and {k: v.tolist() for k, v in cfg.scaling.items()} == data.get("scaling")):
+        raise ConfigError(f"[data] scaling: the inputs and the scaling's parameters are not those of "
+                          f"scale = {cfg.scale!r} over raw_inputs", f"{source} (config)")
+    return cfg
 
 
 def _check_config(config: Any, source: str) -> None:

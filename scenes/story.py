@@ -105,6 +105,34 @@ class Story:
                               f"{self.video['step']} of epoch {self.video['epoch']} "
                               f"(its samples: {shown})") from None
 
+    # -- what the data are called and how they were scaled (the config's, never a scene's) ------
+    @property
+    def input_names(self) -> tuple[str, ...] | None:
+        """The inputs' names (``[data] features``), or ``None``: the film says x1, x2 ..."""
+        names = self.trace.config["data"].get("features")
+        return None if names is None else tuple(names)
+
+    @property
+    def output_names(self) -> tuple[str, ...] | None:
+        """The outputs' names (``[data] classes`` or ``outputs``), or ``None``: y1, y2 ..."""
+        data = self.trace.config["data"]
+        names = data.get("classes") or data.get("outputs")
+        return None if names is None else tuple(names)
+
+    @property
+    def scaling(self) -> tuple[str, dict[str, np.ndarray]] | None:
+        """``[data] scale`` and its parameters, one value per input; ``None`` when not scaled."""
+        data = self.trace.config["data"]
+        if data.get("scale", "none") == "none":
+            return None
+        return data["scale"], {k: np.asarray(v, dtype=float) for k, v in data["scaling"].items()}
+
+    @property
+    def raw_sample(self) -> np.ndarray | None:
+        """The explained sample's inputs before scaling (``x`` is after); ``None`` when not scaled."""
+        raw = self.trace.config["data"].get("raw_inputs")
+        return None if raw is None else np.asarray(raw[self.record.sample], dtype=float)
+
     @cached_property
     def rival(self) -> Trace | None:
         """The same run in the other mode, for ``training`` to show side by side (``[video] compare``).

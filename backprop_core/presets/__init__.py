@@ -11,7 +11,7 @@ from importlib import resources
 
 from .data import DATA_PRESETS, data_preset
 
-PRESETS = ("mazur", "xor", "and", "digits", "circle", "mnist_like")
+PRESETS = ("mazur", "xor", "and", "digits", "circle", "mnist_like", "iris")
 """Config presets, the default first."""
 
 __all__ = ["DATA_PRESETS", "PRESETS", "data_preset", "preset_description", "preset_text"]

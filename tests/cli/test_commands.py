@@ -50,7 +50,7 @@ def test_version():
 
 def test_presets_lists_all_six():
     lines = ok(bpviz("presets")).stdout.splitlines()
-    assert len(PRESETS) == 6
+    assert len(PRESETS) == 7
     assert [line.split()[0] for line in lines] == list(PRESETS)
     for name, line in zip(PRESETS, lines):
         assert preset_description(name) in line

@@ -54,3 +54,15 @@ def test_update_rule_online_and_batch(notation, loss):
     assert batch == (rf"w^{{+}} = w - 0.5 \cdot \frac{{1}}{{24}} \sum_{{p=1}}^{{24}} "
                      rf"\frac{{\partial {loss}_{{p}}}}{{\partial w}}")
 
+
+
+def test_names_scaling_and_raw_sample_come_from_the_trace():
+    story = load_story("iris")
+    assert story.input_names[2] == "petal length (cm)"
+    assert story.output_names == ("setosa", "versicolor", "virginica")
+    scale, params = story.scaling
+    assert scale == "standard" and set(params) == {"mean", "std"}
+    # the vector the network received is the raw sample put through the recorded formula
+    np.testing.assert_array_equal(story.record.x, (story.raw_sample - params["mean"]) / params["std"])
+    plain = load_story("mazur")
+    assert plain.input_names is plain.output_names is plain.scaling is plain.raw_sample is None
