@@ -86,6 +86,7 @@ class NetworkDiagram(VGroup):
         for key, center in self.geometry.centers.items():
             c = Circle(radius=self.geometry.radius, color=self.theme.neuron_stroke, stroke_width=2)
             c.set_fill(self.theme.neuron_fill, opacity=1).move_to(center)
+            c.neuron_key = key  # which neuron, for a check that sees only the scene's mobjects
             self.neurons[key] = c
             self.neuron_group.add(c)
         self.add(self.neuron_group)
