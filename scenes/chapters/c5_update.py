@@ -11,7 +11,6 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UP,
     Create,
     SurroundingRectangle,
     Text,
@@ -230,27 +229,23 @@ class UpdatePart(Part):
         return panel, remark if below else VGroup()
 
 
-    @property
-    def _small(self) -> bool:
-        return self.diagram.geometry.spacing < 0.8
-
     def _ends(self) -> VGroup:
         """The focus weight's ends: its neuron's ring and ``δ = value``, its source's ring and ``a = value``.
 
-        Each label stands above its ring and leans away from the edge between them (``δ`` from
-        its neuron's left side to the right, ``a`` to the left): a short edge of a compact diagram
-        keeps room for its weight's label.
+        Each label stands level with its neuron, beyond its ring on the side away from the edge
+        between them (``δ`` right of its neuron, ``a`` left of its source): the edge keeps room
+        for its weight's label, and each value stays nearest its own neuron.
         """
         story, diagram = self.story, self.diagram
         layer, j, k = story.focus_weight
         delta = symbol_value(self, story.symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
-                             "delta", (layer, j), small=self._small)
+                             "delta", (layer, j), small=True)
         act = symbol_value(self, story.symbols.t_act(layer - 1, str(k + 1)), story.record.a[layer - 1][k],
-                           "activation", (layer - 1, k), small=self._small)
+                           "activation", (layer - 1, k), small=True)
         target = highlight_ring(self, diagram, (layer, j), "delta")
         source = highlight_ring(self, diagram, (layer - 1, k), "activation")
-        delta.next_to(target, UP, buff=0.02).align_to(target, LEFT)
-        act.next_to(source, UP, buff=0.02).align_to(source, RIGHT)
+        delta.next_to(target, RIGHT, buff=style.LABEL_GAP)
+        act.next_to(source, LEFT, buff=style.LABEL_GAP)
         return VGroup(target, delta, source, act)
 
     def _weight_labels(self, weights, biases: dict) -> dict:
