@@ -238,15 +238,36 @@ class UpdatePart(Part):
         """
         story, diagram = self.story, self.diagram
         layer, j, k = story.focus_weight
-        delta = symbol_value(self, story.symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
-                             "delta", (layer, j), small=True)
-        act = symbol_value(self, story.symbols.t_act(layer - 1, str(k + 1)), story.record.a[layer - 1][k],
-                           "activation", (layer - 1, k), small=True)
         target = highlight_ring(self, diagram, (layer, j), "delta")
         source = highlight_ring(self, diagram, (layer - 1, k), "activation")
-        delta.next_to(target, RIGHT, buff=style.LABEL_GAP)
-        act.next_to(source, LEFT, buff=style.LABEL_GAP)
+        delta = self._end_label(story.symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
+                                "delta", (layer, j), target, RIGHT)
+        act = self._end_label(story.symbols.t_act(layer - 1, str(k + 1)), story.record.a[layer - 1][k],
+                              "activation", (layer - 1, k), source, LEFT)
         return VGroup(target, delta, source, act)
+
+    def _end_label(self, latex: str, value: float, quantity: str, key: tuple, ring, side):
+        """``latex = value`` level with ``ring``, on ``side``.
+
+        The value alone where the symbol would reach the ring of the next column that way, or
+        out of the diagram's region.
+        """
+        label = symbol_value(self, latex, value, quantity, key, small=True)
+        label.next_to(ring, side, buff=style.LABEL_GAP)
+        if self._fits_beside(label, key[0], side):
+            return label
+        return value_label(self, value, quantity, key, small=True).next_to(ring, side, buff=style.LABEL_GAP)
+
+    def _fits_beside(self, label, layer: int, side) -> bool:
+        diagram, region = self.diagram, self.regions.diagram
+        neighbour = layer + (1 if side[0] > 0 else -1)
+        room = diagram.geometry.radius * style.RING_SCALE + style.LABEL_GAP
+        if side[0] > 0:
+            last = neighbour >= len(diagram.layers)
+            limit = region.right if last else diagram.center((neighbour, 0))[0] - room
+            return label.get_right()[0] <= limit
+        limit = diagram.center((neighbour, 0))[0] + room if neighbour >= 0 else region.left
+        return label.get_left()[0] >= limit
 
     def _weight_labels(self, weights, biases: dict) -> dict:
         """Every weight's label in small networks, else only the focus weight's.

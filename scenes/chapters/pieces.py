@@ -325,7 +325,7 @@ def unclutter_edge_labels(diagram: NetworkDiagram, labels: dict, avoid, spots=ED
             normal = np.array([-direction[1], direction[0], 0.0])
             for step in EDGE_SIDE_STEPS:
                 diagram.label_edge(key, label, 0.5).shift(normal * step * label.height)
-                if clear(label):
+                if clear(label) and not any(mobjects_overlap(label, n) for n in diagram.neurons.values()):
                     break
             else:
                 diagram.label_edge(key, label, spots[-1])
@@ -333,7 +333,7 @@ def unclutter_edge_labels(diagram: NetworkDiagram, labels: dict, avoid, spots=ED
     return labels
 
 
-EDGE_SIDE_STEPS = (1.6, -1.6, 2.4, -2.4)
+EDGE_SIDE_STEPS = (1.6, -1.6, 2.4, -2.4, 3.2, -3.2)
 """Offsets tried, in label heights across the edge, for an edge label no spot along its edge clears."""
 
 
