@@ -217,6 +217,29 @@ class Story:
         """
         return plain_number(format_fixed(float(value), self.video["decimals"]), self.language)
 
+    def column_places(self, values) -> int | None:
+        """The decimals a column of ``values`` shares: the most any of them needs in fixed point.
+
+        A value needs the places of :meth:`fmt_fixed` without its trailing zeros (``0.551`` three,
+        ``1`` none, ``1.447e-5`` five), so the column writes ``0.5510`` beside ``0.5856`` and ``1``
+        beside ``0``. ``None`` when no value is written in fixed point (all too small).
+        """
+        needed = [len(fixed.partition(".")[2].rstrip("0"))
+                  for fixed in (format_fixed(float(v), self.video["decimals"]) for v in values)
+                  if r"\times" not in fixed]
+        return max(needed) if needed else None
+
+    def fmt_places(self, value: float, places: int | None) -> str:
+        """``value`` with ``places`` decimals (a column's, :meth:`column_places`), ``0,5510`` in Spanish.
+
+        A value too small for fixed point, or ``places`` ``None``, is written as :meth:`fmt_fixed`.
+        """
+        fixed = format_fixed(float(value), self.video["decimals"])
+        if places is None or r"\times" in fixed:
+            return plain_number(fixed, self.language)
+        text = f"{abs(float(value)) if float(value) == 0 else float(value):.{places}f}"
+        return plain_number(text, self.language)
+
     def fmt_tex(self, value: float) -> str:
         """``value`` as LaTeX, as the equations write it, with the language's decimal separator."""
         return self.tex(format_number(float(value), self.video["decimals"]))

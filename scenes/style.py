@@ -24,6 +24,10 @@ LABEL_SIZE = 20
 EQUATION_SIZE = 30
 NEURON_RADIUS = 0.3
 MIN_NEURON_RADIUS = 0.12
+RING_SCALE = 1.35
+"""Radius of a highlight ring around a neuron, in neuron radii."""
+LABEL_GAP = 0.06
+"""Room between a value label and its neuron's ring, between two labels of a column, and above a caption."""
 EDGE_MIN_WIDTH = 0.6
 EDGE_MAX_WIDTH = 6.0
 EDGE_MIN_OPACITY = 0.25

@@ -14,11 +14,11 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UP,
     AnimationGroup,
     Create,
     FadeIn,
     Indicate,
-    Line,
     MathTex,
     SurroundingRectangle,
     Text,
@@ -32,6 +32,7 @@ from ..mobjects.network_diagram import NetworkDiagram
 from .base import Part
 from .pieces import (
     layer_captions,
+    place_column,
     side_labels,
     swap,
     vector_tex,
@@ -40,7 +41,7 @@ from .wrapping import panel_stack, wrapped_block, wrapped_tex
 
 BIG_VALUE_SIZE = 56
 """Font size of the loss value under its equation."""
-PAIR_ROOM = 0.8
+PAIR_ROOM = 1.2
 """Extra room right of the output column for the output/target pairs (Manim units)."""
 
 
@@ -78,7 +79,9 @@ class LossPart(Part):
         symbol = "o" if story.notation == "delta_rule" else "a"
         outputs = side_labels(self, self.diagram, last, story.record.a[last], "activation", symbol, RIGHT)
         targets = side_labels(self, self.diagram, last, story.record.y, "target", "y", RIGHT)
-        self.pairs, self.leaders = self._pair_up(outputs, targets)
+        self.pairs = self._pair_up(outputs, targets)
+        outputs = {key: pair[0] for key, pair in self.pairs.items()}
+        targets = {key: pair[1] for key, pair in self.pairs.items()}
         heading = Text(self.tr("loss.outputs_heading", sample=sample), font=style.FONT,
                        font_size=style.CAPTION_SIZE, color=self.theme.text)
         rows = VGroup(heading,
@@ -88,7 +91,7 @@ class LossPart(Part):
         scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
                    Appear(self.diagram.caption_group), *(Appear(lab) for lab in x_labels.values()),
                    run_time=self.t(style.MOVE_TIME))
-        scene.play(*(Appear(lab) for lab in outputs.values()), Appear(self.leaders), Appear(self.panel),
+        scene.play(*(Appear(lab) for lab in outputs.values()), Appear(self.panel),
                    run_time=self.t(style.WRITE_TIME))
         scene.play(*(FadeIn(lab, shift=LEFT * 0.2) for lab in targets.values()),
                    run_time=self.t(style.WRITE_TIME))
@@ -153,29 +156,23 @@ class LossPart(Part):
         self.panel = panel
 
     # -- helpers -------------------------------------------------------------------------------
-    def _pair_up(self, outputs: dict, targets: dict) -> tuple[dict, VGroup]:
-        """Each output label above its target label, right of the neuron.
+    def _pair_up(self, outputs: dict, targets: dict) -> dict:
+        """Each output label beside its neuron, right of it, its target right of the output.
 
-        When the output neurons are closer than a pair is tall, the pairs spread out into an
-        evenly spaced column further right, each joined to its neuron by a thin leader line.
+        One row per output neuron, level with it (a row too close to another was left out by
+        both columns). Where the row would reach into the panel and the neurons are far enough
+        apart, the target stands under its output instead, the pair centred on the neuron.
         """
-        pairs = {key: VGroup(out, targets[key]).arrange(DOWN, aligned_edge=LEFT, buff=0.05)
-                 for key, out in outputs.items()}
-        neurons = self.diagram.neurons
-        pitch = max(pair.height for pair in pairs.values()) + 0.14
-        crowded = len(pairs) > 1 and self.diagram.geometry.spacing < pitch
-        middle = sum(neurons[key].get_y() for key in pairs) / len(pairs)
-        leaders = VGroup()
-        for i, (key, pair) in enumerate(pairs.items()):
-            neuron = neurons[key]
-            if crowded:
-                pair.move_to([neuron.get_right()[0] + 0.45, middle + ((len(pairs) - 1) / 2 - i) * pitch, 0],
-                             aligned_edge=LEFT)
-                leaders.add(Line(neuron.get_right(), pair.get_left() + LEFT * 0.04,
-                                 color=self.theme.muted, stroke_width=1.5))
-            else:
-                pair.next_to(neuron, RIGHT, buff=0.12)
-        return pairs, leaders
+        beyond = max(lab.get_right()[0] for lab in outputs.values())
+        targets = place_column(self.diagram, targets, RIGHT, beyond=beyond)
+        pitch = max(lab.height for lab in [*outputs.values(), *targets.values()]) + style.LABEL_GAP
+        too_wide = max(lab.get_right()[0] for lab in targets.values()) > self.regions.diagram.right
+        if too_wide and self.diagram.geometry.spacing > 2 * pitch + style.LABEL_GAP:
+            targets = place_column(self.diagram, targets, RIGHT)
+            for key, out in outputs.items():
+                out.shift(UP * pitch / 2)
+                targets[key].shift(DOWN * pitch / 2)
+        return {key: VGroup(out, targets[key]) for key, out in outputs.items() if key in targets}
 
     def _big_value(self, symbol: str, value: float) -> MathTex:
         """``symbol = value`` large, the value (a trace field) in the loss colour."""

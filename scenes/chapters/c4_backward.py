@@ -9,9 +9,8 @@ activation (BP2). In the ``delta_rule`` notation every delta on screen is ``-dE/
 from __future__ import annotations
 
 from manim import (
-    DOWN,
+    LEFT,
     RIGHT,
-    UP,
     AnimationGroup,
     Create,
     Indicate,
@@ -30,10 +29,10 @@ from .pieces import (
     highlight_ring,
     indexed,
     make_diagram,
-    mobjects_overlap,
     neuron_labels,
     side_labels,
     swap,
+    unclutter_edge_labels,
     vector_tex,
     weight_labels,
 )
@@ -66,8 +65,9 @@ class BackwardPart(Part):
         scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
                    Appear(self.diagram.caption_group), run_time=self.t(style.MOVE_TIME))
         y_labels = side_labels(self, self.diagram, last, story.record.y, "target", "y", RIGHT)
-        self._clear_of_deltas(y_labels, last)
+        deltas = [lab for layer in range(1, last + 1) for lab in self._delta_labels(layer).values()]
         w_labels = weight_labels(self, self.diagram, story.step.before.weights)
+        unclutter_edge_labels(self.diagram, w_labels, [*y_labels.values(), *deltas])
         self.fixed = VGroup(*y_labels.values(), *w_labels.values())
         scene.play(Appear(self.fixed), run_time=self.t(style.WRITE_TIME))
         self._show_output_errors(last, j, eq, Create)
@@ -210,31 +210,17 @@ class BackwardPart(Part):
                    Create(self.trails, lag_ratio=0, run_time=run_time))
 
     def _delta_labels(self, layer: int) -> dict:
-        """Delta labels (in the notation's sign) beside the neurons of ``layer``.
+        """Delta labels (in the notation's sign) level with the neurons of ``layer``, left of them.
 
-        The upper half of a layer gets its labels above the neurons, the lower half below, so
-        that no label sits where the edges of the middle cross.
+        Targets and activations are on the right of a column.
         """
-        labels = neuron_labels(self, self.diagram, layer, self.story.shown_delta(layer), "delta")
-        n = self.diagram.layers[layer]
-        for (_, j), label in labels.items():
-            label.next_to(self.diagram.neurons[(layer, j)], UP if j < n / 2 else DOWN, buff=0.02)
-        return labels
+        return neuron_labels(self, self.diagram, layer, self.story.shown_delta(layer), "delta", LEFT)
 
     def _show_deltas(self, layer: int) -> dict:
         """:meth:`_delta_labels` of ``layer``, kept for the later beats; returns them."""
         labels = self._delta_labels(layer)
         self.delta_labels.update(labels)
         return labels
-
-    def _clear_of_deltas(self, labels: dict, layer: int) -> None:
-        """Move ``labels`` (right of the neurons of ``layer``) clear of that layer's delta labels."""
-        deltas = self._delta_labels(layer).values()
-        if not any(mobjects_overlap(lab, d) for lab in labels.values() for d in deltas):
-            return
-        buff = max(d.width for d in deltas) / 2 - self.diagram.geometry.radius + 0.08
-        for (_, j), label in labels.items():
-            label.next_to(self.diagram.neurons[(layer, j)], RIGHT, buff=max(buff, 0.12))
 
     def _block(self, eq, heading_key: str, quantity: str, max_height: float, note: str | None = None,
                **heading_values):

@@ -11,7 +11,6 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UP,
     Create,
     SurroundingRectangle,
     Text,
@@ -230,28 +229,45 @@ class UpdatePart(Part):
         return panel, remark if below else VGroup()
 
 
-    @property
-    def _small(self) -> bool:
-        return self.diagram.geometry.spacing < 0.8
-
     def _ends(self) -> VGroup:
         """The focus weight's ends: its neuron's ring and ``δ = value``, its source's ring and ``a = value``.
 
-        Each label stands above its ring and leans away from the edge between them (``δ`` from
-        its neuron's left side to the right, ``a`` to the left): a short edge of a compact diagram
-        keeps room for its weight's label.
+        Each label stands level with its neuron, beyond its ring on the side away from the edge
+        between them (``δ`` right of its neuron, ``a`` left of its source): the edge keeps room
+        for its weight's label, and each value stays nearest its own neuron.
         """
         story, diagram = self.story, self.diagram
         layer, j, k = story.focus_weight
-        delta = symbol_value(self, story.symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
-                             "delta", (layer, j), small=self._small)
-        act = symbol_value(self, story.symbols.t_act(layer - 1, str(k + 1)), story.record.a[layer - 1][k],
-                           "activation", (layer - 1, k), small=self._small)
         target = highlight_ring(self, diagram, (layer, j), "delta")
         source = highlight_ring(self, diagram, (layer - 1, k), "activation")
-        delta.next_to(target, UP, buff=0.02).align_to(target, LEFT)
-        act.next_to(source, UP, buff=0.02).align_to(source, RIGHT)
+        delta = self._end_label(story.symbols.t_delta(layer, str(j + 1)), story.shown_delta(layer)[j],
+                                "delta", (layer, j), target, RIGHT)
+        act = self._end_label(story.symbols.t_act(layer - 1, str(k + 1)), story.record.a[layer - 1][k],
+                              "activation", (layer - 1, k), source, LEFT)
         return VGroup(target, delta, source, act)
+
+    def _end_label(self, latex: str, value: float, quantity: str, key: tuple, ring, side):
+        """``latex = value`` level with ``ring``, on ``side``.
+
+        The value alone where the symbol would reach the ring of the next column that way, or
+        out of the diagram's region.
+        """
+        label = symbol_value(self, latex, value, quantity, key, small=True)
+        label.next_to(ring, side, buff=style.LABEL_GAP)
+        if self._fits_beside(label, key[0], side):
+            return label
+        return value_label(self, value, quantity, key, small=True).next_to(ring, side, buff=style.LABEL_GAP)
+
+    def _fits_beside(self, label, layer: int, side) -> bool:
+        diagram, region = self.diagram, self.regions.diagram
+        neighbour = layer + (1 if side[0] > 0 else -1)
+        room = diagram.geometry.radius * style.RING_SCALE + style.LABEL_GAP
+        if side[0] > 0:
+            last = neighbour >= len(diagram.layers)
+            limit = region.right if last else diagram.center((neighbour, 0))[0] - room
+            return label.get_right()[0] <= limit
+        limit = diagram.center((neighbour, 0))[0] + room if neighbour >= 0 else region.left
+        return label.get_left()[0] >= limit
 
     def _weight_labels(self, weights, biases: dict) -> dict:
         """Every weight's label in small networks, else only the focus weight's.

@@ -27,12 +27,12 @@ from ..mobjects.dense_network import DenseNetworkDiagram
 from .c2_forward import ForwardPart
 from .c4_backward import BackwardPart
 from .pieces import (
+    column_labels,
     highlight_ring,
     layer_captions,
     note_text,
     side_labels,
     swap,
-    value_label,
 )
 from .wrapping import panel_of
 
@@ -68,15 +68,6 @@ def focus_keys(part, layer: int, j: int) -> list[int]:
     return list(range(n)) if n <= VALUES_UP_TO else [j]
 
 
-def labels_at(part, diagram, layer: int, values, quantity: str, neurons, side=RIGHT) -> dict:
-    """Small value labels of ``values[j]`` beside the neurons ``j`` of ``layer``."""
-    labels = {}
-    for j in neurons:
-        label = value_label(part, values[j], quantity, (layer, j), small=True)
-        labels[(layer, j)] = label.next_to(diagram.neurons[(layer, j)], side, buff=0.05)
-    return labels
-
-
 class DenseForwardPart(ForwardPart):
     """The forward pass of a dense network: the image enters, a wave crosses each layer."""
 
@@ -87,6 +78,7 @@ class DenseForwardPart(ForwardPart):
         self.diagram = dense_diagram(self)
         self.labels = VGroup()
         self.shown: set[tuple[int, int]] = set()
+        self.columns = {layer: self._column(layer) for layer in range(1, story.n_layers + 1)}
         bake_edges(scene, self.diagram)
         scene.add(self.diagram)
         self.diagram.set_inputs(story.record.x)
@@ -123,6 +115,18 @@ class DenseForwardPart(ForwardPart):
             lambda h: wrapped_block(self, eqs["z"], z_heading, "z", h, elided_key="forward.elided"),
             lambda h: wrapped_block(self, eqs["a"], self.tr("forward.a_heading"), "activation", h))
 
+    def _column(self, layer: int) -> dict:
+        """Every activation label ``layer`` will show, placed once as one column (one x, one decimals).
+
+        The highlighted neuron's (all in a small layer), and the first feeders of the next layer's.
+        """
+        story = self.story
+        keys = set(focus_keys(self, layer, self._highlighted(layer)))
+        if layer < story.n_layers and story.layers[layer] > VALUES_UP_TO:
+            keys.update(range(FEEDERS))
+        return column_labels(self, self.diagram, layer, story.record.a[layer], "activation", sorted(keys),
+                             RIGHT, small=True)
+
     def _new_labels(self, layer: int, j: int) -> dict:
         """Activation labels of ``layer`` in focus mode, plus the first neurons feeding ``j``."""
         story, labels = self.story, {}
@@ -130,10 +134,9 @@ class DenseForwardPart(ForwardPart):
         if layer > 1 and story.layers[layer - 1] > VALUES_UP_TO:
             wanted += [(layer - 1, i) for i in range(FEEDERS)]
         for key in wanted:
-            if key not in self.shown:
+            if key not in self.shown and key in self.columns[key[0]]:
                 self.shown.add(key)
-                labels.update(labels_at(self, self.diagram, key[0], story.record.a[key[0]], "activation",
-                                        [key[1]]))
+                labels[key] = self.columns[key[0]][key]
         return labels
 
 
@@ -181,9 +184,8 @@ class DenseBackwardPart(BackwardPart):
                                   run_time=self.t(style.FLOW_TIME * 1.5)))
 
     def _delta_labels(self, layer: int) -> dict:
-        """Delta labels in focus mode: left of the outputs (targets are right), right of hidden neurons."""
+        """Delta labels in focus mode, left of their neurons as in every network."""
         story = self.story
         j = self._highlighted(layer)
-        side = LEFT if layer == story.n_layers else RIGHT
-        return labels_at(self, self.diagram, layer, story.shown_delta(layer), "delta",
-                         focus_keys(self, layer, j), side)
+        return column_labels(self, self.diagram, layer, story.shown_delta(layer), "delta",
+                             focus_keys(self, layer, j), LEFT, small=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 from manim import (
     DOWN,
     RIGHT,
-    UP,
     AnimationGroup,
     BackgroundRectangle,
     Circle,
@@ -43,14 +43,18 @@ def make_diagram(part, weights=None) -> NetworkDiagram:
 
 
 def value_label(part, value: float, quantity: str, key: tuple, prefix: str = "",
-                small: bool = False, fixed: bool = False) -> ValueLabel:
+                small: bool = False, fixed: bool = False, places: int | None = None) -> ValueLabel:
     """A :class:`ValueLabel` of a trace value formatted as the story formats numbers.
 
-    ``fixed``: in fixed point (``Story.fmt_fixed``), for a column of a table.
+    ``fixed``: in fixed point (``Story.fmt_fixed``), for a column of a table; ``places``: with
+    the decimals its column shares (``Story.column_places``, ``Story.fmt_places``).
     """
     size = style.SMALL_VALUE_SIZE if small else style.VALUE_SIZE
-    text = part.story.fmt_fixed(value) if fixed else part.story.fmt(value)
-    return ValueLabel(value, prefix + text, quantity, part.theme, size, key=key, fixed=fixed)
+    if places is not None:
+        text = part.story.fmt_places(value, places)
+    else:
+        text = part.story.fmt_fixed(value) if fixed else part.story.fmt(value)
+    return ValueLabel(value, prefix + text, quantity, part.theme, size, key=key, fixed=fixed, places=places)
 
 
 def shows_value(part, diagram: NetworkDiagram, key: tuple[int, int]) -> bool:
@@ -66,31 +70,75 @@ def shows_value(part, diagram: NetworkDiagram, key: tuple[int, int]) -> bool:
 
 
 def neuron_labels(part, diagram: NetworkDiagram, layer: int, values, quantity: str,
-                  side=UP) -> dict:
-    """Labels of ``values[j]`` beside the neurons of ``layer`` that show numbers."""
-    small = diagram.geometry.spacing < 0.8
-    labels = {}
-    for j, v in enumerate(values):
-        if not shows_value(part, diagram, (layer, j)):
-            continue
-        label = value_label(part, v, quantity, (layer, j), small=small)
-        label.next_to(diagram.neurons[(layer, j)], side, buff=0.02)
-        labels[(layer, j)] = label
-    return labels
+                  side=RIGHT) -> dict:
+    """Labels of ``values[j]`` level with the neurons of ``layer`` that show numbers, on ``side``.
+
+    Activations go right of their column, deltas left (:func:`place_column`): each in its
+    neuron's slot, with the decimals of the column.
+    """
+    shown = [j for j in range(len(values)) if shows_value(part, diagram, (layer, j))]
+    return column_labels(part, diagram, layer, values, quantity, shown, side)
 
 
-def side_labels(part, diagram: NetworkDiagram, layer: int, values, quantity: str, symbol: str,
-                side) -> dict:
+def side_labels(part, diagram, layer: int, values, quantity: str, symbol: str, side) -> dict:
     """``x_k = 0.05`` left of the inputs, ``y_j = 0.01`` right of the outputs."""
-    small = diagram.geometry.spacing < 0.8
-    labels = {}
-    for j, v in enumerate(values):
-        if not shows_value(part, diagram, (layer, j)) and layer != 0:
+    shown = [j for j in range(len(values)) if layer == 0 or shows_value(part, diagram, (layer, j))]
+    return column_labels(part, diagram, layer, values, quantity, shown, side, symbol=symbol)
+
+
+def column_labels(part, diagram, layer: int, values, quantity: str, shown, side, symbol: str = "",
+                  small: bool | None = None) -> dict:
+    """Labels of ``values[j]`` for ``j`` in ``shown``, placed by :func:`place_column`.
+
+    The numbers share the decimals of the column's values (``0.5510`` beside ``0.5856``);
+    ``symbol`` writes ``symbol_j = `` before each. ``small``: the small size (default: when
+    the neurons are closer than 0.8 units).
+    """
+    small = diagram.geometry.spacing < 0.8 if small is None else small
+    places = part.story.column_places([values[j] for j in shown])
+    labels = {(layer, j): value_label(part, values[j], quantity, (layer, j), small=small, places=places,
+                                      prefix=f"{symbol}{j + 1} = " if symbol else "")
+              for j in shown}
+    return place_column(diagram, labels, side, first=part.story.focus_neuron)
+
+
+def place_column(diagram, labels: dict, side, first: tuple | None = None,
+                 beyond: float | None = None) -> dict:
+    """Each label level with its neuron ``(l, j)``, on ``side`` (``LEFT`` or ``RIGHT``) of its column.
+
+    Clear of a highlight ring, the decimal separators of one column on one x.
+
+    ``beyond``: an x the labels keep ``style.LABEL_GAP`` beyond (right of it on the right side), the
+    far side of a column of labels already there.
+
+    A slot is the neuron's own height: where two neurons are closer than a label is tall, a
+    label that would touch one already placed is left out (the ``first`` neuron's is placed
+    first, then top to bottom), never moved. Returns the labels kept.
+    """
+    if not labels:
+        return labels
+    geometry = diagram.geometry
+    direction = 1 if side[0] > 0 else -1
+    column_x = diagram.neurons[next(iter(labels))].get_x()
+    edge = column_x + direction * (geometry.radius * style.RING_SCALE + 0.02 + style.LABEL_GAP)
+    if beyond is not None:
+        edge = max(edge, beyond + style.LABEL_GAP) if direction > 0 else min(edge, beyond - style.LABEL_GAP)
+    # how far each label reaches from its separator towards the column: the anchor clears all
+    reach = [lab.decimal_x() - lab.get_left()[0] if direction > 0 else lab.get_right()[0] - lab.decimal_x()
+             for lab in labels.values()]
+    anchor = edge + direction * max(reach)
+    order = sorted(labels, key=lambda key: (key != first, key[1]))
+    kept, tops = {}, []
+    for key in order:
+        label = labels[key]
+        label.set_y(diagram.neurons[key].get_y())
+        label.shift((anchor - label.decimal_x()) * RIGHT)
+        low, high = label.get_bottom()[1] - style.LABEL_GAP / 2, label.get_top()[1] + style.LABEL_GAP / 2
+        if any(low < top and high > bottom for bottom, top in tops):
             continue
-        label = value_label(part, v, quantity, (layer, j), prefix=f"{symbol}{j + 1} = ", small=small)
-        label.next_to(diagram.neurons[(layer, j)], side, buff=0.12)
-        labels[(layer, j)] = label
-    return labels
+        tops.append((low, high))
+        kept[key] = label
+    return {key: kept[key] for key in sorted(kept, key=lambda k: k[1])}
 
 
 def weight_labels(part, diagram: NetworkDiagram, weights, quantity: str = "weight") -> dict:
@@ -105,18 +153,30 @@ def weight_labels(part, diagram: NetworkDiagram, weights, quantity: str = "weigh
 
 
 def bias_labels(part, diagram: NetworkDiagram, biases) -> dict:
-    """``b = 0.35`` under each neuron that shows numbers (none when biases are off)."""
+    """``b = 0.35`` under each neuron that shows numbers, clear of its ring (none when biases are off).
+
+    The separators of a column line up under the neurons' centres; a layer shows its biases
+    only when a label fits between its neuron's ring and the neuron below, nearer its own.
+    """
     if not part.story.trace.config["network"]["use_biases"]:
         return {}
-    labels = {}
-    roomy = diagram.geometry.spacing >= 1.0
+    labels, r = {}, diagram.geometry.radius
     for layer in range(1, len(diagram.layers)):
-        for j in range(diagram.layers[layer]):
-            if not (roomy and shows_value(part, diagram, (layer, j))):
-                continue
-            label = value_label(part, biases[layer - 1][j], "weight", (layer, j), prefix="b = ", small=True)
-            label.next_to(diagram.neurons[(layer, j)], DOWN, buff=0.04)
-            labels[(layer, j)] = label
+        shown = [j for j in range(diagram.layers[layer]) if shows_value(part, diagram, (layer, j))]
+        places = part.story.column_places([biases[layer - 1][j] for j in shown])
+        column = {}
+        for j in shown:
+            label = value_label(part, biases[layer - 1][j], "weight", (layer, j), prefix="b = ", small=True,
+                                places=places)
+            neuron = diagram.neurons[(layer, j)]
+            label.next_to(neuron, DOWN, buff=r * (style.RING_SCALE - 1) + 0.02 + style.LABEL_GAP)
+            label.shift((neuron.get_x() - label.decimal_x()) * RIGHT)
+            column[(layer, j)] = label
+        spacing, ys = diagram.geometry.spacing, {key: diagram.neurons[key].get_y() for key in column}
+        fits = all(ys[key] - lab.get_bottom()[1] + style.LABEL_GAP < spacing - r * style.RING_SCALE - 0.02
+                   and ys[key] - lab.get_y() < spacing / 2 - 0.02 for key, lab in column.items())
+        if diagram.layers[layer] == 1 or fits:
+            labels.update(column)
     return labels
 
 
@@ -140,7 +200,8 @@ def swap(old, new, **kwargs) -> AnimationGroup:
 
 def highlight_ring(part, diagram: NetworkDiagram, key: tuple[int, int], quantity: str = "highlight"):
     """A ring around neuron ``key``: where the equation of this moment lives."""
-    ring = Circle(radius=diagram.geometry.radius * 1.35, color=part.theme.color(quantity), stroke_width=4)
+    ring = Circle(radius=diagram.geometry.radius * style.RING_SCALE, color=part.theme.color(quantity),
+                  stroke_width=4)
     return ring.move_to(diagram.neurons[key])
 
 
@@ -239,19 +300,41 @@ EDGE_SPOTS = (None, 0.5, 0.65, 0.2, 0.75, 0.4, 0.8)
 
 
 def unclutter_edge_labels(diagram: NetworkDiagram, labels: dict, avoid, spots=EDGE_SPOTS,
-                          tol: float = 0.02) -> dict:
+                          tol: float = 0.02, clearance: float = 0.25) -> dict:
     """Slide edge labels along their edges until they clear ``avoid`` and each other; returns ``labels``.
 
-    Each label takes the first of ``spots`` where it overlaps nothing placed by more than ``tol``.
+    Each label takes the first of ``spots`` where it overlaps no other edge label by more than
+    ``tol`` and keeps ``clearance`` from every label of ``avoid`` (a value level with its
+    neuron, which an edge label beside it would seem to continue: ``0.4-0.1385``). Where no
+    spot on the edge is clear (a short edge level with its neurons' values), the label stands
+    just beside the middle of its edge (:data:`EDGE_SIDE_STEPS`).
     """
-    placed = list(avoid)
+    placed, kept_off = [], list(avoid)
+
+    def clear(label) -> bool:
+        return not any(mobjects_overlap(label, other, tol) for other in placed if other is not label) \
+            and not any(mobjects_overlap(label, other, -clearance) for other in kept_off)
+
     for key, label in labels.items():
         for where in spots:
             diagram.label_edge(key, label, where)
-            if not any(mobjects_overlap(label, other, tol) for other in placed if other is not label):
+            if clear(label):
                 break
+        else:
+            direction = diagram.edges[key].get_unit_vector()
+            normal = np.array([-direction[1], direction[0], 0.0])
+            for step in EDGE_SIDE_STEPS:
+                diagram.label_edge(key, label, 0.5).shift(normal * step * label.height)
+                if clear(label) and not any(mobjects_overlap(label, n) for n in diagram.neurons.values()):
+                    break
+            else:
+                diagram.label_edge(key, label, spots[-1])
         placed.append(label)
     return labels
+
+
+EDGE_SIDE_STEPS = (1.6, -1.6, 2.4, -2.4, 3.2, -3.2)
+"""Offsets tried, in label heights across the edge, for an edge label no spot along its edge clears."""
 
 
 def mobjects_overlap(a, b, tol: float = 0.0) -> bool:

@@ -147,6 +147,7 @@ class DenseNetworkDiagram(VGroup):
                 continue
             c = Circle(radius=self.geometry.radius, color=self.theme.neuron_stroke, stroke_width=1.5)
             c.set_fill(self.theme.neuron_fill, opacity=1).move_to(center)
+            c.neuron_key = (layer, j)  # which neuron, for a check that sees only the scene's mobjects
             self.neurons[(layer, j)] = c
             self.neuron_group.add(c)
         self.add(self.neuron_group)

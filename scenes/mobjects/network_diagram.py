@@ -86,6 +86,7 @@ class NetworkDiagram(VGroup):
         for key, center in self.geometry.centers.items():
             c = Circle(radius=self.geometry.radius, color=self.theme.neuron_stroke, stroke_width=2)
             c.set_fill(self.theme.neuron_fill, opacity=1).move_to(center)
+            c.neuron_key = key  # which neuron, for a check that sees only the scene's mobjects
             self.neurons[key] = c
             self.neuron_group.add(c)
         self.add(self.neuron_group)
@@ -95,11 +96,13 @@ class NetworkDiagram(VGroup):
         if captions is None:
             return
         size = style.LABEL_SIZE * (0.8 if len(self.layers) > 4 else 1.0)
+        # one line under the tallest column (a shorter column's caption would sit beside the value
+        # labels of its neighbour, level with their neurons), below a bias label under a ring
+        bottom = min(center[1] for center in self.geometry.centers.values())
         for layer, caption in enumerate(captions):
-            bottom = min(self.geometry.centers[(layer, j)][1] for j in range(self.layers[layer]))
             text = Text(caption, font=style.FONT, font_size=size, color=self.theme.muted)
             text.move_to([self.geometry.centers[(layer, 0)][0], 0, 0])
-            text.set_y(bottom - self.geometry.radius - 0.35 - text.height / 2)
+            text.set_y(bottom - self.geometry.radius * style.RING_SCALE - 0.4 - text.height / 2)
             self.captions[layer] = text
             self.caption_group.add(text)
         self.add(self.caption_group)

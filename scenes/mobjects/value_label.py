@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from manim import BackgroundRectangle, Text, VGroup
 
 from ..style import FONT
@@ -28,6 +30,8 @@ class ValueLabel(VGroup):
         Where it belongs: ``(l, j)`` for a neuron, ``(l, j, k)`` for a weight.
     fixed : bool
         Whether ``text`` is written in fixed point (a table column) rather than as ``Story.fmt``.
+    places : int, optional
+        The decimals ``text`` is written with when its column shares them (``Story.fmt_column``).
 
     Examples
     --------
@@ -38,9 +42,10 @@ class ValueLabel(VGroup):
     """
 
     def __init__(self, value: float, text: str, quantity: str, theme: Theme, font_size: float,
-                 key: tuple | None = None, fixed: bool = False, **kwargs):
+                 key: tuple | None = None, fixed: bool = False, places: int | None = None, **kwargs):
         self.value = float(value)
         self.fixed = fixed
+        self.places = places
         self.text = text
         self.quantity = quantity
         self.key = key
@@ -48,3 +53,20 @@ class ValueLabel(VGroup):
         self.backdrop = BackgroundRectangle(self.label, color=theme.background, fill_opacity=0.8,
                                             buff=0.04)
         super().__init__(self.backdrop, self.label, **kwargs)
+
+    def decimal_x(self) -> float:
+        """The x of the number's decimal separator, or where it would stand (right of its units digit).
+
+        Labels of a column are aligned on it (:func:`scenes.chapters.pieces.place_column`).
+        """
+        glyphs = self.text.replace(" ", "").replace("\t", "").replace("\n", "")
+        match = _NUMBER_END.search(glyphs)
+        if match is None or len(glyphs) != len(self.label.submobjects):
+            return float(self.label.get_right()[0])
+        if match.group(2):  # the separator's glyph
+            return float(self.label.submobjects[match.start(2)].get_center()[0])
+        return float(self.label.submobjects[match.end(1) - 1].get_right()[0])
+
+
+_NUMBER_END = re.compile(r"(-?\d+)([.,])?(\d*)(e-?\d+)?$")
+"""The number a label ends with: units, separator, decimals, exponent."""

@@ -20,11 +20,12 @@ def _network(scene, part):
     story = part.story
     scene.camera.background_color = part.theme.background
     diagram = pieces.make_diagram(part)
-    labels = [*pieces.weight_labels(part, diagram, story.step.before.weights).values(),
-              *pieces.side_labels(part, diagram, 0, story.record.x, "activation", "x", LEFT).values(),
+    values = [*pieces.side_labels(part, diagram, 0, story.record.x, "activation", "x", LEFT).values(),
               *pieces.neuron_labels(part, diagram, 1, story.record.a[1], "activation").values(),
               *pieces.bias_labels(part, diagram, story.step.before.biases).values()]
-    scene.add(diagram, *labels)
+    weights = pieces.weight_labels(part, diagram, story.step.before.weights)
+    pieces.unclutter_edge_labels(diagram, weights, values)  # as the forward chapter places them
+    scene.add(diagram, *weights.values(), *values)
     return diagram
 
 

@@ -1,5 +1,6 @@
 """Checks of a settled frame without rendering: every text inside the frame, no two texts overlap,
-equations large enough to read.
+no text on a neuron or its ring, every value label beside its own neuron, the labels of a column
+lined up, equations large enough to read.
 
 Only geometry is read (no pixels), so the checks work on a scene rendered with
 ``skip_animations=True`` or ``dry_run``.
@@ -7,9 +8,12 @@ Only geometry is read (no pixels), so the checks work on a scene rendered with
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from functools import cache
 
-from manim import DecimalNumber, MarkupText, MathTex, Paragraph, SingleStringMathTex, Text
+import numpy as np
+from manim import Circle, DecimalNumber, Dot, MarkupText, MathTex, Paragraph, SingleStringMathTex, Text
 
 from scenes.layout import boxes_overlap, frame_layout
 from scenes.mobjects.value_label import ValueLabel
@@ -18,6 +22,10 @@ LEAVES = (ValueLabel, Text, MarkupText, Paragraph, DecimalNumber, MathTex, Singl
 """Mobjects checked as one box each (their glyphs are not compared with each other)."""
 OVERLAP_TOLERANCE = 0.02
 """Boxes may touch by this much (Manim units) before they count as overlapping."""
+CIRCLE_TOLERANCE = 0.01
+"""A text may reach this far (Manim units) into a neuron's or a ring's disc before it counts as on it."""
+COLUMN_TOLERANCE = 0.02
+"""Decimal separators of one column may differ this much in x (Manim units)."""
 MIN_DIGIT_HEIGHT = 0.18
 """Smallest legible height of a digit of an equation, in Manim units (about 11 px at 480p)."""
 
@@ -103,7 +111,118 @@ def frame_problems(scene) -> list[str]:
         for b in leaves[i + 1:]:
             if boxes_overlap(box(a), box(b), OVERLAP_TOLERANCE):
                 problems.append(f"overlap: {describe(a)} and {describe(b)}")
+    return problems + label_problems(scene, leaves)
+
+
+# -- value labels beside their neurons ---------------------------------------------------------
+SIDE_ROOM = 1.6
+"""How far beside the outer columns a neuron's value may stand (``network_layout``'s ``side_room``)."""
+
+
+def screen_neurons(scene) -> dict:
+    """The visible neurons on screen, ``{(l, j): circle}`` (a diagram marks each with ``neuron_key``;
+    chapters add a diagram's parts to the scene, not the diagram)."""
+    found = {}
+    for mob in [*scene.mobjects, *scene.foreground_mobjects]:
+        for part in mob.get_family():
+            key = getattr(part, "neuron_key", None)
+            if key is not None and visible(part):
+                found.setdefault(key, part)
+    return found
+
+
+def neuron_discs(scene, neurons: dict) -> list[tuple[str, np.ndarray, float]]:
+    """``(name, centre, radius)`` of every neuron of ``neurons`` and every ring drawn around one
+    (a visible circle other than a dot, centred on a neuron and larger), outer stroke edge included."""
+    discs = [(f"neuron {key}", neuron.get_center(), _outer_radius(neuron)) for key, neuron in neurons.items()]
+    ids = {id(neuron) for neuron in neurons.values()}
+    for mob in [*scene.mobjects, *scene.foreground_mobjects]:
+        for part in mob.get_family():
+            if not isinstance(part, Circle) or isinstance(part, Dot) or id(part) in ids or not visible(part):
+                continue
+            for key, neuron in neurons.items():
+                centred = np.linalg.norm(part.get_center() - neuron.get_center()) < 1e-3
+                if centred and part.width > neuron.width:
+                    discs.append((f"ring around {key}", part.get_center(), _outer_radius(part)))
+                    break
+    return discs
+
+
+def _outer_radius(circle) -> float:
+    """Radius of ``circle`` to the outer edge of its stroke (Manim's stroke width 100 = 1 unit)."""
+    return circle.width / 2 + circle.get_stroke_width() / 200
+
+
+def box_meets_disc(b: tuple[float, float, float, float], centre, radius: float, tol: float) -> bool:
+    """Whether box ``b`` reaches more than ``tol`` into the disc ``(centre, radius)``."""
+    x = min(max(centre[0], b[0]), b[1])
+    y = min(max(centre[1], b[2]), b[3])
+    return np.hypot(x - centre[0], y - centre[1]) < radius - tol
+
+
+def beside_the_diagram(label, neurons: dict) -> bool:
+    """Whether ``label`` is the value of a neuron on screen, standing beside the network (not in
+    the panel, nor beside a chapter's own drawing of one neuron)."""
+    key = label.key
+    if not (isinstance(key, tuple) and len(key) == 2 and key in neurons):
+        return False
+    circles = list(neurons.values())
+    margin = 2 * max(c.width for c in circles) + 0.3
+    x, y = label.get_center()[:2]
+    return (min(c.get_left()[0] for c in circles) - SIDE_ROOM <= x <= max(c.get_right()[0] for c in circles)
+            + SIDE_ROOM and min(c.get_bottom()[1] for c in circles) - margin <= y
+            <= max(c.get_top()[1] for c in circles) + margin)
+
+
+def label_problems(scene, leaves) -> list[str]:
+    """Texts on a neuron or a ring; value labels nearer another neuron than their own; the labels of
+    one quantity in one column on different sides of it or with their decimal separators not lined up."""
+    neurons = screen_neurons(scene)
+    if not neurons:
+        return []
+    problems = []
+    discs = neuron_discs(scene, neurons)
+    for mob in leaves:
+        for name, centre, radius in discs:
+            if box_meets_disc(box(mob), centre, radius, CIRCLE_TOLERANCE):
+                problems.append(f"on a neuron: {describe(mob)} covers the {name}")
+    columns = defaultdict(list)
+    for label in (m for m in leaves if isinstance(m, ValueLabel) and beside_the_diagram(m, neurons)):
+        centre = label.get_center()
+        nearest = min(neurons, key=lambda k: np.linalg.norm(neurons[k].get_center() - centre))
+        if nearest != label.key:
+            problems.append(f"not beside its neuron: {describe(label)} of {label.key} is nearest to "
+                            f"{nearest}")
+        columns[(label.quantity, label.key[0])].append((label, neurons[label.key]))
+    for (quantity, layer), labels in columns.items():
+        sides = {side_of(label, neuron) for label, neuron in labels}
+        if len(sides) > 1:
+            problems.append(f"column of {quantity} in layer {layer} on several sides: {sorted(sides)}")
+        places = {decimals_of(label.text) for label, _ in labels} - {None}
+        if len(places) > 1:
+            problems.append(f"column of {quantity} in layer {layer} with {sorted(places)} decimals: "
+                            + ", ".join(label.text for label, _ in labels))
+        xs = [label.decimal_x() for label, _ in labels]
+        if max(xs) - min(xs) > COLUMN_TOLERANCE:
+            problems.append(f"column of {quantity} in layer {layer} not lined up: decimal separators from "
+                            f"x = {min(xs):.2f} to {max(xs):.2f}")
     return problems
+
+
+def decimals_of(text: str) -> int | None:
+    """How many decimals the number ``text`` ends with is written with (``None``: scientific)."""
+    match = re.search(r"-?\d+(?:[.,](\d+))?(e-?\d+)?$", text)
+    if match is None or match.group(2):
+        return None
+    return len(match.group(1) or "")
+
+
+def side_of(label, neuron) -> str:
+    """Which side of ``neuron`` ``label`` is on: left, right, above or below (the larger offset)."""
+    dx, dy = (label.get_center() - neuron.get_center())[:2]
+    if abs(dx) >= abs(dy):
+        return "right" if dx > 0 else "left"
+    return "above" if dy > 0 else "below"
 
 
 @cache

@@ -1,7 +1,8 @@
 """Checks that every number on screen is a trace field and every equation evaluates to its number.
 
 Walks a settled frame: each :class:`ValueLabel` must show ``story.fmt(value)`` (``story.fmt_fixed``
-for a label in fixed point: a table column) of a value the trace holds (at the label's neuron or
+for a label in fixed point: a table column; ``story.fmt_places`` for a label with its column's
+decimals) of a value the trace holds (at the label's neuron or
 weight when it has a key), each :class:`EquationBlock` must be an equation of
 :mod:`backprop_core.equations` for the story's step, ending ``= value``, and each vector
 (``vector_tex``, which keeps ``.values``) must list trace values.
@@ -198,7 +199,10 @@ def label_problems(label: ValueLabel, numbers: TraceNumbers) -> list[str]:
     story, problems = numbers.story, []
     where = f"ValueLabel({label.text!r}, {label.quantity}, key={label.key})"
     problems += read_problems(where, label.text, label.value, decimal_separator(story))
-    written = (story.fmt_fixed if label.fixed else story.fmt)(label.value)
+    if label.places is not None:  # a column's decimals, zeros padded (0.5510 beside 0.5856)
+        written = story.fmt_places(label.value, label.places)
+    else:
+        written = (story.fmt_fixed if label.fixed else story.fmt)(label.value)
     if not label.text.endswith(written):
         problems.append(f"{where} shows {label.text!r}, but its value {label.value!r} is written "
                         f"{written!r}")
