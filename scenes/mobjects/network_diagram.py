@@ -10,6 +10,9 @@ from ..layout import NetworkLayout, Region, network_layout
 from ..style import Theme
 from .value_label import ValueLabel
 
+CAPTION_GAP = 0.25
+"""The least space between two neighbouring layer captions."""
+
 
 class NetworkDiagram(VGroup):
     """Neurons keyed ``(l, j)``, edges keyed ``(l, j, k)`` (into neuron j of layer l from k).
@@ -99,9 +102,17 @@ class NetworkDiagram(VGroup):
         # one line under the tallest column (a shorter column's caption would sit beside the value
         # labels of its neighbour, level with their neurons), below a bias label under a ring
         bottom = min(center[1] for center in self.geometry.centers.values())
-        for layer, caption in enumerate(captions):
-            text = Text(caption, font=style.FONT, font_size=size, color=self.theme.muted)
-            text.move_to([self.geometry.centers[(layer, 0)][0], 0, 0])
+        texts = [Text(caption, font=style.FONT, font_size=size, color=self.theme.muted)
+                 for caption in captions]
+        xs = [self.geometry.centers[(layer, 0)][0] for layer in range(len(texts))]
+        # side by side, never touching: a narrow diagram (the loss chapter's, beside its output and
+        # target pairs) shrinks every caption alike until each fits between its neighbours
+        fits = [(xs[i + 1] - xs[i] - CAPTION_GAP) / ((texts[i].width + texts[i + 1].width) / 2)
+                for i in range(len(texts) - 1)]
+        shrink = min([1.0, *fits])
+        for layer, text in enumerate(texts):
+            text.scale(shrink)
+            text.move_to([xs[layer], 0, 0])
             text.set_y(bottom - self.geometry.radius * style.RING_SCALE - 0.4 - text.height / 2)
             self.captions[layer] = text
             self.caption_group.add(text)
