@@ -124,7 +124,11 @@ def check_drawable(layers: tuple[int, ...]) -> None:
         raise DiagramTooLarge(f"{edges} weights; the diagram draws at most {MAX_EDGES}")
 
 
-def network_layout(layers: tuple[int, ...], region: Region, side_room: float = 1.6) -> NetworkLayout:
+SIDE_ROOM = 1.6
+"""The least room left of the input column and right of the output column, for their labels."""
+
+
+def network_layout(layers: tuple[int, ...], region: Region, side_room: float = SIDE_ROOM) -> NetworkLayout:
     """Place the neurons of ``layers`` in ``region``, columns left to right.
 
     ``side_room`` is kept free left of the input column and right of the output column for

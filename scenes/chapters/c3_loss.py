@@ -31,6 +31,7 @@ from ..mobjects.equation_panel import TEX_TEMPLATE, colorize, paint_value
 from ..mobjects.network_diagram import NetworkDiagram
 from .base import Part
 from .pieces import (
+    input_room,
     layer_captions,
     place_column,
     side_labels,
@@ -71,7 +72,7 @@ class LossPart(Part):
         region = self.regions.diagram
         self.diagram = NetworkDiagram(story.layers, story.step.before.weights, self.theme, story.weight_scale,
                                       replace(region, right=region.right - PAIR_ROOM),
-                                      captions=layer_captions(story))
+                                      captions=layer_captions(story), side_room=input_room(self))
         for (layer, j), neuron in self.diagram.neurons.items():
             neuron.set_fill(self.theme.activation,
                             opacity=style.fill_opacity(story.record.a[layer][j], story.activation_scale))

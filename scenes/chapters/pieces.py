@@ -19,7 +19,7 @@ from manim.utils.rate_functions import smooth
 
 from .. import style
 from ..animations.fade import Appear, Vanish
-from ..layout import VALUES_UP_TO, boxes_overlap
+from ..layout import SIDE_ROOM, VALUES_UP_TO, boxes_overlap
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from ..mobjects.network_diagram import NetworkDiagram
 from ..mobjects.value_label import ValueLabel
@@ -39,7 +39,22 @@ def make_diagram(part, weights=None) -> NetworkDiagram:
     story = part.story
     weights = story.step.before.weights if weights is None else weights
     return NetworkDiagram(story.layers, weights, story.theme, story.weight_scale, part.regions.diagram,
-                          captions=layer_captions(story))
+                          captions=layer_captions(story), side_room=input_room(part))
+
+
+def input_room(part) -> float:
+    """Room left of the input column for the widest ``x_k = value`` label (at least ``SIDE_ROOM``).
+
+    Measured at the larger label size, beside the largest ring; the label may reach into the
+    frame's margin, as the default room already lets narrow labels (``x1 = 0.05``) do.
+    """
+    story = part.story
+    x = [float(v) for v in story.record.x]
+    places = story.column_places(x)
+    widest = max(value_label(part, v, "activation", (0, j), places=places, prefix=f"x{j + 1} = ").width
+                 for j, v in enumerate(x))
+    beside = style.NEURON_RADIUS * style.RING_SCALE + 0.02 + style.LABEL_GAP
+    return max(SIDE_ROOM, widest + beside - style.FRAME_MARGIN + 0.05)
 
 
 def value_label(part, value: float, quantity: str, key: tuple, prefix: str = "",

@@ -6,7 +6,7 @@ import numpy as np
 from manim import UP, Circle, Line, Text, VGroup
 
 from .. import style
-from ..layout import NetworkLayout, Region, network_layout
+from ..layout import SIDE_ROOM, NetworkLayout, Region, network_layout
 from ..style import Theme
 from .value_label import ValueLabel
 
@@ -54,12 +54,13 @@ class NetworkDiagram(VGroup):
     """
 
     def __init__(self, layers, weights, theme: Theme, weight_scale: float, region: Region,
-                 captions=None, **kwargs):
+                 captions=None, side_room: float = SIDE_ROOM, **kwargs):
         self.layers = tuple(layers)
         self.theme = theme
         self.weight_scale = float(weight_scale)
         self.region = region
-        self.geometry: NetworkLayout = network_layout(self.layers, region)
+        self.side_room = side_room
+        self.geometry: NetworkLayout = network_layout(self.layers, region, side_room)
         self.neurons: dict[tuple[int, int], Circle] = {}
         self.edges: dict[tuple[int, int, int], Line] = {}
         self.captions: dict[int, Text] = {}

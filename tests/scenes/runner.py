@@ -25,23 +25,22 @@ from backprop_core.presets import PRESETS
 from scenes.chapters.registry import DENSE_CHAPTERS, FULL, SCENES
 
 CONFIGS = Path(__file__).parent / "configs"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 VARIANTS = {**{name: (name, {}) for name in PRESETS},
             "mazur-delta_rule": ("mazur", {"notation": "delta_rule"}),
             "mazur-es": ("mazur", {"language": "es"}),
             "digits-delta_rule": ("digits", {"notation": "delta_rule"}),
             "12-16-6": (str(CONFIGS / "wide_12_16_6.toml"), {}),
-            "6-8-8-3-es": (str(CONFIGS / "deep_6_8_8_3.toml"), {"language": "es"})}
+            "6-8-8-3-es": (str(CONFIGS / "deep_6_8_8_3.toml"), {"language": "es"}),
+            "exam_results": (str(EXAMPLES / "exam_results.toml"), {})}
 """Stories the scenes are checked with: every preset, mazur in the delta-rule notation and mazur in
 Spanish (longer words, decimal comma; its stills only: the film is the English one's), digits
 in the delta-rule notation (a compact diagram with wider symbols) for :data:`ONLY`'s chapters,
 and two shapes of tall columns beside digits' 10-10-5-4: 12-16-6 (a hidden layer in focus mode)
-and 6-8-8-3 in Spanish (every value of two columns of 8, decimal commas)."""
-ONLY = {"digits-delta_rule": ("backward", "update"),
-        "iris": ("neuron", "backward", "update", "chain_rule", "training")}
-"""Variants checked on some chapters only: those their difference concerns. ``iris`` leaves out
-``forward`` and ``loss`` for now: its input labels (``x2 = -0.5924``, four standardised inputs)
-run off the frame's left edge, the diagram does not yet move right to make room for wide input
-labels (issue 13's names on screen will put feature names there); then iris plays every chapter."""
+and 6-8-8-3 in Spanish (every value of two columns of 8, decimal commas); the CSV example (long
+input labels: the diagram makes room for them) in the chapters that show its inputs."""
+ONLY = {"digits-delta_rule": ("backward", "update"), "exam_results": ("forward", "loss")}
+"""Variants checked on some chapters only: those their difference concerns."""
 FULL_VARIANTS = {"dry_run": ("xor",), "stills": ("mazur",)}
 """``full`` plays every chapter (it costs their sum), so it is played once as a film with a
 many-epoch preset (which adds the training part) and once as stills with the default preset
