@@ -4,10 +4,11 @@ Conventions (docs/trace-format.md): layers ``0..L``, layer 0 is the input. ``wei
 is ``W^l`` with shape ``(n_l, n_{l-1})``; lists of per-layer vectors are indexed the same
 way (``z[l - 1]`` is ``z^l``), except ``a``, which starts at ``a^0 = x`` (``a[l]`` is
 ``a^l``). ``delta^l = dE/dz^l`` of one sample. Every array is read-only and the trace's
-own: a copy, never an array the caller passed in or can still write to. Records may share
-a :class:`Params` (:func:`~backprop_core.train.train` gives a step's ``after`` as the next
-step's ``before`` and as the epoch's ``params``). Every record checks its shapes when the
-:class:`Trace` is built.
+own: a copy of what the caller passed in, unless that already was read-only all the way
+down (:func:`is_frozen`: training freezes its passes' fresh arrays and records row views of
+them). Records may share a :class:`Params` (:func:`~backprop_core.train.train` gives a step's
+``after`` as the next step's ``before`` and as the epoch's ``params``). Every record checks its
+shapes when the :class:`Trace` is built.
 
 Examples
 --------
@@ -34,15 +35,40 @@ class TraceError(ValueError):
 
 
 def frozen_array(values: Any) -> np.ndarray:
-    """A float copy of ``values`` that cannot be written to."""
+    """``values`` as a float array that cannot be written to.
+
+    A read-only copy, unless ``values`` already is a read-only float array that no array it views
+    can write to (:func:`is_frozen`): then ``values`` itself, shared rather than copied.
+    """
+    if isinstance(values, np.ndarray) and values.dtype == float and is_frozen(values):
+        return values
     arr = np.array(values, dtype=float, copy=True)
     arr.setflags(write=False)
     return arr
 
 
 def frozen_arrays(values: Any) -> tuple[np.ndarray, ...]:
-    """A tuple of :func:`frozen_array` copies."""
+    """A tuple of :func:`frozen_array` arrays."""
     return tuple(map(frozen_array, values))
+
+
+def is_frozen(arr: np.ndarray) -> bool:
+    """Whether ``arr`` and every array it views are read-only, down to one that owns its data.
+
+    Such an array can be shared: nobody can write to it through ``arr`` or through its bases (an
+    array over some other buffer, which might be written to, does not count).
+    """
+    while arr is not None:
+        if not isinstance(arr, np.ndarray) or arr.flags.writeable:
+            return False
+        arr = arr.base
+    return True
+
+
+def freeze(*arrays: np.ndarray) -> None:
+    """Make ``arrays`` read-only in place, so that records take them (and row views of them) uncopied."""
+    for arr in arrays:
+        arr.setflags(write=False)
 
 
 @lru_cache(maxsize=64)
@@ -109,7 +135,7 @@ class SampleRecord:
         _check_shapes(what, "z", self.z, vector_shapes(layers))
         _check_shapes(what, "delta", self.delta, vector_shapes(layers))
         _check_shapes(what, "a", self.a, vector_shapes(layers, start=0))
-        if not np.array_equal(self.a[0], self.x):
+        if self.a[0] is not self.x and not np.array_equal(self.a[0], self.x):
             raise TraceError(f"{what}: a[0] differs from x")
         if self.y.shape != (layers[-1],):
             raise TraceError(f"{what}.y: shape {self.y.shape}, expected ({layers[-1]},)")
@@ -140,15 +166,22 @@ class Step:
         object.__setattr__(self, "grad_biases", frozen_arrays(self.grad_biases))
         object.__setattr__(self, "loss", float(self.loss))
 
-    def check(self, layers: tuple[int, ...]) -> None:
-        """Raise :class:`TraceError` unless shapes and sample indices agree."""
+    def check(self, layers: tuple[int, ...], checked: set[int] | None = None) -> None:
+        """Raise :class:`TraceError` unless shapes and sample indices agree.
+
+        ``checked`` holds the ids of :class:`Params` already checked (a step's ``before`` is
+        usually the step before's ``after``): they are not checked again, and this step's are added.
+        """
         what = f"steps[{self.index}]"
         if [r.sample for r in self.per_sample] != list(self.samples):
             raise TraceError(f"{what}: per_sample does not follow samples")
         for i, rec in enumerate(self.per_sample):
             rec.check(layers, f"{what}.per_sample[{i}]")
-        self.before.check(layers, f"{what}.before")
-        self.after.check(layers, f"{what}.after")
+        checked = set() if checked is None else checked
+        for name, params in (("before", self.before), ("after", self.after)):
+            if id(params) not in checked:
+                params.check(layers, f"{what}.{name}")
+                checked.add(id(params))
         _check_shapes(what, "grad_weights", self.grad_weights, weight_shapes(layers))
         _check_shapes(what, "grad_biases", self.grad_biases, vector_shapes(layers))
 
@@ -225,15 +258,17 @@ class Trace:
         object.__setattr__(self, "steps", tuple(self.steps))
         object.__setattr__(self, "epochs", tuple(self.epochs))
         self.initial.check(self.layers, "initial")
+        checked = {id(self.initial)}  # Params shared between records are checked once
         for pos, step in enumerate(self.steps):
-            step.check(self.layers)
+            step.check(self.layers, checked)
             if pos and step.index <= self.steps[pos - 1].index:
                 raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
         n_samples = len(self.config["data"]["inputs"])
         for pos, ep in enumerate(self.epochs):
             if ep.epoch != pos:
                 raise TraceError(f"epochs[{pos}]: epoch {ep.epoch}, expected {pos}")
-            ep.params.check(self.layers, f"epochs[{pos}]")
+            if id(ep.params) not in checked:
+                ep.params.check(self.layers, f"epochs[{pos}]")
             if ep.outputs is not None:
                 shape = (n_samples, self.layers[-1])
                 if ep.outputs.shape != shape:

@@ -21,7 +21,7 @@ from .config import Config
 from .errors import BpvizError
 from .losses import loss_value
 from .network import NonFiniteError, backward, check_finite, forward, init_params
-from .trace import EpochRecord, Params, SampleRecord, Step, Stopped, Trace
+from .trace import EpochRecord, Params, SampleRecord, Step, Stopped, Trace, freeze
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
@@ -198,17 +198,23 @@ def _update(cfg: Config, weights, biases, bwd) -> tuple[list[np.ndarray], list[n
     for layer, (w, b) in enumerate(zip(new_weights, new_biases), start=1):
         check_finite(w, layer, "updated weight")
         check_finite(b, layer, "updated weight")
+    freeze(*new_weights, *new_biases)  # never written again: the trace's Params take them uncopied
     return new_weights, new_biases
 
 
 def _step(index: int, epoch: int, batch: np.ndarray, fwd, bwd, ys: np.ndarray, before: Params,
           after: Params) -> Step:
-    """The record of one step: row ``k`` of the passes' arrays is sample ``batch[k]``."""
-    records = tuple(
-        SampleRecord(int(i), fwd.a[0][k], ys[k], [z[k] for z in fwd.z], [a[k] for a in fwd.a],
-                     float(bwd.loss[k]), [d[k] for d in bwd.delta])
-        for k, i in enumerate(batch)
-    )
+    """The record of one step: row ``k`` of the passes' arrays is sample ``batch[k]``.
+
+    The passes' arrays are fresh and nobody else's, so they are frozen as they are and each
+    sample's record keeps row views of them (no copies).
+    """
+    freeze(ys, *fwd.z, *fwd.a, *bwd.delta, *bwd.grad_weights, *bwd.grad_biases)
+    records = []
+    for k, i in enumerate(batch):
+        rows_a = [a[k] for a in fwd.a]  # rows_a[0] is x
+        records.append(SampleRecord(int(i), rows_a[0], ys[k], [z[k] for z in fwd.z], rows_a,
+                                    float(bwd.loss[k]), [d[k] for d in bwd.delta]))
     mean_loss = sum(record.loss for record in records) / len(records)
-    return Step(index, epoch, tuple(batch), records, mean_loss, before, bwd.grad_weights, bwd.grad_biases,
-                after)
+    return Step(index, epoch, tuple(batch), tuple(records), mean_loss, before, bwd.grad_weights,
+                bwd.grad_biases, after)

@@ -9,7 +9,7 @@ import pytest
 
 from backprop_core.config import from_dict
 from backprop_core.network import NonFiniteError, backward, forward
-from backprop_core.trace import Trace, TraceError
+from backprop_core.trace import Params, Trace, TraceError, freeze, is_frozen
 from backprop_core.train import TrainingDiverged, initial_params, train
 
 from .helpers import make_config, make_trace
@@ -110,15 +110,35 @@ def test_an_overflowing_update_is_reported():
         train(from_dict(raw))
 
 
-def test_steps_share_their_params_and_records_are_copies():
+def test_steps_share_their_params_and_records_are_read_only_all_the_way_down():
     trace = make_trace([2, 3, 2], ["tanh", "sigmoid"], n=3, epochs=2)
     for prev, step in zip(trace.steps, trace.steps[1:]):
         assert step.before is prev.after
     assert trace.steps[0].before is trace.initial
     assert trace.epochs[-1].params is trace.steps[-1].after
     rec = trace.steps[0].per_sample[0]
-    for arr in (rec.x, rec.y, *rec.z, *rec.a, *rec.delta, *trace.steps[0].grad_weights):
-        assert not arr.flags.writeable and arr.base is None  # a read-only copy of its own
+    step = trace.steps[0]
+    for arr in (rec.x, rec.y, *rec.z, *rec.a, *rec.delta, *step.grad_weights, *step.after.weights):
+        assert is_frozen(arr)  # no array it views can be written to either
+        with pytest.raises(ValueError):
+            arr[0] = 1.0
+
+
+def test_records_copy_what_the_caller_can_still_write_to():
+    x = np.array([1.0, 2.0])
+    base = np.array([[1.0, 2.0], [3.0, 4.0]])
+    view = base[0]
+    view.setflags(write=False)  # read-only, but its base is not
+    shared = np.array([5.0, 6.0])
+    freeze(shared)
+    params = Params([x.reshape(1, 2), view[None, :]], [shared[:1], x[:1]])
+    assert params.weights[0].base is None and params.weights[1].base is None  # copies
+    assert params.biases[0] is not None and params.biases[0].base is shared  # shared as it is
+    x[0] = base[0, 0] = 9.0
+    assert params.weights[0][0, 0] == 1.0 and params.weights[1][0, 0] == 1.0
+    over_buffer = np.frombuffer(bytearray(8))
+    over_buffer.setflags(write=False)  # the bytearray can still be written to
+    assert not is_frozen(over_buffer) and Params([over_buffer[None, :]], [x[:1]]).weights[0].base is None
 
 
 def test_outputs_of_the_first_and_last_epoch_are_a_forward_pass_of_every_sample():
