@@ -39,7 +39,8 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _API = {
-    **dict.fromkeys(("ConfigError", "config", "trace", "render", "frames", "script", "slides"), "bpviz.api"),
+    **dict.fromkeys(("ConfigError", "config", "trace", "render", "frames", "script", "slides",
+                      "explore"), "bpviz.api"),
     "load_ipython_extension": "bpviz.notebook",
     "config_from_sklearn": "bpviz.importing.sklearn_model",
     "config_to_toml": "bpviz.importing.configs",

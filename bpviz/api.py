@@ -472,3 +472,54 @@ def slides(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     make_parents(output)
     return build_deck(story, chapters, Path(output), to, quality, aspect, jobs, cache)
 
+
+
+@_user_errors
+def explore(config: ConfigLike = None, scene: str | Sequence[str] | None = None, quality: str = "low",
+            aspect: str = "16:9", theme: str | None = None, lang: str | None = None,
+            output: str | os.PathLike = "explore.html") -> Path:
+    """The explorer page: one self-contained HTML file to click through the explained step, offline.
+
+    It holds the film's beats as vector stills (previous/next, a slider, the arrow keys; each
+    beat's caption and narration), the network of the step with every neuron and weight
+    clickable (its numbers and its equations with them, as MathML) and, for a config trained
+    over several epochs, the loss curve with an epoch slider that redraws the weights.
+
+    Parameters
+    ----------
+    config : config, Trace or trace path
+        What to explore (see the module's docstring).
+    scene, quality, aspect, theme, lang
+        As :func:`render`: the chapters whose beats the page shows (default: the config's).
+    output : path
+        The HTML file to write (its folders are created).
+
+    Returns
+    -------
+    Path
+        The page written.
+
+    Examples
+    --------
+    >>> import bpviz
+    >>> bpviz.explore("mazur", scene="backward", output="media/mazur.html")  # doctest: +SKIP
+    PosixPath('media/mazur.html')
+    """
+    import tempfile
+
+    from bpviz.options import check_look, check_tools, make_parents, writable
+
+    check_look(quality, aspect, theme, lang)
+    wanted = _scenes(scene)
+    output = os.fspath(output)
+    writable(output, _source_path(config))
+    check_tools()
+    story, chapters = _story(config, wanted, theme, lang)
+    from bpviz.outputs.explorer import write_page
+    from bpviz.production.render import render_stills
+
+    make_parents(output)
+    with tempfile.TemporaryDirectory(prefix="bpviz-explore-") as folder:
+        beats: list = []
+        stills = render_stills(story, chapters, Path(folder), quality, aspect, "svg", beats=beats)
+        return write_page(story, stills, beats, Path(folder), Path(output))

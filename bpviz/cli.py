@@ -220,6 +220,21 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
     click.echo(f"wrote {deck}")
 
 
+@main.command("explore")
+@media_options
+@click.option("-o", "--output", default="explore.html", show_default=True, metavar="FILE",
+              help="the HTML page to write")
+@user_errors
+def explore_cmd(source, scenes, quality, aspect, theme, lang, output) -> None:
+    """An explorer page of SOURCE: one HTML file that works offline, from disk.
+
+    The film's beats as vector stills (buttons, a slider, the arrow keys), the network of the
+    explained step with every neuron and weight clickable for its numbers and equations, and
+    for a trained config the loss curve with an epoch slider.
+    """
+    click.echo(f"wrote {api.explore(source, scenes, quality, aspect, theme, lang, output)}")
+
+
 # -- trained networks in (bpviz.importing) -------------------------------------------------------------
 IMPORT_HINT = "bpviz import needs the onnx package; install it with: pip install 'bpviz[import]'"
 
