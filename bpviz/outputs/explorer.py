@@ -27,7 +27,6 @@ from pathlib import Path
 
 from latex2mathml.converter import convert
 
-from bpviz.production.render import Still
 from scenes.chapters.base import Beat
 from scenes.story import Story
 from scenes.text import catalogue
@@ -240,8 +239,12 @@ def _packed_still(path: Path) -> str:
     return base64.b64encode(gzip.compress(svg.encode("utf-8"), 9, mtime=0)).decode("ascii")
 
 
-def page_html(story: Story, stills: list[Still], beats: list[Beat], folder: Path) -> str:
-    """The whole page: the stills in ``folder`` with their beats, the diagram, the training."""
+def page_html(story: Story, stills: list, beats: list[Beat], folder: Path) -> str:
+    """The whole page: the stills in ``folder`` with their beats, the diagram, the training.
+
+    ``stills`` are the production line's records of the SVG stills (``file``, ``chapter``, ``beat``,
+    ``caption``), ``beats`` the beat each shows (with its narration).
+    """
     theme = story.theme
     says = {(b.chapter, b.key): b.say or b.caption for b in beats}
     raw = catalogue(story.language)  # templates the page fills in itself ({n}, {total} ...)
@@ -275,7 +278,7 @@ def page_html(story: Story, stills: list[Still], beats: list[Beat], folder: Path
         data=payload, script=SCRIPT, css=CSS.format(t=theme))
 
 
-def write_page(story: Story, stills: list[Still], beats: list[Beat], folder: Path, output: Path) -> Path:
+def write_page(story: Story, stills: list, beats: list[Beat], folder: Path, output: Path) -> Path:
     """Write the page to ``output`` (under a temporary name, then renamed: never half-written)."""
     partial = output.with_name(f".{output.name}.partial")
     partial.write_text(page_html(story, stills, beats, folder), encoding="utf-8")
