@@ -33,8 +33,8 @@ from scenes.text import catalogue
 
 WIDTH, MARGIN, SPACING = 640.0, 40.0, 48.0
 """The diagram's width, its margin and the distance of two neurons of a layer (SVG user units)."""
-CURVE_WIDTH, CURVE_HEIGHT = 640.0, 200.0
-"""The loss curve's picture size."""
+CURVE_WIDTH, CURVE_HEIGHT, CURVE_LEFT = 640.0, 200.0, 100.0
+"""The loss curve's picture size and where it starts (room for the loss labels on its left)."""
 _MN_DECIMAL = re.compile(r"(<mn>\d+)\.(\d+</mn>)")
 
 
@@ -103,7 +103,7 @@ def _weight_items(story: Story) -> dict[str, dict]:
                 if len(step.per_sample) > 1:  # the step averages: this sample's share too
                     rows.insert(1, [tr("explorer.gradient_sample"), fmt(eqs["grad_w"].value)])
                 items[weight_key(layer, j, k)] = {
-                    "title": tr("explorer.weight", layer=layer, j=j + 1, k=k + 1),
+                    "title": tr("explorer.weight", layer=layer, previous=layer - 1, j=j + 1, k=k + 1),
                     "rows": rows,
                     "equations": _equations(story, eqs, ("grad_w", "grad_w_mean", "update_w"))}
     return items
@@ -181,7 +181,7 @@ def _training(story: Story) -> dict | None:
     low, high = min(losses), max(losses)
     span = (high - low) or 1.0
     last = len(epochs) - 1
-    points = [[round(MARGIN + i * (CURVE_WIDTH - 2 * MARGIN) / last, 1),
+    points = [[round(CURVE_LEFT + i * (CURVE_WIDTH - CURVE_LEFT - MARGIN) / last, 1),
                round(CURVE_HEIGHT - 24 - (loss - low) / span * (CURVE_HEIGHT - 48), 1)]
               for i, loss in enumerate(losses)]
     layers, theme, scale = story.layers, story.theme, story.weight_scale
@@ -193,7 +193,8 @@ def _training(story: Story) -> dict | None:
                 weights[weight_key(layer, j, k)] = {
                     "text": [story.fmt(v) for v in values],
                     "style": [[*_edge_style(v, scale, theme.edge_floor), v >= 0] for v in values]}
-    return {"points": points, "weights": weights,
+    return {"points": points, "weights": weights, "start": story.step.epoch - 1,
+            "range": [story.fmt(high), story.fmt(low)],
             "labels": [story.tr("explorer.epoch_label", epoch=e.epoch, epochs=last, loss=story.fmt(e.loss))
                        for e in epochs]}
 
@@ -201,8 +202,14 @@ def _training(story: Story) -> dict | None:
 def _curve_svg(training: dict) -> str:
     """The loss curve: a polyline through the epochs' losses and the marker of the chosen epoch."""
     points = " ".join(f"{x},{y}" for x, y in training["points"])
-    x, y = training["points"][-1]
+    x, y = training["points"][training["start"]]
+    heights = [point[1] for point in training["points"]]
+    top, bottom = min(heights), max(heights)  # the highest loss is drawn at the top
+    high, low = training["range"]
     return (f'<svg id="loss-curve" viewBox="0 0 {CURVE_WIDTH:g} {CURVE_HEIGHT:g}">'
+            f'<line class="axis" x1="{CURVE_LEFT - 6:g}" y1="{top}" x2="{CURVE_LEFT - 6:g}" y2="{bottom}"/>'
+            f'<text class="tick" x="{CURVE_LEFT - 10:g}" y="{top + 4}">{high}</text>'
+            f'<text class="tick" x="{CURVE_LEFT - 10:g}" y="{bottom + 4}">{low}</text>'
             f'<polyline points="{points}"/><circle id="epoch-marker" cx="{x}" cy="{y}" r="5"/></svg>')
 
 
@@ -254,6 +261,7 @@ def page_html(story: Story, stills: list, beats: list[Beat], folder: Path) -> st
     training = _training(story)
     data = {
         "beats": [{"svg": _packed_still(folder / s.file), "chapter": s.chapter, "beat": s.beat,
+                   "title": raw.get(f"{s.chapter}.title", s.chapter),
                    "caption": s.caption, "say": says.get((s.chapter, s.beat), s.caption)} for s in stills],
         "items": {**_neuron_items(story), **_weight_items(story)},
         "focus": neuron_key(*story.focus_neuron),
@@ -269,7 +277,8 @@ def page_html(story: Story, stills: list, beats: list[Beat], folder: Path) -> st
         f'<section id="training"><h2>{html.escape(words["training"])}</h2>{_curve_svg(training)}'
         f'<div class="controls"><label for="epoch">{html.escape(words["epoch"])}</label>'
         f'<input type="range" id="epoch" min="0" max="{len(training["points"]) - 1}" '
-        f'value="{len(training["points"]) - 1}"><span id="epoch-label"></span></div></section>')
+        f'value="{training["start"]}"><span id="epoch-label">'
+        f'{html.escape(training["labels"][training["start"]])}</span></div></section>')
     return PAGE.format(
         lang=story.language, title=html.escape(words["title"]), subtitle=html.escape(subtitle),
         film=html.escape(words["film"]), previous=html.escape(words["previous"]),
@@ -314,7 +323,9 @@ td.value {{ font-variant-numeric: tabular-nums; color: {t.activation}; }}
 math {{ font-size: 17px; margin: 6px 0; overflow-x: auto; max-width: 100%; }}
 #loss-curve {{ width: 100%; max-width: 640px; }}
 #loss-curve polyline {{ fill: none; stroke: {t.loss}; stroke-width: 2; }}
-#epoch-marker {{ fill: {t.highlight}; }}
+#epoch-marker {{ fill: {t.highlight}; stroke: {t.loss}; stroke-width: 2; }}
+#loss-curve .axis {{ stroke: {t.muted}; }}
+#loss-curve .tick {{ fill: {t.muted}; font-size: 12px; text-anchor: end; }}
 """
 
 PAGE = """<!DOCTYPE html>
@@ -386,7 +397,7 @@ function showBeat(i) {
   document.getElementById("caption").textContent = b.caption;
   document.getElementById("say").textContent = b.say;
   document.getElementById("beat-count").textContent =
-    fill(words.beat_count, {n: beat + 1, total: data.beats.length, chapter: b.chapter});
+    fill(words.beat_count, {n: beat + 1, total: data.beats.length, chapter: b.title});
   slider.value = beat;
 }
 document.getElementById("prev").addEventListener("click", () => showBeat(beat - 1));
