@@ -307,9 +307,11 @@ h1 {{ font-size: 22px; margin: 4px 0; }} h2 {{ font-size: 17px; margin: 18px 0 6
 button {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.muted}; padding: 4px 12px;
           font-size: 15px; cursor: pointer; }}
 #caption {{ font-size: 16px; margin: 6px 0; }}
-#explore {{ display: flex; gap: 16px; flex-wrap: wrap; }}
-#diagram {{ flex: 3 1 520px; max-width: 640px; }}
-#details {{ flex: 2 1 300px; background: {t.panel}; padding: 8px 12px; }}
+#explore {{ display: grid; grid-template-columns: minmax(0, 3fr) minmax(280px, 2fr); gap: 16px;
+            align-items: start; }}
+@media (max-width: 700px) {{ #explore {{ grid-template-columns: minmax(0, 1fr); }} }}
+#diagram {{ width: 100%; height: auto; }}
+#details {{ background: {t.panel}; padding: 8px 12px; min-width: 0; }}
 .edge .hit {{ fill: transparent; }}
 [data-key]:focus {{ outline: none; }}
 .edge, .neuron {{ cursor: pointer; }}
