@@ -515,6 +515,12 @@ def explore(config: ConfigLike = None, scene: str | Sequence[str] | None = None,
     writable(output, _source_path(config))
     check_tools()
     story, chapters = _story(config, wanted, theme, lang)
+    from scenes.layout import MAX_NEURONS_PER_LAYER, is_dense
+
+    if is_dense(story.layers):
+        raise BpvizError(f"bpviz explore: a {'-'.join(map(str, story.layers))} network draws in dense mode; "
+                         f"the page shows every neuron and weight of networks of at most "
+                         f"{MAX_NEURONS_PER_LAYER} neurons a layer")
     from bpviz.outputs.explorer import write_page
     from bpviz.production.render import render_stills
 

@@ -189,3 +189,10 @@ def test_a_bad_config_writes_no_page(tmp_path):
     result = CliRunner().invoke(main, ["explore", "mazurr", "-o", str(tmp_path / "p.html")])
     assert result.exit_code == 2 and result.stderr.startswith("error: unknown preset 'mazurr'")
     assert not (tmp_path / "p.html").exists()
+
+
+def test_a_dense_network_is_refused_in_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["explore", "mnist_like", "-o", str(tmp_path / "p.html")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: bpviz explore: a 784-16-16-10 network draws in dense mode")
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "p.html").exists()
