@@ -30,6 +30,7 @@ from latex2mathml.converter import convert
 from scenes.chapters.base import Beat
 from scenes.story import Story
 from scenes.text import catalogue
+from scenes.themes import Theme
 
 WIDTH, MARGIN, SPACING = 640.0, 40.0, 48.0
 """The diagram's width, its margin and the distance of two neurons of a layer (SVG user units)."""
@@ -38,10 +39,30 @@ CURVE_WIDTH, CURVE_HEIGHT, CURVE_LEFT = 640.0, 200.0, 100.0
 _MN_DECIMAL = re.compile(r"(<mn>\d+)\.(\d+</mn>)")
 
 
-def mathml(latex: str, decimal: str) -> str:
-    """MathML of ``latex`` (an equation of :mod:`backprop_core.equations`), ``decimal`` as its mark."""
+_ROLES = {"&#x003B4;": "delta", "z": "z", "w": "weight", "b": "weight", "y": "target", "a": "activation",
+          "o": "activation", "x": "activation", "C": "loss", "E": "loss"}
+"""The letter of each quantity as latex2mathml writes it, and its colour in the theme (as the films')."""
+_LETTER = "|".join(re.escape(letter) for letter in _ROLES)
+_SCRIPTED = re.compile(rf"<(msubsup|msub|msup)><mi>({_LETTER})</mi>")
+_BARE = re.compile(rf"(?<!<msubsup>)(?<!<msub>)(?<!<msup>)<mi>({_LETTER})</mi>")
+
+
+def mathml(latex: str, decimal: str, theme: Theme | None = None) -> str:
+    """MathML of ``latex`` (an equation of :mod:`backprop_core.equations`), ``decimal`` as its mark.
+
+    With a ``theme``, each quantity's symbol (with its indices) takes the quantity's colour, the
+    same as in the films' equations: delta, z, weights and biases, targets, activations, the loss.
+    """
     out = convert(latex, display="block")
-    return out if decimal == "." else _MN_DECIMAL.sub(rf"\g<1>{decimal}\g<2>", out)
+    if decimal != ".":
+        out = _MN_DECIMAL.sub(rf"\g<1>{decimal}\g<2>", out)
+    if theme is None:
+        return out
+    def colour(letter: str) -> str:
+        return f'style="color:{getattr(theme, _ROLES[letter])}"'
+
+    out = _BARE.sub(lambda m: f"<mi {colour(m[1])}>{m[1]}</mi>", out)
+    return _SCRIPTED.sub(lambda m: f"<{m[1]} {colour(m[2])}><mi>{m[2]}</mi>", out)
 
 
 def neuron_key(layer: int, j: int) -> str:
@@ -60,8 +81,8 @@ def _equations(story: Story, eqs: dict, keys: tuple[str, ...]) -> list[str]:
     blocks = []
     for key in keys:
         if key in eqs:
-            blocks.append(mathml(eqs[key].latex(), decimal))
-            blocks.append(mathml(eqs[key].latex_numbers(places), decimal))
+            blocks.append(mathml(eqs[key].latex(), decimal, story.theme))
+            blocks.append(mathml(eqs[key].latex_numbers(places), decimal, story.theme))
     return blocks
 
 

@@ -126,6 +126,11 @@ def test_clicking_neuron_2_1_shows_its_numbers_from_the_trace(mazur):
     maths = mazur.page.locator("#equations math")
     assert maths.count() >= 6
     assert "0.1385" in maths.nth(5).text_content()  # BP1 with its numbers ends on the trace's delta
+    from scenes.themes import THEMES
+
+    delta = maths.nth(4).locator("msubsup").first  # BP1's left-hand side, in the films' delta colour
+    assert delta.text_content().startswith("δ")
+    assert THEMES["dark"].delta.lower() in delta.get_attribute("style").lower()
 
 
 def test_every_weight_can_be_clicked(mazur):
