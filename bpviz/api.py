@@ -123,8 +123,14 @@ def _raw(source: str | None) -> tuple[dict, str, str]:
     elif name in PRESETS and not Path(name).is_file():
         text = preset_text(name)
     else:
-        load(name)  # the command line's errors for a missing, unreadable or invalid file
-        text = Path(name).read_text(encoding="utf-8")
+        path = Path(name)
+        if path.suffix.lower() == ".json" or not path.is_file():
+            load(name)  # raises the command line's error: a trace file, an unknown preset, no such file
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            load(name)  # raises the command line's error for an unreadable file
+            raise
     try:
         return tomllib.loads(text), text, name
     except tomllib.TOMLDecodeError:

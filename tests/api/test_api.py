@@ -88,6 +88,15 @@ def test_a_bad_config_file_names_file_and_line_as_the_command_line_does(tmp_path
     assert not (tmp_path / "out").exists()  # nothing written
 
 
+def test_an_override_can_mend_a_file_and_file_errors_stay_the_command_lines(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[network]\nlayers = [2, 2, 1]\n[training]\nlearning_rate = "fast"\n'
+                    '[data]\npreset = "xor"\n', encoding="utf-8")
+    assert bpviz.config(str(path), **{"training.learning_rate": 0.3}).learning_rate == 0.3
+    for source in ("missing.toml", "mazurr", str(tmp_path / "trace.json")):
+        assert api_error(bpviz.config, source, **{"training.epochs": 2}) == cli_error("trace", source)
+
+
 def test_an_override_error_names_the_override():
     message = api_error(bpviz.config, "mazur", **{"training.learning_rate": -1})
     assert message.startswith("override training.learning_rate: [training] learning_rate:")
