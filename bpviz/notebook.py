@@ -8,9 +8,9 @@
     [data]
     preset = "xor"
 
-renders the config of its body (TOML text, or a preset name on one line; empty: the SOURCE of
-the options, else the default preset) with the options of ``bpviz render`` and shows the video
-in the output, embedded. ``--frames`` draws the stills instead (``bpviz frames``) and shows them as
+renders the config of its body (TOML text, or a preset name on one line; IPython refuses a cell
+magic with an empty body) with the options of ``bpviz render`` and shows the video in the
+output, embedded. ``--frames`` draws the stills instead (``bpviz frames``) and shows them as
 a gallery with their captions; ``--trace NAME`` trains only and stores the
 :class:`~backprop_core.trace.Trace` in the variable ``NAME``. A bad config or option prints the
 one line of the command line (``error: ...``) in the cell, never a traceback. Every call goes
@@ -50,12 +50,16 @@ DEFAULTS = {"quality": "low"}
 @click.option("-o", "--output", default=None, metavar="DIR",
               help="output folder  [default: media, or media/frames with --frames]")
 def cell_options(**options):
-    """Options of ``%%bpviz`` (as ``bpviz render``), the cell's body being the config."""
+    """Render the config in the cell's body (TOML text, or a preset name) and show the video.
+
+    The options are those of `bpviz render` (at --quality low unless told otherwise); --frames
+    shows the stills instead, --trace NAME only trains and keeps the Trace in NAME.
+    """
     return options
 
 
 def source_of(body: str, line_source: str | None) -> str | None:
-    """The config of a cell: its body (TOML text or a preset name), else the SOURCE of its line."""
+    """The config of a cell: its body (TOML text or a preset name), else a SOURCE on its line."""
     body = body.strip()
     return body or line_source
 
@@ -65,7 +69,8 @@ def bpviz_cell(line: str, cell: str, shell=None):
     from IPython.display import HTML, Image, Video, display
 
     try:
-        options = cell_options.main(shlex.split(line), standalone_mode=False, default_map=DEFAULTS)
+        options = cell_options.main(shlex.split(line), prog_name="%%bpviz", standalone_mode=False,
+                                    default_map=DEFAULTS)
     except click.ClickException as err:
         print(f"error: {err.format_message()}", file=sys.stderr)
         return None

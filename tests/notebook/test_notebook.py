@@ -114,3 +114,10 @@ def test_the_kernel_is_this_interpreter():
     from jupyter_client.manager import KernelManager
 
     assert KernelManager(kernel_name="python3").format_kernel_cmd()[0] == sys.executable
+
+
+def test_help_names_the_magic_and_its_own_options(shell, capsys):
+    shell.run_cell_magic("bpviz", "--help", "xor")
+    out = capsys.readouterr().out
+    assert out.startswith("Usage: %%bpviz [OPTIONS]")
+    assert "--frames" in out and "--trace NAME" in out and "[default: low]" in out
