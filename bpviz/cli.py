@@ -162,8 +162,9 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
     (~/.cache/bpviz/renders). The full film is its chapters joined without re-encoding.
     Prints every path written; other files in the output folder are left as they were.
     """
-    for path in api.render(source, scenes, quality, aspect, theme, lang, fmt, transparent, sections, jobs,
-                           not no_cache, output or "media"):
+    for path in api.render(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
+                           format=fmt, transparent=transparent, sections=sections, jobs=jobs,
+                           cache=not no_cache, output=output or "media"):
         click.echo(f"wrote {path}")
 
 
@@ -179,7 +180,8 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) 
 
     SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded.
     """
-    *stills, index = api.frames(source, scenes, quality, aspect, theme, lang, fmt, jobs, output)
+    *stills, index = api.frames(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
+                                format=fmt, jobs=jobs, output=output)
     for still in stills:
         click.echo(f"wrote {still}")
     click.echo(f"wrote {index} ({len(stills)} stills)")
@@ -196,7 +198,8 @@ def script_cmd(source, scenes, quality, aspect, theme, lang) -> None:
 
     The times are those of `bpviz render` at the same --quality; no video is encoded.
     """
-    click.echo(api.script(source, scenes, quality, aspect, theme, lang), nl=False)
+    click.echo(api.script(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang),
+               nl=False)
 
 
 @main.command("slides")
@@ -216,7 +219,8 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
     optional manim-slides (pip install 'bpviz[slides]'). The chapters render as in `bpviz
     render`: up to --jobs at once, unchanged ones from the render cache.
     """
-    deck = api.slides(source, scenes, quality, aspect, theme, lang, to, jobs, not no_cache, output)
+    deck = api.slides(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang, to=to,
+                      jobs=jobs, cache=not no_cache, output=output)
     click.echo(f"wrote {deck}")
 
 
@@ -232,7 +236,9 @@ def explore_cmd(source, scenes, quality, aspect, theme, lang, output) -> None:
     explained step with every neuron and weight clickable for its numbers and equations, and
     for a trained config the loss curve with an epoch slider.
     """
-    click.echo(f"wrote {api.explore(source, scenes, quality, aspect, theme, lang, output)}")
+    page = api.explore(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
+                       output=output)
+    click.echo(f"wrote {page}")
 
 
 # -- trained networks in (bpviz.importing) -------------------------------------------------------------
