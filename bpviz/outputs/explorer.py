@@ -81,8 +81,8 @@ def _equations(story: Story, eqs: dict, keys: tuple[str, ...]) -> list[str]:
     blocks = []
     for key in keys:
         if key in eqs:
-            blocks.append(mathml(eqs[key].latex(), decimal, story.theme))
-            blocks.append(mathml(eqs[key].latex_numbers(places), decimal, story.theme))
+            for latex in (eqs[key].latex(), eqs[key].latex_numbers(places)):
+                blocks.append(f'<div class="eq">{mathml(latex, decimal, story.theme)}</div>')
     return blocks
 
 
@@ -328,7 +328,7 @@ h1 {{ font-size: 22px; margin: 4px 0; }} h2 {{ font-size: 17px; margin: 18px 0 6
 button {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.muted}; padding: 4px 12px;
           font-size: 15px; cursor: pointer; }}
 #caption {{ font-size: 16px; margin: 6px 0; }}
-#explore {{ display: grid; grid-template-columns: minmax(0, 3fr) minmax(280px, 2fr); gap: 16px;
+#explore {{ display: grid; grid-template-columns: minmax(0, 1fr) minmax(300px, 1fr); gap: 16px;
             align-items: start; }}
 @media (max-width: 700px) {{ #explore {{ grid-template-columns: minmax(0, 1fr); }} }}
 #diagram {{ width: 100%; height: auto; }}
@@ -343,7 +343,8 @@ button {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.muted}; p
 .layer {{ fill: {t.muted}; font-size: 13px; text-anchor: middle; }}
 table {{ border-collapse: collapse; }} td {{ padding: 2px 10px 2px 0; }}
 td.value {{ font-variant-numeric: tabular-nums; color: {t.activation}; }}
-math {{ font-size: 17px; margin: 6px 0; overflow-x: auto; max-width: 100%; }}
+.eq {{ overflow-x: auto; padding: 2px 0; }}
+math {{ font-size: 16px; }}
 #loss-curve {{ width: 100%; max-width: 640px; }}
 #loss-curve polyline {{ fill: none; stroke: {t.loss}; stroke-width: 2; }}
 #epoch-marker {{ fill: {t.highlight}; stroke: {t.loss}; stroke-width: 2; }}
