@@ -33,7 +33,7 @@ from scenes.text import catalogue
 from scenes.themes import Theme
 
 WIDTH, MARGIN, SPACING = 640.0, 40.0, 48.0
-"""The diagram's width, its margin and the distance of two neurons of a layer (SVG user units)."""
+"""The diagram's width, its margin and the least distance of two neurons of a layer (SVG units)."""
 CURVE_WIDTH, CURVE_HEIGHT, CURVE_LEFT = 640.0, 200.0, 100.0
 """The loss curve's picture size and where it starts (room for the loss labels on its left)."""
 _MN_DECIMAL = re.compile(r"(<mn>\d+)\.(\d+</mn>)")
@@ -131,13 +131,18 @@ def _weight_items(story: Story) -> dict[str, dict]:
 
 
 def _height(layers: tuple[int, ...]) -> float:
-    """The diagram's height: room for the widest layer, neurons :data:`SPACING` apart."""
-    return 2 * MARGIN + (max(layers) - 1) * SPACING
+    """The diagram's height: room for the widest layer, its neurons :func:`_spacing` apart."""
+    return 2 * MARGIN + (max(layers) - 1) * _spacing(layers)
+
+
+def _spacing(layers: tuple[int, ...]) -> float:
+    """The distance of two neurons of a layer: wider for small layers, at least :data:`SPACING`."""
+    return max(SPACING, min(100.0, 320.0 / max(max(layers) - 1, 1)))
 
 
 def _columns(layers: tuple[int, ...]) -> dict[tuple[int, int], tuple[float, float]]:
     """The centre of every neuron ``(l, j)`` in the diagram: a column per layer, centred."""
-    spacing, height = SPACING, _height(layers)
+    spacing, height = _spacing(layers), _height(layers)
     last = len(layers) - 1
     centres = {}
     for layer, n in enumerate(layers):
