@@ -58,6 +58,7 @@ def mathml(latex: str, decimal: str, theme: Theme | None = None) -> str:
         out = _MN_DECIMAL.sub(rf"\g<1>{decimal}\g<2>", out)
     if theme is None:
         return out
+
     def colour(letter: str) -> str:
         return f'style="color:{getattr(theme, _ROLES[letter])}"'
 
@@ -283,7 +284,7 @@ def page_html(story: Story, stills: list, beats: list[Beat], folder: Path) -> st
     raw = catalogue(story.language)  # templates the page fills in itself ({n}, {total} ...)
     words = {key: raw[f"explorer.{key}"] for key in (
         "title", "previous", "next", "beat_count", "network", "hint", "training", "epoch", "at_epoch",
-        "film", "equations")}
+        "film")}
     training = _training(story)
     data = {
         "beats": [{"svg": _packed_still(folder / s.file), "chapter": s.chapter, "beat": s.beat,
@@ -295,9 +296,8 @@ def page_html(story: Story, stills: list, beats: list[Beat], folder: Path) -> st
         "colours": {"positive": theme.positive, "negative": theme.negative},
         "words": words,
     }
-    epoch = story.step.epoch
-    subtitle = story.tr("explorer.subtitle", layers="-".join(map(str, story.layers)), epoch=epoch,
-                        step=story.step.index + 1, sample=story.record.sample + 1)
+    subtitle = story.tr("explorer.subtitle", layers="-".join(map(str, story.layers)),
+                        epoch=story.step.epoch, step=story.video["step"], sample=story.record.sample + 1)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     training_html = "" if training is None else (
         f'<section id="training"><h2>{html.escape(words["training"])}</h2>{_curve_svg(training)}'
