@@ -9,7 +9,6 @@ The options several commands share, and their checks, are in :mod:`bpviz.options
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from pathlib import Path
 
@@ -17,31 +16,24 @@ import click
 import numpy as np
 
 from backprop_core import io
-from backprop_core.config import DEFAULT_PRESET, load
+from backprop_core.config import DEFAULT_PRESET
 from backprop_core.errors import BpvizError
 from backprop_core.gradcheck import check as gradcheck
 from backprop_core.losses import NAMES as LOSSES
 from backprop_core.presets import PRESETS, preset_description
 from backprop_core.summary import summary_lines
-from backprop_core.train import TrainingDiverged, train
-from bpviz import __version__
+from backprop_core.train import TrainingDiverged
+from bpviz import __version__, api
 from bpviz.choices import SLIDE_FORMATS, STILL_FORMATS, VIDEO_FORMATS
 from bpviz.options import (
-    check_jobs,
-    check_look,
-    check_tools,
     choice,
     is_trace_file,
     jobs_option,
     make_parents,
     media_options,
     no_cache_option,
-    out_dir,
-    story_and_scenes,
     writable,
 )
-from scenes.chapters.registry import SCENES
-from scenes.video_config import resolve, resolve_trace
 
 
 def user_errors(func):
@@ -95,10 +87,13 @@ def trace_cmd(source: str | None, output: str) -> None:
     to_stdout = output == "-"
     if not to_stdout:
         writable(output, source)
-    cfg = resolve(load(source))
+    cfg = api.config(source)
     try:
-        trace = train(cfg)
-    except TrainingDiverged as err:
+        trace = api.trace(cfg)
+    except api.ConfigError as failed:
+        err = failed.error
+        if not isinstance(err, TrainingDiverged):
+            raise
         if to_stdout or err.trace is None:
             kept = "" if err.trace is None else "; with -o FILE the trace up to that step is kept"
             raise BpvizError(f"{err}{kept}") from None
@@ -123,7 +118,7 @@ def check_cmd(source: str | None) -> None:
     SOURCE is a TOML config file, a preset name (default: mazur) or a trace .json file.
     Prints the largest relative error and PASS or FAIL; exit code 1 on FAIL.
     """
-    trace = resolve_trace(io.load(source), source) if is_trace_file(source) else train(resolve(load(source)))
+    trace = api.trace(source)
     try:
         result = gradcheck(trace)
     except (KeyError, IndexError, TypeError, ValueError) as err:
@@ -167,19 +162,10 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
     (~/.cache/bpviz/renders). The full film is its chapters joined without re-encoding.
     Prints every path written; other files in the output folder are left as they were.
     """
-    check_look(quality, aspect, theme, lang)
-    choice("--format", fmt, VIDEO_FORMATS)
-    check_jobs(jobs)
-    wanted = [choice("--scene", s, SCENES) for s in scenes]
-    out = out_dir(output, "media")
-    check_tools()
-    story, chapters = story_and_scenes(source, wanted, theme, lang)
-    from bpviz.production.concat import render_joined
-
-    for chapter in chapters:
-        for path in render_joined(story, chapter, out, jobs, not no_cache, quality=quality, fmt=fmt,
-                                  transparent=transparent, sections=sections, aspect=aspect):
-            click.echo(f"wrote {path}")
+    for path in api.render(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
+                           format=fmt, transparent=transparent, sections=sections, jobs=jobs,
+                           cache=not no_cache, output=output or "media"):
+        click.echo(f"wrote {path}")
 
 
 @main.command("frames")
@@ -194,28 +180,14 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) 
 
     SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded.
     """
-    check_look(quality, aspect, theme, lang)
-    choice("--format", fmt, STILL_FORMATS)
-    check_jobs(jobs)
-    wanted = [choice("--scene", s, SCENES) for s in scenes]
-    out = out_dir(output, os.path.join("media", "frames"))
-    check_tools()
-    story, chapters = story_and_scenes(source, wanted, theme, lang)
-    if jobs > 1:
-        from bpviz.production.concat import render_stills_jobs
-
-        stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, fmt)
-    else:
-        from bpviz.production.render import render_stills
-
-        stills = render_stills(story, chapters, out, quality, aspect, fmt)
+    *stills, index = api.frames(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
+                                format=fmt, jobs=jobs, output=output)
     for still in stills:
-        click.echo(f"wrote {out / still.file}")
-    click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills)")
+        click.echo(f"wrote {still}")
+    click.echo(f"wrote {index} ({len(stills)} stills)")
 
 
 # -- narration script and slides (bpviz.outputs.subtitles, bpviz.production.decks) ----------------------
-SLIDES_HINT = "bpviz slides needs manim-slides; install it with: pip install 'bpviz[slides]'"
 
 
 @main.command("script")
@@ -226,14 +198,7 @@ def script_cmd(source, scenes, quality, aspect, theme, lang) -> None:
 
     The times are those of `bpviz render` at the same --quality; no video is encoded.
     """
-    check_look(quality, aspect, theme, lang)
-    wanted = [choice("--scene", s, SCENES) for s in scenes]
-    check_tools()
-    story, chapters = story_and_scenes(source, wanted, theme, lang)
-    from bpviz.outputs.subtitles import script_markdown
-    from bpviz.production.render import timed_beats
-
-    click.echo(script_markdown(story, {c: timed_beats(story, c, quality, aspect) for c in chapters}),
+    click.echo(api.script(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang),
                nl=False)
 
 
@@ -254,24 +219,26 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
     optional manim-slides (pip install 'bpviz[slides]'). The chapters render as in `bpviz
     render`: up to --jobs at once, unchanged ones from the render cache.
     """
-    check_look(quality, aspect, theme, lang)
-    check_jobs(jobs)
-    wanted = [choice("--scene", s, SCENES) for s in scenes]
-    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
-    to = choice("--to", to or (suffix if suffix in SLIDE_FORMATS else "html"), SLIDE_FORMATS)
-    output = output or os.path.join("media", f"slides.{to}")
-    writable(output, source)
-    try:
-        from bpviz.production.decks import build_deck
-    except ImportError as err:
-        if not (err.name or "").startswith("manim_slides"):
-            raise
-        raise BpvizError(SLIDES_HINT) from None
-    check_tools()
-    story, chapters = story_and_scenes(source, wanted, theme, lang)
-    make_parents(output)
-    deck = build_deck(story, chapters, Path(output), to, quality, aspect, jobs, not no_cache)
+    deck = api.slides(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang, to=to,
+                      jobs=jobs, cache=not no_cache, output=output)
     click.echo(f"wrote {deck}")
+
+
+@main.command("explore")
+@media_options
+@click.option("-o", "--output", default="explore.html", show_default=True, metavar="FILE",
+              help="the HTML page to write")
+@user_errors
+def explore_cmd(source, scenes, quality, aspect, theme, lang, output) -> None:
+    """An explorer page of SOURCE: one HTML file that works offline, from disk.
+
+    The film's beats as vector stills (buttons, a slider, the arrow keys), the network of the
+    explained step with every neuron and weight clickable for its numbers and equations, and
+    for a trained config the loss curve with an epoch slider.
+    """
+    page = api.explore(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
+                       output=output)
+    click.echo(f"wrote {page}")
 
 
 # -- trained networks in (bpviz.importing) -------------------------------------------------------------

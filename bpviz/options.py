@@ -102,10 +102,15 @@ def story_and_scenes(source: str | None, wanted: list[str], theme: str | None = 
 
     ``theme`` (``--theme``) overrides ``[video] theme``, ``lang`` (``--lang``) ``[video] language``.
     """
-    from scenes.layout import DiagramTooLarge, check_drawable, is_dense
     from scenes.loading import load_story
 
-    story = load_story(source, lang, theme=theme)
+    return chapters_of(load_story(source, lang, theme=theme), wanted)
+
+
+def chapters_of(story, wanted: list[str]):
+    """``story`` and its chapters to render (``wanted``, else ``[video] scenes``), if it can be drawn."""
+    from scenes.layout import DiagramTooLarge, check_drawable, is_dense
+
     try:
         check_drawable(story.layers)
     except DiagramTooLarge as err:

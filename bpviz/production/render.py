@@ -57,11 +57,12 @@ def make_folder(folder: Path) -> None:
 
 
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
-                  aspect: str = "16:9", image_format: str = "png") -> list[Still]:
+                  aspect: str = "16:9", image_format: str = "png", beats: list | None = None) -> list[Still]:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
     Only the stills are drawn: animations are skipped, so no video is encoded. With
-    ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``).
+    ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``). ``beats``,
+    when given, receives the beat of each still (with its narration), in the same order.
     """
     make_folder(out_dir)
     stills: list[Still] = []
@@ -73,6 +74,8 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
         else:
             Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))
+        if beats is not None:
+            beats.append(beat)
 
     with manim_session(quality, aspect, format=None, write_to_movie=False):
         for chapter in chapters:
