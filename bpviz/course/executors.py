@@ -26,6 +26,7 @@ would not describe what that worker draws.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -159,7 +160,7 @@ def start_cluster(address: str):
     if not count.isdigit() or int(count) < 1:
         raise BpvizError(f"--cluster {address}: give local:N with N workers, 1 or more")
     cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, resources={"render": 1})
+                           dashboard_address=None, resources={"render": 1}, silence_logs=logging.ERROR)
     return cluster.scheduler_address, cluster
 
 

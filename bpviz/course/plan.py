@@ -122,6 +122,17 @@ def expand(course: Course, load_story=None) -> Plan:
     return plan
 
 
+def _check_dense(story: Story, film: tuple[str, ...]) -> None:
+    """A network drawn in dense mode has only some chapters: the others fail here, before rendering."""
+    from scenes.chapters.registry import DENSE_CHAPTERS
+    from scenes.layout import is_dense
+
+    refused = [c for c in film if c not in DENSE_CHAPTERS] if is_dense(story.layers) else []
+    if refused:
+        raise BpvizError(f"scenes: {refused[0]}: a {'-'.join(map(str, story.layers))} network draws in "
+                         f"dense mode, which has only the chapters {', '.join(DENSE_CHAPTERS)}")
+
+
 def _expand_story(plan: Plan, entry: Entry, key: tuple, story: Story) -> None:
     scenes = entry.scenes or tuple(story.video["scenes"])
     language, theme = story.language, story.video["theme"]
@@ -135,6 +146,7 @@ def _expand_story(plan: Plan, entry: Entry, key: tuple, story: Story) -> None:
                 for scene in scenes:
                     try:
                         film = film_of(story, scene)
+                        _check_dense(story, film)
                     except BpvizError as err:
                         plan.outputs.append(Output(entry.name, folder, VIDEO, scene, base,
                                                    error=" ".join(str(err).split()), story_key=key))
@@ -146,9 +158,9 @@ def _expand_story(plan: Plan, entry: Entry, key: tuple, story: Story) -> None:
                                          jobs, story_key=key))
                 if "video" in entry.make or "sections" in entry.make:
                     plan.outputs.extend(videos)
-                if n:
+                if n or not videos:
                     continue  # stills, deck and script are the same for every video format
-                chapters = list(dict.fromkeys(c for s in scenes for c in film_of(story, s)))
+                chapters = list(dict.fromkeys(plan.specs[fp].chapter for v in videos for fp in v.jobs))
                 if "stills" in entry.make:
                     jobs = tuple(plan.add_job(JobSpec.of(story, c, **still_options(quality, aspect)))
                                  for c in chapters)
@@ -159,5 +171,6 @@ def _expand_story(plan: Plan, entry: Entry, key: tuple, story: Story) -> None:
                     plan.outputs.append(Output(entry.name, folder, SLIDES, None, base, jobs, story_key=key))
                 if "script" in entry.make:
                     jobs = tuple(j for video in videos for j in video.jobs)
-                    plan.outputs.append(Output(entry.name, folder, SCRIPT, None, {**base, "scenes": scenes},
+                    played = tuple(video.scene for video in videos)
+                    plan.outputs.append(Output(entry.name, folder, SCRIPT, None, {**base, "scenes": played},
                                                jobs, story_key=key))
