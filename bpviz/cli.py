@@ -343,7 +343,8 @@ def import_cmd(model: str, output: str, data: str | None, loss: str | None) -> N
               help="the render cache folder; with --cluster, one every worker mounts (without it, "
                    "workers send their files back)")
 @user_errors
-def course_cmd(course_file: str, output: str | None, jobs: int, cluster: str | None, cache: str | None) -> None:
+def course_cmd(course_file: str, output: str | None, jobs: int, cluster: str | None,
+               cache: str | None) -> None:
     """Make a whole course: every entry of COURSE.toml in every language, aspect, quality asked for.
 
     Only the chapter jobs no render cache holds are rendered, on --jobs local processes or on a

@@ -198,7 +198,8 @@ def run_on_cluster(specs: dict[str, JobSpec], address: str, shared: Path | None,
         try:
             client = Client(address, timeout="20s")
         except (OSError, TimeoutError) as err:
-            raise BpvizError(f"--cluster {address}: cannot reach the Dask scheduler ({one_line(err)})") from None
+            raise BpvizError(f"--cluster {address}: cannot reach the Dask scheduler "
+                             f"({one_line(err)})") from None
         with client:
             versions = worker_versions()
             good = matching_workers(client, versions)

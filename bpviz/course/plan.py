@@ -71,7 +71,7 @@ class Plan:
 
 
 def clip_options(quality: str, aspect: str, fmt: str, sections: bool) -> dict:
-    """The options of a chapter video job (those of :func:`bpviz.production.decks.clip_options` for a deck)."""
+    """The options of a chapter video job (a deck's: :func:`bpviz.production.decks.clip_options`)."""
     return {"quality": quality, "aspect": aspect, "fmt": fmt, "transparent": False, "sections": sections}
 
 

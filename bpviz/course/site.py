@@ -111,7 +111,8 @@ def previous_records(out: Path) -> dict[tuple, dict]:
         return {}
 
 
-def assemble(plan: Plan, out: Path, root: Path, failed_jobs: dict[str, str]) -> tuple[list[dict], list[dict]]:
+def assemble(plan: Plan, out: Path, root: Path,
+             failed_jobs: dict[str, str]) -> tuple[list[dict], list[dict]]:
     """Write every output of ``plan`` whose jobs all finished; return the records and the failures.
 
     ``failed_jobs`` maps a job's fingerprint to its one-line error: an output needing it fails
@@ -131,7 +132,8 @@ def assemble(plan: Plan, out: Path, root: Path, failed_jobs: dict[str, str]) -> 
             failures.append({**where, "error": error})
             continue
         old = before.get((output.folder, output.kind, output.scene))
-        if old and old["fingerprint"] == output.fingerprint and all((out / f).is_file() for f in old["files"]):
+        unchanged = old and old["fingerprint"] == output.fingerprint
+        if unchanged and all((out / f).is_file() for f in old["files"]):
             records.append(old)
             continue
         stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
@@ -191,13 +193,17 @@ def write_index(out: Path, title: str, records: list[dict], failures: list[dict]
                 if clips:
                     links.append(f"{len(clips)} beat clips in <a href='{esc(str(Path(clips[0]).parent))}/'>"
                                  f"{esc(Path(clips[0]).parent.name)}/</a>")
-                img = f"<a href='{esc(video)}'><img src='{esc(posters[0])}' alt='{esc(what)}'></a>" if posters else ""
-                parts.append(f"<figure>{img}<figcaption><b>{esc(what)}</b> "
-                             f"({esc(record['options'].get('quality', ''))}): {' · '.join(links)}</figcaption></figure>")
+                img = (f"<a href='{esc(video)}'><img src='{esc(posters[0])}' alt='{esc(what)}'></a>"
+                       if posters else "")
+                quality = esc(record["options"].get("quality", ""))
+                parts.append(f"<figure>{img}<figcaption><b>{esc(what)}</b> ({quality}): "
+                             f"{' · '.join(links)}</figcaption></figure>")
+            elif record["kind"] == STILLS:
+                parts.append(f"<p><a href='{esc(str(Path(files[0]).parent))}/'>{len(files) - 1} stills</a> "
+                             f"(<a href='{esc(files[-1])}'>frames.json</a>)</p>")
             else:
-                label = {STILLS: f"{len(files) - 1} stills", SLIDES: "slides", SCRIPT: "narration script"}
-                parts.append(f"<p><a href='{esc(files[-1] if record['kind'] == STILLS else files[0])}'>"
-                             f"{esc(label.get(record['kind'], record['kind']))}</a></p>")
+                label = {SLIDES: "slides", SCRIPT: "narration script"}.get(record["kind"], record["kind"])
+                parts.append(f"<p><a href='{esc(files[0])}'>{esc(label)}</a></p>")
         parts.append("</div>")
     parts.append("</body></html>\n")
     return io.write_atomically(out / INDEX, "\n".join(parts).encode("utf-8"))
