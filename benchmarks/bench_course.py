@@ -1,8 +1,8 @@
 """A course of 12 chapter jobs at 1080p60 on local processes and on local Dask workers.
 
 The course is mazur's six chapters before training (neuron ... chain_rule) in 16:9 and 4:3: 12
-chapter jobs. It is made four ways, each into an empty render cache (typeset LaTeX warm, after a
-first untimed run that fills it): ``--jobs 1``, ``--jobs 2``, ``--cluster local:1`` and
+chapter jobs. It is made four ways, each into an empty render cache (typeset LaTeX from the user's
+cache; ``--warm`` first fills it with an untimed run): ``--jobs 1``, ``--jobs 2``, ``--cluster local:1`` and
 ``--cluster local:2`` (a LocalCluster on 127.0.0.1 started by the run, so its start-up counts).
 For each it prints the wall time, the CPU of every process (this one and its children), the sum
 of the jobs' own render times, and the ratio to ``--jobs 1``. Then the scheduler's own cost: 200
@@ -73,11 +73,13 @@ def scheduler_overhead(tasks: int = 200) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quality", default="high", help="low, medium, high (1080p60) or 4k")
+    parser.add_argument("--warm", action="store_true", help="an untimed run first, to typeset the LaTeX")
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="bench-course-") as tmp:
         course = course_file(Path(tmp), args.quality)
-        make_course(course, Path(tmp) / "warm", cache=Path(tmp) / "warm-cache", fancy=False)  # LaTeX typeset
+        if args.warm:
+            make_course(course, Path(tmp) / "warm", cache=Path(tmp) / "warm-cache", fancy=False)
         results = {}
         for name, how in RUNS:
             folder = Path(tmp) / name.replace(" ", "_").replace(":", "")

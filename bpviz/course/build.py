@@ -16,7 +16,11 @@ from bpviz.production.jobs import DONE, RENDER_CACHE_VARIABLE, renders_dir
 
 @dataclass
 class CourseRun:
-    """What a course run did: jobs in all, found in the cache, rendered now, failed; outputs written."""
+    """What a course run did.
+
+    Jobs in all, found in a render cache (this machine's or, sent back, a worker's), rendered now,
+    failed; the outputs and failures; the listing and index written.
+    """
 
     jobs: int
     cached: int
@@ -70,8 +74,9 @@ def make_course(course_file: str | Path, out: Path, jobs: int = 1, cluster: str 
                 os.environ.pop(RENDER_CACHE_VARIABLE, None)
             else:
                 os.environ[RENDER_CACHE_VARIABLE] = before
-    return CourseRun(len(plan.specs), len(plan.specs) - len(todo), progress.rendered, progress.failed,
-                     records, failures, listing, index)
+    cached = len(plan.specs) - progress.rendered - len(progress.failed)  # this cache's or a worker's
+    return CourseRun(len(plan.specs), cached, progress.rendered, progress.failed, records, failures,
+                     listing, index)
 
 
 def _workers(cluster: str | None, jobs: int) -> int:

@@ -40,7 +40,7 @@ from pathlib import Path
 from backprop_core.errors import BpvizError
 from bpviz import __version__
 from bpviz.production.fingerprint import code_version
-from bpviz.production.jobs import DONE, JobSpec, render_into_cache, renders_dir
+from bpviz.production.jobs import DONE, JobSpec, last_seconds, render_into_cache, renders_dir
 
 LOG = "renders.log"
 """In a render cache folder: one JSON line per job rendered there (fingerprint, host, pid, seconds)."""
@@ -128,6 +128,7 @@ def run_local(specs: dict[str, JobSpec], jobs: int, root: Path, report) -> None:
     With one job at a time the jobs render in this process, one after another.
     """
     versions = worker_versions()
+    specs = dict(sorted(specs.items(), key=lambda item: -last_seconds(root, item[1])))  # longest first
     if jobs == 1 or len(specs) == 1:
         for fingerprint, spec in specs.items():
             report.started(fingerprint)
@@ -154,6 +155,8 @@ def start_cluster(address: str):
         from distributed import LocalCluster
     except ImportError:
         raise BpvizError(CLUSTER_HINT) from None
+    for name in [name for name in logging.root.manager.loggerDict if name.startswith("distributed")]:
+        logging.getLogger(name).setLevel(logging.ERROR)  # their INFO lines would bury the progress
     if not address.startswith("local:"):
         return address, None
     count = address.split(":", 1)[1]
@@ -209,6 +212,7 @@ def run_on_cluster(specs: dict[str, JobSpec], address: str, shared: Path | None,
                 future = client.submit(render_task, spec, fingerprint, str(shared) if shared else None,
                                        versions, shared is None, resources={"render": 1},
                                        retries=retries, workers=good, pure=False,
+                                       priority=round(last_seconds(root, spec)),  # longest first
                                        key=f"render-{spec.chapter}-{fingerprint[:12]}-{uuid.uuid4().hex[:6]}")
                 futures[future] = fingerprint
                 report.started(fingerprint)

@@ -171,6 +171,11 @@ def render_into_cache(spec: JobSpec, fingerprint: str, root: Path, use_cache: bo
     return _cached_run(spec, fingerprint, use_cache, Path(root), parallel)
 
 
+def last_seconds(root: Path, spec: JobSpec) -> float:
+    """The CPU seconds ``spec``'s chapter took with the same options last time (0 when unknown)."""
+    return _times(Path(root)).get(_time_key(spec), 0.0)
+
+
 def _time_key(spec: JobSpec) -> str:
     return f"{spec.chapter} {spec.options}"
 

@@ -81,12 +81,18 @@ def renders(cache: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def shared(tmp_path_factory):
+    """The render cache of the killed run (``--cache``), and the workers' own render cache."""
+    return tmp_path_factory.mktemp("shared")
+
+
+@pytest.fixture(scope="module")
+def cluster(shared):
     from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, resources={"render": 1}, silence_logs=logging.ERROR) as cl, \
-            Client(cl) as client:
+                      dashboard_address=None, resources={"render": 1}, silence_logs=logging.ERROR,
+                      env={"BPVIZ_RENDER_CACHE": str(shared)}) as cl, Client(cl) as client:
         yield cl, client
 
 
@@ -99,7 +105,7 @@ def _busy(dask_worker):
 
 
 @pytest.fixture(scope="module")
-def killed_run(cluster, tmp_path_factory):
+def killed_run(cluster, shared, tmp_path_factory):
     """The course on the cluster, its rendering worker killed by SIGKILL in the middle of a job."""
     cl, client = cluster
     folder = tmp_path_factory.mktemp("course")
@@ -107,21 +113,21 @@ def killed_run(cluster, tmp_path_factory):
     (folder / "broken.toml").write_text("[network]\nlayers = [2, 1]\nactivations = ['sigmoid']\n"
                                         "[training]\nepochs = 0\n")
     args = ("course", str(folder / "course.toml"), "-o", str(folder / "out"), "--cluster",
-            cl.scheduler_address, "--cache", str(folder / "cache"))
+            cl.scheduler_address, "--cache", str(shared))
     proc = subprocess.Popen([sys.executable, "-m", "bpviz", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     killed, deadline = None, time.time() + 300
     while killed is None and proc.poll() is None and time.time() < deadline:
         busy = [pid for pid, executing in client.run(_busy).values() if executing]
-        if busy and list((folder / "cache").glob(".*.*")):  # a render has started in its folder
+        if busy and list(shared.glob(".*.*")):  # a render has started in its folder
             time.sleep(1.0)  # well inside the render: a job takes several seconds
             os.kill(busy[0], signal.SIGKILL)
             killed = busy[0]
         else:
             time.sleep(0.2)
     stdout, stderr = proc.communicate(timeout=600)
-    return {"folder": folder, "args": args, "code": proc.returncode, "stdout": stdout, "stderr": stderr,
-            "killed": killed, "transitions": client.run_on_scheduler(_transitions)}
+    return {"folder": folder, "cache": shared, "args": args, "code": proc.returncode, "stdout": stdout,
+            "stderr": stderr, "killed": killed, "transitions": client.run_on_scheduler(_transitions)}
 
 
 def test_a_killed_worker_and_the_course_still_completes(killed_run):
@@ -148,9 +154,12 @@ def test_a_killed_worker_and_the_course_still_completes(killed_run):
                 for k in render_keys}
     assert len(render_keys) == 6 and set(finished.values()) == {1}, finished
     assert max(started.values()) >= 2, started
-    logged = renders(folder / "cache")
+    logged = renders(killed_run["cache"])
     assert sorted(logged) == sorted(r["fingerprint"] for r in videos)  # no job rendered twice
     assert "Traceback" not in killed_run["stderr"]
+    progress = [line for line in killed_run["stderr"].splitlines() if line.startswith("[")]
+    assert len(progress) == 6 and progress[-1].startswith("[6/6] rendered ")  # plain lines: no terminal
+    assert all(" done, " in line and " elapsed" in line for line in progress)
 
 
 def test_a_second_run_renders_nothing_and_rewrites_nothing(killed_run):
@@ -160,7 +169,7 @@ def test_a_second_run_renders_nothing_and_rewrites_nothing(killed_run):
     again = bpviz(*killed_run["args"])
     assert "course: 6 jobs, 6 from the render cache, 0 rendered, 0 failed" in again.stdout, again.stderr
     assert [p.stat().st_mtime_ns for p in videos] == stamps
-    assert len(renders(folder / "cache")) == 6
+    assert len(renders(killed_run["cache"])) == 6
 
 
 def test_the_course_outputs_equal_the_jobs_rendered_one_by_one(killed_run, tmp_path):
@@ -172,8 +181,23 @@ def test_the_course_outputs_equal_the_jobs_rendered_one_by_one(killed_run, tmp_p
     course_video = killed_run["folder"] / "out" / record["files"][0]
     a, b = frames_of(alone / "movie.mp4"), frames_of(course_video)
     assert len(a) == len(b) > 0 and all(np.array_equal(x, y) for x, y in zip(a, b))
-    cached = killed_run["folder"] / "cache" / record["fingerprint"] / "beats.json"
+    cached = killed_run["cache"] / record["fingerprint"] / "beats.json"
     assert json.loads(cached.read_text()) == json.loads((alone / "beats.json").read_text())
+
+
+def test_without_shared_storage_the_workers_send_the_files_back(killed_run, tmp_path):
+    """The client's render cache is empty; the workers find every job in theirs and send it back."""
+    args = [*killed_run["args"][:2], "-o", str(tmp_path / "out"), *killed_run["args"][4:6]]
+    result = bpviz(*args, env={**os.environ, "BPVIZ_RENDER_CACHE": str(tmp_path / "mine")})
+    assert "course: 6 jobs, 6 from the render cache, 0 rendered, 0 failed; 6 outputs" in result.stdout, \
+        result.stderr
+    listing = json.loads((tmp_path / "out" / "course.json").read_text())
+    for record in listing["outputs"]:
+        theirs, mine = killed_run["cache"] / record["fingerprint"], tmp_path / "mine" / record["fingerprint"]
+        assert (mine / "movie.mp4").read_bytes() == (theirs / "movie.mp4").read_bytes()
+        assert (mine / "beats.json").read_bytes() == (theirs / "beats.json").read_bytes()
+        assert (tmp_path / "out" / record["files"][0]).is_file()
+    assert len(renders(killed_run["cache"])) == 6  # nothing rendered again
 
 
 def test_a_job_failing_for_its_own_reason_runs_once(cluster):
