@@ -279,3 +279,23 @@ def test_a_missing_course_file_and_a_cache_that_is_a_file(tmp_path):
     (tmp_path / "file").write_text("")
     result = CliRunner().invoke(main, ["course", str(tmp_path / "c.toml"), "--cache", str(tmp_path / "file")])
     assert_one_line_error(result, "--cache", "is a file")
+
+
+def test_the_progress_counts_and_estimates(capsys):
+    from bpviz.course.progress import CourseProgress
+
+    labels = {"a" * 64: "mazur loss en 16:9 low", "b" * 64: "xor loss en 4:3 low", "c" * 64: "and loss es"}
+    for fancy in (False, True):
+        with CourseProgress(labels, 2, fancy=fancy) as progress:
+            for fingerprint in labels:
+                progress.started(fingerprint)
+            assert progress.running() == 2 and progress.estimate() is None
+            progress({"fingerprint": "a" * 64, "rendered": True, "seconds": 10.0, "host": "h"})
+            assert progress.estimate() == pytest.approx(10.0)  # 2 jobs of 10 s left on 2 workers
+            progress({"fingerprint": "b" * 64, "rendered": False, "error": "scenes: loss: too big"})
+            progress({"fingerprint": "c" * 64, "rendered": False, "seconds": 0.0, "host": "h"})
+        assert progress.rendered == 1 and len(progress.failed) == 1 and progress.running() == 0
+    err = capsys.readouterr().err
+    assert "[1/3] rendered mazur loss en 16:9 low in 10.0 s on h; 1 done, 2 running, 0 failed" in err
+    assert "[2/3] failed xor loss en 4:3 low: scenes: loss: too big" in err
+    assert "[3/3] found and loss es in the render cache; 2 done, 0 running, 1 failed" in err
