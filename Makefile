@@ -33,7 +33,7 @@ system:
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev,slides,import,data,notebook]'
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev,slides,import,data,notebook,cluster]'
 	touch $(STAMP)
 
 lint: setup

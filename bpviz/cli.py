@@ -296,3 +296,47 @@ def import_cmd(model: str, output: str, data: str | None, loss: str | None) -> N
     if table is None:
         click.echo("no --data: add a [data] table (inputs and targets, or a preset) before tracing")
     click.echo(f"wrote {output}")
+
+
+# -- a whole course (bpviz.course) -----------------------------------------------------------------------
+@main.command("course")
+@click.argument("course_file", metavar="COURSE.toml")
+@click.option("-o", "--output", default=None, metavar="DIR", help="the course's folder  [default: course]")
+@jobs_option
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="run the jobs on a Dask scheduler (tcp://host:8786), or local:N to start N local "
+                   "workers (needs bpviz[cluster])")
+@click.option("--cache", "cache", default=None, metavar="DIR",
+              help="the render cache folder; with --cluster, one every worker mounts (without it, "
+                   "workers send their files back)")
+@user_errors
+def course_cmd(course_file: str, output: str | None, jobs: int, cluster: str | None,
+               cache: str | None) -> None:
+    """Make a whole course: every entry of COURSE.toml in every language, aspect, quality asked for.
+
+    Only the chapter jobs no render cache holds are rendered, on --jobs local processes or on a
+    Dask cluster; the outputs go to DIR/<entry>/<lang>-<aspect>/, listed in DIR/course.json and
+    DIR/index.html. Stopped, the next run renders only what is missing. Exit code 1 when a job
+    failed (the rest of the course is made).
+    """
+    check_jobs(jobs)
+    out = out_dir(output, "course")
+    if cache is not None and Path(cache).exists() and not Path(cache).is_dir():
+        raise BpvizError(f"--cache {cache}: it is a file, not a folder")
+    from bpviz.course.build import make_course
+    from bpviz.course.course_file import read_course
+
+    read_course(course_file)  # every key checked before anything is read, trained or rendered
+    check_tools()
+    run = make_course(course_file, out, jobs, cluster, Path(cache) if cache else None)
+    for failure in run.failed:
+        click.echo(f"failed job {failure['fingerprint'][:12]}: {failure['error']}", err=True)
+    for failure in run.failures:
+        what = " ".join(str(failure[k]) for k in ("folder", "kind", "scene") if failure[k])
+        click.echo(f"failed {what}: {failure['error']}", err=True)
+    click.echo(f"course: {run.jobs} jobs, {run.cached} from the render cache, {run.rendered} rendered, "
+               f"{len(run.failed)} failed; {len(run.outputs)} outputs in {out}")
+    click.echo(f"wrote {run.listing}")
+    click.echo(f"wrote {run.index}")
+    if run.failed or run.failures:
+        sys.exit(1)

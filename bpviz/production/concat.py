@@ -84,20 +84,29 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
     ``options["sections"]``). ``rendered``, when given, receives ``(chapter, rendered_now)`` per job;
     ``beats`` receives the timed beats of the joined video, their equations as LaTeX lines.
     """
-    from bpviz.outputs.formats import deliver, tag_prores_alpha
-    from bpviz.outputs.subtitles import write_srt
     from bpviz.production.render import make_folder
-    from scenes.chapters.base import Beat
 
     make_folder(out_dir)
-    fmt, transparent = options["fmt"], options["transparent"]
-    if transparent and fmt == "mp4":
-        fmt = options["fmt"] = "mov"
+    if options["transparent"] and options["fmt"] == "mp4":
+        options["fmt"] = "mov"
     film = film_of(story, chapter)
     results = run_jobs([JobSpec.of(story, name, **options) for name in film], jobs, use_cache)
     if rendered is not None:
         rendered.extend((name, now) for name, (_, now) in zip(film, results))
-    folders = [folder for folder, _ in results]
+    return write_film([folder for folder, _ in results], chapter, out_dir, options["fmt"],
+                      options["transparent"], options["sections"], beats)
+
+
+def write_film(folders: list[Path], chapter: str, out_dir: Path, fmt: str, transparent: bool,
+               sections: bool, beats: list | None = None) -> list[Path]:
+    """The finished job ``folders`` of ``chapter``'s film joined into ``out_dir``: video, subtitles, clips.
+
+    ``beats``, when given, receives the timed beats of the joined video.
+    """
+    from bpviz.outputs.formats import deliver, tag_prores_alpha
+    from bpviz.outputs.subtitles import write_srt
+    from scenes.chapters.base import Beat
+
     timed = [Beat(**{**b, "equations": tuple(b["equations"])})
              for b in joined_beats([json.loads((f / DONE).read_text(encoding="utf-8")) for f in folders])]
     if beats is not None:
@@ -108,7 +117,7 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
         written = [deliver(joined, out_dir / chapter, fmt, transparent)]
     written.append(write_srt(timed, out_dir / f"{chapter}.srt"))
     tag_prores_alpha(written[:1], fmt, transparent)
-    if options["sections"]:
+    if sections:
         written += _copy_clips(folders, out_dir / f"{chapter}_beats")
     return written
 

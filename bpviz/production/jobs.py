@@ -27,7 +27,7 @@ from bpviz.outputs.formats import encoder_config
 from bpviz.outputs.subtitles import equation_lines
 from bpviz.production import prefetch
 from bpviz.production.fingerprint import job_fingerprint
-from bpviz.production.render import _move_clips
+from bpviz.production.render import _move_clips, render_stills
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
 from scenes.story import Story
@@ -107,9 +107,30 @@ def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
     return folder
 
 
+RENDER_CACHE_VARIABLE = "BPVIZ_RENDER_CACHE"
+"""When set, the render cache's folder (``bpviz course --cache DIR``: a folder shared by machines)."""
+
+
 def renders_dir() -> Path:
-    """The render cache: one folder per finished job, named by its fingerprint."""
-    return cache_dir() / "renders"
+    """The render cache: one folder per finished job, named by its fingerprint.
+
+    ``$BPVIZ_RENDER_CACHE`` when set, else ``renders/`` in bpviz's cache folder.
+    """
+    shared = os.environ.get(RENDER_CACHE_VARIABLE)
+    return Path(shared) if shared else cache_dir() / "renders"
+
+
+def run_stills_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
+    """Draw the stills of ``spec`` (options with ``image_format``) into ``folder``, ``beats.json`` last.
+
+    ``folder`` gets one still per beat and ``frames.json``
+    (:func:`bpviz.production.render.render_stills`); ``beats.json`` lists the same stills.
+    """
+    opts = spec.opts
+    stills = render_stills(spec.story(), [spec.chapter], folder, opts["quality"], opts["aspect"],
+                           opts["image_format"])
+    (folder / DONE).write_text(json.dumps([vars(s) for s in stills], ensure_ascii=False), encoding="utf-8")
+    return folder
 
 
 def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path,
@@ -126,7 +147,7 @@ def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path,
     work = Path(tempfile.mkdtemp(prefix=f".{fingerprint[:16]}.", dir=root))
     try:
         start = time.process_time()  # the job's CPU (all threads): steadier than wall time under load
-        run_job(spec, work, parallel)
+        (run_stills_job if "image_format" in spec.opts else run_job)(spec, work, parallel)
         _note_time(root, spec, time.process_time() - start)
         if entry.exists():  # --no-cache, or another process finished it first: replace it
             old = Path(tempfile.mkdtemp(prefix=".old.", dir=root))
@@ -137,6 +158,22 @@ def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path,
         shutil.rmtree(work, ignore_errors=True)
         raise
     return entry, True
+
+
+def render_into_cache(spec: JobSpec, fingerprint: str, root: Path, use_cache: bool = True,
+                      parallel: bool = False) -> tuple[Path, bool]:
+    """The finished folder of ``spec`` in the render cache ``root``, rendered first when missing.
+
+    Returns the folder and whether it was rendered now. Written into a private temporary folder
+    and renamed into place, so a reader (another process, another machine on a shared folder)
+    never sees half a render. Other executors (``bpviz course``) call this.
+    """
+    return _cached_run(spec, fingerprint, use_cache, Path(root), parallel)
+
+
+def last_seconds(root: Path, spec: JobSpec) -> float:
+    """The CPU seconds ``spec``'s chapter took with the same options last time (0 when unknown)."""
+    return _times(Path(root)).get(_time_key(spec), 0.0)
 
 
 def _time_key(spec: JobSpec) -> str:
