@@ -26,12 +26,15 @@ from backprop_core.train import TrainingDiverged
 from bpviz import __version__, api
 from bpviz.choices import SLIDE_FORMATS, STILL_FORMATS, VIDEO_FORMATS
 from bpviz.options import (
+    check_jobs,
+    check_tools,
     choice,
     is_trace_file,
     jobs_option,
     make_parents,
     media_options,
     no_cache_option,
+    out_dir,
     writable,
 )
 
