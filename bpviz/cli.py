@@ -38,6 +38,7 @@ from bpviz.options import (
     no_cache_option,
     out_dir,
     story_and_scenes,
+    voice_option,
     writable,
 )
 from scenes.chapters.registry import SCENES
@@ -154,11 +155,12 @@ def presets_cmd() -> None:
 @click.option("--transparent", is_flag=True,
               help="alpha channel: webm is VP9 with alpha, mov ProRes 4444; an mp4 becomes a .mov")
 @click.option("--sections", is_flag=True, help="also write one clip per beat into <scene>_beats/")
+@voice_option
 @jobs_option
 @no_cache_option
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media]")
 @user_errors
-def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, sections, jobs,
+def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, sections, voice, jobs,
                no_cache, output) -> None:
     """Render explainer videos of SOURCE: a config, a preset (default: mazur) or a trace .json.
 
@@ -174,11 +176,16 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
     out = out_dir(output, "media")
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
-    from bpviz.production.concat import render_joined
+    from bpviz.production.concat import film_of, render_joined
+    from bpviz.production.voice import voice_plan
 
+    film = [name for chapter in chapters for name in film_of(story, chapter)]
+    narration = voice_plan(voice, story, film, quality, aspect)
+    if narration is not None and fmt == "gif":
+        click.echo("note: a gif has no sound; the voice is in the beat clips (--sections) and the times")
     for chapter in chapters:
-        for path in render_joined(story, chapter, out, jobs, not no_cache, quality=quality, fmt=fmt,
-                                  transparent=transparent, sections=sections, aspect=aspect):
+        for path in render_joined(story, chapter, out, jobs, not no_cache, voice=narration, quality=quality,
+                                  fmt=fmt, transparent=transparent, sections=sections, aspect=aspect):
             click.echo(f"wrote {path}")
 
 
@@ -186,10 +193,11 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
 @media_options
 @click.option("--format", "fmt", default="png", show_default=True, metavar="|".join(STILL_FORMATS),
               help="png pictures, or svg vector stills to edit")
+@voice_option
 @jobs_option
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media/frames]")
 @user_errors
-def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) -> None:
+def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, voice, jobs, output) -> None:
     """Stills of SOURCE: one PNG (or SVG) per beat (its settled last frame) in story order, and frames.json.
 
     SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded.
@@ -201,14 +209,20 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) 
     out = out_dir(output, os.path.join("media", "frames"))
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
+    from bpviz.production.concat import film_of
+    from bpviz.production.voice import voice_plan
+
+    narration = voice_plan(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
+    if narration is not None:
+        click.echo("note: stills have no sound; frames.json gives each beat's times with the voice")
     if jobs > 1:
         from bpviz.production.concat import render_stills_jobs
 
-        stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, fmt)
+        stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, fmt, narration)
     else:
         from bpviz.production.render import render_stills
 
-        stills = render_stills(story, chapters, out, quality, aspect, fmt)
+        stills = render_stills(story, chapters, out, quality, aspect, fmt, narration)
     for still in stills:
         click.echo(f"wrote {out / still.file}")
     click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills)")
@@ -220,33 +234,64 @@ SLIDES_HINT = "bpviz slides needs manim-slides; install it with: pip install 'bp
 
 @main.command("script")
 @media_options
+@voice_option
+@click.option("--recording-sheet", "sheet", is_flag=True,
+              help="print the recording sheet instead: per beat the file name a recording must "
+                   "have (as the stills are named), the words to read and the planned seconds")
+@click.option("--sheet-format", default="md", show_default=True, metavar="md|csv",
+              help="the recording sheet as a Markdown table or as CSV")
 @user_errors
-def script_cmd(source, scenes, quality, aspect, theme, lang) -> None:
+def script_cmd(source, scenes, quality, aspect, theme, lang, voice, sheet, sheet_format) -> None:
     """Print the narration script of SOURCE as Markdown: per beat, its time code, words and equations.
 
-    The times are those of `bpviz render` at the same --quality; no video is encoded.
+    The times are those of `bpviz render` at the same --quality (and --voice); no video is encoded.
+    With --recording-sheet, the list of beats to record for `--voice DIR` instead.
     """
     check_look(quality, aspect, theme, lang)
     wanted = [choice("--scene", s, SCENES) for s in scenes]
+    from bpviz.voice.recordings import SHEET_FORMATS
+
+    choice("--sheet-format", sheet_format, SHEET_FORMATS)
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
     from bpviz.outputs.subtitles import script_markdown
+    from bpviz.production.concat import film_of, joined_beats
     from bpviz.production.render import timed_beats
+    from bpviz.production.voice import voice_plan
 
-    click.echo(script_markdown(story, {c: timed_beats(story, c, quality, aspect) for c in chapters}),
-               nl=False)
+    if sheet:
+        from bpviz.voice.recordings import named_beats, recording_sheet
+
+        film = list(dict.fromkeys(n for c in chapters for n in film_of(story, c)))
+        named = named_beats([(c, timed_beats(story, c, quality, aspect)) for c in film])
+        click.echo(recording_sheet(named, sheet_format), nl=False)
+        return
+    narration = voice_plan(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
+
+    def timed(chapter: str) -> list:
+        from dataclasses import asdict
+
+        from scenes.chapters.base import Beat
+
+        parts = [[asdict(b) for b in timed_beats(story, name, quality, aspect,
+                                                  narration.options(name) if narration else None)]
+                 for name in film_of(story, chapter)]
+        return [Beat(**b) for b in joined_beats(parts)]
+
+    click.echo(script_markdown(story, {c: timed(c) for c in chapters}), nl=False)
 
 
 @main.command("slides")
 @media_options
 @click.option("--to", "to", default=None, metavar="|".join(SLIDE_FORMATS),
               help="deck format  [default: from the -o suffix, else html]")
+@voice_option
 @jobs_option
 @no_cache_option
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="deck file  [default: media/slides.<format>]")
 @user_errors
-def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache, output) -> None:
+def slides_cmd(source, scenes, quality, aspect, theme, lang, to, voice, jobs, no_cache, output) -> None:
     """A slide deck of SOURCE: one slide per beat, with presenter notes from the trace.
 
     html is a reveal.js page (its clips in FILE's <name>_assets/ folder), pptx a PowerPoint deck
@@ -269,8 +314,16 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
         raise BpvizError(SLIDES_HINT) from None
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
+    from bpviz.production.concat import film_of
+    from bpviz.production.voice import voice_plan
+
+    film = list(dict.fromkeys(n for c in chapters for n in film_of(story, c)))
+    narration = voice_plan(voice, story, film, quality, aspect)
+    if narration is not None and to == "pdf":
+        click.echo("note: a pdf handout has no sound; its pages are the beats' settled frames")
     make_parents(output)
-    deck = build_deck(story, chapters, Path(output), to, quality, aspect, jobs, not no_cache)
+    deck = build_deck(story, chapters, Path(output), to, quality, aspect, jobs, not no_cache,
+                      voice=narration)
     click.echo(f"wrote {deck}")
 
 

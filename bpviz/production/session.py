@@ -47,7 +47,7 @@ def manim_session(quality: str, aspect: str = "16:9", **extra):
         yield Path(tmp)
 
 
-def chapter(name: str, story, beat_end=None, skip_animations: bool = False):
+def chapter(name: str, story, beat_end=None, skip_animations: bool = False, beat_voice=None):
     """The scene of chapter ``name`` of ``story`` on bpviz's camera and writer (call ``render()``).
 
     The camera draws each fade from one picture (:class:`~bpviz.renderer.camera.FadeCamera`),
@@ -56,5 +56,6 @@ def chapter(name: str, story, beat_end=None, skip_animations: bool = False):
     """
     renderer = FrameRenderer(file_writer_class=HeldFrameWriter, camera_class=FadeCamera,
                              skip_animations=skip_animations)
-    return chapter_scene(name)(story, beat_end=beat_end, skip_animations=skip_animations,
+    return chapter_scene(name)(story, beat_end=beat_end, beat_voice=beat_voice,
+                               skip_animations=skip_animations,
                                camera_class=FadeCamera, renderer=renderer)
