@@ -13,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backprop_core.errors import BpvizError
 from bpviz.production.render import timed_beats
 from bpviz.voice.beats import SPEECH
 from bpviz.voice.recordings import match_recordings, named_beats
 from bpviz.voice.speech import engine_version, voice_of
+
+VOICE_HINT = "--voice needs pyloudnorm (loudness); install it with: pip install 'bpviz[voice]'"
 
 
 @dataclass
@@ -44,6 +47,10 @@ def voice_plan(value: str | None, story, chapters: list[str], quality: str = "lo
     value = value if value is not None else story.video.get("voice")
     if not value:
         return None
+    try:
+        import pyloudnorm  # noqa: F401  (the optional extra bpviz[voice]: loudness of every voice)
+    except ImportError:
+        raise BpvizError(VOICE_HINT) from None
     if value == SPEECH:
         return VoicePlan({"source": SPEECH, "engine": engine_version(), "voice": voice_of(story.language),
                           "rate": story.video["voice_rate"]})

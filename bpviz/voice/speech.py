@@ -67,7 +67,7 @@ def spoken_text(text: str, language: str) -> str:
         if key.startswith("speech.symbols."):
             text = text.replace(key.removeprefix("speech.symbols."), f" {value} ")
     text = text.replace("−", f" {words['speech.minus']} ")
-    return re.sub(r" (?=[.,;:)])", "", " ".join(text.split()))
+    return re.sub(r" (?=[.,;:)])|(?<=\() ", "", " ".join(text.split()))
 
 
 def synthesize(text: str, voice: str, rate: int) -> Path:
