@@ -32,7 +32,7 @@ VOICE_RATES = (80, 450)
 VIDEO_SCHEMA: dict[str, Any] = {
     "scenes": [FULL], "epoch": 1, "step": 1, "sample": None, "focus": None,
     "notation": "nielsen", "decimals": 4, "theme": "dark", "show_weights": True, "pacing": 1.0,
-    "compare": True, "language": "en", "voice": None, "voice_rate": 165,
+    "compare": True, "language": "en", "voice": None, "voice_rate": 175,
 }
 """Every ``[video]`` key with its default (``sample``/``focus`` ``None``: chosen by the scenes;
 ``voice``: ``"speech"``, a folder of recordings, or ``None``, silent)."""
