@@ -255,7 +255,7 @@ def script_cmd(source, scenes, quality, aspect, theme, lang, voice, sheet, sheet
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
     from bpviz.outputs.subtitles import script_markdown
-    from bpviz.production.concat import film_of, joined_beats
+    from bpviz.production.concat import film_of
     from bpviz.production.render import timed_beats
     from bpviz.production.voice import voice_plan
 
@@ -268,15 +268,16 @@ def script_cmd(source, scenes, quality, aspect, theme, lang, voice, sheet, sheet
         return
     narration = voice_plan(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
 
-    def timed(chapter: str) -> list:
-        from dataclasses import asdict
+    def timed(chapter: str) -> list:  # the chapters of a film back to back, as render joins them
+        from dataclasses import replace
 
-        from scenes.chapters.base import Beat
-
-        parts = [[asdict(b) for b in timed_beats(story, name, quality, aspect,
-                                                  narration.options(name) if narration else None)]
-                 for name in film_of(story, chapter)]
-        return [Beat(**b) for b in joined_beats(parts)]
+        beats, offset = [], 0.0
+        for name in film_of(story, chapter):
+            part = timed_beats(story, name, quality, aspect, narration.options(name) if narration else None)
+            beats += [replace(b, start=b.start + offset, end=b.end + offset,
+                              hold=None if b.hold is None else b.hold + offset) for b in part]
+            offset += part[-1].end if part else 0.0
+        return beats
 
     click.echo(script_markdown(story, {c: timed(c) for c in chapters}), nl=False)
 

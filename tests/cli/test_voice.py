@@ -222,3 +222,35 @@ def test_speech_gives_a_narrated_webm_whose_beats_follow_the_voice(spoken):
         beat = samples[round(start * SAMPLE_RATE):round(end * SAMPLE_RATE)]
         loud = np.flatnonzero(np.abs(beat) > 0.02) / SAMPLE_RATE
         assert loud.size and loud[0] < 0.3 and loud[-1] <= end - start - VOICE_PAUSE + FRAME
+
+
+def test_stills_and_the_script_follow_the_voice(recorded, tmp_path):
+    out, cues, _ = recorded
+    folder = out.parent / "recordings"
+    result = bpviz("frames", "and", "--scene", "forward", "--quality", "low", "--voice", str(folder),
+                   "-o", str(tmp_path / "stills"))
+    assert result.exit_code == 0, result.output
+    assert "stills have no sound" in result.output
+    index = json.loads((tmp_path / "stills" / "frames.json").read_text(encoding="utf-8"))
+    assert [e["start"] for e in index] == pytest.approx([c[1] for c in cues], abs=0.001)
+    assert [e["end"] for e in index] == pytest.approx([c[2] for c in cues], abs=0.001)
+    script = bpviz("script", "and", "--scene", "forward", "--quality", "low", "--voice", str(folder))
+    assert script.exit_code == 0, script.output
+    codes = [line.split("· ")[1] for line in script.output.splitlines() if line.startswith("#### ")]
+    srt = (out / "forward.srt").read_text(encoding="utf-8").replace(",", ".")
+    assert [code.replace(" – ", " --> ") in srt for code in codes] == [True] * 3
+
+
+def test_the_voice_of_the_config_and_its_errors(tmp_path):
+    config = tmp_path / "voiced.toml"
+    network = '[network]\nlayers = [2, 1]\nactivations = ["sigmoid"]\n\n[data]\npreset = "and"\n\n'
+    config.write_text(network + '[video]\nvoice = "no_such_folder"\nvoice_rate = 175\n')
+    result = bpviz("render", str(config), "--scene", "forward", "--quality", "low", "-o", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: --voice no_such_folder: no such folder (give 'speech' or a " \
+                                    "folder of recordings)"
+    config.write_text(network + '[video]\nvoice = "speech"\nvoice_rate = 20\n')
+    result = bpviz("script", str(config))
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert f"{config}:10: [video] voice_rate:" in result.output and "between 80 and 450" in result.output
+    assert not (tmp_path / "o").exists()
