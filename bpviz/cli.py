@@ -215,6 +215,7 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, voice, jobs, o
     narration = voice_plan(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
     if narration is not None:
         click.echo("note: stills have no sound; frames.json gives each beat's times with the voice")
+        chapters = [n for c in chapters for n in film_of(story, c)]  # the voice is per chapter job
     if jobs > 1:
         from bpviz.production.concat import render_stills_jobs
 

@@ -169,11 +169,15 @@ def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: i
         folders = [str(Path(tmp) / f"{i:02d}") for i in range(len(specs))]
         with ProcessPoolExecutor(max_workers=min(jobs, len(specs))) as pool:
             per_job = list(pool.map(_stills_worker, zip(specs, folders)))
+        offset = 0.0  # with a voice: each chapter's times shifted by the chapters before
         for folder, made in zip(folders, per_job):
             for still in made:
                 name = f"{len(stills) + 1:03d}_{still.file.split('_', 1)[1]}"
                 os.replace(Path(folder) / still.file, out_dir / name)
-                stills.append(Still(name, still.chapter, still.beat, still.caption, still.start, still.end))
+                start, end = ((None, None) if still.start is None else
+                              (round(still.start + offset, 3), round(still.end + offset, 3)))
+                stills.append(Still(name, still.chapter, still.beat, still.caption, start, end))
+            offset += made[-1].end if made and made[-1].end is not None else 0.0
     index = [{k: v for k, v in vars(s).items() if v is not None} for s in stills]
     (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")

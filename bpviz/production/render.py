@@ -68,8 +68,10 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
 
     Only the stills are drawn: animations are skipped, so no video is encoded. With
     ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``). With ``voice``
-    (a :class:`~bpviz.production.voice.VoicePlan`) each beat lasts as its voice asks, and
-    ``frames.json`` gives every still its beat's ``start`` and ``end`` in its chapter's video.
+    (a :class:`~bpviz.production.voice.VoicePlan`, whose recordings are numbered per chapter job:
+    give the film's chapters, not ``full``) each beat lasts as its voice asks, and ``frames.json``
+    gives every still its beat's ``start`` and ``end`` in the chapters played one after another
+    (for the film's chapters, the times of the joined film).
     """
     make_folder(out_dir)
     stills: list[Still] = []
@@ -82,6 +84,7 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
             Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))
 
+    offset = 0.0  # with a voice: the chapters drawn play one after another, as a joined film
     with manim_session(quality, aspect, format=None, write_to_movie=False):
         for chapter in chapters:
             beat_voice = JobVoice(voice.options(chapter), story.language) if voice else None
@@ -91,8 +94,9 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
             if voice:
                 mine = stills[len(stills) - len(scene.beats):]
                 stills[len(stills) - len(scene.beats):] = [
-                    Still(s.file, s.chapter, s.beat, s.caption, round(b.start, 3), round(b.end, 3))
-                    for s, b in zip(mine, scene.beats)]
+                    Still(s.file, s.chapter, s.beat, s.caption, round(b.start + offset, 3),
+                          round(b.end + offset, 3)) for s, b in zip(mine, scene.beats)]
+                offset += scene.beats[-1].end if scene.beats else 0.0
     index = [{k: v for k, v in vars(s).items() if v is not None} for s in stills]
     (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")

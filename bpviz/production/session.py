@@ -53,6 +53,7 @@ def chapter(name: str, story, beat_end=None, skip_animations: bool = False, beat
     The camera draws each fade from one picture (:class:`~bpviz.renderer.camera.FadeCamera`),
     the renderer queues frames without a copy and the writer converts a held frame once
     (:class:`~bpviz.renderer.encoder.HeldFrameWriter`); the film is the same as on Manim's own.
+    ``beat_voice`` gives each beat's seconds of voice (:class:`~bpviz.voice.beats.JobVoice`).
     """
     renderer = FrameRenderer(file_writer_class=HeldFrameWriter, camera_class=FadeCamera,
                              skip_animations=skip_animations)
