@@ -254,3 +254,31 @@ def test_the_voice_of_the_config_and_its_errors(tmp_path):
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
     assert f"{config}:10: [video] voice_rate:" in result.output and "between 80 and 450" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_joined_chapters_keep_every_voice_on_its_section(recorded, monkeypatch):
+    """Two chapter jobs joined as a film: their tracks are joined as their videos are."""
+    from bpviz.production import concat
+    from bpviz.production.voice import voice_plan
+
+    out, _, _ = recorded
+    folder = out.parent / "joined-recordings"
+    folder.mkdir()
+    for path in (out.parent / "recordings").iterdir():  # the forward chapter's: its job is a cache hit
+        (folder / path.name).write_bytes(path.read_bytes())
+    tone(folder / "005_loss_errors.wav", 2.0, 550, 0.5)
+    film = ("forward", "loss")
+    monkeypatch.setattr(concat, "film_of", lambda story, chapter: film)
+    story = load_story("and")
+    plan = voice_plan(str(folder), story, list(film), "low")
+    beats = []
+    written = concat.render_joined(story, "full", out.parent / "joined", voice=plan, beats=beats,
+                                   quality="low", fmt="mp4", transparent=False, sections=False,
+                                   aspect="16:9")
+    movie = written[0]
+    info = streams(movie)
+    assert float(info["audio"]["duration"]) == pytest.approx(float(info["video"]["duration"]), abs=FRAME)
+    assert [b.chapter for b in beats] == ["forward"] * 3 + ["loss"] * 3
+    found = onsets(audio_of(movie))
+    assert found == pytest.approx([beats[0].start, beats[1].start, beats[4].start], abs=FRAME)
+    assert beats[4].end - beats[4].start >= 2.0 + VOICE_PAUSE - 0.001
