@@ -76,7 +76,8 @@ def match_recordings(folder: Path, named: list[NamedBeat]) -> dict[str, dict[str
     beat, has a suffix that is not read, or cannot be decoded.
     """
     if not folder.is_dir():
-        raise BpvizError(f"--voice {folder}: no such folder (give 'speech' or a folder of recordings)")
+        what = "a file, not a folder" if folder.exists() else "no such folder"
+        raise BpvizError(f"--voice {folder}: {what} (give 'speech' or a folder of recordings)")
     by_name = {n.name: n for n in named}
     found: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
