@@ -7,7 +7,7 @@ BPVIZ  := $(VENV)/bin/bpviz
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 APT_PKGS := libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra \
-            texlive-fonts-recommended dvisvgm ffmpeg chromium
+            texlive-fonts-recommended dvisvgm ffmpeg chromium espeak-ng
 
 .PHONY: setup system test lint demo clean
 
@@ -33,7 +33,7 @@ system:
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev,slides,import,data,notebook,cluster]'
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev,slides,import,data,notebook,cluster,voice]'
 	touch $(STAMP)
 
 lint: setup

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -290,12 +291,24 @@ def _source_path(config: Any) -> str | None:
     return os.fspath(config) if isinstance(config, str | os.PathLike) else None
 
 
+def _voice(voice, story, film: list[str], quality: str, aspect: str):
+    """The :class:`~bpviz.production.voice.VoicePlan` of ``voice`` (or ``[video] voice``), or None."""
+    from bpviz.production.voice import voice_plan
+
+    return voice_plan(None if voice is None else os.fspath(voice), story, film, quality, aspect)
+
+
+def _note(text: str) -> None:
+    """A note for the user (not an error) on standard error: ``note: ...``."""
+    print(f"note: {text}", file=sys.stderr)
+
+
 # -- films, stills, words and decks ----------------------------------------------------------------
 @_user_errors
 def render(config: ConfigLike = None, scene: str | Sequence[str] | None = None, quality: str = "low",
            aspect: str = "16:9", theme: str | None = None, lang: str | None = None, format: str = "mp4",
            transparent: bool = False, sections: bool = False, jobs: int = 1, cache: bool = True,
-           output: str | os.PathLike = "media") -> list[Path]:
+           output: str | os.PathLike = "media", voice: str | os.PathLike | None = None) -> list[Path]:
     """Render explainer videos of a config (or trace); return the paths written.
 
     Parameters
@@ -312,6 +325,10 @@ def render(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
         Take unchanged chapters from the render cache (``False``: ``--no-cache``).
     output : path
         The folder written into (created with its parents).
+    voice : {"speech"} or path, optional
+        As ``--voice``: the narration spoken by espeak-ng, or a folder of recordings (one per
+        beat, named as ``bpviz script --recording-sheet`` lists them); default ``[video] voice``,
+        else silent. Each beat lasts at least its voice (needs ``bpviz[voice]``).
 
     Returns
     -------
@@ -335,17 +352,21 @@ def render(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     out = out_dir(os.fspath(output), "media")
     check_tools()
     story, chapters = _story(config, wanted, theme, lang)
-    from bpviz.production.concat import render_joined
+    from bpviz.production.concat import film_of, render_joined
 
+    narration = _voice(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
+    if narration is not None and format == "gif":
+        _note("a gif has no sound; the voice is in the beat clips (--sections) and the times")
     return [path for chapter in chapters
-            for path in render_joined(story, chapter, out, jobs, cache, quality=quality, fmt=format,
-                                      transparent=transparent, sections=sections, aspect=aspect)]
+            for path in render_joined(story, chapter, out, jobs, cache, voice=narration, quality=quality,
+                                      fmt=format, transparent=transparent, sections=sections, aspect=aspect)]
 
 
 @_user_errors
 def frames(config: ConfigLike = None, scene: str | Sequence[str] | None = None, quality: str = "low",
            aspect: str = "16:9", theme: str | None = None, lang: str | None = None, format: str = "png",
-           jobs: int = 1, output: str | os.PathLike | None = None) -> list[Path]:
+           jobs: int = 1, output: str | os.PathLike | None = None,
+           voice: str | os.PathLike | None = None) -> list[Path]:
     """Stills of a config: one PNG (or SVG) per beat, its settled last frame, in story order.
 
     Parameters
@@ -358,6 +379,9 @@ def frames(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
         Pictures, or vector stills.
     output : path, optional
         The folder written into; default ``media/frames``.
+    voice : {"speech"} or path, optional
+        As :func:`render`: stills have no sound, but ``frames.json`` then gives each beat's
+        ``start`` and ``end`` in the voiced film.
 
     Returns
     -------
@@ -381,20 +405,27 @@ def frames(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     out = out_dir(None if output is None else os.fspath(output), os.path.join("media", "frames"))
     check_tools()
     story, chapters = _story(config, wanted, theme, lang)
+    from bpviz.production.concat import film_of
+
+    narration = _voice(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
+    if narration is not None:
+        _note("stills have no sound; frames.json gives each beat's times with the voice")
+        chapters = [n for c in chapters for n in film_of(story, c)]  # the voice is per chapter job
     if jobs > 1:
         from bpviz.production.concat import render_stills_jobs
 
-        stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, format)
+        stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, format, narration)
     else:
         from bpviz.production.render import render_stills
 
-        stills = render_stills(story, chapters, out, quality, aspect, format)
+        stills = render_stills(story, chapters, out, quality, aspect, format, narration)
     return [out / still.file for still in stills] + [out / "frames.json"]
 
 
 @_user_errors
 def script(config: ConfigLike = None, scene: str | Sequence[str] | None = None, quality: str = "low",
-           aspect: str = "16:9", theme: str | None = None, lang: str | None = None) -> str:
+           aspect: str = "16:9", theme: str | None = None, lang: str | None = None,
+           voice: str | os.PathLike | None = None, recording_sheet: str | None = None) -> str:
     """The narration script as Markdown: per beat its time code, words and equations with numbers.
 
     The times are those of :func:`render` at the same ``quality``; no video is encoded.
@@ -403,8 +434,11 @@ def script(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     ----------
     config : config, Trace or trace path
         What to film (see the module's docstring).
-    scene, quality, aspect, theme, lang
-        As :func:`render`.
+    scene, quality, aspect, theme, lang, voice
+        As :func:`render` (with a voice, the times are those of the voiced film).
+    recording_sheet : {"md", "csv"}, optional
+        Instead of the script, the recording sheet for ``voice=FOLDER``: per beat the file name a
+        recording must have (as the stills are named), the words to read and the planned seconds.
 
     Returns
     -------
@@ -416,22 +450,48 @@ def script(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     >>> import bpviz
     >>> print(bpviz.script("mazur", scene="loss", lang="es")[:40])  # doctest: +SKIP
     """
-    from bpviz.options import check_look, check_tools
+    from dataclasses import replace
+
+    from bpviz.options import check_look, check_tools, choice
 
     check_look(quality, aspect, theme, lang)
     wanted = _scenes(scene)
+    if recording_sheet is not None:
+        from bpviz.voice.recordings import SHEET_FORMATS
+
+        choice("--sheet-format", recording_sheet, SHEET_FORMATS)
     check_tools()
     story, chapters = _story(config, wanted, theme, lang)
     from bpviz.outputs.subtitles import script_markdown
+    from bpviz.production.concat import film_of
     from bpviz.production.render import timed_beats
 
-    return script_markdown(story, {c: timed_beats(story, c, quality, aspect) for c in chapters})
+    if recording_sheet is not None:
+        from bpviz.voice.recordings import named_beats
+        from bpviz.voice.recordings import recording_sheet as sheet_of
+
+        film = list(dict.fromkeys(n for c in chapters for n in film_of(story, c)))
+        named = named_beats([(c, timed_beats(story, c, quality, aspect)) for c in film])
+        return sheet_of(named, recording_sheet)
+    narration = _voice(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
+
+    def timed(chapter: str) -> list:  # the chapters of a film back to back, as render joins them
+        beats, offset = [], 0.0
+        for name in film_of(story, chapter):
+            part = timed_beats(story, name, quality, aspect, narration.options(name) if narration else None)
+            beats += [replace(b, start=b.start + offset, end=b.end + offset,
+                              hold=None if b.hold is None else b.hold + offset) for b in part]
+            offset += part[-1].end if part else 0.0
+        return beats
+
+    return script_markdown(story, {c: timed(c) for c in chapters})
 
 
 @_user_errors
 def slides(config: ConfigLike = None, scene: str | Sequence[str] | None = None, quality: str = "low",
            aspect: str = "16:9", theme: str | None = None, lang: str | None = None, to: str | None = None,
-           jobs: int = 1, cache: bool = True, output: str | os.PathLike | None = None) -> Path:
+           jobs: int = 1, cache: bool = True, output: str | os.PathLike | None = None,
+           voice: str | os.PathLike | None = None) -> Path:
     """A slide deck: one slide per beat, with presenter notes from the trace (needs ``bpviz[slides]``).
 
     Parameters
@@ -444,6 +504,8 @@ def slides(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
         The deck's format; default: from ``output``'s suffix, else html.
     output : path, optional
         The deck file; default ``media/slides.<to>``.
+    voice : {"speech"} or path, optional
+        As :func:`render`: the html and pptx decks' clips carry it (a pdf has no sound).
 
     Returns
     -------
@@ -475,8 +537,14 @@ def slides(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
         raise BpvizError(SLIDES_HINT) from None
     check_tools()
     story, chapters = _story(config, wanted, theme, lang)
+    from bpviz.production.concat import film_of
+
+    film = list(dict.fromkeys(n for c in chapters for n in film_of(story, c)))
+    narration = _voice(voice, story, film, quality, aspect)
+    if narration is not None and to == "pdf":
+        _note("a pdf handout has no sound; its pages are the beats' settled frames")
     make_parents(output)
-    return build_deck(story, chapters, Path(output), to, quality, aspect, jobs, cache)
+    return build_deck(story, chapters, Path(output), to, quality, aspect, jobs, cache, voice=narration)
 
 
 

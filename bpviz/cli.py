@@ -35,6 +35,7 @@ from bpviz.options import (
     media_options,
     no_cache_option,
     out_dir,
+    voice_option,
     writable,
 )
 
@@ -152,11 +153,12 @@ def presets_cmd() -> None:
 @click.option("--transparent", is_flag=True,
               help="alpha channel: webm is VP9 with alpha, mov ProRes 4444; an mp4 becomes a .mov")
 @click.option("--sections", is_flag=True, help="also write one clip per beat into <scene>_beats/")
+@voice_option
 @jobs_option
 @no_cache_option
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media]")
 @user_errors
-def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, sections, jobs,
+def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, sections, voice, jobs,
                no_cache, output) -> None:
     """Render explainer videos of SOURCE: a config, a preset (default: mazur) or a trace .json.
 
@@ -167,7 +169,7 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
     """
     for path in api.render(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
                            format=fmt, transparent=transparent, sections=sections, jobs=jobs,
-                           cache=not no_cache, output=output or "media"):
+                           cache=not no_cache, output=output or "media", voice=voice):
         click.echo(f"wrote {path}")
 
 
@@ -175,16 +177,17 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
 @media_options
 @click.option("--format", "fmt", default="png", show_default=True, metavar="|".join(STILL_FORMATS),
               help="png pictures, or svg vector stills to edit")
+@voice_option
 @jobs_option
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media/frames]")
 @user_errors
-def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) -> None:
+def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, voice, jobs, output) -> None:
     """Stills of SOURCE: one PNG (or SVG) per beat (its settled last frame) in story order, and frames.json.
 
     SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded.
     """
     *stills, index = api.frames(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
-                                format=fmt, jobs=jobs, output=output)
+                                format=fmt, jobs=jobs, output=output, voice=voice)
     for still in stills:
         click.echo(f"wrote {still}")
     click.echo(f"wrote {index} ({len(stills)} stills)")
@@ -195,26 +198,34 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) 
 
 @main.command("script")
 @media_options
+@voice_option
+@click.option("--recording-sheet", "sheet", is_flag=True,
+              help="print the recording sheet instead: per beat the file name a recording must "
+                   "have (as the stills are named), the words to read and the planned seconds")
+@click.option("--sheet-format", default="md", show_default=True, metavar="md|csv",
+              help="the recording sheet as a Markdown table or as CSV")
 @user_errors
-def script_cmd(source, scenes, quality, aspect, theme, lang) -> None:
+def script_cmd(source, scenes, quality, aspect, theme, lang, voice, sheet, sheet_format) -> None:
     """Print the narration script of SOURCE as Markdown: per beat, its time code, words and equations.
 
-    The times are those of `bpviz render` at the same --quality; no video is encoded.
+    The times are those of `bpviz render` at the same --quality (and --voice); no video is encoded.
+    With --recording-sheet, the list of beats to record for `--voice DIR` instead.
     """
-    click.echo(api.script(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang),
-               nl=False)
+    click.echo(api.script(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
+                          voice=voice, recording_sheet=sheet_format if sheet else None), nl=False)
 
 
 @main.command("slides")
 @media_options
 @click.option("--to", "to", default=None, metavar="|".join(SLIDE_FORMATS),
               help="deck format  [default: from the -o suffix, else html]")
+@voice_option
 @jobs_option
 @no_cache_option
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="deck file  [default: media/slides.<format>]")
 @user_errors
-def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache, output) -> None:
+def slides_cmd(source, scenes, quality, aspect, theme, lang, to, voice, jobs, no_cache, output) -> None:
     """A slide deck of SOURCE: one slide per beat, with presenter notes from the trace.
 
     html is a reveal.js page (its clips in FILE's <name>_assets/ folder), pptx a PowerPoint deck
@@ -223,7 +234,7 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
     render`: up to --jobs at once, unchanged ones from the render cache.
     """
     deck = api.slides(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang, to=to,
-                      jobs=jobs, cache=not no_cache, output=output)
+                      jobs=jobs, cache=not no_cache, output=output, voice=voice)
     click.echo(f"wrote {deck}")
 
 

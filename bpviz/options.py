@@ -164,6 +164,15 @@ def no_cache_option(func):
                         help="render every chapter again, even when the render cache holds it")(func)
 
 
+def voice_option(func):
+    """``--voice speech|DIR``: narration by the speech engine, or the lecturer's recordings."""
+    return click.option("--voice", default=None, metavar="speech|DIR",
+                        help="a voice on every beat: 'speech' (espeak-ng reads the narration in "
+                             "--lang) or a folder of recordings named as `bpviz script "
+                             "--recording-sheet` lists them; each beat lasts at least its voice "
+                             "[default: [video] voice, else none]")(func)
+
+
 def check_jobs(jobs: int) -> int:
     """``--jobs`` must be at least 1."""
     if jobs < 1:

@@ -44,6 +44,8 @@ WRITE_TIME = 0.8
 MOVE_TIME = 1.2
 FLOW_TIME = 1.4
 HOLD_TIME = 1.0
+VOICE_PAUSE = 0.5
+"""Seconds of quiet after a beat's voice before the next beat starts (not scaled by pacing)."""
 
 
 def value_color(theme: Theme, value: float, scale: float) -> ManimColor:

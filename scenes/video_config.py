@@ -26,13 +26,16 @@ from .text import languages
 from .themes import THEMES
 
 NOTATIONS = ("nielsen", "delta_rule")
+VOICE_RATES = (80, 450)
+"""``[video] voice_rate``: the words a minute the speech engine may speak (espeak-ng's range)."""
 
 VIDEO_SCHEMA: dict[str, Any] = {
     "scenes": [FULL], "epoch": 1, "step": 1, "sample": None, "focus": None,
     "notation": "nielsen", "decimals": 4, "theme": "dark", "show_weights": True, "pacing": 1.0,
-    "compare": True, "language": "en",
+    "compare": True, "language": "en", "voice": None, "voice_rate": 175,
 }
-"""Every ``[video]`` key with its default (``sample``/``focus`` ``None``: chosen by the scenes)."""
+"""Every ``[video]`` key with its default (``sample``/``focus`` ``None``: chosen by the scenes;
+``voice``: ``"speech"``, a folder of recordings, or ``None``, silent)."""
 
 
 def resolve(cfg: Config) -> Config:
@@ -108,6 +111,12 @@ def validate_video(v: ValueChecker, raw: dict, layers: tuple[int, ...], epochs: 
     if not 0.1 <= out["pacing"] <= 10:
         v.fail("video", "pacing", f"a pacing factor between 0.1 and 10 (2 = twice as slow), "
                                   f"got {out['pacing']:g}")
+    if out["voice"] is not None and (not isinstance(out["voice"], str) or not out["voice"]):
+        v.fail("video", "voice", f"expected \"speech\" or the folder of the recordings, got {out['voice']!r}")
+    out["voice_rate"] = v.scalar("video", "voice_rate", out["voice_rate"], int, minimum=1)
+    if not VOICE_RATES[0] <= out["voice_rate"] <= VOICE_RATES[1]:
+        v.fail("video", "voice_rate", f"words a minute between {VOICE_RATES[0]} and {VOICE_RATES[1]}, "
+                                      f"got {out['voice_rate']}")
     return out
 
 

@@ -95,7 +95,8 @@ def tag_prores_alpha(videos: list[Path], fmt: str, transparent: bool) -> None:
 
     Manim joins its partial movies by copying packets into a new stream that loses the codec
     tag, and the mov muxer then writes ``apch`` (ProRes 422 HQ, no alpha): editors would
-    ignore the alpha plane. The packets are copied again, unchanged, under the right tag.
+    ignore the alpha plane. The packets are copied again, unchanged, under the right tag (a
+    voice's audio stream with them).
     """
     if not (transparent and fmt == "mov"):
         return
@@ -106,9 +107,12 @@ def tag_prores_alpha(videos: list[Path], fmt: str, transparent: bool) -> None:
             stream = src.streams.video[0]
             out = dst.add_stream_from_template(template=stream)
             out.codec_context.codec_tag = "ap4h"
-            for packet in src.demux(stream):
+            outs = {stream.index: out}
+            for audio in src.streams.audio:
+                outs[audio.index] = dst.add_stream_from_template(template=audio)
+            for packet in src.demux(stream, *src.streams.audio):
                 if packet.dts is None:  # the flushing packet demux ends with
                     continue
-                packet.stream = out
+                packet.stream = outs[packet.stream.index]
                 dst.mux(packet)
         os.replace(tagged, video)

@@ -27,14 +27,14 @@ def clip_options(quality: str, aspect: str) -> dict:
 
 def presentation(story: Story, chapter: str, work: Path, quality: str, markdown: bool = False,
                  aspect: str = "16:9", jobs: int = 1, use_cache: bool = True,
-                 rendered: list | None = None) -> tuple[PresentationConfig, list[Beat]]:
+                 rendered: list | None = None, voice=None) -> tuple[PresentationConfig, list[Beat]]:
     """Render ``chapter`` with its beat clips into ``work``; one slide per beat, and the beats.
 
     The chapter jobs come from the render cache unless ``use_cache`` is false; ``rendered``
     receives ``(chapter, rendered_now)`` per job (:func:`~bpviz.production.concat.render_joined`).
     """
     beats: list[Beat] = []
-    written = render_joined(story, chapter, work, jobs, use_cache, rendered, beats,
+    written = render_joined(story, chapter, work, jobs, use_cache, rendered, beats, voice,
                             **clip_options(quality, aspect))
     clips = [path for path in written if path.parent.name == f"{chapter}_beats"]
     if len(clips) != len(beats):  # pragma: no cover - every beat opens exactly one section
@@ -48,16 +48,19 @@ def presentation(story: Story, chapter: str, work: Path, quality: str, markdown:
 
 def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: str = "low",
                aspect: str = "16:9", jobs: int = 1, use_cache: bool = True,
-               rendered: list | None = None) -> Path:
+               rendered: list | None = None, voice=None) -> Path:
     """Render ``chapters`` and write their deck, one slide per beat, to ``dest`` (format ``to``).
 
     Every chapter job of the deck runs first, up to ``jobs`` at once (the render cache serves
     those done before, unless ``use_cache`` is false); ``rendered`` receives ``(chapter,
-    rendered_now)`` per job. The slides are then made from the finished jobs.
+    rendered_now)`` per job. The slides are then made from the finished jobs. With ``voice`` (a
+    :class:`~bpviz.production.voice.VoicePlan`) every clip, so every slide, carries its beat's voice.
     """
     film = list(dict.fromkeys(name for chapter in chapters for name in film_of(story, chapter)))
     options = clip_options(quality, aspect)
-    done = run_jobs([JobSpec.of(story, name, **options) for name in film], jobs, use_cache)
+    voiced = [{} if voice is None else {"voice": voice.options(name)} for name in film]
+    done = run_jobs([JobSpec.of(story, name, **options, **v) for name, v in zip(film, voiced)], jobs,
+                    use_cache)
     if rendered is not None:
         rendered.extend((name, now) for name, (_, now) in zip(film, done))
     with tempfile.TemporaryDirectory(prefix="bpviz-slides-") as tmp:
@@ -65,6 +68,6 @@ def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: 
         for chapter in chapters:
             work = Path(tmp) / chapter
             config, beats = presentation(story, chapter, work, quality, markdown=to == "html",
-                                         aspect=aspect)
+                                         aspect=aspect, voice=voice)
             configs.append(handout(story, config, beats, work / "handout") if to == "pdf" else config)
         return convert(configs, dest, to, story.tr("script.deck_title"))

@@ -4,7 +4,9 @@ A job holds everything its render depends on as plain, picklable values, so it r
 this process, in a worker process (``bpviz render --jobs N``) or, later, on a cluster. Its result
 is a folder: ``movie.<ext>`` (Manim's video, before any gif conversion), ``beats.json`` (the timed
 beats: subtitles, the shift of the next chapter and, for presenter notes, the LaTeX of each
-beat's equations with the trace's numbers) and, with sections, ``clips/``.
+beat's equations with the trace's numbers), with sections ``clips/`` and with a voice
+``voice.wav`` (the chapter's track, as long as its video; the videos and clips stay silent until
+they are delivered, so joined chapters get one track encoded once).
 
 Finished folders are kept in a render cache (``~/.cache/bpviz/renders/<fingerprint>``) and
 reused while the job's :func:`fingerprint` is unchanged; see :mod:`bpviz.production.fingerprint`.
@@ -30,6 +32,8 @@ from bpviz.production.fingerprint import job_fingerprint
 from bpviz.production.render import _move_clips, render_stills
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
+from bpviz.voice.audio import write_wav
+from bpviz.voice.beats import TRACK, JobVoice, fingerprint_view
 from scenes.story import Story
 
 DONE = "beats.json"
@@ -54,7 +58,8 @@ class JobSpec:
         The catalogue language of every word on screen.
     options : str
         The render options as JSON: ``quality``, ``aspect``, ``fmt``, ``transparent``,
-        ``sections`` (for videos) or ``image_format`` (for stills), and any later ones.
+        ``sections`` (for videos) or ``image_format`` (for stills), ``voice`` (the chapter's
+        voice option, :mod:`bpviz.production.voice`; none: silent), and any later ones.
     """
 
     chapter: str
@@ -80,8 +85,11 @@ class JobSpec:
 
     def fingerprint(self) -> str:
         """Hash of everything the render depends on (:func:`bpviz.production.fingerprint.job_fingerprint`)."""
+        opts = self.opts
+        if opts.get("voice"):  # recordings count by their content, not by where they lie
+            opts["voice"] = fingerprint_view(opts["voice"])
         return job_fingerprint(self.chapter, io.loads(self.trace), json.loads(self.video),
-                               self.language, self.opts)
+                               self.language, opts)
 
 
 def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
@@ -91,14 +99,17 @@ def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
     """
     opts, story = spec.opts, spec.story()
     fmt, transparent = opts["fmt"], opts["transparent"]
+    voice = JobVoice(opts["voice"], story.language) if opts.get("voice") else None
     folder.mkdir(parents=True, exist_ok=True)
     with manim_session(opts["quality"], opts["aspect"], transparent=transparent,
                         save_sections=opts["sections"], output_file=spec.chapter,
                         **encoder_config(fmt, transparent, single_thread=parallel)):
-        scene = chapter_of(spec.chapter, story)
+        scene = chapter_of(spec.chapter, story, beat_voice=voice)
         scene.render()
         writer = scene.renderer.file_writer
         movie = Path(writer.movie_file_path)
+        if voice is not None:
+            write_wav(voice.track(scene.beats), folder / TRACK)
         shutil.move(str(movie), folder / f"movie{movie.suffix}")
         if opts["sections"]:
             _move_clips(writer, folder / "clips")

@@ -20,6 +20,7 @@ from bpviz.outputs.subtitles import write_srt
 from bpviz.outputs.svg_still import write_svg
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
+from bpviz.voice.beats import JobVoice
 from scenes.chapters.base import Beat
 from scenes.story import Story
 
@@ -32,18 +33,23 @@ class Still:
     chapter: str
     beat: str
     caption: str
+    start: float | None = None
+    end: float | None = None
 
 
-def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = "16:9") -> list[Beat]:
+def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = "16:9",
+                voice: dict | None = None) -> list[Beat]:
     """The beats of ``chapter`` with their times at ``quality``, without drawing or encoding a frame.
 
     A beat's times are counted by :class:`~scenes.chapters.base.ChapterScene` in frames, the same
     way Manim writes them, so a run with ``skip_animations`` gives the times of the rendered
     video's sections. Times depend on the frame rate (each animation is a whole number of
-    frames), so ``quality`` must be the one of the video they describe.
+    frames), so ``quality`` must be the one of the video they describe. With ``voice`` (a job's
+    voice option, :mod:`bpviz.production.voice`) each beat lasts at least its voice and a pause.
     """
+    beat_voice = JobVoice(voice, story.language) if voice else None
     with manim_session(quality, aspect, format=None, write_to_movie=False):
-        scene = chapter_of(chapter, story, skip_animations=True)
+        scene = chapter_of(chapter, story, skip_animations=True, beat_voice=beat_voice)
         scene.render()
     return scene.beats
 
@@ -57,12 +63,17 @@ def make_folder(folder: Path) -> None:
 
 
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
-                  aspect: str = "16:9", image_format: str = "png", beats: list | None = None) -> list[Still]:
+                  aspect: str = "16:9", image_format: str = "png", voice=None,
+                  beats: list | None = None) -> list[Still]:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
     Only the stills are drawn: animations are skipped, so no video is encoded. With
-    ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``). ``beats``,
-    when given, receives the beat of each still (with its narration), in the same order.
+    ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``). With ``voice``
+    (a :class:`~bpviz.production.voice.VoicePlan`, whose recordings are numbered per chapter job:
+    give the film's chapters, not ``full``) each beat lasts as its voice asks, and ``frames.json``
+    gives every still its beat's ``start`` and ``end`` in the chapters played one after another
+    (for the film's chapters, the times of the joined film). ``beats``, when given, receives the
+    beat of each still (with its narration), in the same order.
     """
     make_folder(out_dir)
     stills: list[Still] = []
@@ -77,10 +88,20 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
         if beats is not None:
             beats.append(beat)
 
+    offset = 0.0  # with a voice: the chapters drawn play one after another, as a joined film
     with manim_session(quality, aspect, format=None, write_to_movie=False):
         for chapter in chapters:
-            chapter_of(chapter, story, beat_end=capture, skip_animations=True).render()
-    index = [vars(s) for s in stills]
+            beat_voice = JobVoice(voice.options(chapter), story.language) if voice else None
+            scene = chapter_of(chapter, story, beat_end=capture, skip_animations=True,
+                               beat_voice=beat_voice)
+            scene.render()
+            if voice:
+                mine = stills[len(stills) - len(scene.beats):]
+                stills[len(stills) - len(scene.beats):] = [
+                    Still(s.file, s.chapter, s.beat, s.caption, round(b.start + offset, 3),
+                          round(b.end + offset, 3)) for s, b in zip(mine, scene.beats)]
+                offset += scene.beats[-1].end if scene.beats else 0.0
+    index = [{k: v for k, v in vars(s).items() if v is not None} for s in stills]
     (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
     return stills

@@ -47,14 +47,16 @@ def manim_session(quality: str, aspect: str = "16:9", **extra):
         yield Path(tmp)
 
 
-def chapter(name: str, story, beat_end=None, skip_animations: bool = False):
+def chapter(name: str, story, beat_end=None, skip_animations: bool = False, beat_voice=None):
     """The scene of chapter ``name`` of ``story`` on bpviz's camera and writer (call ``render()``).
 
     The camera draws each fade from one picture (:class:`~bpviz.renderer.camera.FadeCamera`),
     the renderer queues frames without a copy and the writer converts a held frame once
     (:class:`~bpviz.renderer.encoder.HeldFrameWriter`); the film is the same as on Manim's own.
+    ``beat_voice`` gives each beat's seconds of voice (:class:`~bpviz.voice.beats.JobVoice`).
     """
     renderer = FrameRenderer(file_writer_class=HeldFrameWriter, camera_class=FadeCamera,
                              skip_animations=skip_animations)
-    return chapter_scene(name)(story, beat_end=beat_end, skip_animations=skip_animations,
+    return chapter_scene(name)(story, beat_end=beat_end, beat_voice=beat_voice,
+                               skip_animations=skip_animations,
                                camera_class=FadeCamera, renderer=renderer)

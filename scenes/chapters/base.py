@@ -35,7 +35,9 @@ class Beat:
     shows with numbers. ``start``, ``hold`` and ``end`` are seconds into the video: where its
     section starts, where its settled frame ends (after the hold) and where the next section
     starts (the same as ``hold``: what follows the hold opens the next section). They count the
-    frames Manim writes, so they are the same with ``skip_animations``.
+    frames Manim writes, so they are the same with ``skip_animations``. ``voice`` is the length
+    in seconds of what is heard over the beat from its start (0: silent); the beat then lasts at
+    least that plus :data:`~scenes.style.VOICE_PAUSE`.
     """
 
     chapter: str
@@ -46,6 +48,7 @@ class Beat:
     start: float = 0.0
     hold: float | None = None
     end: float | None = None
+    voice: float = 0.0
 
 
 class ChapterScene(Scene):
@@ -58,6 +61,11 @@ class ChapterScene(Scene):
     beat_end : callable, optional
         Called as ``beat_end(scene, beat)`` on the settled last frame of every beat (stills,
         layout checks).
+    beat_voice : callable, optional
+        Called as ``beat_voice(number, beat)`` when a beat opens (``number`` counts the scene's
+        beats from 1); returns the seconds of voice heard over it from its start (0: silent).
+        The beat's settled frame is then held until the voice and a pause are over: the film
+        follows the voice, its animations are never sped up.
     **kwargs
         Manim's ``Scene`` options. The scene runs on Manim's own camera and writer; bpviz's
         production line hands it faster ones (``camera_class``, ``renderer``).
@@ -67,9 +75,10 @@ class ChapterScene(Scene):
     chapter: str = ""
     """The registry's name of what this scene plays (a chapter, or ``full``)."""
 
-    def __init__(self, story: Story, beat_end=None, **kwargs):
+    def __init__(self, story: Story, beat_end=None, beat_voice=None, **kwargs):
         self.story = story
         self.beat_end = beat_end
+        self.beat_voice = beat_voice
         self.beats: list[Beat] = []
         self.frames = 0
         self._tail: list[tuple[tuple, dict]] = []
@@ -174,6 +183,8 @@ class ChapterScene(Scene):
         beat = Beat(chapter, key, caption, narration, tuple(equations), start=self.clock)
         self.next_section(name=f"{len(self.beats) + 1:02d}_{chapter}_{key}")
         self.beats.append(beat)
+        if self.beat_voice is not None:
+            beat.voice = float(self.beat_voice(len(self.beats), beat))
         self._play_tail()
         title = self._title_band(chapter, caption)
         if self._title.submobjects:
@@ -187,7 +198,7 @@ class ChapterScene(Scene):
         """Hold the settled frame of the current beat and hand it to ``beat_end``."""
         if not self.beats or getattr(self, "_closed", None) is self.beats[-1]:
             return
-        self.wait(self.time(style.HOLD_TIME))
+        self.wait(self._hold_time(self.beats[-1]))
         self._closed = self.beats[-1]
         self._closed.hold = self.clock
         if self.beat_end is not None:
@@ -196,6 +207,22 @@ class ChapterScene(Scene):
             self.renderer.static_image = None
             self.renderer.update_frame(self)
             self.beat_end(self, self.beats[-1])
+
+    def _hold_time(self, beat: Beat) -> float:
+        """How long the settled frame of ``beat`` is held: the usual hold, or until its voice is over.
+
+        A voiced beat lasts at least its voice plus :data:`~scenes.style.VOICE_PAUSE` from its
+        start; the wait is then a whole number of frames that reaches that time (a frozen wait
+        writes ``int(duration / dt)`` frames, so half a frame is added against rounding down).
+        """
+        hold = self.time(style.HOLD_TIME)
+        if not beat.voice:
+            return hold
+        dt = 1 / self.camera.frame_rate
+        needed = beat.start + beat.voice + style.VOICE_PAUSE - self.clock
+        if needed <= hold:
+            return hold
+        return (np.ceil(needed / dt - 1e-9) + 0.5) * dt
 
     # -- frame furniture -----------------------------------------------------------------------
     def _title_band(self, chapter: str, caption: str) -> VGroup:
