@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import verify
 from .config import Config
 from .config import from_dict as config_from_dict
 from .errors import ConfigError, TraceFormatError
@@ -108,13 +109,52 @@ def loads(text: str, source: str = "<trace>") -> Trace:
     return from_dict(data, source)
 
 
-def load(path: str | os.PathLike) -> Trace:
-    """Read the trace file at ``path``."""
+def load(path: str | os.PathLike, trust: bool = False) -> Trace:
+    """Read the trace file at ``path`` and check it against its own equations (:func:`check_numbers`).
+
+    ``trust`` skips that check (``--trust-trace``); the format, the shapes and finite numbers
+    are checked always.
+    """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise TraceFormatError(f"{path}: cannot read trace: {err}") from None
-    return loads(text, str(path))
+    trace = loads(text, str(path))
+    if not trust:
+        check_numbers(trace, str(path))
+    return trace
+
+
+def number_problem(trace: Trace, source: str = "<trace>") -> str | None:
+    """Why ``trace`` is not the run its config describes (the first number that differs), or ``None``.
+
+    The engine runs the config again (:func:`backprop_core.verify.retrained`) and every recorded
+    number is compared with its own (:func:`backprop_core.verify.first_difference`).
+    """
+    expected = verify.retrained(config_of(trace.config, source))
+    if isinstance(expected, str):
+        return f"its config does not give a trace: {expected}"
+    found = verify.first_difference(trace, expected)
+    if found is None:
+        return None
+    field, got, want = found
+    if field.startswith("steps["):  # the position in the file, and the training step it records
+        position = int(field[6:field.index("]")])
+        if position < len(trace.steps):
+            field = f"{field} (training step {trace.steps[position].index})"
+    return (f"{field} is {_shown(got)} but its equations give {_shown(want)} "
+            "(an edited trace, or one bpviz did not write)")
+
+
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def check_numbers(trace: Trace, source: str = "<trace>") -> None:
+    """Raise :class:`TraceFormatError` when :func:`number_problem` finds a number that is not the engine's."""
+    problem = number_problem(trace, source)
+    if problem is not None:
+        raise TraceFormatError(f"{source}: {problem}; --trust-trace reads it anyway")
 
 
 def from_dict(data: Any, source: str = "<trace>") -> Trace:
@@ -125,6 +165,9 @@ def from_dict(data: Any, source: str = "<trace>") -> Trace:
     if data.get("version") != VERSION:
         raise TraceFormatError(f"{source}: trace version {data.get('version')!r} is not supported "
                                f"(this bpviz reads version {VERSION})")
+    bad = verify.first_non_finite(data)
+    if bad is not None:
+        raise TraceFormatError(f"{source}: {bad} is not a finite number; a trace holds finite numbers only")
     where = "the top level"
     try:
         where = "initial"

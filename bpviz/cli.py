@@ -65,15 +65,15 @@ def user_errors(func):
 
 
 def _save(trace, path: str) -> None:
-    """:func:`io.save`, with a failure to write as a :class:`BpvizError` (the old file stays).
+    """Write ``trace`` to ``path``, a failure to write as a :class:`BpvizError` (the old file stays).
 
     Missing folders of ``path`` are created first (``mkdir -p``).
     """
+    from bpviz.outputs.publish import Publication
+
     make_parents(path)
-    try:
-        io.save(trace, path)
-    except OSError as err:
-        raise BpvizError(f"cannot write {path}: {err.strerror or err}") from None
+    with Publication() as out:  # whole or not at all; links followed, /dev/null written in place
+        out.add_text(io.dumps(trace), Path(path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,20 +118,25 @@ def trace_cmd(source: str | None, output: str) -> None:
 @click.argument("source", required=False, metavar="[SOURCE]")
 @user_errors
 def check_cmd(source: str | None) -> None:
-    """Compare every recorded gradient with central finite differences.
+    """Check a trace against its own equations, and every recorded gradient against finite differences.
 
-    SOURCE is a TOML config file, a preset name (default: mazur) or a trace .json file.
-    Prints the largest relative error and PASS or FAIL; exit code 1 on FAIL.
+    SOURCE is a TOML config file, a preset name (default: mazur) or a trace .json file. A trace
+    file is first compared with the run its config describes (every number, at 1e-9 relative).
+    Prints the largest relative error and PASS or FAIL; exit code 1 on FAIL (also for a number
+    that is not its equations' and for a trace without steps).
     """
-    trace = resolve_trace(io.load(source), source) if is_trace_file(source) else train(resolve(load(source)))
-    try:
-        result = gradcheck(trace)
-    except (KeyError, IndexError, TypeError, ValueError) as err:
-        if not is_trace_file(source):
-            raise
-        # io.load checks the trace's arrays, not its config: a hand-edited config lands here
-        raise BpvizError(f"{source}: the trace's config does not fit its steps "
-                         f"({type(err).__name__}: {err})") from None
+    if is_trace_file(source):
+        trace = resolve_trace(io.load(source, trust=True), source)
+        problem = io.number_problem(trace, source)
+        if problem is not None:
+            click.echo(f"{source}: {problem}: FAIL")
+            sys.exit(1)
+    else:
+        trace = train(resolve(load(source)))
+    if not trace.steps:
+        click.echo("no recorded steps: no gradient to check (record = \"epochs\"?): FAIL")
+        sys.exit(1)
+    result = gradcheck(trace)
     click.echo(result.summary())
     if not result.passed:
         sys.exit(1)

@@ -31,10 +31,15 @@ def story_from_trace(trace: Trace, language: str | None = None, **video) -> Stor
     return story
 
 
-def load_story(source: str | None = None, language: str | None = None, **video) -> Story:
-    """A Story from a TOML path, a preset name (``None``: the default) or a trace ``.json`` file."""
+def load_story(source: str | None = None, language: str | None = None, trust_trace: bool = False,
+               **video) -> Story:
+    """A Story from a TOML path, a preset name (``None``: the default) or a trace ``.json`` file.
+
+    A trace file is checked against its own equations (:func:`backprop_core.io.load`) unless
+    ``trust_trace``.
+    """
     if source and source.lower().endswith(".json"):
-        trace = resolve_trace(io.load(source), source)
+        trace = resolve_trace(io.load(source, trust=trust_trace), source)
     else:
         trace = train(resolve(load(source)))
     return story_from_trace(trace, language, **video)

@@ -14,11 +14,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from backprop_core.errors import BpvizError
+from bpviz.outputs.publish import Publication
 from bpviz.production.jobs import DONE, JobSpec, run_jobs
+from bpviz.production.workers import worker_pool
 from scenes.chapters import registry
 from scenes.story import Story
 
@@ -63,16 +64,13 @@ def joined_beats(chapter_beats: list[list[dict]]) -> list[dict]:
     return joined
 
 
-def _copy_clips(folders: list[Path], clip_dir: Path) -> list[Path]:
-    """The chapters' beat clips, renumbered in story order (``NN_chapter_beat``), into ``clip_dir``."""
-    clip_dir.mkdir(exist_ok=True)
+def _copy_clips(folders: list[Path], clip_dir: Path, out: Publication) -> list[Path]:
+    """The chapters' beat clips, renumbered in story order (``NN_chapter_beat``), staged for ``clip_dir``."""
     copied = []
     for folder in folders:
         for clip in sorted((folder / "clips").iterdir()):
             name = clip.name.split("_", 1)[1]
-            dest = clip_dir / f"{len(copied) + 1:02d}_{name}"
-            shutil.copyfile(clip, dest)
-            copied.append(dest)
+            copied.append(out.add_file(clip, clip_dir / f"{len(copied) + 1:02d}_{name}"))
     return copied
 
 
@@ -81,7 +79,8 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
     """Render ``chapter`` as chapter jobs (cached, up to ``jobs`` in parallel) and join them.
 
     Writes what :func:`bpviz.production.render.render_video` writes (video, ``.srt``, clips with
-    ``options["sections"]``). ``rendered``, when given, receives ``(chapter, rendered_now)`` per job;
+    ``options["sections"]``), published together (:class:`~bpviz.outputs.publish.Publication`).
+    ``rendered``, when given, receives ``(chapter, rendered_now)`` per job;
     ``beats`` receives the timed beats of the joined video, their equations as LaTeX lines.
     """
     from bpviz.outputs.formats import deliver, tag_prores_alpha
@@ -102,50 +101,44 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
              for b in joined_beats([json.loads((f / DONE).read_text(encoding="utf-8")) for f in folders])]
     if beats is not None:
         beats.extend(timed)
-    with tempfile.TemporaryDirectory(prefix="bpviz-join-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bpviz-join-") as tmp, Publication() as out:
         movies = [next(f.glob("movie.*")) for f in folders]
         joined = join_movies(movies, Path(tmp) / f"{chapter}{movies[0].suffix}")
-        written = [deliver(joined, out_dir / chapter, fmt, transparent)]
-    written.append(write_srt(timed, out_dir / f"{chapter}.srt"))
-    tag_prores_alpha(written[:1], fmt, transparent)
-    if options["sections"]:
-        written += _copy_clips(folders, out_dir / f"{chapter}_beats")
+        tag_prores_alpha([joined], fmt, transparent)
+        written = [deliver(joined, out_dir / chapter, fmt, transparent, out),
+                   write_srt(timed, out_dir / f"{chapter}.srt", out)]
+        if options["sections"]:
+            written += _copy_clips(folders, out_dir / f"{chapter}_beats", out)
     return written
 
 
 def _stills_worker(args: tuple[JobSpec, str]) -> list:
-    from bpviz.production.render import render_stills
+    from bpviz.production.render import draw_stills
 
     spec, folder = args
     opts = spec.opts
-    return render_stills(spec.story(), [spec.chapter], Path(folder), opts["quality"], opts["aspect"],
-                         opts["image_format"])
+    Path(folder).mkdir()
+    return draw_stills(spec.story(), [spec.chapter], Path(folder), opts["quality"], opts["aspect"],
+                       opts["image_format"])
 
 
 def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: int, quality: str = "low",
                        aspect: str = "16:9", image_format: str = "png") -> list:
     """:func:`bpviz.production.render.render_stills` with one job per chapter, ``jobs`` at a time.
 
-    Each job draws its chapter's stills into a private folder; they are then moved to
-    ``out_dir`` and numbered in story order, and ``frames.json`` lists them.
+    Each job draws its chapter's stills into a private temporary folder; they are then published
+    into ``out_dir`` together, numbered in story order, with ``frames.json`` listing them.
     """
-    from bpviz.production.render import Still, make_folder
+    from bpviz.production.render import make_folder, publish_stills
 
     make_folder(out_dir)
     film = [name for chapter in chapters for name in film_of(story, chapter)]
     specs = [JobSpec.of(story, name, quality=quality, aspect=aspect, image_format=image_format)
              for name in film]
-    stills: list[Still] = []
-    with tempfile.TemporaryDirectory(prefix="bpviz-stills-", dir=out_dir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
         folders = [str(Path(tmp) / f"{i:02d}") for i in range(len(specs))]
-        with ProcessPoolExecutor(max_workers=min(jobs, len(specs))) as pool:
+        with worker_pool(min(jobs, len(specs))) as pool:
             per_job = list(pool.map(_stills_worker, zip(specs, folders)))
-        for folder, made in zip(folders, per_job):
-            for still in made:
-                name = f"{len(stills) + 1:03d}_{still.file.split('_', 1)[1]}"
-                os.replace(Path(folder) / still.file, out_dir / name)
-                stills.append(Still(name, still.chapter, still.beat, still.caption))
-    index = [vars(s) for s in stills]
-    (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
-    return stills
+        drawn = [(Path(folder) / still.file, still)
+                 for folder, made in zip(folders, per_job) for still in made]
+        return publish_stills(drawn, out_dir)

@@ -17,7 +17,6 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from bpviz.production.fingerprint import job_fingerprint
 from bpviz.production.render import _move_clips
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
+from bpviz.production.workers import worker_pool
 from scenes.story import Story
 
 DONE = "beats.json"
@@ -175,7 +175,7 @@ def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> lis
     todo.sort(key=lambda i: -last.get(_time_key(specs[i]), 0.0))  # longest first: no idle tail
     results: dict[int, tuple[Path, bool]] = {}
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        with worker_pool(min(jobs, len(todo))) as pool:
             work = [(specs[i], prints[i], use_cache, str(root)) for i in todo]
             for i, (entry, rendered) in zip(todo, pool.map(_job_worker, work)):
                 results[i] = (Path(entry), rendered)
