@@ -8,6 +8,8 @@ beat's equations with the trace's numbers) and, with sections, ``clips/``.
 
 Finished folders are kept in a render cache (``~/.cache/bpviz/renders/<fingerprint>``) and
 reused while the job's :func:`fingerprint` is unchanged; see :mod:`bpviz.production.fingerprint`.
+Each holds a manifest of its files (:mod:`bpviz.cache.entries`): an entry whose files are not
+those written (cut, changed, missing) is reported in one line and rendered again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from backprop_core import io
+from bpviz.cache.entries import entry_problem, warn, write_manifest
 from bpviz.cache.paths import cache_dir
 from bpviz.outputs.formats import encoder_config
 from bpviz.outputs.subtitles import equation_lines
@@ -33,7 +36,7 @@ from bpviz.production.workers import worker_pool
 from scenes.story import Story
 
 DONE = "beats.json"
-"""Written last into a job folder: a folder without it is not a finished render."""
+"""The timed beats of a job folder, written before its manifest (:mod:`bpviz.cache.entries`)."""
 TIMES = "seconds.json"
 """In the render cache: CPU seconds of each chapter last time, per options (longest starts first)."""
 
@@ -104,6 +107,7 @@ def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
             _move_clips(writer, folder / "clips")
     beats = [{**asdict(b), "equations": equation_lines(story, b)} for b in scene.beats]
     (folder / DONE).write_text(json.dumps(beats, ensure_ascii=False), encoding="utf-8")
+    write_manifest(folder)
     return folder
 
 
@@ -120,7 +124,7 @@ def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path,
     place (atomic), so concurrent jobs never see or corrupt a half-written entry.
     """
     entry = root / fingerprint
-    if use_cache and (entry / DONE).is_file():
+    if use_cache and _usable(entry, spec):
         return entry, False
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{fingerprint[:16]}.", dir=root))
@@ -137,6 +141,24 @@ def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path,
         shutil.rmtree(work, ignore_errors=True)
         raise
     return entry, True
+
+
+def _usable(entry: Path, spec: JobSpec) -> bool:
+    """Whether ``entry`` is a finished render to reuse; a damaged one is reported (then rendered again)."""
+    if not entry.is_dir():
+        return False
+    problem = entry_problem(entry)
+    if problem is None:
+        try:
+            beats = json.loads((entry / DONE).read_text(encoding="utf-8"))
+            if isinstance(beats, list) and all(isinstance(b, dict) for b in beats) \
+                    and any(entry.glob("movie.*")):
+                return True
+            problem = f"{DONE} does not list beats, or the movie is missing"
+        except (OSError, ValueError) as err:
+            problem = f"{DONE} cannot be read ({type(err).__name__})"
+    warn(f"the render cache entry of {spec.chapter} ({entry}) is damaged: {problem}; rendering it again")
+    return False
 
 
 def _time_key(spec: JobSpec) -> str:
@@ -170,7 +192,7 @@ def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> lis
     second process typesets the chapters' LaTeX ahead (:mod:`bpviz.production.prefetch`).
     """
     prints, root = [spec.fingerprint() for spec in specs], renders_dir()
-    todo = [i for i, fp in enumerate(prints) if not (use_cache and (root / fp / DONE).is_file())]
+    todo = [i for i, fp in enumerate(prints) if not (use_cache and _usable(root / fp, specs[i]))]
     last = _times(root)
     todo.sort(key=lambda i: -last.get(_time_key(specs[i]), 0.0))  # longest first: no idle tail
     results: dict[int, tuple[Path, bool]] = {}
