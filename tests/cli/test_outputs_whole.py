@@ -2,8 +2,8 @@
 
 A full disk is a small tmpfs mounted here (the suite runs as root; nothing is skipped), an
 immutable file is ``chattr +i`` on it. The render is the tiny ``and`` preset's ``loss`` chapter
-at low quality, rendered once for the module into a private render cache; every later render
-of it is a cache hit, so what is tested is the delivery, which is where the faults were.
+at low quality, rendered once for the session into a private render cache (``and_loss_render``);
+every later render of it is a cache hit, so what is tested is the delivery, where the faults were.
 """
 
 from __future__ import annotations
@@ -29,22 +29,10 @@ def bpviz(*args: str):
 RENDER = ("render", "and", "--scene", "loss", "--quality", "low")
 
 
-@pytest.fixture(scope="module")
-def render_cache(tmp_path_factory):
-    """A private render cache holding the ``loss`` chapter of ``and`` (rendered once, here)."""
-    folder = tmp_path_factory.mktemp("renders")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jobs, "renders_dir", lambda: folder)
-        out = tmp_path_factory.mktemp("first")
-        result = bpviz(*RENDER, "-o", str(out))
-        assert result.exit_code == 0, (result.stderr, result.exception)
-        yield folder, out / "loss.mp4"
-
-
 @pytest.fixture
-def cached(render_cache, monkeypatch):
-    """The rendered video; renders in the test take it from the module's render cache."""
-    folder, movie = render_cache
+def cached(and_loss_render, monkeypatch):
+    """The rendered video; renders in the test take it from the session's render cache."""
+    folder, movie = and_loss_render
     monkeypatch.setattr(jobs, "renders_dir", lambda: folder)
     return movie
 
