@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -48,11 +50,16 @@ def user_errors(func):
     """Turn a :class:`BpvizError` into one line ``error: ...`` on stderr and exit code 2.
 
     NumPy's overflow warnings are silenced: the engine checks every value itself and reports
-    NaN or infinity as an error, so a warning would only add lines to stderr.
+    NaN or infinity as an error, so a warning would only add lines to stderr. An error of the
+    system (a file that cannot be read or written) is one line too, naming the file. Ctrl-C is
+    one line and exit code 130; a ``kill`` (SIGTERM) leaves through the same ``finally`` blocks,
+    so temporary files are removed on every way out.
     """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
         try:
             with np.errstate(all="ignore"):
                 return func(*args, **kwargs)
@@ -60,8 +67,24 @@ def user_errors(func):
             message = " ".join(str(err).split())  # one line, whatever the message holds
             click.echo(f"error: {message}", err=True)
             sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted; no output was replaced by a partial one", err=True)
+            sys.exit(130)
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"error: {where}{err.strerror or err}", err=True)
+            sys.exit(2)
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper
+
+
+def _terminated(signum, frame) -> None:
+    """SIGTERM: leave like Ctrl-C does (the ``finally`` blocks run), with exit code 143."""
+    click.echo("error: terminated; no output was replaced by a partial one", err=True)
+    sys.exit(128 + signum)
 
 
 def _save(trace, path: str) -> None:

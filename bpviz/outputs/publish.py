@@ -153,7 +153,7 @@ class Publication:
                         old.unlink(missing_ok=True)
                     raise failure(named, err) from None
                 done.append((real, old, existed))
-        except BpvizError:
+        except BaseException:  # a failure, Ctrl-C or a kill: the old set comes back whole
             for real, old, existed in reversed(done):
                 if old is not None:
                     os.replace(old, real)
