@@ -18,6 +18,7 @@ from pathlib import Path
 
 from backprop_core.errors import BpvizError
 from bpviz.outputs.publish import Publication
+from bpviz.production.cleanup import clean_stale
 from bpviz.production.jobs import DONE, JobSpec, run_jobs
 from bpviz.production.workers import worker_pool
 from scenes.chapters import registry
@@ -89,6 +90,7 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
     from scenes.chapters.base import Beat
 
     make_folder(out_dir)
+    clean_stale(folders=(out_dir,))
     fmt, transparent = options["fmt"], options["transparent"]
     if transparent and fmt == "mp4":
         fmt = options["fmt"] = "mov"
@@ -132,6 +134,7 @@ def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: i
     from bpviz.production.render import make_folder, publish_stills
 
     make_folder(out_dir)
+    clean_stale(folders=(out_dir,))
     film = [name for chapter in chapters for name in film_of(story, chapter)]
     specs = [JobSpec.of(story, name, quality=quality, aspect=aspect, image_format=image_format)
              for name in film]

@@ -28,6 +28,7 @@ from bpviz.cache.paths import cache_dir
 from bpviz.outputs.formats import encoder_config
 from bpviz.outputs.subtitles import equation_lines
 from bpviz.production import prefetch
+from bpviz.production.cleanup import clean_stale
 from bpviz.production.fingerprint import job_fingerprint
 from bpviz.production.render import _move_clips
 from bpviz.production.session import chapter as chapter_of
@@ -192,6 +193,7 @@ def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> lis
     second process typesets the chapters' LaTeX ahead (:mod:`bpviz.production.prefetch`).
     """
     prints, root = [spec.fingerprint() for spec in specs], renders_dir()
+    clean_stale(root)
     todo = [i for i, fp in enumerate(prints) if not (use_cache and _usable(root / fp, specs[i]))]
     last = _times(root)
     todo.sort(key=lambda i: -last.get(_time_key(specs[i]), 0.0))  # longest first: no idle tail

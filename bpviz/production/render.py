@@ -20,6 +20,7 @@ from bpviz.outputs.formats import deliver, encoder_config, tag_prores_alpha
 from bpviz.outputs.publish import Publication
 from bpviz.outputs.subtitles import write_srt
 from bpviz.outputs.svg_still import write_svg
+from bpviz.production.cleanup import clean_stale
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
 from scenes.chapters.base import Beat
@@ -106,6 +107,7 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
     ``out_dir`` together (:func:`publish_stills`): an interrupted run leaves the old set whole.
     """
     make_folder(out_dir)
+    clean_stale(folders=(out_dir,))
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
         stills = draw_stills(story, chapters, Path(tmp), quality, aspect, image_format)
         return publish_stills([(Path(tmp) / s.file, s) for s in stills], out_dir)
