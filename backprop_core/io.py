@@ -186,11 +186,12 @@ def from_dict(data: Any, source: str = "<trace>") -> Trace:
         stopped = None if data.get("stopped") is None else Stopped(**data["stopped"])
         where = "config"
         _check_config(data["config"], source)
+        where = ""  # the trace's own checks name the record (steps[0].before.weights[1] ...)
         return Trace(data["config"], initial, tuple(steps), tuple(epochs), stopped)
     except KeyError as err:
-        raise TraceFormatError(f"{source}: {where}: missing field {err}") from None
+        raise TraceFormatError(f"{source}: {where or 'the trace'}: missing field {err}") from None
     except (TraceError, TypeError, ValueError) as err:
-        raise TraceFormatError(f"{source}: {where}: {err}") from None
+        raise TraceFormatError(f"{source}: {where + ': ' if where else ''}{err}") from None
 
 
 def config_of(trace_config: dict, source: str = "<trace>") -> Config:

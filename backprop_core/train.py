@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from .config import Config
-from .errors import BpvizError
+from .config_checks import ValueChecker
+from .errors import BpvizError, ConfigError
 from .losses import loss_value
 from .network import NonFiniteError, backward, check_finite, forward, init_params
 from .trace import EpochRecord, Params, SampleRecord, Step, Stopped, Trace
@@ -41,8 +42,8 @@ class TrainingDiverged(BpvizError):
         self.trace = trace
 
 
-class TraceTooLarge(BpvizError):
-    """The trace the config asks for would be too large to keep."""
+class TraceTooLarge(ConfigError):
+    """The trace the config asks for would be too large to keep (placed at the config's line)."""
 
 
 def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -132,11 +133,13 @@ def train(cfg: Config) -> Trace:
     """
     size = trace_size(cfg)
     if size > MAX_TRACE_NUMBERS:
+        key = "epochs" if cfg.record == "epochs" else "record"
+        advice = ("lower [training] epochs: every epoch keeps its parameters" if key == "epochs" else
+                  "set record = \"epochs\" or record = N (every N-th step)")
         raise TraceTooLarge(
-            f"[training] record: the trace would hold about {size / 1e6:.0f} million numbers "
-            f"(about {size * 20 / 1e9:.1f} GB of JSON); set record = \"epochs\" or record = N "
-            "(every N-th step)"
-        )
+            f"[training] {key}: the trace would hold about {size / 1e6:.0f} million numbers "
+            f"(about {size * 20 / 1e9:.1f} GB of JSON); {advice}",
+            cfg.source, ValueChecker(cfg.source, cfg.text).line_of("training", key))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return _train(cfg)
 
