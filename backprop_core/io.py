@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -125,13 +126,14 @@ def load(path: str | os.PathLike, trust: bool = False) -> Trace:
     return trace
 
 
-def number_problem(trace: Trace, source: str = "<trace>") -> str | None:
+def number_problem(trace: Trace, source: str = "<trace>",
+                   progress: Callable[[int, int], None] | None = None) -> str | None:
     """Why ``trace`` is not the run its config describes (the first number that differs), or ``None``.
 
     The engine runs the config again (:func:`backprop_core.verify.retrained`) and every recorded
     number is compared with its own (:func:`backprop_core.verify.first_difference`).
     """
-    expected = verify.retrained(config_of(trace.config, source))
+    expected = verify.retrained(config_of(trace.config, source), progress)
     if isinstance(expected, str):
         return f"its config does not give a trace: {expected}"
     found = verify.first_difference(trace, expected)

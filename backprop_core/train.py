@@ -15,6 +15,8 @@ the output for every sample at the first and the last epoch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .config import Config
@@ -120,8 +122,8 @@ def evaluate(cfg: Config, weights, biases) -> tuple[float, float | None, np.ndar
     return loss, np.count_nonzero(right) / len(right), outputs
 
 
-def train(cfg: Config) -> Trace:
-    """Train as ``cfg`` says and return the trace.
+def train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> Trace:
+    """Train as ``cfg`` says and return the trace; ``progress(epoch, epochs)`` after every epoch.
 
     Raises
     ------
@@ -141,10 +143,10 @@ def train(cfg: Config) -> Trace:
             f"(about {size * 20 / 1e9:.1f} GB of JSON); {advice}",
             cfg.source, ValueChecker(cfg.source, cfg.text).line_of("training", key))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return _train(cfg)
+        return _train(cfg, progress)
 
 
-def _train(cfg: Config) -> Trace:
+def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> Trace:
     weights, biases = initial_params(cfg)
     initial = Params(weights, biases)
     current = initial  # the record of the current parameters, once one is made (else None)
@@ -173,6 +175,8 @@ def _train(cfg: Config) -> Trace:
             current = current or Params(weights, biases)
             last = epoch == cfg.epochs  # outputs are kept at the first and the last epoch
             epochs.append(EpochRecord(epoch, loss, accuracy, current, outputs if last else None))
+            if progress is not None:
+                progress(epoch, cfg.epochs)
     except NonFiniteError as err:
         if not epochs:
             raise TrainingDiverged(

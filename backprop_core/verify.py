@@ -13,7 +13,7 @@ after the first step that disagree with it. :func:`first_non_finite` finds NaN o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -25,10 +25,13 @@ RTOL = 1e-9
 """Largest relative difference between a recorded number and the engine's."""
 
 
-def retrained(cfg: Config) -> Trace | str:
-    """The trace ``cfg`` gives, or why it gives none (a run that diverges at once, a trace too large)."""
+def retrained(cfg: Config, progress: Callable[[int, int], None] | None = None) -> Trace | str:
+    """The trace ``cfg`` gives, or why it gives none (a run that diverges at once, a trace too large).
+
+    ``progress(epoch, epochs)`` as for :func:`~backprop_core.train.train`.
+    """
     try:
-        return train(cfg)
+        return train(cfg, progress)
     except TrainingDiverged as err:
         return err.trace if err.trace is not None else str(err)
     except TraceTooLarge as err:

@@ -42,6 +42,7 @@ from bpviz.options import (
     story_and_scenes,
     writable,
 )
+from bpviz.progress import Progress
 from scenes.chapters.registry import SCENES
 from scenes.video_config import resolve, resolve_trace
 
@@ -120,7 +121,8 @@ def trace_cmd(source: str | None, output: str) -> None:
         writable(output, source)
     cfg = resolve(load(source))
     try:
-        trace = train(cfg)
+        with Progress(f"training {source or DEFAULT_PRESET}", "epochs") as shown:
+            trace = train(cfg, shown.update)
     except TrainingDiverged as err:
         if to_stdout or err.trace is None:
             kept = "" if err.trace is None else "; with -o FILE the trace up to that step is kept"
@@ -150,16 +152,19 @@ def check_cmd(source: str | None) -> None:
     """
     if is_trace_file(source):
         trace = resolve_trace(io.load(source, trust=True), source)
-        problem = io.number_problem(trace, source)
+        with Progress(f"checking {source} against its equations", "epochs") as shown:
+            problem = io.number_problem(trace, source, shown.update)
         if problem is not None:
             click.echo(f"{source}: {problem}: FAIL")
             sys.exit(1)
     else:
-        trace = train(resolve(load(source)))
+        with Progress(f"training {source or DEFAULT_PRESET}", "epochs") as shown:
+            trace = train(resolve(load(source)), shown.update)
     if not trace.steps:
         click.echo("no recorded steps: no gradient to check (record = \"epochs\"?): FAIL")
         sys.exit(1)
-    result = gradcheck(trace)
+    with Progress("finite differences", "steps") as shown:
+        result = gradcheck(trace, progress=shown.update)
     click.echo(result.summary())
     if not result.passed:
         sys.exit(1)
@@ -205,8 +210,11 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
     from bpviz.production.concat import render_joined
 
     for chapter in chapters:
-        for path in render_joined(story, chapter, out, jobs, not no_cache, quality=quality, fmt=fmt,
-                                  transparent=transparent, sections=sections, aspect=aspect):
+        with Progress(f"rendering {chapter}", "chapters") as shown:
+            written = render_joined(story, chapter, out, jobs, not no_cache, progress=shown.update,
+                                    quality=quality, fmt=fmt, transparent=transparent, sections=sections,
+                                    aspect=aspect)
+        for path in written:
             click.echo(f"wrote {path}")
 
 
@@ -232,11 +240,13 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) 
     if jobs > 1:
         from bpviz.production.concat import render_stills_jobs
 
-        stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, fmt)
+        with Progress("drawing stills", "chapters") as shown:
+            stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, fmt, shown.update)
     else:
         from bpviz.production.render import render_stills
 
-        stills = render_stills(story, chapters, out, quality, aspect, fmt)
+        with Progress("drawing stills", "chapters") as shown:
+            stills = render_stills(story, chapters, out, quality, aspect, fmt, shown.update)
     for still in stills:
         click.echo(f"wrote {out / still.file}")
     click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills)")
@@ -298,7 +308,9 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, jobs, no_cache,
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
     make_parents(output)
-    deck = build_deck(story, chapters, Path(output), to, quality, aspect, jobs, not no_cache)
+    with Progress(f"rendering the {to} deck", "chapters") as shown:
+        deck = build_deck(story, chapters, Path(output), to, quality, aspect, jobs, not no_cache,
+                          progress=shown.update)
     click.echo(f"wrote {deck}")
 
 

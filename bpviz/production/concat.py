@@ -76,13 +76,15 @@ def _copy_clips(folders: list[Path], clip_dir: Path, out: Publication) -> list[P
 
 
 def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_cache: bool = True,
-                  rendered: list | None = None, beats: list | None = None, **options) -> list[Path]:
+                  rendered: list | None = None, beats: list | None = None, progress=None,
+                  **options) -> list[Path]:
     """Render ``chapter`` as chapter jobs (cached, up to ``jobs`` in parallel) and join them.
 
     Writes what :func:`bpviz.production.render.render_video` writes (video, ``.srt``, clips with
     ``options["sections"]``), published together (:class:`~bpviz.outputs.publish.Publication`).
     ``rendered``, when given, receives ``(chapter, rendered_now)`` per job;
-    ``beats`` receives the timed beats of the joined video, their equations as LaTeX lines.
+    ``beats`` receives the timed beats of the joined video, their equations as LaTeX lines;
+    ``progress(done, total)`` is told of every finished chapter job.
     """
     from bpviz.outputs.formats import deliver, tag_prores_alpha
     from bpviz.outputs.subtitles import write_srt
@@ -95,7 +97,7 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
     if transparent and fmt == "mp4":
         fmt = options["fmt"] = "mov"
     film = film_of(story, chapter)
-    results = run_jobs([JobSpec.of(story, name, **options) for name in film], jobs, use_cache)
+    results = run_jobs([JobSpec.of(story, name, **options) for name in film], jobs, use_cache, progress)
     if rendered is not None:
         rendered.extend((name, now) for name, (_, now) in zip(film, results))
     folders = [folder for folder, _ in results]
@@ -125,7 +127,7 @@ def _stills_worker(args: tuple[JobSpec, str]) -> list:
 
 
 def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: int, quality: str = "low",
-                       aspect: str = "16:9", image_format: str = "png") -> list:
+                       aspect: str = "16:9", image_format: str = "png", progress=None) -> list:
     """:func:`bpviz.production.render.render_stills` with one job per chapter, ``jobs`` at a time.
 
     Each job draws its chapter's stills into a private temporary folder; they are then published
@@ -140,8 +142,12 @@ def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: i
              for name in film]
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
         folders = [str(Path(tmp) / f"{i:02d}") for i in range(len(specs))]
+        per_job = []
         with worker_pool(min(jobs, len(specs))) as pool:
-            per_job = list(pool.map(_stills_worker, zip(specs, folders)))
+            for made in pool.map(_stills_worker, zip(specs, folders)):
+                per_job.append(made)
+                if progress is not None:
+                    progress(len(per_job), len(specs))
         drawn = [(Path(folder) / still.file, still)
                  for folder, made in zip(folders, per_job) for still in made]
         return publish_stills(drawn, out_dir)

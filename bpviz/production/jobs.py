@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -185,8 +186,11 @@ def _job_worker(args: tuple[JobSpec, str, bool, str]) -> tuple[str, bool]:
     return str(entry), rendered
 
 
-def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> list[tuple[Path, bool]]:
+def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True,
+             progress: Callable[[int, int], None] | None = None) -> list[tuple[Path, bool]]:
     """Run ``specs`` (cache hits are not rendered), at most ``jobs`` at a time in worker processes.
+
+    ``progress(done, total)`` is told of every finished chapter (:class:`bpviz.progress.Progress`).
 
     Returns, in the order of ``specs``, each finished folder and whether it was rendered now.
     With ``jobs == 1`` (or a single render to do) everything renders in this process, while a
@@ -198,16 +202,25 @@ def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> lis
     last = _times(root)
     todo.sort(key=lambda i: -last.get(_time_key(specs[i]), 0.0))  # longest first: no idle tail
     results: dict[int, tuple[Path, bool]] = {}
+
+    def done() -> None:
+        if progress is not None:
+            progress(sum(i in results for i in todo) + len(specs) - len(todo), len(specs))
+
+    done()
     if jobs > 1 and len(todo) > 1:
         with worker_pool(min(jobs, len(todo))) as pool:
             work = [(specs[i], prints[i], use_cache, str(root)) for i in todo]
             for i, (entry, rendered) in zip(todo, pool.map(_job_worker, work)):
                 results[i] = (Path(entry), rendered)
+                done()
     ahead = prefetch.start([specs[i] for i in sorted(todo)]) if len(results) < len(todo) else None
     try:  # in this process: a second one typesets the LaTeX ahead
         for i, spec in enumerate(specs):
             if i not in results:
                 results[i] = _cached_run(spec, prints[i], use_cache, root)
+                if i in todo:
+                    done()
     finally:
         prefetch.finish(ahead)
     return [results[i] for i in range(len(specs))]

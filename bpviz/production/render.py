@@ -60,11 +60,12 @@ def make_folder(folder: Path) -> None:
 
 
 def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = "low",
-                aspect: str = "16:9", image_format: str = "png") -> list[Still]:
+                aspect: str = "16:9", image_format: str = "png", progress=None) -> list[Still]:
     """Draw one still per beat of ``chapters`` into ``folder`` (which exists), numbered in story order.
 
     Only the stills are drawn: animations are skipped, so no video is encoded. With
     ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``).
+    ``progress(done, total)`` is told of every chapter drawn.
     """
     stills: list[Still] = []
 
@@ -77,8 +78,10 @@ def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = 
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))
 
     with manim_session(quality, aspect, format=None, write_to_movie=False):
-        for chapter in chapters:
+        for done, chapter in enumerate(chapters, 1):
             chapter_of(chapter, story, beat_end=capture, skip_animations=True).render()
+            if progress is not None:
+                progress(done, len(chapters))
     return stills
 
 
@@ -100,7 +103,7 @@ def publish_stills(drawn: list[tuple[Path, Still]], out_dir: Path) -> list[Still
 
 
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
-                  aspect: str = "16:9", image_format: str = "png") -> list[Still]:
+                  aspect: str = "16:9", image_format: str = "png", progress=None) -> list[Still]:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
     The stills are drawn in a private temporary folder (:func:`draw_stills`) and published into
@@ -109,7 +112,7 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
     make_folder(out_dir)
     clean_stale(folders=(out_dir,))
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
-        stills = draw_stills(story, chapters, Path(tmp), quality, aspect, image_format)
+        stills = draw_stills(story, chapters, Path(tmp), quality, aspect, image_format, progress)
         return publish_stills([(Path(tmp) / s.file, s) for s in stills], out_dir)
 
 
