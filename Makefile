@@ -7,7 +7,7 @@ BPVIZ  := $(VENV)/bin/bpviz
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 APT_PKGS := libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra \
-            texlive-fonts-recommended dvisvgm ffmpeg
+            texlive-fonts-recommended dvisvgm ffmpeg e2fsprogs  # e2fsprogs: chattr, for the tests of immutable outputs
 
 .PHONY: setup system test lint demo clean
 
