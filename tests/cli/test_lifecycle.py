@@ -56,15 +56,21 @@ def test_workers_die_with_a_killed_parent(tmp_path):
 
 
 def test_ctrl_c_is_one_line_exit_130_and_leaves_no_temporary_folder(tmp_path):
-    run = start(tmp_path, "frames", "mazur", "--scene", "forward", "--quality", "low",
-                "-o", str(tmp_path / "out"))
+    """The run is stopped in an existing (dark) frames folder, while drawing light stills."""
+    out = tmp_path / "out"
+    out.mkdir()
+    old = {"001_forward_inputs.png": b"old dark still", "frames.json": b'[{"file": "old"}]'}
+    for name, content in old.items():
+        (out / name).write_bytes(content)
+    run = start(tmp_path, "frames", "mazur", "--scene", "forward", "--quality", "low", "--theme", "light",
+                "-o", str(out))
     wait_for(lambda: working(tmp_path), "the render to begin")
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130, err
     assert err.splitlines() == [err.strip()] and err.startswith("error: interrupted"), err
     assert list((tmp_path / "tmp").iterdir()) == []
-    assert not (tmp_path / "out" / "frames.json").exists()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old  # the old set, whole
 
 
 def test_a_terminated_run_leaves_no_temporary_folder(tmp_path):
