@@ -40,7 +40,7 @@ def entry(and_loss_render):
     return made
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def spec():
     return jobs.JobSpec.of(load_story("and"), "loss", quality="low", aspect="16:9", fmt="mp4",
                            transparent=False, sections=False)
