@@ -81,10 +81,17 @@ def write_atomically(path: str | os.PathLike, data: bytes, sync: bool = True) ->
     """Write ``data`` to ``path`` through a temp file in the same folder renamed over it.
 
     Readers see the old file or the new one, never a part. ``sync=False`` skips the flush to
-    disk (for caches, where a lost file is only work to redo).
+    disk (for caches, where a lost file is only work to redo). As ``cp`` does, a symbolic link is
+    followed (its target is replaced, the link stays) and a special file (``/dev/null``, a FIFO)
+    is written in place. The temporary name is short, so a 255-byte name can still be written.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    real = Path(os.path.realpath(path))
+    if real.exists() and not (real.is_file() or real.is_dir()):
+        with open(real, "wb") as fh:
+            fh.write(data)
+        return path
+    fd, tmp = tempfile.mkstemp(prefix=".bpviz-", suffix=".tmp", dir=real.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -94,7 +101,7 @@ def write_atomically(path: str | os.PathLike, data: bytes, sync: bool = True) ->
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, real)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -77,3 +77,25 @@ def test_nan_is_refused_even_when_trusted(mazur, tmp_path):
     for trust in (False, True):
         with pytest.raises(TraceFormatError, match=where):
             io.load(path, trust=trust)
+
+
+def test_save_follows_links_and_writes_special_files_in_place(tmp_path):
+    import os
+
+    trace = io.from_dict(json.loads(json.dumps(train_mazur())))
+    (tmp_path / "target.json").write_text("old")
+    (tmp_path / "link.json").symlink_to("target.json")
+    io.save(trace, tmp_path / "link.json")
+    assert (tmp_path / "link.json").is_symlink()
+    assert io.load(tmp_path / "target.json").steps[0].loss == trace.steps[0].loss
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | 0o020000, os.makedev(1, 3))
+    io.save(trace, null)
+    assert null.is_char_device()
+    long = tmp_path / ("t" * 250 + ".json")
+    io.save(trace, long)
+    assert long.is_file() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def train_mazur() -> dict:
+    return io.to_dict(train(load("mazur")))
