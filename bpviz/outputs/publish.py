@@ -61,7 +61,7 @@ class Publication:
 
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path, Path | None]] = []  # (named, real target, temp file)
-        self._specials: list[tuple[Path, Path]] = []  # (named, real special file) -> written in place
+        self._specials: list[tuple[Path, Path]] = []  # (named special file, private copy): written in place
 
     def __enter__(self) -> Publication:
         return self
