@@ -7,7 +7,8 @@ BPVIZ  := $(VENV)/bin/bpviz
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 APT_PKGS := libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra \
-            texlive-fonts-recommended dvisvgm ffmpeg chromium espeak-ng
+            texlive-fonts-recommended dvisvgm ffmpeg chromium espeak-ng \
+            e2fsprogs  # chattr, for the tests of immutable outputs
 
 .PHONY: setup system test lint demo clean
 

@@ -36,6 +36,9 @@ from .presets import DATA_PRESETS, PRESETS, data_preset, preset_text
 DEFAULT_PRESET = "mazur"
 MODES = ("online", "batch", "minibatch")
 INITS = ("uniform", "xavier", "he")
+MAX_INIT_RANGE = 1e6
+"""The largest ``[network] init_range``: weights beyond it overflow every activation (1e308 overflows
+NumPy's uniform draw itself)."""
 
 SCHEMA: dict[str, dict[str, Any]] = {
     "network": {"layers": None, "activations": None, "weights": None, "biases": None,
@@ -201,12 +204,16 @@ class _Validator(ValueChecker):
             self.fail("network", "biases", "given, but use_biases = false ignores them; remove one")
         batch_size = self._batch_size(tr["batch_size"], mode, len(inputs))
         epochs = self.scalar("training", "epochs", tr["epochs"], int, minimum=1)
+        init_range = self.scalar("network", "init_range", net["init_range"], float, positive=True)
+        if init_range > MAX_INIT_RANGE:
+            self.fail("network", "init_range", f"{init_range:g} is too large: the weights are drawn "
+                      f"from U(-init_range, init_range); give at most {MAX_INIT_RANGE:g}")
         return Config(
             layers=layers, activations=activations,
             weights=self._params(net["weights"], "weights", layers),
             biases=self._params(net["biases"], "biases", layers),
             init=self.choice("network", "init", net["init"], INITS),
-            init_range=self.scalar("network", "init_range", net["init_range"], float, positive=True),
+            init_range=init_range,
             seed=self.scalar("network", "seed", net["seed"], int, minimum=0),
             use_biases=use_biases, loss=loss,
             learning_rate=self.scalar("training", "learning_rate", tr["learning_rate"], float,

@@ -48,6 +48,10 @@ class ValueChecker:
         where = f"[{table}] {key}" if key else f"[{table}]"
         raise ConfigError(f"{where}: {message}", self.source, self._line_of(table, at or key))
 
+    def line_of(self, table: str, key: str | None) -> int | None:
+        """The line of ``key`` in ``[table]`` (``None`` when the text is not known)."""
+        return self._line_of(table, key)
+
     def _line_of(self, table: str, key: str | None) -> int | None:
         """The line of ``key`` in ``[table]``, else of the table (headers, dotted keys, inline tables)."""
         def parts(dotted: str) -> list[str]:

@@ -7,6 +7,7 @@ evaluated with the step's parameters before the update, one parameter moved by `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,11 +56,15 @@ def relative_error(exact: float, approx: float) -> float:
     return abs(exact - approx) / max(abs(exact) + abs(approx), 1e-4)
 
 
-def check(trace: Trace, h: float = 1e-5, max_steps: int | None = None) -> GradCheck:
-    """Compare every recorded gradient of ``trace`` (or of its first ``max_steps`` steps)."""
+def check(trace: Trace, h: float = 1e-5, max_steps: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> GradCheck:
+    """Compare every recorded gradient of ``trace`` (or of its first ``max_steps`` steps).
+
+    ``progress(done, steps)`` is called after every step.
+    """
     worst, where, count = 0.0, "-", 0
     steps = trace.steps if max_steps is None else trace.steps[:max_steps]
-    for step in steps:
+    for done, step in enumerate(steps, 1):
         weights = [np.array(w) for w in step.before.weights]
         biases = [np.array(b) for b in step.before.biases]
         for kind, params, grads in (("W", weights, step.grad_weights), ("b", biases, step.grad_biases)):
@@ -76,4 +81,6 @@ def check(trace: Trace, h: float = 1e-5, max_steps: int | None = None) -> GradCh
                     if err > worst or where == "-":
                         worst = max(worst, err)
                         where = f"{kind}^{layer}{list(idx)} in step {step.index}"
+        if progress is not None:
+            progress(done, len(steps))
     return GradCheck(count, len(steps), worst, where)

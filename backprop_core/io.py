@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from . import verify
 from .config import Config
 from .config import from_dict as config_from_dict
 from .errors import ConfigError, TraceFormatError
@@ -79,10 +81,17 @@ def write_atomically(path: str | os.PathLike, data: bytes, sync: bool = True) ->
     """Write ``data`` to ``path`` through a temp file in the same folder renamed over it.
 
     Readers see the old file or the new one, never a part. ``sync=False`` skips the flush to
-    disk (for caches, where a lost file is only work to redo).
+    disk (for caches, where a lost file is only work to redo). As ``cp`` does, a symbolic link is
+    followed (its target is replaced, the link stays) and a special file (``/dev/null``, a FIFO)
+    is written in place. The temporary name is short, so a 255-byte name can still be written.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    real = Path(os.path.realpath(path))
+    if real.exists() and not (real.is_file() or real.is_dir()):
+        with open(real, "wb") as fh:
+            fh.write(data)
+        return path
+    fd, tmp = tempfile.mkstemp(prefix=".bpviz-", suffix=".tmp", dir=real.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -92,7 +101,7 @@ def write_atomically(path: str | os.PathLike, data: bytes, sync: bool = True) ->
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, real)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -108,13 +117,53 @@ def loads(text: str, source: str = "<trace>") -> Trace:
     return from_dict(data, source)
 
 
-def load(path: str | os.PathLike) -> Trace:
-    """Read the trace file at ``path``."""
+def load(path: str | os.PathLike, trust: bool = False) -> Trace:
+    """Read the trace file at ``path`` and check it against its own equations (:func:`check_numbers`).
+
+    ``trust`` skips that check (``--trust-trace``); the format, the shapes and finite numbers
+    are checked always.
+    """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise TraceFormatError(f"{path}: cannot read trace: {err}") from None
-    return loads(text, str(path))
+    trace = loads(text, str(path))
+    if not trust:
+        check_numbers(trace, str(path))
+    return trace
+
+
+def number_problem(trace: Trace, source: str = "<trace>",
+                   progress: Callable[[int, int], None] | None = None) -> str | None:
+    """Why ``trace`` is not the run its config describes (the first number that differs), or ``None``.
+
+    The engine runs the config again (:func:`backprop_core.verify.retrained`) and every recorded
+    number is compared with its own (:func:`backprop_core.verify.first_difference`).
+    """
+    expected = verify.retrained(config_of(trace.config, source), progress)
+    if isinstance(expected, str):
+        return f"its config does not give a trace: {expected}"
+    found = verify.first_difference(trace, expected)
+    if found is None:
+        return None
+    field, got, want = found
+    if field.startswith("steps["):  # the position in the file, and the training step it records
+        position = int(field[6:field.index("]")])
+        if position < len(trace.steps):
+            field = f"{field} (training step {trace.steps[position].index})"
+    return (f"{field} is {_shown(got)} but its equations give {_shown(want)} "
+            "(an edited trace, or one bpviz did not write)")
+
+
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def check_numbers(trace: Trace, source: str = "<trace>") -> None:
+    """Raise :class:`TraceFormatError` when :func:`number_problem` finds a number that is not the engine's."""
+    problem = number_problem(trace, source)
+    if problem is not None:
+        raise TraceFormatError(f"{source}: {problem}; --trust-trace reads it anyway")
 
 
 def from_dict(data: Any, source: str = "<trace>") -> Trace:
@@ -125,6 +174,9 @@ def from_dict(data: Any, source: str = "<trace>") -> Trace:
     if data.get("version") != VERSION:
         raise TraceFormatError(f"{source}: trace version {data.get('version')!r} is not supported "
                                f"(this bpviz reads version {VERSION})")
+    bad = verify.first_non_finite(data)
+    if bad is not None:
+        raise TraceFormatError(f"{source}: {bad} is not a finite number; a trace holds finite numbers only")
     where = "the top level"
     try:
         where = "initial"
@@ -143,11 +195,12 @@ def from_dict(data: Any, source: str = "<trace>") -> Trace:
         stopped = None if data.get("stopped") is None else Stopped(**data["stopped"])
         where = "config"
         _check_config(data["config"], source)
+        where = ""  # the trace's own checks name the record (steps[0].before.weights[1] ...)
         return Trace(data["config"], initial, tuple(steps), tuple(epochs), stopped)
     except KeyError as err:
-        raise TraceFormatError(f"{source}: {where}: missing field {err}") from None
+        raise TraceFormatError(f"{source}: {where or 'the trace'}: missing field {err}") from None
     except (TraceError, TypeError, ValueError) as err:
-        raise TraceFormatError(f"{source}: {where}: {err}") from None
+        raise TraceFormatError(f"{source}: {where + ': ' if where else ''}{err}") from None
 
 
 def config_of(trace_config: dict, source: str = "<trace>") -> Config:

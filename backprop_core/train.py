@@ -15,10 +15,13 @@ the output for every sample at the first and the last epoch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .config import Config
-from .errors import BpvizError
+from .config_checks import ValueChecker
+from .errors import BpvizError, ConfigError
 from .losses import loss_value
 from .network import NonFiniteError, backward, check_finite, forward, init_params
 from .trace import EpochRecord, Params, SampleRecord, Step, Stopped, Trace, freeze
@@ -41,8 +44,8 @@ class TrainingDiverged(BpvizError):
         self.trace = trace
 
 
-class TraceTooLarge(BpvizError):
-    """The trace the config asks for would be too large to keep."""
+class TraceTooLarge(ConfigError):
+    """The trace the config asks for would be too large to keep (placed at the config's line)."""
 
 
 def initial_params(cfg: Config) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -119,8 +122,8 @@ def evaluate(cfg: Config, weights, biases) -> tuple[float, float | None, np.ndar
     return loss, np.count_nonzero(right) / len(right), outputs
 
 
-def train(cfg: Config) -> Trace:
-    """Train as ``cfg`` says and return the trace.
+def train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> Trace:
+    """Train as ``cfg`` says and return the trace; ``progress(epoch, epochs)`` after every epoch.
 
     Raises
     ------
@@ -132,16 +135,18 @@ def train(cfg: Config) -> Trace:
     """
     size = trace_size(cfg)
     if size > MAX_TRACE_NUMBERS:
+        key = "epochs" if cfg.record == "epochs" else "record"
+        advice = ("lower [training] epochs: every epoch keeps its parameters" if key == "epochs" else
+                  "set record = \"epochs\" or record = N (every N-th step)")
         raise TraceTooLarge(
-            f"[training] record: the trace would hold about {size / 1e6:.0f} million numbers "
-            f"(about {size * 20 / 1e9:.1f} GB of JSON); set record = \"epochs\" or record = N "
-            "(every N-th step)"
-        )
+            f"[training] {key}: the trace would hold about {size / 1e6:.0f} million numbers "
+            f"(about {size * 20 / 1e9:.1f} GB of JSON); {advice}",
+            cfg.source, ValueChecker(cfg.source, cfg.text).line_of("training", key))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return _train(cfg)
+        return _train(cfg, progress)
 
 
-def _train(cfg: Config) -> Trace:
+def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> Trace:
     weights, biases = initial_params(cfg)
     initial = Params(weights, biases)
     current = initial  # the record of the current parameters, once one is made (else None)
@@ -170,6 +175,8 @@ def _train(cfg: Config) -> Trace:
             current = current or Params(weights, biases)
             last = epoch == cfg.epochs  # outputs are kept at the first and the last epoch
             epochs.append(EpochRecord(epoch, loss, accuracy, current, outputs if last else None))
+            if progress is not None:
+                progress(epoch, cfg.epochs)
     except NonFiniteError as err:
         if not epochs:
             raise TrainingDiverged(

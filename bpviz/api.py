@@ -256,15 +256,23 @@ def trace(config: ConfigLike = None) -> Trace:
     0.7514
     """
     from backprop_core import io
+    from backprop_core.config import DEFAULT_PRESET
     from backprop_core.trace import Trace
     from backprop_core.train import train
+    from bpviz.progress import Progress
     from scenes.video_config import resolve_trace
 
     if isinstance(config, Trace):
         return resolve_trace(config)
     if _is_trace_path(config):
         return resolve_trace(io.load(os.fspath(config)), os.fspath(config))
-    return train(_load_config(config, {}))
+    cfg = _load_config(config, {})
+    if config is None or isinstance(config, str | os.PathLike) and not _is_toml_text(os.fspath(config)):
+        what = os.fspath(config or DEFAULT_PRESET)
+    else:
+        what = "the config"
+    with Progress(f"training {what}", "epochs") as shown:  # shown after 2 s of work
+        return train(cfg, shown.update)
 
 
 def _story(source: ConfigLike, wanted: list[str], theme: str | None, lang: str | None):
@@ -357,9 +365,15 @@ def render(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     narration = _voice(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
     if narration is not None and format == "gif":
         _note("a gif has no sound; the voice is in the beat clips (--sections) and the times")
-    return [path for chapter in chapters
-            for path in render_joined(story, chapter, out, jobs, cache, voice=narration, quality=quality,
-                                      fmt=format, transparent=transparent, sections=sections, aspect=aspect)]
+    from bpviz.progress import Progress
+
+    written = []
+    for chapter in chapters:
+        with Progress(f"rendering {chapter}", "chapters") as shown:
+            written += render_joined(story, chapter, out, jobs, cache, voice=narration, progress=shown.update,
+                                     quality=quality, fmt=format, transparent=transparent, sections=sections,
+                                     aspect=aspect)
+    return written
 
 
 @_user_errors
@@ -411,14 +425,19 @@ def frames(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     if narration is not None:
         _note("stills have no sound; frames.json gives each beat's times with the voice")
         chapters = [n for c in chapters for n in film_of(story, c)]  # the voice is per chapter job
-    if jobs > 1:
-        from bpviz.production.concat import render_stills_jobs
+    from bpviz.progress import Progress
 
-        stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, format, narration)
-    else:
-        from bpviz.production.render import render_stills
+    with Progress("drawing stills", "chapters") as shown:
+        if jobs > 1:
+            from bpviz.production.concat import render_stills_jobs
 
-        stills = render_stills(story, chapters, out, quality, aspect, format, narration)
+            stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, format, narration,
+                                        progress=shown.update)
+        else:
+            from bpviz.production.render import render_stills
+
+            stills = render_stills(story, chapters, out, quality, aspect, format, narration,
+                                   progress=shown.update)
     return [out / still.file for still in stills] + [out / "frames.json"]
 
 
@@ -544,7 +563,11 @@ def slides(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     if narration is not None and to == "pdf":
         _note("a pdf handout has no sound; its pages are the beats' settled frames")
     make_parents(output)
-    return build_deck(story, chapters, Path(output), to, quality, aspect, jobs, cache, voice=narration)
+    from bpviz.progress import Progress
+
+    with Progress(f"rendering the {to} deck", "chapters") as shown:
+        return build_deck(story, chapters, Path(output), to, quality, aspect, jobs, cache, voice=narration,
+                          progress=shown.update)
 
 
 

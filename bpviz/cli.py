@@ -9,7 +9,9 @@ The options several commands share, and their checks, are in :mod:`bpviz.options
 from __future__ import annotations
 
 import functools
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -38,17 +40,24 @@ from bpviz.options import (
     voice_option,
     writable,
 )
+from bpviz.progress import Progress
+from scenes.video_config import resolve_trace
 
 
 def user_errors(func):
     """Turn a :class:`BpvizError` into one line ``error: ...`` on stderr and exit code 2.
 
     NumPy's overflow warnings are silenced: the engine checks every value itself and reports
-    NaN or infinity as an error, so a warning would only add lines to stderr.
+    NaN or infinity as an error, so a warning would only add lines to stderr. An error of the
+    system (a file that cannot be read or written) is one line too, naming the file. Ctrl-C is
+    one line and exit code 130; a ``kill`` (SIGTERM) leaves through the same ``finally`` blocks,
+    so temporary files are removed on every way out.
     """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
         try:
             with np.errstate(all="ignore"):
                 return func(*args, **kwargs)
@@ -56,20 +65,36 @@ def user_errors(func):
             message = " ".join(str(err).split())  # one line, whatever the message holds
             click.echo(f"error: {message}", err=True)
             sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted; no output was replaced by a partial one", err=True)
+            sys.exit(130)
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"error: {where}{err.strerror or err}", err=True)
+            sys.exit(2)
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM: leave like Ctrl-C does (the ``finally`` blocks run), with exit code 143."""
+    click.echo("error: terminated; no output was replaced by a partial one", err=True)
+    sys.exit(128 + signum)
+
+
 def _save(trace, path: str) -> None:
-    """:func:`io.save`, with a failure to write as a :class:`BpvizError` (the old file stays).
+    """Write ``trace`` to ``path``, a failure to write as a :class:`BpvizError` (the old file stays).
 
     Missing folders of ``path`` are created first (``mkdir -p``).
     """
+    from bpviz.outputs.publish import Publication
+
     make_parents(path)
-    try:
-        io.save(trace, path)
-    except OSError as err:
-        raise BpvizError(f"cannot write {path}: {err.strerror or err}") from None
+    with Publication() as out:  # whole or not at all; links followed, /dev/null written in place
+        out.add_text(io.dumps(trace), Path(path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,9 +116,8 @@ def trace_cmd(source: str | None, output: str) -> None:
     to_stdout = output == "-"
     if not to_stdout:
         writable(output, source)
-    cfg = api.config(source)
     try:
-        trace = api.trace(cfg)
+        trace = api.trace(source)
     except api.ConfigError as failed:
         err = failed.error
         if not isinstance(err, TrainingDiverged):
@@ -117,14 +141,28 @@ def trace_cmd(source: str | None, output: str) -> None:
 @click.argument("source", required=False, metavar="[SOURCE]")
 @user_errors
 def check_cmd(source: str | None) -> None:
-    """Compare every recorded gradient with central finite differences.
+    """Check a trace against its own equations, and every recorded gradient against finite differences.
 
-    SOURCE is a TOML config file, a preset name (default: mazur) or a trace .json file.
-    Prints the largest relative error and PASS or FAIL; exit code 1 on FAIL.
+    SOURCE is a TOML config file, a preset name (default: mazur) or a trace .json file. A trace
+    file is first compared with the run its config describes (every number, at 1e-9 relative).
+    Prints the largest relative error and PASS or FAIL; exit code 1 on FAIL (also for a number
+    that is not its equations' and for a trace without steps).
     """
-    trace = api.trace(source)
+    if is_trace_file(source):
+        trace = resolve_trace(io.load(source, trust=True), source)
+        with Progress(f"checking {source} against its equations", "epochs") as shown:
+            problem = io.number_problem(trace, source, shown.update)
+        if problem is not None:
+            click.echo(f"{source}: {problem}: FAIL")
+            sys.exit(1)
+    else:
+        trace = api.trace(source)
+    if not trace.steps:
+        click.echo("no recorded steps: no gradient to check (record = \"epochs\"?): FAIL")
+        sys.exit(1)
     try:
-        result = gradcheck(trace)
+        with Progress("finite differences", "steps") as shown:
+            result = gradcheck(trace, progress=shown.update)
     except (KeyError, IndexError, TypeError, ValueError) as err:
         if not is_trace_file(source):
             raise

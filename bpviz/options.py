@@ -32,6 +32,10 @@ def writable(path: str, source: str | None) -> None:
     a path under a regular file, or under a folder that is not writable, is not.
     """
     target = Path(path)
+    long = [part for part in target.parts if len(os.fsencode(part)) > 255]
+    if long:
+        raise BpvizError(f"cannot write {path}: the name {long[0][:40]}... is {len(os.fsencode(long[0]))} "
+                         "bytes long; most file systems allow 255")
     if target.is_dir():
         raise BpvizError(f"cannot write {path}: it is a folder")
     where = target.parent
@@ -76,6 +80,10 @@ def out_dir(path: str | None, default: str) -> Path:
     Nothing is created here: the renderers create the folder once everything else has been checked.
     """
     out = Path(path or default)
+    long = [part for part in out.parts if len(os.fsencode(part)) > 255]
+    if long:
+        raise BpvizError(f"-o {out}: the name {long[0][:40]}... is {len(os.fsencode(long[0]))} "
+                         "bytes long; most file systems allow 255")
     if out.exists() and not out.is_dir():
         raise BpvizError(f"-o {out}: it is a file, not a folder")
     where = out if out.is_dir() else out.parent
@@ -104,7 +112,9 @@ def story_and_scenes(source: str | None, wanted: list[str], theme: str | None = 
     """
     from scenes.loading import load_story
 
-    return chapters_of(load_story(source, lang, theme=theme), wanted)
+    context = click.get_current_context(silent=True)
+    trust = bool(context and context.meta.get(TRUST_TRACE))
+    return chapters_of(load_story(source, lang, trust_trace=trust, theme=theme), wanted)
 
 
 def chapters_of(story, wanted: list[str]):
@@ -133,8 +143,23 @@ def check_look(quality: str, aspect: str, theme: str | None, lang: str | None = 
         choice("--lang", lang, languages())
 
 
+TRUST_TRACE = "bpviz.trust_trace"
+"""Where ``--trust-trace`` is kept in the click context (read by :func:`story_and_scenes`)."""
+
+
+def _trust_trace(ctx: click.Context, _param, value: bool) -> bool:
+    ctx.meta[TRUST_TRACE] = value
+    return value
+
+
 def media_options(func):
-    """``SOURCE``, ``--scene``, ``--quality``, ``--aspect``, ``--theme``, ``--lang``: shared options."""
+    """``SOURCE``, ``--scene``, ``--quality``, ``--aspect``, ``--theme``, ``--lang``, ``--trust-trace``.
+
+    ``--trust-trace`` is kept in the click context, not passed to the command.
+    """
+    func = click.option("--trust-trace", is_flag=True, expose_value=False, callback=_trust_trace,
+                        help="read a trace file without checking its numbers against its own "
+                             "equations (they are shown as written)")(func)
     func = click.option("--lang", default=None, metavar="|".join(languages()),
                         help="language of every word on screen, the subtitles and the notes, "
                              "overriding [video] language (a language is a file scenes/locales/*.toml)")(func)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from backprop_core import io
 from backprop_core.config import load
+from backprop_core.config_checks import ValueChecker
+from backprop_core.errors import ConfigError
 from backprop_core.trace import Trace
 from backprop_core.train import train
 
@@ -31,10 +33,23 @@ def story_from_trace(trace: Trace, language: str | None = None, **video) -> Stor
     return story
 
 
-def load_story(source: str | None = None, language: str | None = None, **video) -> Story:
-    """A Story from a TOML path, a preset name (``None``: the default) or a trace ``.json`` file."""
+def load_story(source: str | None = None, language: str | None = None, trust_trace: bool = False,
+               **video) -> Story:
+    """A Story from a TOML path, a preset name (``None``: the default) or a trace ``.json`` file.
+
+    A trace file is checked against its own equations (:func:`backprop_core.io.load`) unless
+    ``trust_trace``.
+    """
     if source and source.lower().endswith(".json"):
-        trace = resolve_trace(io.load(source), source)
+        trace = resolve_trace(io.load(source, trust=trust_trace), source)
+        checker = ValueChecker(f"{source} (config)", "")
     else:
-        trace = train(resolve(load(source)))
-    return story_from_trace(trace, language, **video)
+        cfg = resolve(load(source))
+        trace, checker = train(cfg), ValueChecker(cfg.source, cfg.text)
+    try:
+        return story_from_trace(trace, language, **video)
+    except ConfigError as err:
+        if err.source is not None or not err.key_message.startswith("[video] "):
+            raise
+        key = err.key_message.split(":", 1)[0].split()[1]  # "[video] step: ..." -> step
+        checker.fail("video", key, err.key_message.split(": ", 1)[1])

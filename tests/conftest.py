@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 _skipped: list[str] = []
 
 
@@ -30,3 +32,25 @@ def pytest_terminal_summary(terminalreporter):
             f"FAILED: {len(_skipped)} test(s) skipped; this suite allows no skips: " + ", ".join(_skipped),
             red=True,
         )
+
+
+@pytest.fixture(scope="session")
+def and_loss_render(tmp_path_factory):
+    """The ``loss`` chapter of the tiny ``and`` preset at low quality, rendered once per session.
+
+    Returns the private render cache holding its entry and the delivered ``loss.mp4``; tests of
+    delivery and of the render cache copy or patch that cache instead of rendering again.
+    """
+    from click.testing import CliRunner
+
+    from bpviz.cli import main
+    from bpviz.production import jobs
+
+    folder = tmp_path_factory.mktemp("renders")
+    out = tmp_path_factory.mktemp("and-loss")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jobs, "renders_dir", lambda: folder)
+        result = CliRunner().invoke(main, ["render", "and", "--scene", "loss", "--quality", "low",
+                                           "-o", str(out)])
+        assert result.exit_code == 0, (result.stderr, result.exception)
+    return folder, out / "loss.mp4"

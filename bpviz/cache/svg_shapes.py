@@ -11,7 +11,8 @@ and style of every leaf, and the named groups ``MathTex`` splits by) are stored 
 ``<cache>/svg/<key>.npz``, keyed by the SVG file's content and the mobject's own hash seed
 without the path, and read back on the next build of the same SVG. The file holds arrays and
 JSON only (read without pickle), and is written under a temporary name then renamed, so parallel
-renders share it safely.
+renders share it safely. A file that cannot be read back (cut, emptied, garbled) is reported in
+one line, removed and made again.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from manim import VGroup, VMobject, config
 from manim.mobject.svg.svg_mobject import SVGMobject
 
 from backprop_core.io import write_atomically
+from bpviz.cache.entries import warn
 
 ARRAYS = ("points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
 SCALARS = ("stroke_width", "background_stroke_width", "fill_opacity", "stroke_opacity",
@@ -118,8 +120,10 @@ def generate_mobject(mob: SVGMobject, folder: Path, parse: Callable[[SVGMobject]
         try:
             _load(mob, cached)
             return mob
-        except (OSError, ValueError, KeyError):
+        except Exception as err:  # noqa: BLE001 - a cut or garbled file (zip, npy, JSON): parse again
             mob.submobjects = []
+            warn(f"the shape cache file {cached} is damaged ({type(err).__name__}); parsing its SVG again")
+            cached.unlink(missing_ok=True)
     parse(mob)
     try:
         _save(mob, cached)

@@ -24,7 +24,8 @@ from filelock import FileLock
 from manim import config
 from manim.utils.tex_file_writing import generate_tex_file
 
-from bpviz.cache.typeset import publish_one, whole
+from bpviz.cache.entries import warn
+from bpviz.cache.typeset import publish_one, sound, whole
 
 
 def tex_to_svg_file(expression: str, environment: str | None, tex_template, *, shared_dir: Path,
@@ -47,9 +48,13 @@ def tex_to_svg_file(expression: str, environment: str | None, tex_template, *, s
     """
     template = tex_template if tex_template is not None else config["tex_template"]
     svg = generate_tex_file(expression, environment, template).with_suffix(".svg")
-    if svg.exists():  # typeset before: what Manim's function would return
-        return svg
     shared = Path(shared_dir) / svg.name
+    if svg.exists():  # typeset before: what Manim's function would return, unless it is garbled
+        if sound(svg):
+            return svg
+        warn(f"the typeset cache file {shared} is damaged; typesetting it again")
+        svg.unlink()
+        shared.unlink(missing_ok=True)
     with claim(shared) as mine:
         if not mine:  # compiled by another process meanwhile
             shutil.copy2(shared, svg)

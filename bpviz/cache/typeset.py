@@ -30,6 +30,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from xml.etree import ElementTree
 
 KINDS = {"tex_dir": "tex", "text_dir": "text"}
 """Manim's config key of each typeset folder and its name in the shared cache."""
@@ -47,6 +48,17 @@ def whole(svg: Path) -> bool:
     except OSError:
         return False
     return tail.endswith(b"</svg>") or (tail.startswith(b"<svg") and tail.endswith(b"/>"))
+
+
+def sound(svg: Path) -> bool:
+    """Whether ``svg`` is :func:`whole` and parses as XML (a garbled cached SVG is typeset again)."""
+    if not whole(svg):
+        return False
+    try:
+        ElementTree.parse(svg)
+    except (OSError, ElementTree.ParseError):
+        return False
+    return True
 
 
 def _seed(shared: Path, private: Path) -> None:

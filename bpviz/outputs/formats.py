@@ -10,7 +10,6 @@ size to ``scenes.layout.frame_layout``), instead of being cropped or squeezed.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import av
@@ -18,6 +17,7 @@ from manim import constants
 
 from bpviz.choices import ASPECTS, QUALITIES
 from bpviz.outputs.gif import LOSSLESS, video_to_gif
+from bpviz.outputs.publish import Publication
 
 FRAME_WIDTH = 128 / 9
 """Frame width in Manim units at every aspect (Manim's default: 8 units high at 16:9)."""
@@ -81,13 +81,16 @@ def encoder_config(fmt: str, transparent: bool, single_thread: bool = False) -> 
     return {"format": fmt}
 
 
-def deliver(movie: Path, target: Path, fmt: str, transparent: bool) -> Path:
-    """Move Manim's finished ``movie`` to ``target`` plus its suffix; an opaque gif is converted."""
+def deliver(movie: Path, target: Path, fmt: str, transparent: bool, out: Publication) -> Path:
+    """Stage Manim's finished ``movie`` in ``out`` as ``target`` plus its suffix; an opaque gif is converted.
+
+    The gif is written beside ``movie`` first: ``out`` only ever publishes whole files.
+    """
     if fmt == "gif" and not transparent:
-        video_to_gif(movie, target.with_suffix(".gif"))
-        return target.with_suffix(".gif")
-    shutil.move(str(movie), target.with_suffix(movie.suffix))
-    return target.with_suffix(movie.suffix)
+        gif = movie.with_name(f"{movie.stem}.delivered.gif")
+        video_to_gif(movie, gif)
+        return out.add_file(gif, target.with_suffix(".gif"))
+    return out.add_file(movie, target.with_suffix(movie.suffix))
 
 
 def tag_prores_alpha(videos: list[Path], fmt: str, transparent: bool) -> None:

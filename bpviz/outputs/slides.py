@@ -13,7 +13,6 @@ This module imports manim-slides: import it only when a deck is asked for.
 from __future__ import annotations
 
 import html
-import shutil
 import tempfile
 from functools import partial
 from pathlib import Path
@@ -24,6 +23,7 @@ from manim_slides.convert import PDF, FrameIndex, PowerPoint, RevealJS, read_ima
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
+from bpviz.outputs.publish import Publication
 from bpviz.outputs.subtitles import convention, equation_lines
 from scenes import style
 from scenes.chapters.base import Beat
@@ -97,19 +97,19 @@ def handout(story: Story, config: PresentationConfig, beats: list[Beat], work: P
 def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) -> Path:
     """Write the deck of ``configs`` to ``dest`` in format ``to`` with manim-slides' converters.
 
-    The deck is made in a temporary folder, then moved into place: a failed conversion leaves
+    The deck is made in a temporary folder, then published with its clips, together
+    (:class:`~bpviz.outputs.publish.Publication`): a failed conversion or a full disk leaves
     ``dest`` as it was, and an html deck's clips replace those of the same name in
     ``<name>_assets/`` (manim-slides would keep an existing clip of that name, however stale).
     """
-    with tempfile.TemporaryDirectory(prefix="bpviz-deck-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bpviz-deck-") as tmp, Publication() as out:
         made = Path(tmp) / dest.name
         _converter(configs, to, title).convert_to(made)
         assets = made.parent / f"{made.stem}_assets"
         if assets.is_dir():
-            (dest.parent / assets.name).mkdir(exist_ok=True)
-            for clip in assets.iterdir():
-                shutil.move(clip, dest.parent / assets.name / clip.name)
-        shutil.move(made, dest)
+            for clip in sorted(p for p in assets.rglob("*") if p.is_file()):
+                out.add_file(clip, dest.parent / assets.name / clip.relative_to(assets))
+        out.add_file(made, dest)
     return dest
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bpviz.outputs.publish import Publication
 from scenes.chapters.base import Beat
 from scenes.story import Story
 
@@ -27,10 +28,9 @@ def srt_text(beats: list[Beat]) -> str:
     return "\n".join(cues)
 
 
-def write_srt(beats: list[Beat], path: Path) -> Path:
-    """Write :func:`srt_text` of ``beats`` to ``path`` (UTF-8); returns ``path``."""
-    path.write_text(srt_text(beats), encoding="utf-8")
-    return path
+def write_srt(beats: list[Beat], path: Path, out: Publication) -> Path:
+    """Stage :func:`srt_text` of ``beats`` (UTF-8) in ``out`` as ``path``; returns ``path``."""
+    return out.add_text(srt_text(beats), path)
 
 
 def equation_lines(story: Story, beat: Beat) -> list[str]:

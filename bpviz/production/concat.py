@@ -14,13 +14,16 @@ import os
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from backprop_core.errors import BpvizError
+from bpviz.outputs.publish import Publication
+from bpviz.production.cleanup import clean_stale
 from bpviz.production.jobs import DONE, JobSpec, run_jobs
+from bpviz.production.workers import worker_pool
 from bpviz.voice.audio import AUDIO_CODECS, SAMPLE_RATE, read_wav, with_sound
 from bpviz.voice.beats import TRACK
 from scenes.chapters import registry
@@ -67,12 +70,12 @@ def joined_beats(chapter_beats: list[list[dict]]) -> list[dict]:
     return joined
 
 
-def _copy_clips(folders: list[Path], clip_dir: Path) -> list[Path]:
-    """The chapters' beat clips, renumbered in story order (``NN_chapter_beat``), into ``clip_dir``.
+def _copy_clips(folders: list[Path], clip_dir: Path, out: Publication, tmp: Path) -> list[Path]:
+    """The chapters' beat clips, renumbered in story order (``NN_chapter_beat``), staged for ``clip_dir``.
 
-    A chapter rendered with a voice gives each clip its beat's stretch of the chapter's track.
+    A chapter rendered with a voice gives each clip its beat's stretch of the chapter's track
+    (muxed in ``tmp`` first).
     """
-    clip_dir.mkdir(exist_ok=True)
     copied = []
     for folder in folders:
         track = read_wav(folder / TRACK) if (folder / TRACK).is_file() else None
@@ -82,33 +85,33 @@ def _copy_clips(folders: list[Path], clip_dir: Path) -> list[Path]:
             dest = clip_dir / f"{len(copied) + 1:02d}_{name}"
             if track is not None and dest.suffix in AUDIO_CODECS:
                 part = track[round(beat["start"] * SAMPLE_RATE):round(beat["end"] * SAMPLE_RATE)]
-                with_sound(clip, part, dest)
-            else:
-                shutil.copyfile(clip, dest)
-            copied.append(dest)
+                clip = with_sound(clip, part, tmp / f"voiced-{len(copied)}{clip.suffix}")
+            copied.append(out.add_file(clip, dest))
     return copied
 
 
 def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_cache: bool = True,
-                  rendered: list | None = None, beats: list | None = None, voice=None,
+                  rendered: list | None = None, beats: list | None = None, voice=None, progress=None,
                   **options) -> list[Path]:
     """Render ``chapter`` as chapter jobs (cached, up to ``jobs`` in parallel) and join them.
 
     Writes what :func:`bpviz.production.render.render_video` writes (video, ``.srt``, clips with
-    ``options["sections"]``). ``rendered``, when given, receives ``(chapter, rendered_now)`` per job;
-    ``beats`` receives the timed beats of the joined video, their equations as LaTeX lines.
-    ``voice`` (a :class:`~bpviz.production.voice.VoicePlan`) narrates it: each chapter's track is
-    joined as its video is and encoded once into the film (a gif has no sound), and every beat
-    clip carries its beat's voice.
+    ``options["sections"]``), published together (:class:`~bpviz.outputs.publish.Publication`).
+    ``rendered``, when given, receives ``(chapter, rendered_now)`` per job; ``beats`` receives the
+    timed beats of the joined video, their equations as LaTeX lines; ``progress(done, total)`` is
+    told of every finished chapter job. ``voice`` (a :class:`~bpviz.production.voice.VoicePlan`)
+    narrates it: each chapter's track is joined as its video is and encoded once into the film (a
+    gif has no sound), and every beat clip carries its beat's voice.
     """
     from bpviz.production.render import make_folder
 
     make_folder(out_dir)
+    clean_stale(folders=(out_dir,))
     if options["transparent"] and options["fmt"] == "mp4":
         options["fmt"] = "mov"
     film = film_of(story, chapter)
     results = run_jobs([JobSpec.of(story, name, **options, **_voice(voice, name)) for name in film],
-                       jobs, use_cache)
+                       jobs, use_cache, progress)
     if rendered is not None:
         rendered.extend((name, now) for name, (_, now) in zip(film, results))
     return write_film([folder for folder, _ in results], chapter, out_dir, options["fmt"],
@@ -119,8 +122,9 @@ def write_film(folders: list[Path], chapter: str, out_dir: Path, fmt: str, trans
                sections: bool, beats: list | None = None) -> list[Path]:
     """The finished job ``folders`` of ``chapter``'s film joined into ``out_dir``: video, subtitles, clips.
 
-    ``beats``, when given, receives the timed beats of the joined video. Jobs rendered with a voice
-    (each folder has its chapter's track) give the film their tracks joined (a gif has no sound).
+    Everything is published together (:class:`~bpviz.outputs.publish.Publication`). ``beats``,
+    when given, receives the timed beats of the joined video. Jobs rendered with a voice (each
+    folder has its chapter's track) give the film their tracks joined (a gif has no sound).
     """
     from bpviz.outputs.formats import deliver, tag_prores_alpha
     from bpviz.outputs.subtitles import write_srt
@@ -130,17 +134,17 @@ def write_film(folders: list[Path], chapter: str, out_dir: Path, fmt: str, trans
              for b in joined_beats([json.loads((f / DONE).read_text(encoding="utf-8")) for f in folders])]
     if beats is not None:
         beats.extend(timed)
-    with tempfile.TemporaryDirectory(prefix="bpviz-join-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bpviz-join-") as tmp, Publication() as out:
         movies = [next(f.glob("movie.*")) for f in folders]
         joined = join_movies(movies, Path(tmp) / f"{chapter}{movies[0].suffix}")
         if fmt != "gif" and all((f / TRACK).is_file() for f in folders):  # rendered with a voice
             track = np.concatenate([read_wav(f / TRACK) for f in folders])
             joined = with_sound(joined, track, Path(tmp) / f"voiced{joined.suffix}")
-        written = [deliver(joined, out_dir / chapter, fmt, transparent)]
-    written.append(write_srt(timed, out_dir / f"{chapter}.srt"))
-    tag_prores_alpha(written[:1], fmt, transparent)
-    if sections:
-        written += _copy_clips(folders, out_dir / f"{chapter}_beats")
+        tag_prores_alpha([joined], fmt, transparent)
+        written = [deliver(joined, out_dir / chapter, fmt, transparent, out),
+                   write_srt(timed, out_dir / f"{chapter}.srt", out)]
+        if sections:
+            written += _copy_clips(folders, out_dir / f"{chapter}_beats", out, Path(tmp))
     return written
 
 
@@ -150,45 +154,46 @@ def _voice(voice, chapter: str) -> dict:
 
 
 def _stills_worker(args: tuple[JobSpec, str]) -> list:
-    from bpviz.production.render import render_stills
+    from bpviz.production.render import draw_stills
     from bpviz.production.voice import VoicePlan
 
     spec, folder = args
     opts = spec.opts
     voice = opts.get("voice")
     voice = VoicePlan(voice, {spec.chapter: voice.get("beats", {})}) if voice else None
-    return render_stills(spec.story(), [spec.chapter], Path(folder), opts["quality"], opts["aspect"],
-                         opts["image_format"], voice)
+    Path(folder).mkdir()
+    return draw_stills(spec.story(), [spec.chapter], Path(folder), opts["quality"], opts["aspect"],
+                       opts["image_format"], voice)
 
 
 def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: int, quality: str = "low",
-                       aspect: str = "16:9", image_format: str = "png", voice=None) -> list:
+                       aspect: str = "16:9", image_format: str = "png", voice=None, progress=None) -> list:
     """:func:`bpviz.production.render.render_stills` with one job per chapter, ``jobs`` at a time.
 
-    Each job draws its chapter's stills into a private folder; they are then moved to
-    ``out_dir`` and numbered in story order, and ``frames.json`` lists them.
+    Each job draws its chapter's stills into a private temporary folder; they are then published
+    into ``out_dir`` together, numbered in story order, with ``frames.json`` listing them.
     """
-    from bpviz.production.render import Still, make_folder
+    from bpviz.production.render import make_folder, publish_stills
 
     make_folder(out_dir)
+    clean_stale(folders=(out_dir,))
     film = [name for chapter in chapters for name in film_of(story, chapter)]
     specs = [JobSpec.of(story, name, quality=quality, aspect=aspect, image_format=image_format,
                         **_voice(voice, name)) for name in film]
-    stills: list[Still] = []
-    with tempfile.TemporaryDirectory(prefix="bpviz-stills-", dir=out_dir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
         folders = [str(Path(tmp) / f"{i:02d}") for i in range(len(specs))]
-        with ProcessPoolExecutor(max_workers=min(jobs, len(specs))) as pool:
-            per_job = list(pool.map(_stills_worker, zip(specs, folders)))
-        offset = 0.0  # with a voice: each chapter's times shifted by the chapters before
+        per_job = []
+        with worker_pool(min(jobs, len(specs))) as pool:
+            for made in pool.map(_stills_worker, zip(specs, folders)):
+                per_job.append(made)
+                if progress is not None:
+                    progress(len(per_job), len(specs))
+        drawn, offset = [], 0.0  # with a voice: each chapter's times shifted by the chapters before
         for folder, made in zip(folders, per_job):
             for still in made:
-                name = f"{len(stills) + 1:03d}_{still.file.split('_', 1)[1]}"
-                os.replace(Path(folder) / still.file, out_dir / name)
-                start, end = ((None, None) if still.start is None else
-                              (round(still.start + offset, 3), round(still.end + offset, 3)))
-                stills.append(Still(name, still.chapter, still.beat, still.caption, start, end))
+                if still.start is not None:
+                    still = replace(still, start=round(still.start + offset, 3),
+                                    end=round(still.end + offset, 3))
+                drawn.append((Path(folder) / still.file, still))
             offset += made[-1].end if made and made[-1].end is not None else 0.0
-    index = [{k: v for k, v in vars(s).items() if v is not None} for s in stills]
-    (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
-    return stills
+        return publish_stills(drawn, out_dir)

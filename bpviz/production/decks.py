@@ -48,19 +48,20 @@ def presentation(story: Story, chapter: str, work: Path, quality: str, markdown:
 
 def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: str = "low",
                aspect: str = "16:9", jobs: int = 1, use_cache: bool = True,
-               rendered: list | None = None, voice=None) -> Path:
+               rendered: list | None = None, voice=None, progress=None) -> Path:
     """Render ``chapters`` and write their deck, one slide per beat, to ``dest`` (format ``to``).
 
     Every chapter job of the deck runs first, up to ``jobs`` at once (the render cache serves
     those done before, unless ``use_cache`` is false); ``rendered`` receives ``(chapter,
-    rendered_now)`` per job. The slides are then made from the finished jobs. With ``voice`` (a
-    :class:`~bpviz.production.voice.VoicePlan`) every clip, so every slide, carries its beat's voice.
+    rendered_now)`` per job, ``progress(done, total)`` every finished job. The slides are then made
+    from the finished jobs. With ``voice`` (a :class:`~bpviz.production.voice.VoicePlan`) every
+    clip, so every slide, carries its beat's voice.
     """
     film = list(dict.fromkeys(name for chapter in chapters for name in film_of(story, chapter)))
     options = clip_options(quality, aspect)
     voiced = [{} if voice is None else {"voice": voice.options(name)} for name in film]
     done = run_jobs([JobSpec.of(story, name, **options, **v) for name, v in zip(film, voiced)], jobs,
-                    use_cache)
+                    use_cache, progress)
     if rendered is not None:
         rendered.extend((name, now) for name, (_, now) in zip(film, done))
     with tempfile.TemporaryDirectory(prefix="bpviz-slides-") as tmp:

@@ -10,6 +10,8 @@ they are delivered, so joined chapters get one track encoded once).
 
 Finished folders are kept in a render cache (``~/.cache/bpviz/renders/<fingerprint>``) and
 reused while the job's :func:`fingerprint` is unchanged; see :mod:`bpviz.production.fingerprint`.
+Each holds a manifest of its files (:mod:`bpviz.cache.entries`): an entry whose files are not
+those written (cut, changed, missing) is reported in one line and rendered again.
 """
 
 from __future__ import annotations
@@ -19,25 +21,28 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from backprop_core import io
+from bpviz.cache.entries import entry_problem, warn, write_manifest
 from bpviz.cache.paths import cache_dir
 from bpviz.outputs.formats import encoder_config
 from bpviz.outputs.subtitles import equation_lines
 from bpviz.production import prefetch
+from bpviz.production.cleanup import clean_stale
 from bpviz.production.fingerprint import job_fingerprint
-from bpviz.production.render import _move_clips, render_stills
+from bpviz.production.render import _move_clips, draw_stills
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
+from bpviz.production.workers import worker_pool
 from bpviz.voice.audio import write_wav
 from bpviz.voice.beats import TRACK, JobVoice, fingerprint_view
 from scenes.story import Story
 
 DONE = "beats.json"
-"""Written last into a job folder: a folder without it is not a finished render."""
+"""The timed beats of a job folder, written before its manifest (:mod:`bpviz.cache.entries`)."""
 TIMES = "seconds.json"
 """In the render cache: CPU seconds of each chapter last time, per options (longest starts first)."""
 
@@ -115,6 +120,7 @@ def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
             _move_clips(writer, folder / "clips")
     beats = [{**asdict(b), "equations": equation_lines(story, b)} for b in scene.beats]
     (folder / DONE).write_text(json.dumps(beats, ensure_ascii=False), encoding="utf-8")
+    write_manifest(folder)
     return folder
 
 
@@ -134,13 +140,15 @@ def renders_dir() -> Path:
 def run_stills_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
     """Draw the stills of ``spec`` (options with ``image_format``) into ``folder``, ``beats.json`` last.
 
-    ``folder`` gets one still per beat and ``frames.json``
-    (:func:`bpviz.production.render.render_stills`); ``beats.json`` lists the same stills.
+    ``folder`` gets one still per beat (:func:`bpviz.production.render.draw_stills`);
+    ``beats.json`` lists them, and the manifest is written last.
     """
     opts = spec.opts
-    stills = render_stills(spec.story(), [spec.chapter], folder, opts["quality"], opts["aspect"],
-                           opts["image_format"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stills = draw_stills(spec.story(), [spec.chapter], folder, opts["quality"], opts["aspect"],
+                         opts["image_format"])
     (folder / DONE).write_text(json.dumps([vars(s) for s in stills], ensure_ascii=False), encoding="utf-8")
+    write_manifest(folder)
     return folder
 
 
@@ -152,7 +160,7 @@ def _cached_run(spec: JobSpec, fingerprint: str, use_cache: bool, root: Path,
     place (atomic), so concurrent jobs never see or corrupt a half-written entry.
     """
     entry = root / fingerprint
-    if use_cache and (entry / DONE).is_file():
+    if use_cache and _usable(entry, spec):
         return entry, False
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{fingerprint[:16]}.", dir=root))
@@ -185,6 +193,22 @@ def render_into_cache(spec: JobSpec, fingerprint: str, root: Path, use_cache: bo
 def last_seconds(root: Path, spec: JobSpec) -> float:
     """The CPU seconds ``spec``'s chapter took with the same options last time (0 when unknown)."""
     return _times(Path(root)).get(_time_key(spec), 0.0)
+def _usable(entry: Path, spec: JobSpec) -> bool:
+    """Whether ``entry`` is a finished render to reuse; a damaged one is reported (then rendered again)."""
+    if not entry.is_dir():
+        return False
+    problem = entry_problem(entry)
+    if problem is None:
+        try:
+            beats = json.loads((entry / DONE).read_text(encoding="utf-8"))
+            if isinstance(beats, list) and all(isinstance(b, dict) for b in beats) \
+                    and ("image_format" in spec.opts or any(entry.glob("movie.*"))):  # stills: no movie
+                return True
+            problem = f"{DONE} does not list beats, or the movie is missing"
+        except (OSError, ValueError) as err:
+            problem = f"{DONE} cannot be read ({type(err).__name__})"
+    warn(f"the render cache entry of {spec.chapter} ({entry}) is damaged: {problem}; rendering it again")
+    return False
 
 
 def _time_key(spec: JobSpec) -> str:
@@ -210,28 +234,41 @@ def _job_worker(args: tuple[JobSpec, str, bool, str]) -> tuple[str, bool]:
     return str(entry), rendered
 
 
-def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True) -> list[tuple[Path, bool]]:
+def run_jobs(specs: list[JobSpec], jobs: int = 1, use_cache: bool = True,
+             progress: Callable[[int, int], None] | None = None) -> list[tuple[Path, bool]]:
     """Run ``specs`` (cache hits are not rendered), at most ``jobs`` at a time in worker processes.
+
+    ``progress(done, total)`` is told of every finished chapter (:class:`bpviz.progress.Progress`).
 
     Returns, in the order of ``specs``, each finished folder and whether it was rendered now.
     With ``jobs == 1`` (or a single render to do) everything renders in this process, while a
     second process typesets the chapters' LaTeX ahead (:mod:`bpviz.production.prefetch`).
     """
     prints, root = [spec.fingerprint() for spec in specs], renders_dir()
-    todo = [i for i, fp in enumerate(prints) if not (use_cache and (root / fp / DONE).is_file())]
+    clean_stale(root)
+    todo = [i for i, fp in enumerate(prints) if not (use_cache and _usable(root / fp, specs[i]))]
     last = _times(root)
     todo.sort(key=lambda i: -last.get(_time_key(specs[i]), 0.0))  # longest first: no idle tail
     results: dict[int, tuple[Path, bool]] = {}
+
+    def done() -> None:
+        if progress is not None:
+            progress(sum(i in results for i in todo) + len(specs) - len(todo), len(specs))
+
+    done()
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        with worker_pool(min(jobs, len(todo))) as pool:
             work = [(specs[i], prints[i], use_cache, str(root)) for i in todo]
             for i, (entry, rendered) in zip(todo, pool.map(_job_worker, work)):
                 results[i] = (Path(entry), rendered)
+                done()
     ahead = prefetch.start([specs[i] for i in sorted(todo)]) if len(results) < len(todo) else None
     try:  # in this process: a second one typesets the LaTeX ahead
         for i, spec in enumerate(specs):
             if i not in results:
                 results[i] = _cached_run(spec, prints[i], use_cache, root)
+                if i in todo:
+                    done()
     finally:
         prefetch.finish(ahead)
     return [results[i] for i in range(len(specs))]

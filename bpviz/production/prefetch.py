@@ -15,6 +15,7 @@ import multiprocessing
 import os
 
 from bpviz.production.session import chapter, manim_session
+from bpviz.production.workers import die_with_parent
 
 
 def start(specs: list) -> multiprocessing.Process | None:
@@ -24,7 +25,8 @@ def start(specs: list) -> multiprocessing.Process | None:
     """
     if not specs or (os.cpu_count() or 1) < 2:
         return None
-    process = multiprocessing.get_context("fork").Process(target=_lay_out, args=(specs,), daemon=True)
+    process = multiprocessing.get_context("fork").Process(target=_lay_out, args=(specs, os.getpid()),
+                                                          daemon=True)
     process.start()
     return process
 
@@ -38,8 +40,9 @@ def finish(process: multiprocessing.Process | None) -> None:
             process.join()
 
 
-def _lay_out(specs: list) -> None:
+def _lay_out(specs: list, parent: int) -> None:
     try:
+        die_with_parent(parent)
         os.nice(10)  # the render first: the look-ahead takes what the render leaves of the cores
         for spec in specs:
             opts, story = spec.opts, spec.story()
