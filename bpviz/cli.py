@@ -116,6 +116,8 @@ def trace_cmd(source: str | None, output: str) -> None:
     to_stdout = output == "-"
     if not to_stdout:
         writable(output, source)
+    if is_trace_file(source):
+        api.config(source)  # says that a trace is not a config to train, as every config error is said
     try:
         trace = api.trace(source)
     except api.ConfigError as failed:
