@@ -25,6 +25,7 @@ from backprop_core.equations import (
     format_number,
     loss_equations,
     neuron_equations,
+    scaling_equation,
     sign_equations,
     to_latex,
     weight_equations,
@@ -35,7 +36,7 @@ from backprop_core.losses import CROSS_ENTROPY_OUTPUTS
 from backprop_core.trace import SampleRecord, Step, Trace
 from backprop_core.train import TrainingDiverged, train
 
-from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, tr
+from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, short_names, tr
 from .themes import THEMES, Theme
 
 
@@ -132,6 +133,49 @@ class Story:
         """The explained sample's inputs before scaling (``x`` is after); ``None`` when not scaled."""
         raw = self.trace.config["data"].get("raw_inputs")
         return None if raw is None else np.asarray(raw[self.record.sample], dtype=float)
+
+    @cached_property
+    def input_labels(self) -> tuple[str, ...] | None:
+        """The inputs' names as the screen writes them (``petal length``), or ``None`` (x1, x2 ...).
+
+        :func:`~scenes.text.short_names`: without units, words not underscores, short enough to
+        stand beside a neuron.
+        """
+        return None if self.input_names is None else short_names(self.input_names)
+
+    @cached_property
+    def output_labels(self) -> tuple[str, ...] | None:
+        """The outputs' names as the screen writes them (``setosa``), or ``None`` (y1, y2 ...)."""
+        return None if self.output_names is None else short_names(self.output_names)
+
+    @property
+    def sample_class(self) -> str | None:
+        """The explained sample's class name (its target's one-hot position), for class data only."""
+        classes = self.trace.config["data"].get("classes")
+        if not classes:
+            return None
+        return self.output_labels[int(np.argmax(np.asarray(self.record.y)))]
+
+    @property
+    def sample_text(self) -> str:
+        """The explained sample as captions name it: ``72``, or ``72 (versicolor)`` for class data."""
+        number = str(self.record.sample + 1)
+        return number if self.sample_class is None else f"{number} ({self.sample_class})"
+
+    def input_label(self, k: int) -> str:
+        """Input ``k`` (0-based) on screen: its short name, or ``x1``, ``x2`` ... for inline data."""
+        return self.input_labels[k] if self.input_labels else f"x{k + 1}"
+
+    def output_label(self, j: int) -> str:
+        """Output ``j`` (0-based) on screen: its class or column name, or ``y1`` ... for inline data."""
+        return self.output_labels[j] if self.output_labels else f"y{j + 1}"
+
+    def scaling_eq(self, k: int):
+        """How input ``k`` of the explained sample was scaled (an Equation), for scaled data only."""
+        key = ("scale", k)
+        if key not in self._cache:
+            self._cache[key] = scaling_equation(self.trace, self.record.sample, k)
+        return self._cache[key]
 
     @cached_property
     def rival(self) -> Trace | None:

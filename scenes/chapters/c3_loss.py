@@ -33,6 +33,7 @@ from .base import Part
 from .pieces import (
     input_room,
     layer_captions,
+    neuron_names,
     place_column,
     side_labels,
     swap,
@@ -72,7 +73,8 @@ class LossPart(Part):
         region = self.regions.diagram
         self.diagram = NetworkDiagram(story.layers, story.step.before.weights, self.theme, story.weight_scale,
                                       replace(region, right=region.right - PAIR_ROOM),
-                                      captions=layer_captions(story), side_room=input_room(self))
+                                      captions=layer_captions(story), side_room=input_room(self),
+                                      names=neuron_names(story))
         for (layer, j), neuron in self.diagram.neurons.items():
             neuron.set_fill(self.theme.activation,
                             opacity=style.fill_opacity(story.record.a[layer][j], story.activation_scale))
