@@ -209,25 +209,76 @@ class Story:
 
     @property
     def focus_neuron(self) -> tuple[int, int]:
-        """``(l, j)`` with 0-based ``j``: ``[video] focus`` or the first hidden neuron."""
+        """``(l, j)`` with 0-based ``j``: ``[video] focus``, else the first hidden neuron that learns.
+
+        The default is the first neuron of layer 1 whose delta (this sample) and bias gradient
+        (this step) are not zero (:meth:`_learning`), so a film of an untuned ReLU network does not
+        explain a dead neuron; the first neuron when none is.
+        """
         focus = self.video.get("focus")
-        return (focus[0], focus[1] - 1) if focus else (1, 0)
+        if focus:
+            return focus[0], focus[1] - 1
+        return 1, next((j for j in range(self.layers[1]) if self._learning(1, j)), 0)
 
     @property
     def focus_weight(self) -> tuple[int, int, int]:
-        """``(l, j, k)`` 0-based ``j, k``: ``[video] focus`` when it names a weight, else ``w^L_11``."""
+        """``(l, j, k)`` 0-based ``j, k``: ``[video] focus`` when it names a weight, else one into the output.
+
+        The default is the first ``w^L_jk`` whose gradient is not zero, this sample's and this
+        step's (:meth:`_learning_weight`); ``w^L_11`` when none is.
+        """
         focus = self.video.get("focus")
         if focus and len(focus) == 3:
             return focus[0], focus[1] - 1, focus[2] - 1
-        return self.n_layers, 0, 0
+        return self._first_learning_weight(self.n_layers, range(self.layers[self.n_layers]))
 
     @property
     def hidden_weight(self) -> tuple[int, int, int]:
-        """The weight the chain rule explains: the focus weight, else ``w^1_11`` (a path sum)."""
+        """The weight the chain rule explains: the focus weight, else one into layer 1 (a path sum).
+
+        The default starts at the focus neuron when it is in layer 1 and learns, and has a non-zero
+        gradient (:meth:`_learning_weight`); ``w^1_11`` when no weight into layer 1 has one.
+        """
         focus = self.video.get("focus")
         if focus and len(focus) == 3:
             return self.focus_weight
-        return 1, 0, 0
+        layer, j = self.focus_neuron
+        rows = [j, *(i for i in range(self.layers[1]) if i != j)] if layer == 1 else range(self.layers[1])
+        return self._first_learning_weight(1, rows)
+
+    def _learning(self, layer: int, j: int) -> bool:
+        """Whether neuron ``(layer, j)`` learns in the explained step: delta (this sample) and the
+        step's gradient of its bias are not zero (trace fields)."""
+        return (float(self.record.delta[layer - 1][j]) != 0.0
+                and float(self.step.grad_biases[layer - 1][j]) != 0.0)
+
+    def _learning_weight(self, layer: int, j: int, k: int) -> bool:
+        """Whether ``w^layer_jk`` learns: its neuron learns, its input ``a^{layer-1}_k`` of this sample
+        is not zero and neither is the step's gradient (trace fields)."""
+        return (self._learning(layer, j) and float(self.record.a[layer - 1][k]) != 0.0
+                and float(self.step.grad_weights[layer - 1][j, k]) != 0.0)
+
+    def _first_learning_weight(self, layer: int, rows) -> tuple[int, int, int]:
+        """The first ``(layer, j, k)`` with ``j`` in ``rows`` (in that order) that learns, else ``(layer, 0, 0)``."""
+        return next(((layer, j, k) for j in rows for k in range(self.layers[layer - 1])
+                     if self._learning_weight(layer, j, k)), (layer, 0, 0))
+
+    def why_zero(self, layer: int, j: int, k: int | None = None) -> tuple[str, dict] | None:
+        """Why neuron ``(layer, j)`` (or weight ``w^layer_jk``) gets a zero gradient here, or ``None``.
+
+        ``(key, values)`` of a catalogue text (``focus.inactive``, ``focus.no_error``,
+        ``focus.zero_input``) with the trace's numbers it cites; the chapters say it when the
+        user's ``[video] focus`` chose a neuron or weight that does not learn in this step.
+        """
+        fprime = self.neuron_eqs(layer, j)["fprime"].value
+        values = {"neuron": j + 1, "layer": layer,
+                  "activation": self.tr(f"activation_names.{self.trace.activations[layer - 1]}"),
+                  "z": self.fmt(self.record.z[layer - 1][j]), "fprime": self.fmt(fprime)}
+        if float(self.record.delta[layer - 1][j]) == 0.0:
+            return ("focus.inactive" if fprime == 0.0 else "focus.no_error"), values
+        if k is not None and float(self.record.a[layer - 1][k]) == 0.0:
+            return "focus.zero_input", {**values, "input": k + 1, "prev": layer - 1}
+        return None
 
     # -- how it looks --------------------------------------------------------------------------
     @property
