@@ -247,19 +247,24 @@ class Story:
         return self._first_learning_weight(1, rows)
 
     def _learning(self, layer: int, j: int) -> bool:
-        """Whether neuron ``(layer, j)`` learns in the explained step: delta (this sample) and the
-        step's gradient of its bias are not zero (trace fields)."""
+        """Whether neuron ``(layer, j)`` learns in the explained step.
+
+        Its delta (this sample) and the step's gradient of its bias are not zero (trace fields).
+        """
         return (float(self.record.delta[layer - 1][j]) != 0.0
                 and float(self.step.grad_biases[layer - 1][j]) != 0.0)
 
     def _learning_weight(self, layer: int, j: int, k: int) -> bool:
-        """Whether ``w^layer_jk`` learns: its neuron learns, its input ``a^{layer-1}_k`` of this sample
-        is not zero and neither is the step's gradient (trace fields)."""
+        """Whether ``w^layer_jk`` learns in the explained step.
+
+        Its neuron learns, its input ``a^{layer-1}_k`` of this sample is not zero and neither is
+        the step's gradient (trace fields).
+        """
         return (self._learning(layer, j) and float(self.record.a[layer - 1][k]) != 0.0
                 and float(self.step.grad_weights[layer - 1][j, k]) != 0.0)
 
     def _first_learning_weight(self, layer: int, rows) -> tuple[int, int, int]:
-        """The first ``(layer, j, k)`` with ``j`` in ``rows`` (in that order) that learns, else ``(layer, 0, 0)``."""
+        """The first ``(layer, j, k)``, ``j`` in ``rows`` (in order), that learns; else ``(layer, 0, 0)``."""
         return next(((layer, j, k) for j in rows for k in range(self.layers[layer - 1])
                      if self._learning_weight(layer, j, k)), (layer, 0, 0))
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from ..trace import Trace
 from .context import Equation
-from .latex import frac, num, substitute, sub, sym
+from .latex import frac, num, sub, substitute, sym
 
 _SYMBOLS = {"minmax": (r"\min", r"\max"), "standard": (r"\mu", r"\sigma")}
-"""How each scale's two parameters are written, indexed by the feature (``\mu_{1}``)."""
+r"""How each scale's two parameters are written, indexed by the feature (``\mu_{1}``)."""
 
 
 def scaling_equation(trace: Trace, sample: int, k: int) -> Equation:

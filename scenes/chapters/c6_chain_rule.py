@@ -155,8 +155,11 @@ class ChainRulePart(Part):
         return panel_of(self, *parts, reserve=0.6)
 
     def _zero_note(self) -> str | None:
-        """Why the weight's gradient is 0 in this step, in words (a ReLU neuron that is off, an input
-        of 0), when ``[video] focus`` chose it; the default focus is one that learns."""
+        """Why the weight's gradient is 0 in this step, in words, or ``None``.
+
+        A ReLU neuron that is off, an input of 0: only when ``[video] focus`` chose the weight, as
+        the default focus is one that learns.
+        """
         reason = self.story.why_zero(*self.key)
         return None if reason is None else self.tr(reason[0], **reason[1])
 

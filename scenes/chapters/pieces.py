@@ -57,7 +57,7 @@ def neuron_names(story) -> dict:
 
 
 def input_room(part) -> float:
-    """Room left of the input column for the widest ``x_k = value`` label or input name (at least ``SIDE_ROOM``).
+    """Room left of the input column for the widest ``x_k = value`` label or name (at least ``SIDE_ROOM``).
 
     Measured at the larger label size, beside the largest ring; the label may reach into the
     frame's margin, as the default room already lets narrow labels (``x1 = 0.05``) do.

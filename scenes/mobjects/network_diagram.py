@@ -138,10 +138,12 @@ class NetworkDiagram(VGroup):
         label_half = (0.11 if small else 0.14) + 0.1  # clear of a box round the label (loss)
         room = self.side_room + style.FRAME_MARGIN - beside - 0.05
         for layer in {key[0] for key in names}:
-            texts = {key: Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE, color=self.theme.muted)
+            texts = {key: Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE,
+                               color=self.theme.muted)
                      for key, name in names.items() if key[0] == layer}
             tallest = max(text.height for text in texts.values())
-            if self.layers[layer] > 1 and label_half + tallest + label_half + style.LABEL_GAP > geometry.spacing:
+            needed = 2 * label_half + tallest + style.LABEL_GAP  # between two value labels
+            if self.layers[layer] > 1 and needed > geometry.spacing:
                 continue
             for key, text in texts.items():
                 if text.width > room:
