@@ -127,14 +127,7 @@ def check_drawable(layers: tuple[int, ...]) -> None:
 SIDE_ROOM = 1.6
 """The least room left of the input column and right of the output column, for their labels."""
 SMALL_NETWORK = 2
-"""Networks of at most this many neurons per layer are drawn large (:data:`LARGE_NEURON_RADIUS`)."""
-LARGE_NEURON_RADIUS = 0.42
-"""The radius of the neurons of a small network (one or two per layer), which fills its half of the frame."""
-
-
-def largest_radius(layers: tuple[int, ...]) -> float:
-    """The largest neuron radius of ``layers``: :data:`LARGE_NEURON_RADIUS` for a small network."""
-    return LARGE_NEURON_RADIUS if max(layers) <= SMALL_NETWORK else NEURON_RADIUS
+"""Networks of at most this many neurons per layer spread over the diagram's whole height."""
 
 
 def network_layout(layers: tuple[int, ...], region: Region, side_room: float = SIDE_ROOM) -> NetworkLayout:
@@ -149,11 +142,10 @@ def network_layout(layers: tuple[int, ...], region: Region, side_room: float = S
     xs = np.linspace(left, right, n_cols) if n_cols > 1 else np.array([region.center[0]])
     bottom, top = region.bottom + 0.75, region.top - 0.3
     widest = max(layers)
-    # a network of one or two neurons per layer fills its half of the frame: its columns take the
-    # whole height and its neurons grow (a larger network keeps its spacing and neurons)
-    small = widest <= SMALL_NETWORK
-    spacing = (top - bottom) * 0.7 if small else min((top - bottom) / widest, 2.0)
-    radius = float(np.clip(spacing * 0.32, MIN_NEURON_RADIUS, largest_radius(layers)))
+    # a network of one or two neurons per layer fills its half of the frame: its columns take most
+    # of the height (the neurons keep their size: wider rings would crowd the labels between columns)
+    spacing = (top - bottom) * 0.7 if widest <= SMALL_NETWORK else min((top - bottom) / widest, 2.0)
+    radius = float(np.clip(spacing * 0.32, MIN_NEURON_RADIUS, NEURON_RADIUS))
     mid = (bottom + top) / 2
     centers = {}
     for layer, n in enumerate(layers):

@@ -19,7 +19,7 @@ from manim.utils.rate_functions import smooth
 
 from .. import style
 from ..animations.fade import Appear, Vanish
-from ..layout import SIDE_ROOM, VALUES_UP_TO, boxes_overlap, largest_radius
+from ..layout import SIDE_ROOM, VALUES_UP_TO, boxes_overlap
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from ..mobjects.network_diagram import NetworkDiagram
 from ..mobjects.value_label import ValueLabel
@@ -70,7 +70,7 @@ def input_room(part) -> float:
     if story.input_labels:  # the names written above the labels (NetworkDiagram._build_names)
         widest = max(widest, *(Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE).width
                                for name in story.input_labels))
-    beside = largest_radius(story.layers) * style.RING_SCALE + 0.02 + style.LABEL_GAP
+    beside = style.NEURON_RADIUS * style.RING_SCALE + 0.02 + style.LABEL_GAP
     return max(SIDE_ROOM, widest + beside - style.FRAME_MARGIN + 0.05)
 
 
