@@ -68,8 +68,9 @@ class LossPart(Part):
         """The network lit by this sample's activations; each output beside its target."""
         story, scene = self.story, self.scene
         last, sample = story.n_layers, story.record.sample + 1
-        self.beat("outputs", sample=sample, say={"outputs": self.nums(story.record.a[last]),
-                                                 "targets": self.nums(story.record.y)})
+        self.beat("outputs", sample=story.sample_text,
+                  say={"outputs": self.nums(story.record.a[last], story.output_labels),
+                       "targets": self.nums(story.record.y, story.output_labels)})
         region = self.regions.diagram
         self.diagram = NetworkDiagram(story.layers, story.step.before.weights, self.theme, story.weight_scale,
                                       replace(region, right=region.right - PAIR_ROOM),
