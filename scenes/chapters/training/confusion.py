@@ -88,7 +88,7 @@ class ConfusionPart(EpochPart):
         target.next_to(rows, UP, buff=0.12).align_to(rows, RIGHT).set_y(answer.get_y())
         right = self._text(self.tr("training.codes_right", right=matrix.right, total=matrix.total),
                            theme.positive if matrix.right == matrix.total else theme.text, style.STATUS_SIZE)
-        accuracy = value_label(self, record.accuracy, "activation", ("epoch", record.epoch),
+        accuracy = value_label(self, record.accuracy, "target", ("accuracy", record.epoch),
                                prefix=self.tr("training.accuracy"))
         foot = VGroup(right, accuracy).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         foot.next_to(cells, DOWN, buff=0.3).align_to(cells, LEFT)
