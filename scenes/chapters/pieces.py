@@ -67,11 +67,13 @@ def input_room(part) -> float:
     places = story.column_places(x)
     widest = max(value_label(part, v, "activation", (0, j), places=places, prefix=f"x{j + 1} = ").width
                  for j, v in enumerate(x))
-    if story.input_labels:  # the names written above the labels (NetworkDiagram._build_names)
-        widest = max(widest, *(Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE).width
-                               for name in story.input_labels))
     beside = style.NEURON_RADIUS * style.RING_SCALE + 0.02 + style.LABEL_GAP
-    return max(SIDE_ROOM, widest + beside - style.FRAME_MARGIN + 0.05)
+    room = max(SIDE_ROOM, widest + beside - style.FRAME_MARGIN + 0.05)
+    if story.input_labels:  # the names above the labels (NetworkDiagram._build_names), half a margin in
+        names = max(Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE).width
+                    for name in story.input_labels)
+        room = max(room, names + beside - style.FRAME_MARGIN / 2 + 0.05)
+    return room
 
 
 def value_label(part, value: float, quantity: str, key: tuple, prefix: str = "",
