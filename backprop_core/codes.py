@@ -95,3 +95,69 @@ def code_table(trace: Trace) -> CodeTable:
         target = tuple(int(v) for v in y)
         rows.append(CodeRow(i, target, _answer(first.outputs[i], target), _answer(last.outputs[i], target)))
     return CodeTable(tuple(rows), first.epoch, last.epoch)
+
+
+# -- classes: the confusion matrix of one-hot targets ----------------------------------------------
+def has_classes(trace: Trace) -> bool:
+    """Whether a confusion matrix can be drawn: one-hot classes and the first and last outputs.
+
+    The targets have at least two outputs and one 1 per row; the outputs of the first and the
+    last epoch are recorded.
+    """
+    targets = np.asarray(trace.config["data"]["targets"], dtype=float)
+    return (has_codes(trace) and targets.shape[1] > 1 and bool(np.all(targets.sum(axis=1) == 1)))
+
+
+@dataclass(frozen=True, eq=False)
+class Confusion:
+    """How the samples of each class were answered at one epoch.
+
+    ``counts[t, p]`` is the number of samples of class ``t`` (their target's 1) whose largest
+    output is ``p``; the diagonal holds those answered right. Read-only.
+    """
+
+    counts: np.ndarray
+    epoch: int
+
+    def __post_init__(self) -> None:
+        counts = np.array(self.counts, dtype=int)
+        if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+            raise ValueError(f"a confusion matrix is square, not {counts.shape}")
+        counts.setflags(write=False)
+        object.__setattr__(self, "counts", counts)
+
+    @property
+    def total(self) -> int:
+        """Samples counted."""
+        return int(self.counts.sum())
+
+    @property
+    def right(self) -> int:
+        """Samples whose largest output is their class (the diagonal)."""
+        return int(np.trace(self.counts))
+
+    @property
+    def accuracy(self) -> float:
+        """``right / total``: the epoch's ``EpochRecord.accuracy``."""
+        return self.right / self.total
+
+
+def confusion(trace: Trace, epoch: int) -> Confusion:
+    """The confusion matrix of ``trace.epochs[epoch]`` (an index: 0 is before training, -1 the last).
+
+    Raises
+    ------
+    ValueError
+        If the targets are not one-hot classes or that epoch's outputs are not recorded.
+    """
+    if not has_classes(trace):
+        raise ValueError("a confusion matrix needs one-hot targets and the outputs of the first and "
+                         "last epoch")
+    record = trace.epochs[epoch]
+    if record.outputs is None:
+        raise ValueError(f"the outputs of epoch {record.epoch} are not recorded")
+    targets = np.asarray(trace.config["data"]["targets"], dtype=float)
+    k = targets.shape[1]
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (np.argmax(targets, axis=1), np.argmax(np.asarray(record.outputs), axis=1)), 1)
+    return Confusion(counts, record.epoch)

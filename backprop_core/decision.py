@@ -38,6 +38,16 @@ def has_plane(trace: Trace) -> bool:
     return trace.layers[0] == 2 and trace.layers[-1] == 1 and trace.activations[-1] == "sigmoid"
 
 
+def has_class_plane(trace: Trace) -> bool:
+    """Whether the network draws a K-class decision map: two inputs, K >= 2 outputs, one-hot targets.
+
+    Each point takes the class of its largest output, shaded by that output (the confidence).
+    """
+    targets = np.asarray(trace.config["data"]["targets"], dtype=float)
+    return (trace.layers[0] == 2 and trace.layers[-1] >= 2 and bool(np.all((targets == 0) | (targets == 1)))
+            and bool(np.all(targets.sum(axis=1) == 1)))
+
+
 def plane_extent(inputs, margin: float = MARGIN) -> tuple[tuple[float, float], tuple[float, float]]:
     """``((x1_min, x1_max), (x2_min, x2_max))``: the inputs' range widened by ``margin`` on each side.
 
@@ -96,6 +106,16 @@ class DecisionPlane:
         out = grid_forward(params, self.activations, self.points())
         return out[:, 0].reshape(len(self.x2), len(self.x1))
 
+    def classes(self, params: Params) -> tuple[np.ndarray, np.ndarray]:
+        """``(winner, confidence)`` at every grid point, each of shape ``(rows, cols)`` as :meth:`values`.
+
+        ``winner[r, c]`` is the class of the largest output (0-based), ``confidence[r, c]`` that
+        output (a softmax's probability of the class).
+        """
+        out = grid_forward(params, self.activations, self.points())
+        shape = (len(self.x2), len(self.x1))
+        return np.argmax(out, axis=1).reshape(shape), np.max(out, axis=1).reshape(shape)
+
 
 def decision_plane(trace: Trace, size: int = GRID_SIZE) -> DecisionPlane:
     """The grid of ``size`` x ``size`` cell centres covering the trace's training inputs.
@@ -103,10 +123,12 @@ def decision_plane(trace: Trace, size: int = GRID_SIZE) -> DecisionPlane:
     Raises
     ------
     ValueError
-        If the network does not have two inputs and one sigmoid output (:func:`has_plane`).
+        If the network has neither two inputs and one sigmoid output (:func:`has_plane`) nor two
+        inputs and one-hot classes (:func:`has_class_plane`).
     """
-    if not has_plane(trace):
-        raise ValueError(f"a decision plane needs 2 inputs and 1 sigmoid output; the network is "
+    if not (has_plane(trace) or has_class_plane(trace)):
+        raise ValueError("a decision plane needs 2 inputs and 1 sigmoid output or one-hot classes; "
+                         f"the network is "
                          f"{list(trace.layers)} with {trace.activations[-1]} output")
     (a1, b1), (a2, b2) = plane_extent(trace.config["data"]["inputs"])
     d1, d2 = (b1 - a1) / size, (b2 - a2) / size
@@ -120,3 +142,10 @@ def decision_maps(trace: Trace, epochs: list[int],
     """The plane and the output over it with the parameters of each of ``epochs`` (epoch indices)."""
     plane = decision_plane(trace, size)
     return plane, [plane.values(trace.epochs[e].params) for e in epochs]
+
+
+def class_maps(trace: Trace, epochs: list[int],
+               size: int = GRID_SIZE) -> tuple[DecisionPlane, list[tuple[np.ndarray, np.ndarray]]]:
+    """The plane and ``(winner, confidence)`` over it for each of ``epochs`` (``DecisionPlane.classes``)."""
+    plane = decision_plane(trace, size)
+    return plane, [plane.classes(trace.epochs[e].params) for e in epochs]

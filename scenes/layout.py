@@ -126,6 +126,8 @@ def check_drawable(layers: tuple[int, ...]) -> None:
 
 SIDE_ROOM = 1.6
 """The least room left of the input column and right of the output column, for their labels."""
+SMALL_NETWORK = 2
+"""Networks of at most this many neurons per layer spread over the diagram's whole height."""
 
 
 def network_layout(layers: tuple[int, ...], region: Region, side_room: float = SIDE_ROOM) -> NetworkLayout:
@@ -140,7 +142,9 @@ def network_layout(layers: tuple[int, ...], region: Region, side_room: float = S
     xs = np.linspace(left, right, n_cols) if n_cols > 1 else np.array([region.center[0]])
     bottom, top = region.bottom + 0.75, region.top - 0.3
     widest = max(layers)
-    spacing = min((top - bottom) / widest, 2.0)
+    # a network of one or two neurons per layer fills its half of the frame: its columns take most
+    # of the height (the neurons keep their size: wider rings would crowd the labels between columns)
+    spacing = (top - bottom) * 0.7 if widest <= SMALL_NETWORK else min((top - bottom) / widest, 2.0)
     radius = float(np.clip(spacing * 0.32, MIN_NEURON_RADIUS, NEURON_RADIUS))
     mid = (bottom + top) / 2
     centers = {}

@@ -25,6 +25,7 @@ from backprop_core.equations import (
     format_number,
     loss_equations,
     neuron_equations,
+    scaling_equation,
     sign_equations,
     to_latex,
     weight_equations,
@@ -35,7 +36,7 @@ from backprop_core.losses import CROSS_ENTROPY_OUTPUTS
 from backprop_core.trace import SampleRecord, Step, Trace
 from backprop_core.train import TrainingDiverged, train
 
-from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, tr
+from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, short_names, tr
 from .themes import THEMES, Theme
 
 
@@ -134,6 +135,49 @@ class Story:
         return None if raw is None else np.asarray(raw[self.record.sample], dtype=float)
 
     @cached_property
+    def input_labels(self) -> tuple[str, ...] | None:
+        """The inputs' names as the screen writes them (``petal length``), or ``None`` (x1, x2 ...).
+
+        :func:`~scenes.text.short_names`: without units, words not underscores, short enough to
+        stand beside a neuron.
+        """
+        return None if self.input_names is None else short_names(self.input_names)
+
+    @cached_property
+    def output_labels(self) -> tuple[str, ...] | None:
+        """The outputs' names as the screen writes them (``setosa``), or ``None`` (y1, y2 ...)."""
+        return None if self.output_names is None else short_names(self.output_names)
+
+    @property
+    def sample_class(self) -> str | None:
+        """The explained sample's class name (its target's one-hot position), for class data only."""
+        classes = self.trace.config["data"].get("classes")
+        if not classes:
+            return None
+        return self.output_labels[int(np.argmax(np.asarray(self.record.y)))]
+
+    @property
+    def sample_text(self) -> str:
+        """The explained sample as captions name it: ``72``, or ``72 (versicolor)`` for class data."""
+        number = str(self.record.sample + 1)
+        return number if self.sample_class is None else f"{number} ({self.sample_class})"
+
+    def input_label(self, k: int) -> str:
+        """Input ``k`` (0-based) on screen: its short name, or ``x1``, ``x2`` ... for inline data."""
+        return self.input_labels[k] if self.input_labels else f"x{k + 1}"
+
+    def output_label(self, j: int) -> str:
+        """Output ``j`` (0-based) on screen: its class or column name, or ``y1`` ... for inline data."""
+        return self.output_labels[j] if self.output_labels else f"y{j + 1}"
+
+    def scaling_eq(self, k: int):
+        """How input ``k`` of the explained sample was scaled (an Equation), for scaled data only."""
+        key = ("scale", k)
+        if key not in self._cache:
+            self._cache[key] = scaling_equation(self.trace, self.record.sample, k)
+        return self._cache[key]
+
+    @cached_property
     def rival(self) -> Trace | None:
         """The same run in the other mode, for ``training`` to show side by side (``[video] compare``).
 
@@ -165,25 +209,81 @@ class Story:
 
     @property
     def focus_neuron(self) -> tuple[int, int]:
-        """``(l, j)`` with 0-based ``j``: ``[video] focus`` or the first hidden neuron."""
+        """``(l, j)`` with 0-based ``j``: ``[video] focus``, else the first hidden neuron that learns.
+
+        The default is the first neuron of layer 1 whose delta (this sample) and bias gradient
+        (this step) are not zero (:meth:`_learning`), so a film of an untuned ReLU network does not
+        explain a dead neuron; the first neuron when none is.
+        """
         focus = self.video.get("focus")
-        return (focus[0], focus[1] - 1) if focus else (1, 0)
+        if focus:
+            return focus[0], focus[1] - 1
+        return 1, next((j for j in range(self.layers[1]) if self._learning(1, j)), 0)
 
     @property
     def focus_weight(self) -> tuple[int, int, int]:
-        """``(l, j, k)`` 0-based ``j, k``: ``[video] focus`` when it names a weight, else ``w^L_11``."""
+        """``(l, j, k)`` 0-based ``j, k``: ``[video] focus`` when it names a weight, else one into the output.
+
+        The default is the first ``w^L_jk`` whose gradient is not zero, this sample's and this
+        step's (:meth:`_learning_weight`); ``w^L_11`` when none is.
+        """
         focus = self.video.get("focus")
         if focus and len(focus) == 3:
             return focus[0], focus[1] - 1, focus[2] - 1
-        return self.n_layers, 0, 0
+        return self._first_learning_weight(self.n_layers, range(self.layers[self.n_layers]))
 
     @property
     def hidden_weight(self) -> tuple[int, int, int]:
-        """The weight the chain rule explains: the focus weight, else ``w^1_11`` (a path sum)."""
+        """The weight the chain rule explains: the focus weight, else one into layer 1 (a path sum).
+
+        The default starts at the focus neuron when it is in layer 1 and learns, and has a non-zero
+        gradient (:meth:`_learning_weight`); ``w^1_11`` when no weight into layer 1 has one.
+        """
         focus = self.video.get("focus")
         if focus and len(focus) == 3:
             return self.focus_weight
-        return 1, 0, 0
+        layer, j = self.focus_neuron
+        rows = [j, *(i for i in range(self.layers[1]) if i != j)] if layer == 1 else range(self.layers[1])
+        return self._first_learning_weight(1, rows)
+
+    def _learning(self, layer: int, j: int) -> bool:
+        """Whether neuron ``(layer, j)`` learns in the explained step.
+
+        Its delta (this sample) and the step's gradient of its bias are not zero (trace fields).
+        """
+        return (float(self.record.delta[layer - 1][j]) != 0.0
+                and float(self.step.grad_biases[layer - 1][j]) != 0.0)
+
+    def _learning_weight(self, layer: int, j: int, k: int) -> bool:
+        """Whether ``w^layer_jk`` learns in the explained step.
+
+        Its neuron learns, its input ``a^{layer-1}_k`` of this sample is not zero and neither is
+        the step's gradient (trace fields).
+        """
+        return (self._learning(layer, j) and float(self.record.a[layer - 1][k]) != 0.0
+                and float(self.step.grad_weights[layer - 1][j, k]) != 0.0)
+
+    def _first_learning_weight(self, layer: int, rows) -> tuple[int, int, int]:
+        """The first ``(layer, j, k)``, ``j`` in ``rows`` (in order), that learns; else ``(layer, 0, 0)``."""
+        return next(((layer, j, k) for j in rows for k in range(self.layers[layer - 1])
+                     if self._learning_weight(layer, j, k)), (layer, 0, 0))
+
+    def why_zero(self, layer: int, j: int, k: int | None = None) -> tuple[str, dict] | None:
+        """Why neuron ``(layer, j)`` (or weight ``w^layer_jk``) gets a zero gradient here, or ``None``.
+
+        ``(key, values)`` of a catalogue text (``focus.inactive``, ``focus.no_error``,
+        ``focus.zero_input``) with the trace's numbers it cites; the chapters say it when the
+        user's ``[video] focus`` chose a neuron or weight that does not learn in this step.
+        """
+        fprime = self.neuron_eqs(layer, j)["fprime"].value
+        values = {"neuron": j + 1, "layer": layer,
+                  "activation": self.tr(f"activation_names.{self.trace.activations[layer - 1]}"),
+                  "z": self.fmt(self.record.z[layer - 1][j]), "fprime": self.fmt(fprime)}
+        if float(self.record.delta[layer - 1][j]) == 0.0:
+            return ("focus.inactive" if fprime == 0.0 else "focus.no_error"), values
+        if k is not None and float(self.record.a[layer - 1][k]) == 0.0:
+            return "focus.zero_input", {**values, "input": k + 1, "prev": layer - 1}
+        return None
 
     # -- how it looks --------------------------------------------------------------------------
     @property

@@ -55,6 +55,16 @@ def value_color(theme: Theme, value: float, scale: float) -> ManimColor:
     return interpolate_color(ManimColor(theme.muted), ManimColor(end), 0.35 + 0.65 * t)
 
 
+CLASS_EXTRA_COLORS = ("#59A14F", "#B07AA1", "#EDC948", "#E15759", "#76B7B2", "#9C755F", "#FF9DA7", "#BAB0AC")
+"""Colours of the classes after the theme's two sign colours (Tableau's palette, colour-blind aware)."""
+
+
+def class_colors(theme: Theme, k: int) -> list[ManimColor]:
+    """One colour for each of ``k`` classes: the theme's sign colours, then :data:`CLASS_EXTRA_COLORS`."""
+    palette = [theme.positive, theme.negative, *CLASS_EXTRA_COLORS]
+    return [ManimColor(palette[i % len(palette)]) for i in range(k)]
+
+
 def edge_width(value: float, scale: float) -> float:
     """Stroke width of an edge of weight ``value``; ``scale`` is the largest ``|w|`` of the trace."""
     t = 0.0 if scale <= 0 else float(np.clip(abs(value) / scale, 0.0, 1.0))

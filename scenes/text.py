@@ -88,3 +88,49 @@ def join(items, language: str = DEFAULT_LANGUAGE, last: bool = True) -> str:
     if not last or len(items) < 2:
         return sep.join(items)
     return sep.join(items[:-1]) + tr("format.and", language) + items[-1]
+
+
+NAME_CHARS = 16
+"""The most characters a feature or class name keeps on screen (:func:`short_names`)."""
+
+_UNIT = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def short_name(name: str, limit: int = NAME_CHARS) -> str:
+    """``name`` as a neuron's label: without a trailing unit, words not underscores, at most ``limit``.
+
+    ``"sepal length (cm)"`` is ``"sepal length"``; ``"hours_studied_per_week"`` at 16 characters
+    ``"hours studied…"``: whole words while they fit, else the first word cut, with an ellipsis.
+
+    >>> short_name("sepal length (cm)"), short_name("hours_studied_per_week")
+    ('sepal length', 'hours studied…')
+    """
+    words = " ".join(_UNIT.sub("", name).replace("_", " ").split()) or name.strip()
+    if len(words) <= limit:
+        return words
+    kept = ""
+    for word in words.split(" "):
+        if len(f"{kept} {word}".strip()) + 1 > limit:
+            break
+        kept = f"{kept} {word}".strip()
+    return (kept or words[:limit - 1]) + "…"
+
+
+def short_names(names, limit: int = NAME_CHARS) -> tuple[str, ...]:
+    """:func:`short_name` of each of ``names``, cut by characters where two would read the same.
+
+    Two names still alike after that keep their 1-based position (``"pixel…1"``, ``"pixel…2"``).
+
+    >>> short_names(["hours_studied_per_week", "hours_studied_in_total"])
+    ('hours studied p…', 'hours studied i…')
+    """
+    names = list(names)
+    short = [short_name(n, limit) for n in names]
+    twins = {s for s in short if short.count(s) > 1}
+    for pos, s in enumerate(short):
+        if s in twins:
+            words = " ".join(names[pos].replace("_", " ").split())
+            short[pos] = words if len(words) <= limit else words[:limit - 1] + "…"
+    if len(set(short)) < len(short):
+        short = [s if short.count(s) == 1 else f"{s}{pos + 1}" for pos, s in enumerate(short)]
+    return tuple(short)

@@ -44,11 +44,13 @@ from . import weight as weight_eqs
 from .context import Equation, EquationContext
 from .latex import format_fixed, format_number, to_latex
 from .notation import NOTATIONS
+from .scaling import scaling_equation
 from .signs import SIGN_KEYS, sign_equations
 
 __all__ = [
     "LOSS_KEYS", "NEURON_KEYS", "NOTATIONS", "SIGN_KEYS", "WEIGHT_KEYS", "Equation", "all_equations",
-    "format_fixed", "format_number", "loss_equations", "neuron_equations", "sign_equations", "to_latex",
+    "format_fixed", "format_number", "loss_equations", "neuron_equations", "scaling_equation",
+    "sign_equations", "to_latex",
     "weight_equations",
 ]
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from backprop_core.config import from_dict
 from backprop_core.config_checks import did_you_mean
+from backprop_core.data_sources import DATASETS
 from backprop_core.errors import BpvizError
 from backprop_core.io import write_atomically
 from backprop_core.presets import DATA_PRESETS
@@ -105,14 +106,15 @@ def data_table(value: str, output: str | os.PathLike) -> dict:
     ----------
     value : str
         A TOML file (its ``[data]`` table is copied; a relative ``csv`` path in it is rewritten
-        to stay right from ``output``'s folder), else a data preset name (``xor``, ``mnist_like`` ...).
+        to stay right from ``output``'s folder), else a data preset name (``xor``, ``mnist_like`` ...)
+        or a scikit-learn dataset (``iris``, ``wine``, ``breast_cancer``, ``digits``: ``dataset = ...``).
     output : str or os.PathLike
         Where the config will be written.
 
     Returns
     -------
     dict
-        The table, e.g. ``{"preset": "xor"}``.
+        The table, e.g. ``{"preset": "xor"}`` or ``{"dataset": "iris"}``.
     """
     path = Path(value)
     if path.is_file():
@@ -133,8 +135,12 @@ def data_table(value: str, output: str | os.PathLike) -> dict:
         return table
     if value in DATA_PRESETS:
         return {"preset": value}
-    raise ModelImportError(f"--data: {value!r} is neither a file nor a data preset"
-                           f"{did_you_mean(value, DATA_PRESETS)}; data presets: {', '.join(DATA_PRESETS)}")
+    if value in DATASETS:  # scikit-learn's bundled data set (the extra bpviz[data])
+        return {"dataset": value}
+    names = (*DATA_PRESETS, *DATASETS)
+    raise ModelImportError(f"--data: {value!r} is neither a file, a data preset nor a dataset"
+                           f"{did_you_mean(value, names)}; data presets: {', '.join(DATA_PRESETS)}; "
+                           f"datasets: {', '.join(DATASETS)}")
 
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")

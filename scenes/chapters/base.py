@@ -279,9 +279,14 @@ class Part:
         """Start beat ``key`` of this chapter (see :meth:`ChapterScene.beat`)."""
         return self.scene.beat(self.name, key, say=say, equations=equations, **values)
 
-    def nums(self, values) -> str:
-        """Numbers as the screen shows them, as a list (the first three and the last of many)."""
+    def nums(self, values, names=None) -> str:
+        """Numbers as the screen shows them, as a list (the first three and the last of many).
+
+        With ``names`` (the story's input or output labels), each is ``name = number``.
+        """
         shown = [self.story.fmt(v) for v in values]
+        if names:
+            shown = [f"{name} = {number}" for name, number in zip(names, shown)]
         if len(shown) <= 4:
             return self.story.join(shown)
         return self.story.join([*shown[:3], "…", shown[-1]], last=False)

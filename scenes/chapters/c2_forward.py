@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import LEFT, AnimationGroup, Create, VGroup
+from manim import DOWN, LEFT, AnimationGroup, Create, VGroup
 
 from .. import style
 from ..animations.fade import Appear, Vanish
@@ -13,6 +13,7 @@ from .pieces import (
     highlight_ring,
     make_diagram,
     neuron_labels,
+    note_text,
     side_labels,
     swap,
     unclutter_edge_labels,
@@ -38,7 +39,12 @@ class ForwardPart(Part):
     def show_inputs(self) -> None:
         """The network appears; the sample's inputs enter the input layer."""
         story, scene = self.story, self.scene
-        self.beat("inputs", sample=story.record.sample + 1, say={"inputs": self.nums(story.record.x)})
+        scaled = story.scaling is not None
+        self.beat("inputs_scaled" if scaled else "inputs", sample=story.sample_text,
+                  formula=self.tr(f"forward.formula_{story.scaling[0]}") if scaled else "",
+                  equations=(story.scaling_eq(0),) if scaled else (),
+                  say={"inputs": self.nums(story.record.x, story.input_labels),
+                       "raw": self.nums(story.raw_sample, story.input_labels) if scaled else ""})
         self.diagram = make_diagram(self)
         self.labels = VGroup()
         scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
@@ -54,10 +60,24 @@ class ForwardPart(Part):
                                                                     story.step.before.weights), avoid)
         params = [*weights.values(), *biases.values()]
         self.labels.add(*x_labels.values(), *params)
-        self.panel = vector_tex(self, r"a^{0} = x", story.record.x, "activation")
-        self.panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+        self.panel = self._input_panel()
         scene.play(*(Appear(lab) for lab in [*x_labels.values(), *params]), self._light(0),
                    Appear(self.panel), run_time=self.t(style.WRITE_TIME))
+
+    def _input_panel(self):
+        """The input vector; for scaled data first the raw sample and how its first input was scaled."""
+        story = self.story
+        x = vector_tex(self, r"a^{0} = x", story.record.x, "activation")
+        if story.scaling is None:
+            return x.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+        raw = vector_tex(self, r"x^{\mathrm{raw}}", story.raw_sample, "activation")
+        heading = note_text(self, self.tr("forward.raw_heading", sample=story.sample_text), story.theme.text)
+        return panel_of(
+            self,
+            lambda h: VGroup(heading, raw).arrange(DOWN, aligned_edge=LEFT, buff=0.25),
+            lambda h: wrapped_block(self, story.scaling_eq(0), self.tr(f"forward.scale_{story.scaling[0]}"),
+                                    "activation", h),
+            lambda h: x)
 
     def propagate(self, layer: int) -> None:
         """The signal flows into ``layer``; its neurons light up; the panel follows one neuron."""
@@ -86,7 +106,8 @@ class ForwardPart(Part):
         """The output of the network for this sample."""
         story, scene = self.story, self.scene
         last = story.n_layers
-        self.beat("output", sample=story.record.sample + 1, say={"outputs": self.nums(story.record.a[last])})
+        self.beat("output", sample=story.sample_text,
+                  say={"outputs": self.nums(story.record.a[last], story.output_labels)})
         out = vector_tex(self, rf"a^{{{last}}}", story.record.a[last], "activation")
         out.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
         scene.play(swap(self.panel, out), run_time=self.t(style.WRITE_TIME))

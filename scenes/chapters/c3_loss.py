@@ -33,6 +33,7 @@ from .base import Part
 from .pieces import (
     input_room,
     layer_captions,
+    neuron_names,
     place_column,
     side_labels,
     swap,
@@ -67,12 +68,14 @@ class LossPart(Part):
         """The network lit by this sample's activations; each output beside its target."""
         story, scene = self.story, self.scene
         last, sample = story.n_layers, story.record.sample + 1
-        self.beat("outputs", sample=sample, say={"outputs": self.nums(story.record.a[last]),
-                                                 "targets": self.nums(story.record.y)})
+        self.beat("outputs", sample=story.sample_text,
+                  say={"outputs": self.nums(story.record.a[last], story.output_labels),
+                       "targets": self.nums(story.record.y, story.output_labels)})
         region = self.regions.diagram
         self.diagram = NetworkDiagram(story.layers, story.step.before.weights, self.theme, story.weight_scale,
                                       replace(region, right=region.right - PAIR_ROOM),
-                                      captions=layer_captions(story), side_room=input_room(self))
+                                      captions=layer_captions(story), side_room=input_room(self),
+                                      names=neuron_names(story))
         for (layer, j), neuron in self.diagram.neurons.items():
             neuron.set_fill(self.theme.activation,
                             opacity=style.fill_opacity(story.record.a[layer][j], story.activation_scale))

@@ -145,13 +145,17 @@ class UpdatePart(Part):
                                                           bias=indexed("b", layer, j)), "weight", h))
         panel = panel_of(self, *blocks)
         swaps = [(self.w_labels[key], new_w[key]) for key in self.w_labels]
-        if moved_b:
-            swaps += [(self.b_labels[key], new_b[key]) for key in self.b_labels]
+        changes = []
+        if moved_b:  # a layer's biases may fit under its neurons before the update and not after
+            # (a wider or taller number: the decimal comma's descender), or the other way round
+            swaps += [(self.b_labels[key], new_b[key]) for key in self.b_labels if key in new_b]
+            changes += [Vanish(self.b_labels[key]) for key in self.b_labels if key not in new_b]
+            changes += [Appear(new_b[key]) for key in new_b if key not in self.b_labels]
         mark = SurroundingRectangle(new_w[(layer, j, k)], color=self.theme.highlight, buff=0.03,
                                     stroke_width=2)
         scene.play(Vanish(self.marks), Vanish(self.ends), run_time=self.t(0.3))
         scene.play(weight_update(diagram, after.weights, run_time=self.t(style.MOVE_TIME)),
-                   *(swap(old, new) for old, new in swaps),
+                   *(swap(old, new) for old, new in swaps), *changes,
                    swap(self.panel, panel), run_time=self.t(style.MOVE_TIME))
         for key in diagram.edges:
             diagram.style_edge(key, after.weights[key[0] - 1][key[1], key[2]])

@@ -63,7 +63,7 @@ class ChainRulePart(Part):
         eq = story.weight_eqs(layer, j, k)["chain"]
         heading = self.tr("chain_rule.weight_heading" if len(self.paths) > 1 else
                           "chain_rule.weight_heading_one")
-        note = " ".join(filter(None, [self.tr("chain_rule.factors_note"), self._note()]))
+        note = " ".join(filter(None, [self._zero_note(), self.tr("chain_rule.factors_note"), self._note()]))
         self.panel = panel_of(self, lambda h: wrapped_block(self, eq, heading, "gradient", h, note=note,
                                                             numbers=False))
         self.shown = VGroup()
@@ -103,7 +103,7 @@ class ChainRulePart(Part):
         bp4 = wrapped_block(self, eqs["grad_w"], self.tr("chain_rule.bp4_heading"), "gradient", 2.6)
         room = self.regions.panel.height - bp4.height - 0.4
         chain = wrapped_block(self, eqs["chain"], heading, "gradient", room, elided_key="chain_rule.elided",
-                              symbolic=False)
+                              symbolic=False, note=self._zero_note())
         panel = panel_stack(self, chain, bp4)
         self._show(self._path_marks(self.paths, labels=False), panel)
 
@@ -153,6 +153,15 @@ class ChainRulePart(Part):
         if note:
             parts.append(lambda h: note_text(self, note))
         return panel_of(self, *parts, reserve=0.6)
+
+    def _zero_note(self) -> str | None:
+        """Why the weight's gradient is 0 in this step, in words, or ``None``.
+
+        A ReLU neuron that is off, an input of 0: only when ``[video] focus`` chose the weight, as
+        the default focus is one that learns.
+        """
+        reason = self.story.why_zero(*self.key)
+        return None if reason is None else self.tr(reason[0], **reason[1])
 
     def _note(self) -> str | None:
         """The cross-entropy shortcut of the first factor, when the output uses it."""

@@ -39,11 +39,25 @@ def make_diagram(part, weights=None) -> NetworkDiagram:
     story = part.story
     weights = story.step.before.weights if weights is None else weights
     return NetworkDiagram(story.layers, weights, story.theme, story.weight_scale, part.regions.diagram,
-                          captions=layer_captions(story), side_room=input_room(part))
+                          captions=layer_captions(story), side_room=input_room(part),
+                          names=neuron_names(story))
+
+
+def neuron_names(story) -> dict:
+    """The names the diagram writes beside its neurons: features at the inputs, classes at the outputs.
+
+    Empty for inline data (the labels' ``x1``, ``y1`` name them).
+    """
+    names = {}
+    if story.input_labels:
+        names.update({(0, k): name for k, name in enumerate(story.input_labels)})
+    if story.output_labels:
+        names.update({(story.n_layers, j): name for j, name in enumerate(story.output_labels)})
+    return names
 
 
 def input_room(part) -> float:
-    """Room left of the input column for the widest ``x_k = value`` label (at least ``SIDE_ROOM``).
+    """Room left of the input column for the widest ``x_k = value`` label or name (at least ``SIDE_ROOM``).
 
     Measured at the larger label size, beside the largest ring; the label may reach into the
     frame's margin, as the default room already lets narrow labels (``x1 = 0.05``) do.
@@ -54,7 +68,12 @@ def input_room(part) -> float:
     widest = max(value_label(part, v, "activation", (0, j), places=places, prefix=f"x{j + 1} = ").width
                  for j, v in enumerate(x))
     beside = style.NEURON_RADIUS * style.RING_SCALE + 0.02 + style.LABEL_GAP
-    return max(SIDE_ROOM, widest + beside - style.FRAME_MARGIN + 0.05)
+    room = max(SIDE_ROOM, widest + beside - style.FRAME_MARGIN + 0.05)
+    if story.input_labels:  # the names above the labels (NetworkDiagram._build_names), half a margin in
+        names = max(Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE).width
+                    for name in story.input_labels)
+        room = max(room, names + beside - style.FRAME_MARGIN / 2 + 0.05)
+    return room
 
 
 def value_label(part, value: float, quantity: str, key: tuple, prefix: str = "",

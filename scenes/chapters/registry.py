@@ -63,7 +63,8 @@ CHAPTERS = (
     Chapter("update", ("c5_update:UpdatePart",)),
     Chapter("chain_rule", ("c6_chain_rule:ChainRulePart",), reads=STEP),
     Chapter("training", ("training.curve:TrainingPart", "training.boundary:BoundaryPart",
-                         "training.codes:CodesPart", "training.compare:ComparePart"),
+                         "training.codes:CodesPart", "training.confusion:ConfusionPart",
+                         "training.compare:ComparePart"),
             min_epochs=2),  # one epoch has no curve worth a chapter
 )
 """Every chapter, in story order."""

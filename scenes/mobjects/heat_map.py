@@ -133,3 +133,54 @@ class Blend(Animation):
         super().clean_up_from_scene(scene)
         self.interpolate_mobject(1.0)
         self.mobject.remove(self.old)
+
+
+CONFIDENCE_LEVELS = 5
+"""Shades of a class's colour in a :class:`ClassMap`, from a tie (``1/K``) to certainty (1)."""
+
+
+class ClassMap(VGroup):
+    """Each cell of a grid in the colour of its class, shaded by the network's confidence.
+
+    A K-class decision map: ``winner[r, c]`` (row 0 at the bottom) is the class of the largest
+    output there, ``confidence[r, c]`` that output, from ``1/K`` (a tie: faint) to 1 (full).
+    One shape per class and shade, its rectangles merging runs along a row, as :class:`HeatMap`.
+
+    Parameters
+    ----------
+    winner, confidence : numpy.ndarray
+        Shape ``(rows, cols)`` each (:meth:`backprop_core.decision.DecisionPlane.classes`).
+    region : Region
+        Where the grid goes.
+    colors : sequence of ManimColor
+        One colour per class (:func:`scenes.style.class_colors`).
+    background : str
+        The colour a tie fades towards.
+    """
+
+    def __init__(self, winner: np.ndarray, confidence: np.ndarray, region: Region, colors, background: str,
+                 **kwargs):
+        super().__init__(**kwargs)
+        winner, confidence = np.asarray(winner, dtype=int), np.asarray(confidence, dtype=float)
+        n_rows, n_cols = winner.shape
+        k = len(colors)
+        floor = 1.0 / k
+        share = np.clip((confidence - floor) / (1.0 - floor), 0.0, 1.0)
+        shade = np.minimum((share * CONFIDENCE_LEVELS).astype(int), CONFIDENCE_LEVELS - 1)
+        keys = winner * CONFIDENCE_LEVELS + shade
+        dx, dy = region.width / n_cols, region.height / n_rows
+        boxes: dict[int, list] = {}
+        for r, row in enumerate(keys):
+            bottom = region.bottom + r * dy
+            for start, stop, key in runs(row):
+                boxes.setdefault(key, []).append(
+                    (region.left + start * dx, region.left + stop * dx, bottom, bottom + dy))
+        self.rectangles = sum(len(b) for b in boxes.values())
+        for key in sorted(boxes):
+            level = key % CONFIDENCE_LEVELS
+            color = interpolate_color(ManimColor(background), ManimColor(colors[key // CONFIDENCE_LEVELS]),
+                                      STRENGTH * (0.2 + 0.8 * (level + 0.5) / CONFIDENCE_LEVELS))
+            shape = VMobject(fill_color=color, fill_opacity=1.0, stroke_color=color, stroke_width=0.6)
+            shape.set_points(_rectangles(boxes[key]))
+            shape.level = key
+            self.add(shape)

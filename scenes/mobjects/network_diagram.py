@@ -34,6 +34,10 @@ class NetworkDiagram(VGroup):
         Where to draw (see :func:`scenes.layout.frame_layout`).
     captions : sequence of str, optional
         One caption per layer, written under the columns.
+    names : dict, optional
+        A name per neuron ``(l, j)`` (an input's feature, an output's class), written small just
+        above the slot of its value label: left of the input column, right of the output column
+        (see :meth:`_build_names`). They join :attr:`caption_group`.
 
     Examples
     --------
@@ -54,7 +58,7 @@ class NetworkDiagram(VGroup):
     """
 
     def __init__(self, layers, weights, theme: Theme, weight_scale: float, region: Region,
-                 captions=None, side_room: float = SIDE_ROOM, **kwargs):
+                 captions=None, side_room: float = SIDE_ROOM, names=None, **kwargs):
         self.layers = tuple(layers)
         self.theme = theme
         self.weight_scale = float(weight_scale)
@@ -64,10 +68,12 @@ class NetworkDiagram(VGroup):
         self.neurons: dict[tuple[int, int], Circle] = {}
         self.edges: dict[tuple[int, int, int], Line] = {}
         self.captions: dict[int, Text] = {}
+        self.names: dict[tuple[int, int], Text] = {}
         super().__init__(**kwargs)
         self._build_edges(weights)
         self._build_neurons()
         self._build_captions(captions)
+        self._build_names(names or {})
 
     # -- construction --------------------------------------------------------------------------
     def _build_edges(self, weights) -> None:
@@ -118,6 +124,41 @@ class NetworkDiagram(VGroup):
             self.captions[layer] = text
             self.caption_group.add(text)
         self.add(self.caption_group)
+
+    def _build_names(self, names: dict) -> None:
+        """Each name small and muted, its bottom just above the value label level with its neuron.
+
+        Left of the input column (right-aligned with the labels' slot), right of the output
+        column (left-aligned); a name wider than the side room is scaled down to it. A layer
+        whose neurons stand too close for a name between two value labels gets none.
+        """
+        geometry, r = self.geometry, self.geometry.radius
+        beside = r * style.RING_SCALE + 0.02 + style.LABEL_GAP
+        small = geometry.spacing < 0.8
+        label_half = (0.11 if small else 0.14) + 0.1  # clear of a box round the label (loss)
+        room = self.side_room + style.FRAME_MARGIN - beside - 0.05
+        for layer in {key[0] for key in names}:
+            texts = {key: Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE,
+                               color=self.theme.muted)
+                     for key, name in names.items() if key[0] == layer}
+            tallest = max(text.height for text in texts.values())
+            needed = 2 * label_half + tallest + style.LABEL_GAP  # between two value labels
+            if self.layers[layer] > 1 and needed > geometry.spacing:
+                continue
+            for key, text in texts.items():
+                if text.width > room:
+                    text.scale_to_fit_width(room)
+                center = geometry.centers[key]
+                text.set_y(center[1] + label_half + text.height / 2)
+                if layer == 0:
+                    text.set_x(center[0] - beside - text.width / 2)
+                else:
+                    text.set_x(center[0] + beside + text.width / 2)
+                text.name_of = key  # which neuron it names (not `neuron_key`: that marks a neuron)
+                self.names[key] = text
+                self.caption_group.add(text)
+        if self.caption_group not in self.submobjects:
+            self.add(self.caption_group)
 
     # -- styling (value -> look, one mapping for the whole trace) ------------------------------
     def edge_style(self, value: float) -> dict:

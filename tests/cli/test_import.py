@@ -122,6 +122,16 @@ def test_data_preset_and_loss_option(tmp_path):
     assert bpviz("trace", str(out), "-o", str(tmp_path / "t.json")).exit_code == 0
 
 
+def test_data_iris_is_the_dataset(tmp_path):
+    """``--data iris`` names scikit-learn's iris (4 inputs, 3 classes), not the 4-5-3 preset's network."""
+    model, _, _ = dense_model([4, 3, 3], ["relu", "softmax"], dtype=np.float64)
+    out = imported(tmp_path, model, "--data", "iris", "--loss", "cross_entropy")
+    assert 'dataset = "iris"' in out.read_text()
+    cfg = load(str(out))
+    assert cfg.inputs.shape == (150, 4) and cfg.targets.shape == (150, 3)
+    assert bpviz("trace", str(out), "-o", str(tmp_path / "t.json")).exit_code == 0
+
+
 def test_without_data_the_config_says_what_to_add(tmp_path):
     model, _, _ = dense_model([2, 3, 1], ["tanh", "sigmoid"])
     path = save(model, tmp_path / "model.onnx")
@@ -288,6 +298,8 @@ def test_bad_data_and_bad_options_write_nothing(tmp_path):
     out = tmp_path / "config.toml"
     assert_one_line_error(bpviz("import", str(path), "-o", str(out), "--data", "xorr"),
                           "--data", "'xorr'", "did you mean 'xor'")
+    assert_one_line_error(bpviz("import", str(path), "-o", str(out), "--data", "irsi"),
+                          "--data", "'irsi'", "did you mean 'iris'", "datasets: iris")
     assert_one_line_error(bpviz("import", str(path), "-o", str(out), "--data", "xor"),
                           "--data xor", "[network] layers = [3, 4, 2]")
     assert_one_line_error(bpviz("import", str(path), "-o", str(out), "--loss", "hinge"), "--loss", "hinge")

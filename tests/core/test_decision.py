@@ -110,3 +110,19 @@ def test_a_trace_written_without_outputs_still_loads(tmp_path):
     path.write_text(json.dumps(data))
     back = io.load(path)
     assert all(e.outputs is None for e in back.epochs)
+
+
+def test_a_class_plane_colours_each_point_by_its_largest_output():
+    from backprop_core.decision import class_maps, has_class_plane
+
+    trace = make_trace([2, 4, 3], ["tanh", "softmax"], loss="cross_entropy", n=12, epochs=2)
+    assert has_class_plane(trace) and not has_plane(trace)
+    assert not has_class_plane(make_trace([2, 2, 1], ["tanh", "sigmoid"], n=3, epochs=1))  # one output
+    assert not has_class_plane(make_trace([3, 4, 3], ["tanh", "softmax"], n=6, epochs=1))  # three inputs
+    last = len(trace.epochs) - 1
+    plane, [(winner, confidence)] = class_maps(trace, [last], size=6)
+    out = grid_forward(trace.epochs[last].params, trace.activations, plane.points())
+    assert winner.shape == confidence.shape == (6, 6)
+    np.testing.assert_array_equal(winner.ravel(), np.argmax(out, axis=1))
+    np.testing.assert_array_equal(confidence.ravel(), np.max(out, axis=1))
+    assert confidence.min() >= 1 / 3  # the largest of three probabilities

@@ -62,7 +62,7 @@ class TraceNumbers:
                 self.all.update(float(v) for v in epoch.outputs.ravel())
         cfg = trace.config
         self.all.add(float(cfg["training"]["learning_rate"]))
-        for row in [*cfg["data"]["inputs"], *cfg["data"]["targets"]]:
+        for row in [*cfg["data"]["inputs"], *cfg["data"]["targets"], *cfg["data"].get("raw_inputs", [])]:
             self.all.update(float(v) for v in row)
 
     def _put(self, key: tuple, value: float) -> None:
@@ -108,6 +108,8 @@ class TraceNumbers:
                             eqs += story.sign_eqs(layer, j, k).values()
             for key in {story.focus_weight, story.hidden_weight}:
                 eqs += story.weight_eqs(*key).values()
+            if story.scaling is not None:  # how each input of the sample was scaled (forward)
+                eqs += [story.scaling_eq(k) for k in range(story.layers[0])]
             self._equations = eqs
         return self._equations
 

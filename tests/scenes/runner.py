@@ -32,14 +32,19 @@ VARIANTS = {**{name: (name, {}) for name in PRESETS},
             "digits-delta_rule": ("digits", {"notation": "delta_rule"}),
             "12-16-6": (str(CONFIGS / "wide_12_16_6.toml"), {}),
             "6-8-8-3-es": (str(CONFIGS / "deep_6_8_8_3.toml"), {"language": "es"}),
-            "exam_results": (str(EXAMPLES / "exam_results.toml"), {})}
+            "exam_results": (str(EXAMPLES / "exam_results.toml"), {}),
+            "relu-6-8-8-3": (str(CONFIGS / "relu_6_8_8_3.toml"), {}),
+            "iris_petals": (str(EXAMPLES / "iris_petals.toml"), {})}
 """Stories the scenes are checked with: every preset, mazur in the delta-rule notation and mazur in
 Spanish (longer words, decimal comma; its stills only: the film is the English one's), digits
 in the delta-rule notation (a compact diagram with wider symbols) for :data:`ONLY`'s chapters,
 and two shapes of tall columns beside digits' 10-10-5-4: 12-16-6 (a hidden layer in focus mode)
 and 6-8-8-3 in Spanish (every value of two columns of 8, decimal commas); the CSV example (long
-input labels: the diagram makes room for them) in the chapters that show its inputs."""
-ONLY = {"digits-delta_rule": ("backward", "update"), "exam_results": ("forward", "loss")}
+input labels: the diagram makes room for them) in the chapters that show its inputs; an untuned
+6-8-8-3 ReLU network (a dead first hidden neuron: the default focus picks one that learns) in
+the chain rule; iris on two features (the decision map of three classes) in training."""
+ONLY = {"digits-delta_rule": ("backward", "update"), "exam_results": ("forward", "loss"),
+        "relu-6-8-8-3": ("chain_rule",), "iris_petals": ("training",)}
 """Variants checked on some chapters only: those their difference concerns."""
 FULL_VARIANTS = {"dry_run": ("xor",), "stills": ("mazur",)}
 """``full`` plays every chapter (it costs their sum), so it is played once as a film with a

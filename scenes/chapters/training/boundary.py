@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Dot, MoveAlongPath, Rectangle, Square, Text, VGroup
 
-from backprop_core.decision import decision_maps, has_plane
+from backprop_core.decision import class_maps, decision_maps, has_class_plane, has_plane
 
 from ... import style
 from ...animations.fade import Appear
 from ...layout import Region
-from ...mobjects.heat_map import LEVELS, Blend, HeatMap, level_colors
-from ..pieces import swap, value_label
+from ...mobjects.heat_map import LEVELS, Blend, ClassMap, HeatMap, level_colors
+from ..pieces import swap, value_label, wrapped_text
 from .common import EpochPart, keyframe_epochs
 
 AXIS_ROOM = 0.75
@@ -28,22 +28,27 @@ class BoundaryPart(EpochPart):
     """The output over the input plane behind the samples, keyframe by keyframe."""
 
     def run(self) -> None:
-        """Table of contents (nothing unless the network has two inputs and one output)."""
-        if not has_plane(self.story.trace):
+        """Table of contents (nothing unless the network has two inputs and one output or K classes)."""
+        trace = self.story.trace
+        self.by_class = not has_plane(trace) and has_class_plane(trace)
+        if not (has_plane(trace) or self.by_class):
             return
         self.clear()
-        self.records = self.story.trace.epochs
+        self.records = trace.epochs
         self.shown = keyframe_epochs(len(self.records))
-        self.plane, self.maps = decision_maps(self.story.trace, self.shown)
+        maps = class_maps if self.by_class else decision_maps
+        self.plane, self.maps = maps(trace, self.shown)
+        self.suffix = "_classes" if self.by_class else ""
         self.show_plane()
         self.evolve()
 
     def show_plane(self) -> None:
         """Epoch 0: the map of the initial weights, the samples on it, legend, loss and curve."""
         scene, first = self.scene, self.records[0]
-        self.beat("boundary", samples=self._samples, say={"loss": self.story.fmt(first.loss)})
+        self.beat("boundary" + self.suffix, samples=self._samples, classes=self.story.trace.layers[-1],
+                  say={"loss": self.story.fmt(first.loss)})
         self.square = self._square()
-        self.holder = VGroup(HeatMap(self.maps[0], self.square, self.theme))
+        self.holder = VGroup(self._map(0))
         frame = Rectangle(width=self.square.width, height=self.square.height, color=self.theme.muted,
                           stroke_width=2).move_to(self.square.center)
         self.dots = self._dots()
@@ -63,11 +68,11 @@ class BoundaryPart(EpochPart):
         """Keyframe by keyframe the map of that epoch's weights blends in; loss and status follow."""
         scene, plot = self.scene, self.plot
         last = self.records[-1]
-        self.beat("boundary_train", epochs=last.epoch,
+        self.beat("boundary_train" + self.suffix, epochs=last.epoch,
                   say={"loss": self.story.fmt(last.loss), "first": self.story.fmt(self.records[0].loss)})
         for pos, (start, end) in enumerate(zip(self.shown, self.shown[1:]), start=1):
             old = self.holder.submobjects[-1]
-            new = HeatMap(self.maps[pos], self.square, self.theme)
+            new = self._map(pos)
             self.holder.add(new)
             loss_label, status = self._loss_label(end), self._status(end)
             path = plot.get_segment(self.records[start].epoch, self.records[end].epoch)
@@ -78,6 +83,16 @@ class BoundaryPart(EpochPart):
             scene.status = self.status = status
 
     # -- pieces --------------------------------------------------------------------------------
+    def _map(self, pos: int):
+        """The map of keyframe ``pos``: the output's heat map, or each point's class shaded by confidence."""
+        if self.by_class:
+            winner, confidence = self.maps[pos]
+            return ClassMap(winner, confidence, self.square, self._class_colors(), self.theme.background)
+        return HeatMap(self.maps[pos], self.square, self.theme)
+
+    def _class_colors(self) -> list:
+        return style.class_colors(self.theme, self.story.trace.layers[-1])
+
     def _square(self) -> Region:
         """Where the map goes: the largest square in the diagram region, room left for the axes."""
         region = self.regions.diagram
@@ -98,7 +113,10 @@ class BoundaryPart(EpochPart):
         data = self.story.trace.config["data"]
         dots = VGroup()
         for x, y in zip(data["inputs"], data["targets"]):
-            color = self.theme.positive if y[0] >= 0.5 else self.theme.negative
+            if self.by_class:  # the colour of its class
+                color = self._class_colors()[int(np.argmax(y))]
+            else:
+                color = self.theme.positive if y[0] >= 0.5 else self.theme.negative
             dots.add(Dot(self._at(*x), radius=0.09, color=color, stroke_color=self.theme.text,
                          stroke_width=2))
         return dots
@@ -114,11 +132,15 @@ class BoundaryPart(EpochPart):
                     self.plane.extent[0][0], value)
                 label.next_to(spot, DOWN if axis == 0 else LEFT, buff=0.1)
                 group.add(label)
-        names = [Text(self.tr(f"training.plane_x{i}"), font=style.FONT, font_size=style.LABEL_SIZE,
-                      color=self.theme.text) for i in (1, 2)]
+        words = self.story.input_labels or [self.tr(f"training.plane_x{i}") for i in (1, 2)]
+        names = [Text(word, font=style.FONT, font_size=style.LABEL_SIZE, color=self.theme.text)
+                 for word in words]
         names[0].next_to([sq.center[0], sq.bottom, 0], DOWN, buff=0.4)
-        names[1].next_to([sq.left, sq.center[1], 0], LEFT, buff=0.4 + max(
-            (m.width for m in group if m.get_center()[0] < sq.left), default=0))
+        ticks = max((m.width for m in group if m.get_center()[0] < sq.left), default=0)
+        if names[1].width > 0.6:  # a feature's name: written up the axis, as plots do
+            names[1].rotate(np.pi / 2)
+            ticks = min(ticks, 0.3)
+        names[1].next_to([sq.left, sq.center[1], 0], LEFT, buff=0.4 + ticks)
         return group.add(*names)
 
     def _legend(self) -> VGroup:
@@ -127,12 +149,20 @@ class BoundaryPart(EpochPart):
         heading = Text(self.tr("training.plane_heading"), font=style.FONT, font_size=style.CAPTION_SIZE,
                        color=self.theme.text)
         rows = [heading]
-        for key, color, dot in (("plane_one", colors[LEVELS - 1], self.theme.positive),
-                                ("plane_zero", colors[0], self.theme.negative)):
+        if self.by_class:
+            heading = wrapped_text(self.tr("training.plane_classes_heading"), panel.width, style.STATUS_SIZE,
+                                   self.theme.text)
+            rows = [heading]
+            keys = [(self.story.output_label(j), color, color)
+                    for j, color in enumerate(self._class_colors())]
+        else:
+            keys = [(self.tr(f"training.{key}"), color, dot) for key, color, dot in
+                    (("plane_one", colors[LEVELS - 1], self.theme.positive),
+                     ("plane_zero", colors[0], self.theme.negative))]
+        for words, color, dot in keys:
             swatch = Square(0.3, fill_color=color, fill_opacity=1, stroke_width=0)
             sample = Dot(radius=0.09, color=dot, stroke_color=self.theme.text, stroke_width=2).move_to(swatch)
-            text = Text(self.tr(f"training.{key}"), font=style.FONT, font_size=style.STATUS_SIZE,
-                        color=self.theme.text)
+            text = Text(words, font=style.FONT, font_size=style.STATUS_SIZE, color=self.theme.text)
             rows.append(VGroup(VGroup(swatch, sample), text).arrange(RIGHT, buff=0.2))
         group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         if group.width > panel.width:

@@ -13,6 +13,8 @@ from manim import (
     VGroup,
 )
 
+from backprop_core.equations import to_latex
+
 from ... import style
 from ...animations.fade import Appear
 from ...animations.flow import weight_update
@@ -20,6 +22,9 @@ from ...mobjects.equation_panel import TEX_TEMPLATE, colorize
 from ..pieces import make_diagram, note_text, swap, unclutter_edge_labels, value_label, weight_labels
 from ..wrapping import panel_stack
 from .common import EpochPart, keyframe_epochs
+
+MEAN_TERMS_UP_TO = 5
+"""The mean loss of an epoch writes every sample's term up to this many samples, else 3 and the last."""
 
 TRAINED_SPOTS = (None, 0.2, 0.8, 0.35, 0.65, 0.5)
 """Where along its edge a weight label is tried (large trained weights are wide)."""
@@ -102,8 +107,20 @@ class TrainingPart(EpochPart):
                        font_size=style.CAPTION_SIZE, color=self.theme.text)
         formula = MathTex(colorize(eq.latex(), self.theme), tex_template=TEX_TEMPLATE,
                           font_size=style.EQUATION_SIZE, color=self.theme.text)
+        written = MathTex(colorize(self._mean_terms(n), self.theme), tex_template=TEX_TEMPLATE,
+                          font_size=style.EQUATION_SIZE, color=self.theme.text)
         note = note_text(self, self.tr("training.note", samples=n))
-        return panel_stack(self, heading, formula, note, buff=0.22)
+        return panel_stack(self, heading, formula, written, note, buff=0.22)
+
+    def _mean_terms(self, n: int) -> str:
+        r"""The mean over ``n`` samples, ``n`` written in: ``C = 1/150 (C_1 + C_2 + C_3 + \cdots + C_150)``.
+
+        Every term for up to :data:`MEAN_TERMS_UP_TO` samples, else the first three and the last.
+        """
+        symbols = self.story.symbols
+        term = [to_latex(symbols.loss(i)) for i in range(n)] if n <= MEAN_TERMS_UP_TO else \
+            [*(to_latex(symbols.loss(i)) for i in range(3)), r"\cdots", to_latex(symbols.loss(n - 1))]
+        return rf"{to_latex(symbols.loss())} = \frac{{1}}{{{n}}}\left({' + '.join(term)}\right)"
 
     def _set_status(self, index: int) -> None:
         """Swap the base status line (one step, one sample) for the epoch status line."""
