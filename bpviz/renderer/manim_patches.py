@@ -293,6 +293,12 @@ MANIM_MEMBERS: tuple[ManimMember, ...] = (
                 "4d9d158f2a424050"),
     ManimMember(f"{_CAMERA}.cairo_line_width_multiple", "attribute", _FADE + "._picture"),
     ManimMember(f"{_RENDERER}.get_frame", "overridden", _FRAME, "(self)", "9d5ffa0b9ee9bdb1"),
+    ManimMember(f"{_RENDERER}.play", "overridden", "camera.FrameRenderer.play: marks a play",
+                "(self, scene, *args, **kwargs)", "5affbe0f311d6099"),
+    ManimMember(f"{_RENDERER}.update_frame", "overridden",
+                "camera.FrameRenderer.update_frame: no drawing inside a skipped play",
+                "(self, scene, mobjects=None, include_submobjects=True, ignore_skipping=True, **kwargs)",
+                "8f79c10a482647be"),
     ManimMember(f"{_RENDERER}.__init__", "called", "production.session.chapter",
                 "(self, file_writer_class=<class 'manim.scene.scene_file_writer.SceneFileWriter'>, "
                 "camera_class=None, skip_animations=False, **kwargs)"),
