@@ -187,12 +187,16 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
 @click.option("--format", "fmt", default="png", show_default=True, metavar="|".join(STILL_FORMATS),
               help="png pictures, or svg vector stills to edit")
 @jobs_option
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="draw every still again, even when the stills cache holds it")
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media/frames]")
 @user_errors
-def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) -> None:
+def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, no_cache, output) -> None:
     """Stills of SOURCE: one PNG (or SVG) per beat (its settled last frame) in story order, and frames.json.
 
-    SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded.
+    SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded. A still
+    whose picture is unchanged since an earlier run is copied from the stills cache
+    (~/.cache/bpviz/stills) instead of drawn.
     """
     check_look(quality, aspect, theme, lang)
     choice("--format", fmt, STILL_FORMATS)
@@ -201,17 +205,14 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, output) 
     out = out_dir(output, os.path.join("media", "frames"))
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
-    if jobs > 1:
-        from bpviz.production.concat import render_stills_jobs
+    from bpviz.production.stills import write_stills
 
-        stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, fmt)
-    else:
-        from bpviz.production.render import render_stills
-
-        stills = render_stills(story, chapters, out, quality, aspect, fmt)
+    report = write_stills(story, chapters, out, quality, aspect, fmt, jobs, not no_cache)
+    stills = report.stills
     for still in stills:
         click.echo(f"wrote {out / still.file}")
-    click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills)")
+    click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills, {len(report.drawn)} drawn, "
+               f"{len(stills) - len(report.drawn)} from the stills cache)")
 
 
 # -- narration script and slides (bpviz.outputs.subtitles, bpviz.production.decks) ----------------------

@@ -86,7 +86,7 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
     """
     from bpviz.outputs.formats import deliver, tag_prores_alpha
     from bpviz.outputs.subtitles import write_srt
-    from bpviz.production.render import make_folder
+    from bpviz.production.stills import make_folder
     from scenes.chapters.base import Beat
 
     make_folder(out_dir)
@@ -113,39 +113,40 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
     return written
 
 
-def _stills_worker(args: tuple[JobSpec, str]) -> list:
+def _stills_worker(args: tuple[JobSpec, str, bool]):
     from bpviz.production.render import render_stills
 
-    spec, folder = args
+    spec, folder, use_cache = args
     opts = spec.opts
     return render_stills(spec.story(), [spec.chapter], Path(folder), opts["quality"], opts["aspect"],
-                         opts["image_format"])
+                         opts["image_format"], use_cache)
 
 
 def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: int, quality: str = "low",
-                       aspect: str = "16:9", image_format: str = "png") -> list:
+                       aspect: str = "16:9", image_format: str = "png", use_cache: bool = True):
     """:func:`bpviz.production.render.render_stills` with one job per chapter, ``jobs`` at a time.
 
-    Each job draws its chapter's stills into a private folder; they are then moved to
-    ``out_dir`` and numbered in story order, and ``frames.json`` lists them.
+    Each job draws its chapter's stills into a private folder (through the stills cache); they
+    are then moved to ``out_dir`` and numbered in story order, and ``frames.json`` lists them.
+    Returns a :class:`~bpviz.production.stills.StillsReport`.
     """
-    from bpviz.production.render import Still, make_folder
+    from bpviz.production.stills import Still, StillsReport, make_folder, write_index
 
     make_folder(out_dir)
     film = [name for chapter in chapters for name in film_of(story, chapter)]
     specs = [JobSpec.of(story, name, quality=quality, aspect=aspect, image_format=image_format)
              for name in film]
-    stills: list[Still] = []
+    report = StillsReport()
+    stills = report.stills
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-", dir=out_dir) as tmp:
         folders = [str(Path(tmp) / f"{i:02d}") for i in range(len(specs))]
         with ProcessPoolExecutor(max_workers=min(jobs, len(specs))) as pool:
-            per_job = list(pool.map(_stills_worker, zip(specs, folders)))
+            per_job = list(pool.map(_stills_worker, [(s, f, use_cache) for s, f in zip(specs, folders)]))
         for folder, made in zip(folders, per_job):
-            for still in made:
+            report.drawn.extend(made.drawn)
+            for still in made.stills:
                 name = f"{len(stills) + 1:03d}_{still.file.split('_', 1)[1]}"
                 os.replace(Path(folder) / still.file, out_dir / name)
                 stills.append(Still(name, still.chapter, still.beat, still.caption))
-    index = [vars(s) for s in stills]
-    (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
-    return stills
+    write_index(out_dir, stills)
+    return report

@@ -9,29 +9,29 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PIL import Image
 
-from backprop_core.errors import BpvizError
+from bpviz.cache import stills as store
 from bpviz.outputs.formats import deliver, encoder_config, tag_prores_alpha
 from bpviz.outputs.subtitles import write_srt
 from bpviz.outputs.svg_still import write_svg
+from bpviz.production.fingerprint import code_version
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
+from bpviz.production.stills import (
+    Still,
+    StillsReport,
+    chapter_fingerprint,
+    copy_kept,
+    make_folder,
+    still_name,
+    write_index,
+)
 from scenes.chapters.base import Beat
 from scenes.story import Story
-
-
-@dataclass(frozen=True)
-class Still:
-    """One written still: the PNG (or SVG) and what it shows."""
-
-    file: str
-    chapter: str
-    beat: str
-    caption: str
 
 
 def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = "16:9") -> list[Beat]:
@@ -48,39 +48,53 @@ def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = 
     return scene.beats
 
 
-def make_folder(folder: Path) -> None:
-    """Create ``folder`` (and its parents); a folder that cannot be made is a :class:`BpvizError`."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise BpvizError(f"-o {folder}: cannot create the folder ({err.strerror})") from None
-
-
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
-                  aspect: str = "16:9", image_format: str = "png") -> list[Still]:
+                  aspect: str = "16:9", image_format: str = "png", use_cache: bool = True) -> StillsReport:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
     Only the stills are drawn: animations are skipped, so no video is encoded. With
-    ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``).
+    ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``). Through the
+    stills cache (:mod:`bpviz.cache.stills`; ``use_cache=False`` draws all and refreshes it): a
+    chapter kept whole is copied without being played, and a beat whose picture is kept is
+    copied instead of drawn. The report lists the beats drawn.
     """
     make_folder(out_dir)
-    stills: list[Still] = []
+    report = StillsReport()
+    stills, salt = report.stills, f"{image_format} {code_version()}"
 
-    def capture(scene, beat) -> None:
-        name = f"{len(stills) + 1:03d}_{beat.chapter}_{beat.key}.{image_format}"
-        if image_format == "svg":
-            write_svg(scene, out_dir / name)
+    def capture(scene, beat, listed: list[dict]) -> None:
+        name = still_name(len(stills) + 1, beat.chapter, beat.key, image_format)
+        key = scene.renderer.still_key(salt)
+        kept = store.find_still(key, image_format) if use_cache else None
+        if kept is not None:
+            shutil.copyfile(kept, out_dir / name)
         else:
-            Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
+            if image_format == "svg":
+                write_svg(scene, out_dir / name)
+            else:
+                Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
+            report.drawn.append((beat.chapter, beat.key))
+            if key is not None:
+                store.keep_still(key, image_format, (out_dir / name).read_bytes())
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))
+        listed.append({"chapter": beat.chapter, "beat": beat.key, "caption": beat.caption, "key": key})
 
     with manim_session(quality, aspect, format=None, write_to_movie=False):
         for chapter in chapters:
-            chapter_of(chapter, story, beat_end=capture, skip_animations=True).render()
-    index = [vars(s) for s in stills]
-    (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
-    return stills
+            fingerprint = chapter_fingerprint(story, chapter, quality, aspect, image_format)
+            entries = store.chapter_stills(fingerprint, image_format) if use_cache else None
+            if entries is not None:
+                copy_kept(entries, out_dir, image_format, stills)
+                continue
+            listed: list[dict] = []
+            scene = chapter_of(chapter, story, beat_end=partial(capture, listed=listed),
+                               skip_animations=True)
+            scene.renderer.defer_stills = True
+            scene.render()
+            if listed and all(e["key"] is not None for e in listed):
+                store.keep_chapter(fingerprint, listed)
+    write_index(out_dir, stills)
+    return report
 
 
 def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low", fmt: str = "mp4",

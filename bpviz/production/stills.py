@@ -1,0 +1,98 @@
+"""``bpviz frames``: stills written from the stills cache where it can, drawn where it must.
+
+:func:`write_stills` first asks the stills cache (:mod:`bpviz.cache.stills`) for every chapter by
+its fingerprint; when all are kept (a config saved unchanged, a second run) the stills are copied
+and ``frames.json`` written without starting Manim. Otherwise the chapters are played
+(:func:`bpviz.production.render.render_stills`, or one job per chapter with ``jobs > 1``): kept
+chapters are copied, and in the others each beat whose picture is kept is copied instead of
+drawn. This module imports no Manim, so the cached path starts none.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backprop_core.errors import BpvizError
+from bpviz.cache import stills as store
+from bpviz.production.fingerprint import job_fingerprint
+
+
+@dataclass(frozen=True)
+class Still:
+    """One written still: the PNG (or SVG) and what it shows."""
+
+    file: str
+    chapter: str
+    beat: str
+    caption: str
+
+
+@dataclass
+class StillsReport:
+    """What a ``frames`` run did: the stills written and the beats drawn now (the rest were kept)."""
+
+    stills: list[Still] = field(default_factory=list)
+    drawn: list[tuple[str, str]] = field(default_factory=list)
+    """``(chapter, beat)`` of every still drawn in this run (not copied from the stills cache)."""
+
+
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents); a folder that cannot be made is a :class:`BpvizError`."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BpvizError(f"-o {folder}: cannot create the folder ({err.strerror})") from None
+
+
+def chapter_fingerprint(story, chapter: str, quality: str, aspect: str, image_format: str) -> str:
+    """The fingerprint of the stills of ``chapter`` (what it shows, ``[video]``, options, code)."""
+    options = {"output": "stills", "quality": quality, "aspect": aspect, "image_format": image_format}
+    return job_fingerprint(chapter, story.trace, story.video, story.language, options)
+
+
+def still_name(number: int, chapter: str, beat: str, image_format: str) -> str:
+    """The file name of still ``number`` (1-based, story order): ``NNN_chapter_beat.<format>``."""
+    return f"{number:03d}_{chapter}_{beat}.{image_format}"
+
+
+def copy_kept(entries: list[dict], out_dir: Path, image_format: str, stills: list[Still]) -> None:
+    """Copy a kept chapter's stills (:func:`bpviz.cache.stills.chapter_stills`) into ``out_dir``."""
+    for entry in entries:
+        name = still_name(len(stills) + 1, entry["chapter"], entry["beat"], image_format)
+        shutil.copyfile(store.still_path(entry["key"], image_format), out_dir / name)
+        stills.append(Still(name, entry["chapter"], entry["beat"], entry["caption"]))
+
+
+def write_index(out_dir: Path, stills: list[Still]) -> None:
+    """``frames.json``: every still with its chapter, beat and caption, in story order."""
+    index = [vars(s) for s in stills]
+    (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+
+
+def write_stills(story, chapters: list[str], out_dir: Path, quality: str = "low", aspect: str = "16:9",
+                 image_format: str = "png", jobs: int = 1, use_cache: bool = True) -> StillsReport:
+    """One still per beat of ``chapters`` into ``out_dir``, and ``frames.json``; see the module.
+
+    ``use_cache=False`` draws every still (and refreshes the cache).
+    """
+    make_folder(out_dir)
+    report = StillsReport()
+    if use_cache:
+        prints = [chapter_fingerprint(story, c, quality, aspect, image_format) for c in chapters]
+        kept = [store.chapter_stills(fingerprint, image_format) for fingerprint in prints]
+        if all(entries is not None for entries in kept):
+            for entries in kept:
+                copy_kept(entries, out_dir, image_format, report.stills)
+            write_index(out_dir, report.stills)
+            return report
+    if jobs > 1:
+        from bpviz.production.concat import render_stills_jobs
+
+        return render_stills_jobs(story, chapters, out_dir, jobs, quality, aspect, image_format, use_cache)
+    from bpviz.production.render import render_stills
+
+    return render_stills(story, chapters, out_dir, quality, aspect, image_format, use_cache)
