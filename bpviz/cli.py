@@ -205,7 +205,7 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, no_cache
     out = out_dir(output, os.path.join("media", "frames"))
     check_tools()
     story, chapters = story_and_scenes(source, wanted, theme, lang)
-    from bpviz.production.stills import write_stills
+    from bpviz.production.frames import write_stills
 
     report = write_stills(story, chapters, out, quality, aspect, fmt, jobs, not no_cache)
     stills = report.stills

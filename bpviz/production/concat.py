@@ -119,7 +119,7 @@ def _stills_worker(args: tuple[JobSpec, str, bool]):
     spec, folder, use_cache = args
     opts = spec.opts
     return render_stills(spec.story(), [spec.chapter], Path(folder), opts["quality"], opts["aspect"],
-                         opts["image_format"], use_cache)
+                         opts["image_format"], use_cache, look_ahead=False)
 
 
 def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: int, quality: str = "low",

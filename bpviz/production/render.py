@@ -18,6 +18,7 @@ from bpviz.cache import stills as store
 from bpviz.outputs.formats import deliver, encoder_config, tag_prores_alpha
 from bpviz.outputs.subtitles import write_srt
 from bpviz.outputs.svg_still import write_svg
+from bpviz.production import prefetch
 from bpviz.production.fingerprint import code_version
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
@@ -49,14 +50,16 @@ def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = 
 
 
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
-                  aspect: str = "16:9", image_format: str = "png", use_cache: bool = True) -> StillsReport:
+                  aspect: str = "16:9", image_format: str = "png", use_cache: bool = True,
+                  look_ahead: bool = True) -> StillsReport:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
     Only the stills are drawn: animations are skipped, so no video is encoded. With
     ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``). Through the
     stills cache (:mod:`bpviz.cache.stills`; ``use_cache=False`` draws all and refreshes it): a
     chapter kept whole is copied without being played, and a beat whose picture is kept is
-    copied instead of drawn. The report lists the beats drawn.
+    copied instead of drawn. The report lists the beats drawn. With ``look_ahead`` a second
+    process typesets each chapter's new equations in one batch ahead (:mod:`bpviz.production.prefetch`).
     """
     make_folder(out_dir)
     report = StillsReport()
@@ -79,20 +82,26 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))
         listed.append({"chapter": beat.chapter, "beat": beat.key, "caption": beat.caption, "key": key})
 
-    with manim_session(quality, aspect, format=None, write_to_movie=False):
-        for chapter in chapters:
-            fingerprint = chapter_fingerprint(story, chapter, quality, aspect, image_format)
-            entries = store.chapter_stills(fingerprint, image_format) if use_cache else None
-            if entries is not None:
-                copy_kept(entries, out_dir, image_format, stills)
-                continue
-            listed: list[dict] = []
-            scene = chapter_of(chapter, story, beat_end=partial(capture, listed=listed),
-                               skip_animations=True)
-            scene.renderer.defer_stills = True
-            scene.render()
-            if listed and all(e["key"] is not None for e in listed):
-                store.keep_chapter(fingerprint, listed)
+    prints = [chapter_fingerprint(story, chapter, quality, aspect, image_format) for chapter in chapters]
+    kept = [store.chapter_stills(fp, image_format) if use_cache else None for fp in prints]
+    todo = [prefetch.LayOut(c, {"quality": quality, "aspect": aspect}, lambda: story)
+            for c, entries in zip(chapters, kept) if entries is None]
+    ahead = prefetch.start(todo) if look_ahead else None
+    try:
+        with manim_session(quality, aspect, format=None, write_to_movie=False):
+            for chapter, fingerprint, entries in zip(chapters, prints, kept):
+                if entries is not None:
+                    copy_kept(entries, out_dir, image_format, stills)
+                    continue
+                listed: list[dict] = []
+                scene = chapter_of(chapter, story, beat_end=partial(capture, listed=listed),
+                                   skip_animations=True)
+                scene.renderer.defer_stills = True
+                scene.render()
+                if listed and all(e["key"] is not None for e in listed):
+                    store.keep_chapter(fingerprint, listed)
+    finally:
+        prefetch.finish(ahead)
     write_index(out_dir, stills)
     return report
 

@@ -1,11 +1,9 @@
-"""``bpviz frames``: stills written from the stills cache where it can, drawn where it must.
+"""The pieces of ``bpviz frames`` that need no Manim.
 
-:func:`write_stills` first asks the stills cache (:mod:`bpviz.cache.stills`) for every chapter by
-its fingerprint; when all are kept (a config saved unchanged, a second run) the stills are copied
-and ``frames.json`` written without starting Manim. Otherwise the chapters are played
-(:func:`bpviz.production.render.render_stills`, or one job per chapter with ``jobs > 1``): kept
-chapters are copied, and in the others each beat whose picture is kept is copied instead of
-drawn. This module imports no Manim, so the cached path starts none.
+The written stills and the report, the chapters' fingerprints in the stills cache
+(:mod:`bpviz.cache.stills`), copying kept stills, the file names and ``frames.json``.
+:mod:`bpviz.production.frames` decides what is drawn, and
+:func:`bpviz.production.render.render_stills` draws it.
 """
 
 from __future__ import annotations
@@ -71,28 +69,3 @@ def write_index(out_dir: Path, stills: list[Still]) -> None:
     index = [vars(s) for s in stills]
     (out_dir / "frames.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
-
-
-def write_stills(story, chapters: list[str], out_dir: Path, quality: str = "low", aspect: str = "16:9",
-                 image_format: str = "png", jobs: int = 1, use_cache: bool = True) -> StillsReport:
-    """One still per beat of ``chapters`` into ``out_dir``, and ``frames.json``; see the module.
-
-    ``use_cache=False`` draws every still (and refreshes the cache).
-    """
-    make_folder(out_dir)
-    report = StillsReport()
-    if use_cache:
-        prints = [chapter_fingerprint(story, c, quality, aspect, image_format) for c in chapters]
-        kept = [store.chapter_stills(fingerprint, image_format) for fingerprint in prints]
-        if all(entries is not None for entries in kept):
-            for entries in kept:
-                copy_kept(entries, out_dir, image_format, report.stills)
-            write_index(out_dir, report.stills)
-            return report
-    if jobs > 1:
-        from bpviz.production.concat import render_stills_jobs
-
-        return render_stills_jobs(story, chapters, out_dir, jobs, quality, aspect, image_format, use_cache)
-    from bpviz.production.render import render_stills
-
-    return render_stills(story, chapters, out_dir, quality, aspect, image_format, use_cache)

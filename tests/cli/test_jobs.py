@@ -103,9 +103,17 @@ def test_second_render_comes_from_the_cache(short_film, cache, tmp_path, monkeyp
 
 def test_the_look_ahead_typesets_a_chapter_without_rendering_it(short_film, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # a cold typeset cache
+    log = tmp_path / "alone.txt"
+
+    def alone(tex_file, *args):  # the look-ahead typesets in one batch, never one by one
+        log.write_text(tex_file.stem)
+        raise AssertionError("compiled alone")
+
+    monkeypatch.setattr(tex_file_writing, "compile_tex", alone)  # the forked look-ahead too
     ahead = prefetch.start([jobs.JobSpec.of(short_film, "loss", **OPTIONS)])
     prefetch.finish(ahead)
     assert ahead.exitcode == 0
+    assert not log.exists()
     assert len(list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.svg"))) >= 3  # the loss chapter's
     assert not list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.lock"))
 

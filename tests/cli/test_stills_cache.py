@@ -17,7 +17,7 @@ from backprop_core.presets import preset_text
 from bpviz.cache import stills as store
 from bpviz.options import story_and_scenes
 from bpviz.production import render
-from bpviz.production.stills import write_stills
+from bpviz.production.frames import write_stills
 
 CHAPTER = ["update"]
 
