@@ -156,10 +156,14 @@ def presets_cmd() -> None:
 @click.option("--sections", is_flag=True, help="also write one clip per beat into <scene>_beats/")
 @jobs_option
 @no_cache_option
+@click.option("--watch", is_flag=True,
+              help="after the first render, render again on every save of SOURCE (a config file) "
+                   "until Ctrl-C, at --quality low unless one is given; unchanged chapters come "
+                   "from the render cache")
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media]")
 @user_errors
 def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, sections, jobs,
-               no_cache, output) -> None:
+               no_cache, watch, output) -> None:
     """Render explainer videos of SOURCE: a config, a preset (default: mazur) or a trace .json.
 
     Each chapter is a job: up to --jobs of them render at once, and a chapter whose content and
@@ -173,13 +177,25 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
     wanted = [choice("--scene", s, SCENES) for s in scenes]
     out = out_dir(output, "media")
     check_tools()
-    story, chapters = story_and_scenes(source, wanted, theme, lang)
-    from bpviz.production.concat import render_joined
+    if watch and click.get_current_context().get_parameter_source("quality").name == "DEFAULT":
+        quality = "low"  # a preview: fast to draw again
 
-    for chapter in chapters:
-        for path in render_joined(story, chapter, out, jobs, not no_cache, quality=quality, fmt=fmt,
-                                  transparent=transparent, sections=sections, aspect=aspect):
-            click.echo(f"wrote {path}")
+    def run() -> None:
+        story, chapters = story_and_scenes(source, wanted, theme, lang)
+        from bpviz.production.concat import render_joined
+
+        for chapter in chapters:
+            for path in render_joined(story, chapter, out, jobs, not no_cache, quality=quality, fmt=fmt,
+                                      transparent=transparent, sections=sections, aspect=aspect):
+                click.echo(f"wrote {path}")
+
+    if watch:
+        from bpviz.watching import watch as follow
+        from bpviz.watching import watchable
+
+        follow(watchable(source), run)
+    else:
+        run()
 
 
 @main.command("frames")
@@ -189,9 +205,12 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
 @jobs_option
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="draw every still again, even when the stills cache holds it")
+@click.option("--watch", is_flag=True,
+              help="after the first run, draw again on every save of SOURCE (a config file) until "
+                   "Ctrl-C; only the stills whose picture changed are drawn, and listed")
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media/frames]")
 @user_errors
-def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, no_cache, output) -> None:
+def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, no_cache, watch, output) -> None:
     """Stills of SOURCE: one PNG (or SVG) per beat (its settled last frame) in story order, and frames.json.
 
     SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded. A still
@@ -204,15 +223,26 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, no_cache
     wanted = [choice("--scene", s, SCENES) for s in scenes]
     out = out_dir(output, os.path.join("media", "frames"))
     check_tools()
-    story, chapters = story_and_scenes(source, wanted, theme, lang)
-    from bpviz.production.frames import write_stills
 
-    report = write_stills(story, chapters, out, quality, aspect, fmt, jobs, not no_cache)
-    stills = report.stills
-    for still in stills:
-        click.echo(f"wrote {out / still.file}")
-    click.echo(f"wrote {out / 'frames.json'} ({len(stills)} stills, {len(report.drawn)} drawn, "
-               f"{len(stills) - len(report.drawn)} from the stills cache)")
+    def run() -> None:
+        story, chapters = story_and_scenes(source, wanted, theme, lang)
+        from bpviz.production.frames import write_stills
+
+        report = write_stills(story, chapters, out, quality, aspect, fmt, jobs, not no_cache)
+        drawn = set(report.drawn)
+        for still in report.stills:
+            if not watch or (still.chapter, still.beat) in drawn:  # watching: what changed
+                click.echo(f"wrote {out / still.file}")
+        click.echo(f"wrote {out / 'frames.json'} ({len(report.stills)} stills, {len(drawn)} drawn, "
+                   f"{len(report.stills) - len(drawn)} from the stills cache)")
+
+    if watch:
+        from bpviz.watching import watch as follow
+        from bpviz.watching import watchable
+
+        follow(watchable(source), run)
+    else:
+        run()
 
 
 # -- narration script and slides (bpviz.outputs.subtitles, bpviz.production.decks) ----------------------
