@@ -3,7 +3,7 @@
 On Linux that is ``$XDG_CACHE_HOME/bpviz`` (``~/.cache/bpviz`` when unset), on macOS
 ``~/Library/Caches/bpviz``, on Windows the local application data folder. Each cache has its own
 sub-folder: ``tex/`` and ``text/`` (typeset SVGs), ``svg/`` (their parsed shapes), ``renders/``
-(finished chapters).
+(finished chapters), ``stills/`` (finished stills, by what each shows).
 """
 
 from __future__ import annotations

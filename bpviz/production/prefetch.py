@@ -20,6 +20,8 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -137,12 +139,19 @@ def start(specs: list) -> multiprocessing.Process | None:
 
 
 def finish(process: multiprocessing.Process | None) -> None:
-    """Wait for the look-ahead to end (it is ahead of the render, so this is at once)."""
+    """End the look-ahead: the render is done, so what it would still typeset is not needed.
+
+    It usually ended long before. On a busy machine the niced look-ahead may lag behind the render:
+    it is stopped (SIGTERM, on which it cleans up its temporary folders; its claims go with it).
+    """
     if process is not None:
-        process.join(timeout=60)
+        process.join(timeout=0.5)
         if process.is_alive():
             process.terminate()
-            process.join()
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 def typeset_ahead(spec, cache_root: Path) -> list[str]:
@@ -163,6 +172,7 @@ def typeset_ahead(spec, cache_root: Path) -> list[str]:
 
 
 def _lay_out(specs: list) -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwind: temporary folders removed
     try:
         os.nice(10)  # the render first: the look-ahead takes what the render leaves of the cores
         root = cache_dir()
