@@ -138,14 +138,14 @@ def start(specs: list) -> multiprocessing.Process | None:
     return process
 
 
-def finish(process: multiprocessing.Process | None) -> None:
-    """End the look-ahead: the render is done, so what it would still typeset is not needed.
+def finish(process: multiprocessing.Process | None, wait: float = 0.5) -> None:
+    """End the look-ahead, after at most ``wait`` seconds: the render is done, it is not needed.
 
     It usually ended long before. On a busy machine the niced look-ahead may lag behind the render:
     it is stopped (SIGTERM, on which it cleans up its temporary folders; its claims go with it).
     """
     if process is not None:
-        process.join(timeout=0.5)
+        process.join(timeout=wait)
         if process.is_alive():
             process.terminate()
             process.join(timeout=10)

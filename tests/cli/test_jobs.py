@@ -111,7 +111,7 @@ def test_the_look_ahead_typesets_a_chapter_without_rendering_it(short_film, tmp_
 
     monkeypatch.setattr(tex_file_writing, "compile_tex", alone)  # the forked look-ahead too
     ahead = prefetch.start([jobs.JobSpec.of(short_film, "loss", **OPTIONS)])
-    prefetch.finish(ahead)
+    prefetch.finish(ahead, wait=300)  # no render: let it end by itself
     assert ahead.exitcode == 0
     assert not log.exists()
     assert len(list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.svg"))) >= 3  # the loss chapter's
