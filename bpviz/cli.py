@@ -230,8 +230,8 @@ def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, jobs, no_cache
 
         report = write_stills(story, chapters, out, quality, aspect, fmt, jobs, not no_cache)
         drawn = set(report.drawn)
-        for still in report.stills:
-            if not watch or (still.chapter, still.beat) in drawn:  # watching: what changed
+        for i, still in enumerate(report.stills):
+            if not watch or i in drawn:  # watching: what changed
                 click.echo(f"wrote {out / still.file}")
         click.echo(f"wrote {out / 'frames.json'} ({len(report.stills)} stills, {len(drawn)} drawn, "
                    f"{len(report.stills) - len(drawn)} from the stills cache)")

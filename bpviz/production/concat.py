@@ -143,7 +143,7 @@ def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: i
         with ProcessPoolExecutor(max_workers=min(jobs, len(specs))) as pool:
             per_job = list(pool.map(_stills_worker, [(s, f, use_cache) for s, f in zip(specs, folders)]))
         for folder, made in zip(folders, per_job):
-            report.drawn.extend(made.drawn)
+            report.drawn.extend(len(stills) + i for i in made.drawn)
             for still in made.stills:
                 name = f"{len(stills) + 1:03d}_{still.file.split('_', 1)[1]}"
                 os.replace(Path(folder) / still.file, out_dir / name)

@@ -76,7 +76,7 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
                 write_svg(scene, out_dir / name)
             else:
                 Image.fromarray(scene.renderer.get_frame()).save(out_dir / name)
-            report.drawn.append((beat.chapter, beat.key))
+            report.drawn.append(len(stills))
             if key is not None:
                 store.keep_still(key, image_format, (out_dir / name).read_bytes())
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))

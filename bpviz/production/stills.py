@@ -33,8 +33,8 @@ class StillsReport:
     """What a ``frames`` run did: the stills written and the beats drawn now (the rest were kept)."""
 
     stills: list[Still] = field(default_factory=list)
-    drawn: list[tuple[str, str]] = field(default_factory=list)
-    """``(chapter, beat)`` of every still drawn in this run (not copied from the stills cache)."""
+    drawn: list[int] = field(default_factory=list)
+    """The place in ``stills`` of every still drawn in this run (not copied from the stills cache)."""
 
 
 def make_folder(folder: Path) -> None:

@@ -72,12 +72,12 @@ def test_an_unchanged_config_is_written_from_the_cache_without_playing(runs):
 
 def test_an_edit_redraws_only_the_beats_whose_picture_changed(runs):
     tmp, first, _again, edited, _whole, _kept = runs
-    drawn = {beat for _chapter, beat in edited.drawn}
+    drawn = {edited.stills[i].file for i in edited.drawn}
     assert 0 < len(drawn) < len(edited.stills)
     before, after = _pngs(tmp / "first"), _pngs(tmp / "edited")
     assert before.keys() == after.keys()
     for still in edited.stills:  # a copied still is the old picture; a drawn one is new
-        assert (before[still.file] == after[still.file]) == (still.beat not in drawn), still.file
+        assert (before[still.file] == after[still.file]) == (still.file not in drawn), still.file
 
 
 def test_stills_from_the_cache_equal_stills_drawn_anew(runs):
