@@ -2,7 +2,8 @@
 
 Rendering one chapter after another in one process (``--jobs 1``, the default) would compile
 every new equation in turn, each at the moment the scene reaches it (a ``latex`` and a
-``dvisvgm`` process each, about 0.4 s). :func:`start` forks a process that, chapter by chapter,
+``dvisvgm`` process each, about 0.4 s). :func:`start` typesets the first chapter's new
+equations at once and forks a process that does the same for the others, chapter by chapter: it
 plays the chapter with ``skip_animations`` (no frame drawn) while *collecting* its equations:
 an equation the typeset cache lacks is not compiled but recorded, and the scene gets a
 placeholder of about its size (:func:`placeholder_svg`), never written to any cache. Then all the
@@ -127,21 +128,29 @@ class Collector:
 
 
 def start(specs: list) -> multiprocessing.Process | None:
-    """Begin typesetting the chapters of ``specs`` (``JobSpec`` or :class:`LayOut`, in render order).
+    """Typeset the chapters of ``specs`` (``JobSpec`` or :class:`LayOut`, in render order) ahead.
 
-    Returns the process, or ``None`` on a single core (it would only compete with the render).
+    The first chapter's new equations are typeset here, before this returns: the render would
+    reach them before a second process had laid the chapter out, and compile them one by one.
+    The others are typeset by a second process while the render plays; it is returned (``None``
+    on a single core, where it would only compete with the render: there the render compiles
+    the rest).
     """
-    if not specs or (os.cpu_count() or 1) < 2:
+    if not specs:
         return None
-    process = multiprocessing.get_context("fork").Process(target=_lay_out, args=(specs,), daemon=True)
-    process.start()
+    process = None
+    if len(specs) > 1 and (os.cpu_count() or 1) >= 2:
+        process = multiprocessing.get_context("fork").Process(target=_lay_out, args=(specs[1:],),
+                                                              daemon=True)
+        process.start()
+    typeset_ahead(specs[0], cache_dir())
     return process
 
 
 def finish(process: multiprocessing.Process | None, wait: float = 0.5) -> None:
     """End the look-ahead, after at most ``wait`` seconds: the render is done, it is not needed.
 
-    It usually ended long before. On a busy machine the niced look-ahead may lag behind the render:
+    It usually ended long before. On a busy machine the look-ahead may lag behind the render:
     it is stopped (SIGTERM, on which it cleans up its temporary folders; its claims go with it).
     """
     if process is not None:
@@ -173,8 +182,7 @@ def typeset_ahead(spec, cache_root: Path) -> list[str]:
 
 def _lay_out(specs: list) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwind: temporary folders removed
-    try:
-        os.nice(10)  # the render first: the look-ahead takes what the render leaves of the cores
+    try:  # not niced: its work is short and comes first; niced, it starved on a busy machine
         root = cache_dir()
         for spec in specs:
             typeset_ahead(spec, root)
