@@ -14,7 +14,10 @@ temporary folder of its own, run in this order so each finds what the earlier on
 
 Then, for ``after`` only, the watch mode: ``frames --watch`` on the edited copy, the config saved
 with new inputs again, and the seconds from the save to the line listing ``frames.json``.
-Targets (issue 19, this machine at --quality high): mazur cold 8 s, edited inputs 5 s, unchanged
+Each row prints its wall time and its CPU time (user + system of the process and the
+children it waited for; not the look-ahead, which is forked and not waited for by ``wait4``
+of this script): on a shared machine the CPU time moves less with the load. Targets (issue 19,
+this machine at --quality high): mazur cold 8 s, edited inputs 5 s, unchanged
 1 s; digits edited inputs 12 s; the watch no slower than the edited run. The machine may be
 shared: figures move with its load (the script prints the load average), so say so with them.
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import queue
+import resource
 import subprocess
 import sys
 import tempfile
@@ -90,9 +94,13 @@ def env_for(tree: Path, caches: Path) -> dict:
     return {**os.environ, "PYTHONPATH": str(tree), "XDG_CACHE_HOME": str(caches)}
 
 
-def frames(tree: Path, caches: Path, config: Path, out: Path, quality: str) -> float:
-    return timed([sys.executable, "-m", "bpviz", "frames", str(config), "--quality", quality, "-o", str(out)],
+def frames(tree: Path, caches: Path, config: Path, out: Path, quality: str) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the process and the children it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed([sys.executable, "-m", "bpviz", "frames", str(config), "--quality", quality, "-o", str(out)],
                  env=env_for(tree, caches))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def watch_seconds(tree: Path, caches: Path, config: Path, text: str, out: Path, quality: str) -> float:
@@ -126,8 +134,8 @@ def run(preset: str, tree: Path, work: Path, quality: str, watch: bool) -> dict[
     seconds = {}
     for row, text in configs(preset).items():
         config.write_text(text, encoding="utf-8")
-        seconds[row] = frames(tree, caches, config, out, quality)
-        print(f"  {row:10} {seconds[row]:7.2f} s", flush=True)
+        seconds[row], cpu = frames(tree, caches, config, out, quality)
+        print(f"  {row:10} {seconds[row]:7.2f} s wall, {cpu:7.2f} s CPU", flush=True)
     if watch:  # the edited inputs again, one step further, while watching
         word = configs(preset)["word"]
         again = word.replace("0.06, 0.12", "0.07, 0.12").replace("0.95", "0.94")
