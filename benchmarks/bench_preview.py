@@ -14,9 +14,9 @@ temporary folder of its own, run in this order so each finds what the earlier on
 
 Then, for ``after`` only, the watch mode: ``frames --watch`` on the edited copy, the config saved
 with new inputs again, and the seconds from the save to the line listing ``frames.json``.
-Each row prints its wall time and its CPU time (user + system of the process and the
-children it waited for; not the look-ahead, which is forked and not waited for by ``wait4``
-of this script): on a shared machine the CPU time moves less with the load. Targets (issue 19,
+Each row prints its wall time and its CPU time (user + system of the ``bpviz`` process and
+of every process it waited for: LaTeX, ``dvisvgm``, the look-ahead): on a shared machine the CPU
+time moves less with the load. Targets (issue 19,
 this machine at --quality high): mazur cold 8 s, edited inputs 5 s, unchanged
 1 s; digits edited inputs 12 s; the watch no slower than the edited run. The machine may be
 shared: figures move with its load (the script prints the load average), so say so with them.
