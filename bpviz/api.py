@@ -380,7 +380,8 @@ def render(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
 def frames(config: ConfigLike = None, scene: str | Sequence[str] | None = None, quality: str = "low",
            aspect: str = "16:9", theme: str | None = None, lang: str | None = None, format: str = "png",
            jobs: int = 1, output: str | os.PathLike | None = None,
-           voice: str | os.PathLike | None = None) -> list[Path]:
+           voice: str | os.PathLike | None = None, cache: bool = True,
+           drawn: list | None = None) -> list[Path]:
     """Stills of a config: one PNG (or SVG) per beat, its settled last frame, in story order.
 
     Parameters
@@ -396,6 +397,12 @@ def frames(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     voice : {"speech"} or path, optional
         As :func:`render`: stills have no sound, but ``frames.json`` then gives each beat's
         ``start`` and ``end`` in the voiced film.
+    cache : bool
+        Take stills whose picture is unchanged from the stills cache (``False``: ``--no-cache``,
+        every still drawn again).
+    drawn : list, optional
+        Receives the place (0-based, in the returned order) of every still drawn in this run;
+        the others came from the stills cache.
 
     Returns
     -------
@@ -425,19 +432,15 @@ def frames(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     if narration is not None:
         _note("stills have no sound; frames.json gives each beat's times with the voice")
         chapters = [n for c in chapters for n in film_of(story, c)]  # the voice is per chapter job
+    from bpviz.production.frames import write_stills
     from bpviz.progress import Progress
 
     with Progress("drawing stills", "chapters") as shown:
-        if jobs > 1:
-            from bpviz.production.concat import render_stills_jobs
-
-            stills = render_stills_jobs(story, chapters, out, jobs, quality, aspect, format, narration,
-                                        progress=shown.update)
-        else:
-            from bpviz.production.render import render_stills
-
-            stills = render_stills(story, chapters, out, quality, aspect, format, narration,
-                                   progress=shown.update)
+        report = write_stills(story, chapters, out, quality, aspect, format, jobs, cache, narration,
+                              shown.update)
+    if drawn is not None:
+        drawn.extend(report.drawn)
+    stills = report.stills
     return [out / still.file for still in stills] + [out / "frames.json"]
 
 
@@ -624,5 +627,5 @@ def explore(config: ConfigLike = None, scene: str | Sequence[str] | None = None,
     make_parents(output)
     with tempfile.TemporaryDirectory(prefix="bpviz-explore-") as folder:
         beats: list = []
-        stills = render_stills(story, chapters, Path(folder), quality, aspect, "svg", beats=beats)
+        stills = render_stills(story, chapters, Path(folder), quality, aspect, "svg", beats=beats).stills
         return write_page(story, stills, beats, Path(folder), Path(output))

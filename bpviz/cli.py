@@ -97,6 +97,17 @@ def _save(trace, path: str) -> None:
         out.add_text(io.dumps(trace), Path(path))
 
 
+def _run_or_watch(run, source: str | None, watch: bool) -> None:
+    """``run()`` once, or with ``--watch`` again on every save of the config ``source`` until Ctrl-C."""
+    if not watch:
+        run()
+        return
+    from bpviz.watching import watch as follow
+    from bpviz.watching import watchable
+
+    follow(watchable(source), run)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bpviz")
 def main() -> None:
@@ -196,10 +207,14 @@ def presets_cmd() -> None:
 @voice_option
 @jobs_option
 @no_cache_option
+@click.option("--watch", is_flag=True,
+              help="after the first render, render again on every save of SOURCE (a config file) "
+                   "until Ctrl-C, at --quality low unless one is given; unchanged chapters come "
+                   "from the render cache")
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media]")
 @user_errors
 def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, sections, voice, jobs,
-               no_cache, output) -> None:
+               no_cache, watch, output) -> None:
     """Render explainer videos of SOURCE: a config, a preset (default: mazur) or a trace .json.
 
     Each chapter is a job: up to --jobs of them render at once, and a chapter whose content and
@@ -207,10 +222,16 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
     (~/.cache/bpviz/renders). The full film is its chapters joined without re-encoding.
     Prints every path written; other files in the output folder are left as they were.
     """
-    for path in api.render(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
-                           format=fmt, transparent=transparent, sections=sections, jobs=jobs,
-                           cache=not no_cache, output=output or "media", voice=voice):
-        click.echo(f"wrote {path}")
+    if watch and click.get_current_context().get_parameter_source("quality").name == "DEFAULT":
+        quality = "low"  # a preview: fast to draw again
+
+    def run() -> None:
+        for path in api.render(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
+                               format=fmt, transparent=transparent, sections=sections, jobs=jobs,
+                               cache=not no_cache, output=output or "media", voice=voice):
+            click.echo(f"wrote {path}")
+
+    _run_or_watch(run, source, watch)
 
 
 @main.command("frames")
@@ -219,18 +240,33 @@ def render_cmd(source, scenes, quality, aspect, theme, lang, fmt, transparent, s
               help="png pictures, or svg vector stills to edit")
 @voice_option
 @jobs_option
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="draw every still again, even when the stills cache holds it")
+@click.option("--watch", is_flag=True,
+              help="after the first run, draw again on every save of SOURCE (a config file) until "
+                   "Ctrl-C; only the stills whose picture changed are drawn, and listed")
 @click.option("-o", "--output", default=None, metavar="DIR", help="output folder  [default: media/frames]")
 @user_errors
-def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, voice, jobs, output) -> None:
+def frames_cmd(source, scenes, quality, aspect, theme, lang, fmt, voice, jobs, no_cache, watch,
+               output) -> None:
     """Stills of SOURCE: one PNG (or SVG) per beat (its settled last frame) in story order, and frames.json.
 
-    SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded.
+    SOURCE is a config, a preset (default: mazur) or a trace .json. No video is encoded. A still
+    whose picture is unchanged since an earlier run is copied from the stills cache
+    (~/.cache/bpviz/stills) instead of drawn.
     """
-    *stills, index = api.frames(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
-                                format=fmt, jobs=jobs, output=output, voice=voice)
-    for still in stills:
-        click.echo(f"wrote {still}")
-    click.echo(f"wrote {index} ({len(stills)} stills)")
+    def run() -> None:
+        drawn: list[int] = []
+        *stills, index = api.frames(source, scene=scenes, quality=quality, aspect=aspect, theme=theme,
+                                    lang=lang, format=fmt, jobs=jobs, output=output, voice=voice,
+                                    cache=not no_cache, drawn=drawn)
+        for i, still in enumerate(stills):
+            if not watch or i in drawn:  # watching: what changed
+                click.echo(f"wrote {still}")
+        click.echo(f"wrote {index} ({len(stills)} stills, {len(drawn)} drawn, "
+                   f"{len(stills) - len(drawn)} from the stills cache)")
+
+    _run_or_watch(run, source, watch)
 
 
 # -- narration script and slides (bpviz.outputs.subtitles, bpviz.production.decks) ----------------------

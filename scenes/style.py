@@ -5,10 +5,14 @@ The colours themselves are the themes' (:mod:`scenes.themes`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from manim import ManimColor, interpolate_color
 
 from .themes import Theme
+
+if TYPE_CHECKING:
+    from manim import ManimColor
 
 FONT = "DejaVu Sans"
 """Font of every Text on screen (Debian: fonts-dejavu-core, which Pango brings)."""
@@ -49,7 +53,13 @@ VOICE_PAUSE = 0.5
 
 
 def value_color(theme: Theme, value: float, scale: float) -> ManimColor:
-    """Sign colour of ``value``, from the muted colour at 0 to full colour at ``|value| >= scale``."""
+    """Sign colour of ``value``, from the muted colour at 0 to full colour at ``|value| >= scale``.
+
+    Manim is imported here, not with the module: the sizes and the layout (:mod:`scenes.layout`)
+    are read by ``bpviz frames`` before it knows whether it draws at all (kept stills need no Manim).
+    """
+    from manim import ManimColor, interpolate_color
+
     t = 0.0 if scale <= 0 else float(np.clip(abs(value) / scale, 0.0, 1.0))
     end = theme.positive if value >= 0 else theme.negative
     return interpolate_color(ManimColor(theme.muted), ManimColor(end), 0.35 + 0.65 * t)

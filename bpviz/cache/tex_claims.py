@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from manim import config
 from manim.utils.tex_file_writing import generate_tex_file
 
 from bpviz.cache.entries import warn
+from bpviz.cache.tex_batch import normalize_file, typeset_batch
 from bpviz.cache.typeset import publish_one, sound, whole
 
 
@@ -60,8 +61,40 @@ def tex_to_svg_file(expression: str, environment: str | None, tex_template, *, s
             shutil.copy2(shared, svg)
             return svg
         made = compile_svg(expression, environment, template)
+        normalize_file(made)  # the same bytes as the page of a batch (bpviz.cache.tex_batch)
         publish_one(made, Path(shared_dir))
         return made
+
+
+def typeset_claimed(documents: dict[str, str], shared_dir: Path) -> list[str]:
+    """Typeset in one batch every SVG of ``documents`` (``{svg name: tex text}``) nobody has.
+
+    Each is claimed first without waiting (:func:`claim`'s lock): one made or being compiled by
+    another process is left to it. The batch (:func:`bpviz.cache.tex_batch.typeset_batch`) writes
+    straight into ``shared_dir``, each file renamed into place whole, and the claims are let go;
+    a render waiting on one of them then finds its SVG. Returns the names written.
+    """
+    shared_dir = Path(shared_dir)
+    shared_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as held:
+        mine: dict[Path, str] = {}
+        for name, tex in documents.items():
+            shared = shared_dir / name
+            if whole(shared):
+                continue
+            lock_file = shared.with_name(shared.name + ".lock")
+            try:
+                held.enter_context(FileLock(lock_file, timeout=0))
+            except Timeout:
+                continue
+            if not whole(shared):
+                mine[shared] = tex
+        written = typeset_batch(mine)
+        for shared in mine:
+            if whole(shared):
+                with suppress(OSError):
+                    shared.with_name(shared.name + ".lock").unlink()
+    return [path.name for path in written]
 
 
 @contextmanager

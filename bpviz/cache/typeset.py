@@ -16,10 +16,10 @@ SVGs are seeded as hard links, so a render's start costs a link per cached file,
 Manim's ``Text`` rewrites its SVG in place every time it is built (manimpango's
 ``remove_last_M``), which through a hard link would truncate the shared file while others read
 it. :func:`rewrite_privately` makes that rewrite happen on a private copy, renamed over the
-private name only when the content changed (a seeded SVG was rewritten before it was published:
-it never changes again). Manim calls it instead of its own rewrite only while bpviz's patches are
-installed (:mod:`bpviz.renderer.manim_patches`, as every Manim session of bpviz does), so
-:func:`typeset_dirs` must be used inside them.
+private name only when the content changed. A seeded SVG (a hard link) was rewritten before it
+was published and never changes again, so it is left alone at once. Manim calls it instead of its
+own rewrite only while bpviz's patches are installed (:mod:`bpviz.renderer.manim_patches`, as
+every Manim session of bpviz does), so :func:`typeset_dirs` must be used inside them.
 """
 
 from __future__ import annotations
@@ -101,6 +101,8 @@ def rewrite_privately(file_name: str, rewrite: Callable[[str], None]) -> None:
         manimpango's ``PangoUtils.remove_last_M``, which rewrites the file it is given in place.
     """
     path = Path(file_name)
+    if path.stat().st_nlink > 1:  # seeded from the shared cache: rewritten before it was published
+        return
     copy = path.with_name(f".{path.name}.{os.getpid()}.rewrite")
     shutil.copyfile(path, copy)
     try:

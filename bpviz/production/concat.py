@@ -153,47 +153,54 @@ def _voice(voice, chapter: str) -> dict:
     return {} if voice is None else {"voice": voice.options(chapter)}
 
 
-def _stills_worker(args: tuple[JobSpec, str]) -> list:
+def _stills_worker(args: tuple[JobSpec, str, bool]):
     from bpviz.production.render import draw_stills
     from bpviz.production.voice import VoicePlan
 
-    spec, folder = args
+    spec, folder, use_cache = args
     opts = spec.opts
     voice = opts.get("voice")
     voice = VoicePlan(voice, {spec.chapter: voice.get("beats", {})}) if voice else None
     Path(folder).mkdir()
     return draw_stills(spec.story(), [spec.chapter], Path(folder), opts["quality"], opts["aspect"],
-                       opts["image_format"], voice)
+                       opts["image_format"], voice, use_cache=use_cache, look_ahead=False)
 
 
 def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: int, quality: str = "low",
-                       aspect: str = "16:9", image_format: str = "png", voice=None, progress=None) -> list:
+                       aspect: str = "16:9", image_format: str = "png", voice=None, progress=None,
+                       use_cache: bool = True):
     """:func:`bpviz.production.render.render_stills` with one job per chapter, ``jobs`` at a time.
 
-    Each job draws its chapter's stills into a private temporary folder; they are then published
-    into ``out_dir`` together, numbered in story order, with ``frames.json`` listing them.
+    Each job draws its chapter's stills into a private temporary folder (through the stills
+    cache); they are then published into ``out_dir`` together, numbered in story order, with
+    ``frames.json`` listing them. Returns a :class:`~bpviz.production.stills.StillsReport`.
     """
-    from bpviz.production.render import make_folder, publish_stills
+    from bpviz.production.render import publish_stills
+    from bpviz.production.stills import StillsReport, make_folder
 
     make_folder(out_dir)
     clean_stale(folders=(out_dir,))
     film = [name for chapter in chapters for name in film_of(story, chapter)]
     specs = [JobSpec.of(story, name, quality=quality, aspect=aspect, image_format=image_format,
                         **_voice(voice, name)) for name in film]
+    report = StillsReport()
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
         folders = [str(Path(tmp) / f"{i:02d}") for i in range(len(specs))]
         per_job = []
         with worker_pool(min(jobs, len(specs))) as pool:
-            for made in pool.map(_stills_worker, zip(specs, folders)):
+            for made in pool.map(_stills_worker, [(s, f, use_cache) for s, f in zip(specs, folders)]):
                 per_job.append(made)
                 if progress is not None:
                     progress(len(per_job), len(specs))
         drawn, offset = [], 0.0  # with a voice: each chapter's times shifted by the chapters before
         for folder, made in zip(folders, per_job):
-            for still in made:
+            report.drawn.extend(len(drawn) + i for i in made.drawn)
+            for still in made.stills:
                 if still.start is not None:
                     still = replace(still, start=round(still.start + offset, 3),
                                     end=round(still.end + offset, 3))
                 drawn.append((Path(folder) / still.file, still))
-            offset += made[-1].end if made and made[-1].end is not None else 0.0
-        return publish_stills(drawn, out_dir)
+            last = made.stills[-1] if made.stills else None
+            offset += last.end if last is not None and last.end is not None else 0.0
+        report.stills[:] = publish_stills(drawn, out_dir)
+    return report

@@ -146,7 +146,7 @@ def run_stills_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
     opts = spec.opts
     folder.mkdir(parents=True, exist_ok=True)
     stills = draw_stills(spec.story(), [spec.chapter], folder, opts["quality"], opts["aspect"],
-                         opts["image_format"])
+                         opts["image_format"], look_ahead=False).stills
     (folder / DONE).write_text(json.dumps([vars(s) for s in stills], ensure_ascii=False), encoding="utf-8")
     write_manifest(folder)
     return folder

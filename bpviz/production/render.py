@@ -10,34 +10,32 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PIL import Image
 
-from backprop_core.errors import BpvizError
+from bpviz.cache import stills as store
 from bpviz.outputs.formats import deliver, encoder_config, tag_prores_alpha
 from bpviz.outputs.publish import Publication
 from bpviz.outputs.subtitles import write_srt
 from bpviz.outputs.svg_still import write_svg
+from bpviz.production import prefetch
 from bpviz.production.cleanup import clean_stale
+from bpviz.production.fingerprint import code_version
 from bpviz.production.session import chapter as chapter_of
 from bpviz.production.session import manim_session
+from bpviz.production.stills import (
+    Still,
+    StillsReport,
+    chapter_fingerprint,
+    copy_kept,
+    make_folder,
+    still_name,
+)
 from bpviz.voice.beats import JobVoice
 from scenes.chapters.base import Beat
 from scenes.story import Story
-
-
-@dataclass(frozen=True)
-class Still:
-    """One written still: the PNG (or SVG) and what it shows."""
-
-    file: str
-    chapter: str
-    beat: str
-    caption: str
-    start: float | None = None
-    end: float | None = None
 
 
 def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = "16:9",
@@ -57,63 +55,90 @@ def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = 
     return scene.beats
 
 
-def make_folder(folder: Path) -> None:
-    """Create ``folder`` (and its parents); a folder that cannot be made is a :class:`BpvizError`."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise BpvizError(f"-o {folder}: cannot create the folder ({err.strerror})") from None
-
-
 def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = "low",
                 aspect: str = "16:9", image_format: str = "png", voice=None, beats: list | None = None,
-                progress=None) -> list[Still]:
+                progress=None, use_cache: bool = True, look_ahead: bool = True) -> StillsReport:
     """Draw one still per beat of ``chapters`` into ``folder`` (which exists), numbered in story order.
 
     Only the stills are drawn: animations are skipped, so no video is encoded. With
-    ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``). With ``voice``
-    (a :class:`~bpviz.production.voice.VoicePlan`, whose recordings are numbered per chapter job:
-    give the film's chapters, not ``full``) each beat lasts as its voice asks, and every still
-    gets its beat's ``start`` and ``end`` in the chapters played one after another (for the
-    film's chapters, the times of the joined film). ``beats``, when given, receives the beat of
-    each still (with its narration), in the same order; ``progress(done, total)`` is told of every
-    chapter drawn.
-    """
-    stills: list[Still] = []
+    ``image_format="svg"`` each still is a vector SVG of the same name (``.svg``).
 
-    def capture(scene, beat) -> None:
-        name = f"{len(stills) + 1:03d}_{beat.chapter}_{beat.key}.{image_format}"
-        if image_format == "svg":
-            write_svg(scene, folder / name)
+    Through the stills cache (:mod:`bpviz.cache.stills`; ``use_cache=False`` draws all and
+    refreshes it): a chapter kept whole is copied without being played, and a beat whose picture
+    is kept is copied instead of drawn; the report lists the beats drawn. With ``look_ahead`` a
+    second process typesets each chapter's new equations in one batch ahead
+    (:mod:`bpviz.production.prefetch`).
+
+    With ``voice`` (a :class:`~bpviz.production.voice.VoicePlan`, whose recordings are numbered
+    per chapter job: give the film's chapters, not ``full``) each beat lasts as its voice asks,
+    and every still gets its beat's ``start`` and ``end`` in the chapters played one after
+    another (for the film's chapters, the times of the joined film). ``beats``, when given,
+    receives the beat of each still (with its narration), in the same order. Both need every
+    chapter played: no chapter is then copied whole. ``progress(done, total)`` is told of every
+    chapter done.
+    """
+    report = StillsReport()
+    stills, salt = report.stills, f"{image_format} {code_version()}"
+
+    def capture(scene, beat, listed: list[dict]) -> None:
+        name = still_name(len(stills) + 1, beat.chapter, beat.key, image_format)
+        key = scene.renderer.still_key(salt)
+        kept = store.find_still(key, image_format) if use_cache else None
+        if kept is not None:
+            shutil.copyfile(kept, folder / name)
         else:
-            Image.fromarray(scene.renderer.get_frame()).save(folder / name)
+            if image_format == "svg":
+                write_svg(scene, folder / name)
+            else:
+                Image.fromarray(scene.renderer.get_frame()).save(folder / name)
+            report.drawn.append(len(stills))
+            if key is not None:
+                store.keep_still(key, image_format, (folder / name).read_bytes())
         stills.append(Still(name, beat.chapter, beat.key, beat.caption))
+        listed.append({"chapter": beat.chapter, "beat": beat.key, "caption": beat.caption, "key": key})
         if beats is not None:
             beats.append(beat)
 
+    prints = [chapter_fingerprint(story, chapter, quality, aspect, image_format) for chapter in chapters]
+    whole_kept = use_cache and voice is None and beats is None
+    kept = [store.chapter_stills(fp, image_format) if whole_kept else None for fp in prints]
+    todo = [prefetch.LayOut(c, {"quality": quality, "aspect": aspect}, lambda: story)
+            for c, entries in zip(chapters, kept) if entries is None]
+    ahead = prefetch.start(todo) if look_ahead else None
     offset = 0.0  # with a voice: the chapters drawn play one after another, as a joined film
-    with manim_session(quality, aspect, format=None, write_to_movie=False):
-        for done, chapter in enumerate(chapters, 1):
-            beat_voice = JobVoice(voice.options(chapter), story.language) if voice else None
-            scene = chapter_of(chapter, story, beat_end=capture, skip_animations=True,
-                               beat_voice=beat_voice)
-            scene.render()
-            if voice:
-                mine = stills[len(stills) - len(scene.beats):]
-                stills[len(stills) - len(scene.beats):] = [
-                    Still(s.file, s.chapter, s.beat, s.caption, round(b.start + offset, 3),
-                          round(b.end + offset, 3)) for s, b in zip(mine, scene.beats)]
-                offset += scene.beats[-1].end if scene.beats else 0.0
-            if progress is not None:
-                progress(done, len(chapters))
-    return stills
+    try:
+        with manim_session(quality, aspect, format=None, write_to_movie=False):
+            for done, (chapter, fingerprint, entries) in enumerate(zip(chapters, prints, kept), 1):
+                if entries is not None:
+                    copy_kept(entries, folder, image_format, stills)
+                else:
+                    listed: list[dict] = []
+                    beat_voice = JobVoice(voice.options(chapter), story.language) if voice else None
+                    scene = chapter_of(chapter, story, beat_end=partial(capture, listed=listed),
+                                       skip_animations=True, beat_voice=beat_voice)
+                    scene.renderer.defer_stills = True
+                    scene.render()
+                    if listed and all(e["key"] is not None for e in listed) and voice is None:
+                        store.keep_chapter(fingerprint, listed)
+                    if voice:
+                        mine = stills[len(stills) - len(scene.beats):]
+                        stills[len(stills) - len(scene.beats):] = [
+                            Still(s.file, s.chapter, s.beat, s.caption, round(b.start + offset, 3),
+                                  round(b.end + offset, 3)) for s, b in zip(mine, scene.beats)]
+                        offset += scene.beats[-1].end if scene.beats else 0.0
+                if progress is not None:
+                    progress(done, len(chapters))
+    finally:
+        prefetch.finish(ahead)
+    return report
 
 
 def publish_stills(drawn: list[tuple[Path, Still]], out_dir: Path) -> list[Still]:
-    """Publish drawn stills (their file, what they show) into ``out_dir`` with ``frames.json``, together.
+    """Publish stills (their file, what they show) into ``out_dir`` with ``frames.json``, together.
 
-    Each still is renamed ``NNN_<chapter>_<beat>`` in the order given; the old stills and
-    ``frames.json`` stay as they were until every new one is whole (:class:`Publication`).
+    Each still is renamed ``NNN_<chapter>_<beat>`` in the order given (copied: a file of the
+    stills cache stays there); the old stills and ``frames.json`` stay as they were until every
+    new one is whole (:class:`Publication`).
     """
     stills = []
     with Publication() as out:
@@ -128,19 +153,20 @@ def publish_stills(drawn: list[tuple[Path, Still]], out_dir: Path) -> list[Still
 
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
                   aspect: str = "16:9", image_format: str = "png", voice=None, beats: list | None = None,
-                  progress=None) -> list[Still]:
+                  progress=None, use_cache: bool = True, look_ahead: bool = True) -> StillsReport:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
-    The stills are drawn in a private temporary folder (:func:`draw_stills`, which says what
-    ``voice``, ``beats`` and ``progress`` do) and published into ``out_dir`` together
-    (:func:`publish_stills`): an interrupted run leaves the old set whole.
+    The stills are drawn in a private temporary folder (:func:`draw_stills`, which says what the
+    other arguments do) and published into ``out_dir`` together (:func:`publish_stills`): an
+    interrupted run leaves the old set whole. Returns the report: the stills written, those drawn.
     """
     make_folder(out_dir)
     clean_stale(folders=(out_dir,))
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
-        stills = draw_stills(story, chapters, Path(tmp), quality, aspect, image_format, voice, beats,
-                             progress)
-        return publish_stills([(Path(tmp) / s.file, s) for s in stills], out_dir)
+        report = draw_stills(story, chapters, Path(tmp), quality, aspect, image_format, voice, beats,
+                             progress, use_cache, look_ahead)
+        report.stills[:] = publish_stills([(Path(tmp) / s.file, s) for s in report.stills], out_dir)
+        return report
 
 
 def render_video(story: Story, chapter: str, out_dir: Path, quality: str = "low", fmt: str = "mp4",

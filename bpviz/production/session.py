@@ -20,7 +20,7 @@ from bpviz.cache.typeset import typeset_dirs
 from bpviz.outputs.formats import frame_config
 from bpviz.renderer.camera import FadeCamera, FrameRenderer
 from bpviz.renderer.encoder import HeldFrameWriter
-from bpviz.renderer.manim_patches import ManimPatches
+from bpviz.renderer.manim_patches import PATCHES, ManimPatches
 from scenes.chapters import chapter_scene
 
 
@@ -31,17 +31,18 @@ def manim_config(quality: str, media_dir: Path, aspect: str = "16:9", **extra) -
 
 
 @contextmanager
-def manim_session(quality: str, aspect: str = "16:9", **extra):
+def manim_session(quality: str, aspect: str = "16:9", patches: tuple = PATCHES, **extra):
     """Manim's config for one render, in a temporary media folder and private typeset folders.
 
     Yields the media folder. Manim's internals are patched for the session's length
     (:class:`~bpviz.renderer.manim_patches.ManimPatches`), so that LaTeX and text are typeset
     through :func:`typeset_dirs` (renders running at the same time share the cache without
     breaking each other's files, and compile each new equation once) and their SVGs are parsed
-    once (:mod:`bpviz.cache.svg_shapes`); Manim is as before once the session ends.
+    once (:mod:`bpviz.cache.svg_shapes`); Manim is as before once the session ends. ``patches``
+    replaces the patches installed (the look-ahead's collect its equations: :mod:`bpviz.production.prefetch`).
     """
     root = cache_dir()
-    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, ManimPatches(root), \
+    with tempfile.TemporaryDirectory(prefix="bpviz-") as tmp, ManimPatches(root, patches), \
             typeset_dirs(root) as typeset, \
             tempconfig({**manim_config(quality, Path(tmp), aspect, **extra), **typeset}):
         yield Path(tmp)

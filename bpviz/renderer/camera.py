@@ -19,10 +19,13 @@ and its test fails when a Manim upgrade changes one.
 
 from __future__ import annotations
 
+import hashlib
+
 import cairo
 import numpy as np
 from manim import Camera, VMobject
 from manim.renderer.cairo_renderer import CairoRenderer
+from manim.utils.iterables import list_update
 
 from scenes.animations.fade import FadeState, any_fading, fade_of, set_alphas
 
@@ -147,8 +150,75 @@ class FrameRenderer(CairoRenderer):
     gets Manim's copy.
     """
 
+    _in_play = False
+
+    def play(self, scene, *args, **kwargs) -> None:
+        """Manim's ``play``; while it plays a skipped animation, :meth:`update_frame` draws nothing."""
+        self._in_play = True
+        try:
+            super().play(scene, *args, **kwargs)
+        finally:
+            self._in_play = False
+
+    def update_frame(self, scene, mobjects=None, include_submobjects=True, ignore_skipping=True,
+                     **kwargs) -> None:
+        """Draw the frame, except inside a skipped ``play`` (no frame of it is written).
+
+        With ``skip_animations`` (``bpviz frames``, the look-ahead, timed beats) Manim still draws
+        every play twice (its static image and its last frame), which nothing reads: a still is
+        drawn afresh after the play by the scene (``ChapterScene.end_beat``). At 1080p those
+        draws were about a third of the time of ``frames``.
+        """
+        if self._in_play and self.skip_animations:
+            return
+        if self.defer_stills and self.skip_animations:
+            self._pending = (scene, mobjects, include_submobjects, ignore_skipping, kwargs)
+            return
+        super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
+
+    defer_stills = False
+    """With ``skip_animations``: a frame asked for outside a play (a still) is drawn only when
+    :meth:`get_frame` reads it, so a still kept in the stills cache (:meth:`still_key`) is never drawn."""
+    _pending = None
+
+    def still_key(self, salt: str) -> str | None:
+        """A hash of what the deferred frame would show, or ``None`` when it cannot be told.
+
+        It hashes the camera's picture size, frame and background and every leaf in the order the
+        camera draws them (points, fill, stroke and background-stroke colours, widths, sheen,
+        joints and caps: all :meth:`manim.camera.camera.Camera.display_vectorized` reads), with
+        ``salt`` (the still's format and the code version). ``None`` when no frame is deferred, a
+        fade is running (its opacity lives in the fade registry) or a leaf is no VMobject.
+        """
+        if self._pending is None or any_fading():
+            return None
+        scene, mobjects, include_submobjects, _ignore, _kwargs = self._pending
+        if not mobjects:
+            mobjects = list_update(scene.mobjects, scene.foreground_mobjects)
+        camera = self.camera
+        digest = hashlib.sha256(salt.encode())
+        digest.update(repr((camera.pixel_width, camera.pixel_height, camera.frame_width,
+                            camera.frame_height, np.asarray(camera.frame_center).tolist(),
+                            str(camera.background_color), camera.background_opacity,
+                            camera.cairo_line_width_multiple, type(camera).__name__)).encode())
+        for leaf in camera.get_mobjects_to_display(mobjects, include_submobjects=include_submobjects):
+            if not isinstance(leaf, VMobject):
+                return None
+            for name in ("points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas"):
+                values = np.ascontiguousarray(getattr(leaf, name), dtype=float)
+                digest.update(f"{name}{values.shape}".encode())
+                digest.update(values.tobytes())
+            digest.update(repr((leaf.stroke_width, leaf.background_stroke_width, leaf.sheen_factor,
+                                np.asarray(leaf.sheen_direction).tolist(), str(leaf.joint_type),
+                                str(getattr(leaf, "cap_style", None)))).encode())
+        return digest.hexdigest()
+
     def get_frame(self) -> np.ndarray:
         """The current frame (the camera's own array with a :class:`FadeCamera`, else a copy)."""
+        if self._pending is not None:
+            scene, mobjects, include_submobjects, ignore_skipping, kwargs = self._pending
+            self._pending = None
+            super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
         if isinstance(self.camera, FadeCamera):
             return self.camera.pixel_array
         return super().get_frame()

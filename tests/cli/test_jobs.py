@@ -20,6 +20,7 @@ from manim.utils import tex_file_writing
 
 from backprop_core.config import load
 from backprop_core.train import train
+from bpviz.cache import tex_claims
 from bpviz.cli import main
 from bpviz.production import concat, jobs, prefetch
 from bpviz.production.fingerprint import job_fingerprint, trace_view
@@ -103,9 +104,16 @@ def test_second_render_comes_from_the_cache(short_film, cache, tmp_path, monkeyp
 
 def test_the_look_ahead_typesets_a_chapter_without_rendering_it(short_film, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # a cold typeset cache
+    log = tmp_path / "alone.txt"
+
+    def alone(tex_file, *args):  # the look-ahead typesets in one batch, never one by one
+        log.write_text(tex_file.stem)
+        raise AssertionError("compiled alone")
+
+    monkeypatch.setattr(tex_file_writing, "compile_tex", alone)  # the forked look-ahead too
     ahead = prefetch.start([jobs.JobSpec.of(short_film, "loss", **OPTIONS)])
-    prefetch.finish(ahead)
-    assert ahead.exitcode == 0
+    assert ahead is None  # the first chapter is typeset before start returns, in this process
+    assert not log.exists()
     assert len(list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.svg"))) >= 3  # the loss chapter's
     assert not list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.lock"))
 
@@ -120,7 +128,16 @@ def test_one_job_with_its_look_ahead_compiles_each_equation_once(short_film, cac
             fh.write(f"{os.getpid()} {tex_file.stem}\n")
         return compile_tex(tex_file, *args)
 
+    batch = tex_claims.typeset_batch
+
+    def batched(documents):
+        written = batch(documents)
+        with log.open("a") as fh:
+            fh.writelines(f"{os.getpid()} {Path(svg).stem}\n" for svg in written)
+        return written
+
     monkeypatch.setattr(tex_file_writing, "compile_tex", counted)  # the forked look-ahead too
+    monkeypatch.setattr(tex_claims, "typeset_batch", batched)
     concat.render_joined(short_film, "full", tmp_path / "film", jobs=1, **OPTIONS)
     stems = [line.split()[1] for line in log.read_text().splitlines()]
     assert len(stems) == len(set(stems)) > 3  # by the render or by the look-ahead, never both

@@ -1,0 +1,187 @@
+"""Time to first look (issue 19): ``bpviz frames`` of an edited config, before and after, and the watch mode.
+
+For each preset (``mazur``, ``digits``) and each version of bpviz (``before``: the tree of a git
+ref, by default the commit this work started from; ``after``: this tree), every command is a
+fresh ``bpviz frames PRESET --quality high`` process with ``XDG_CACHE_HOME`` pointing to an empty
+temporary folder of its own, run in this order so each finds what the earlier ones left:
+
+1. all caches empty (a copy of the preset as a config file);
+2. the same again, nothing changed;
+3. new inputs and targets in the copy (inline ``[data]``: mazur 0.06, 0.12 -> 0.02, 0.98; digits
+   one-hot 0.9, codes 0.05/0.95), other caches warm;
+4. one learning rate changed (mazur 0.5 -> 0.45, digits 1.0 -> 0.9);
+5. one word of ``[video]`` changed (``notation = "delta_rule"``).
+
+Then, for ``after`` only, the watch mode: ``frames --watch`` on the edited copy, the config saved
+with new inputs again, and the seconds from the save to the line listing ``frames.json``.
+Each row prints its wall time and its CPU time (user + system of the ``bpviz`` process and
+of every process it waited for: LaTeX, ``dvisvgm``, the look-ahead): on a shared machine the CPU
+time moves less with the load. Targets (issue 19,
+this machine at --quality high): mazur cold 8 s, edited inputs 5 s, unchanged
+1 s; digits edited inputs 12 s; the watch no slower than the edited run. The machine may be
+shared: figures move with its load (the script prints the load average), so say so with them.
+
+    .venv/bin/python benchmarks/bench_preview.py                  # both presets, before and after
+    .venv/bin/python benchmarks/bench_preview.py --presets mazur --quality low   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from common import timed, verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BASE = "4a46288"
+"""The commit issue 19's work started from: the 'before' column."""
+EDITS = {
+    "mazur": {"inputs": ([[0.06, 0.12]], [[0.02, 0.98]]),
+              "rate": ("learning_rate = 0.5", "learning_rate = 0.45")},
+    "digits": {"rate": ("learning_rate = 1.0", "learning_rate = 0.9")},
+}
+TARGETS = {("mazur", "cold"): 8.0, ("mazur", "inputs"): 5.0, ("mazur", "unchanged"): 1.0,
+           ("digits", "inputs"): 12.0}
+ROWS = (("cold", "all caches empty"), ("unchanged", "the same again, nothing changed"),
+        ("inputs", "new inputs and targets, other caches warm"), ("rate", "one learning rate changed"),
+        ("word", "one word of [video] changed"))
+
+
+def _matrix(rows) -> str:
+    return "[" + ", ".join("[" + ", ".join(f"{v:g}" for v in row) + "]" for row in rows) + "]"
+
+
+def configs(preset: str) -> dict[str, str]:
+    """The config text of each row: the preset, new inputs, a new learning rate, a new [video] word."""
+    from backprop_core.config import load
+    from backprop_core.presets import preset_text
+
+    text = preset_text(preset)
+    cfg = load(preset)
+    if preset in EDITS and "inputs" in EDITS[preset]:
+        inputs, targets = EDITS[preset]["inputs"]
+    else:  # one-hot 1 -> 0.9, codes 0/1 -> 0.05/0.95
+        inputs = (cfg.inputs * 0.9).tolist()
+        targets = (0.05 + 0.9 * cfg.targets).tolist()
+    data = f'inputs = {_matrix(inputs)}\ntargets = {_matrix(targets)}'
+    edited = text.replace(f'preset = "{preset}"', data)
+    assert edited != text, "the preset's [data] preset line was not found"
+    old, new = EDITS[preset]["rate"]
+    rate = edited.replace(old, new)
+    assert rate != edited, f"{old!r} not in the {preset} preset"
+    word = rate + '\n[video]\nnotation = "delta_rule"\n'
+    return {"cold": text, "unchanged": text, "inputs": edited, "rate": rate, "word": word}
+
+
+def checkout(ref: str, into: Path) -> Path:
+    """The tree of ``ref`` (git archive) in ``into``."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def env_for(tree: Path, caches: Path) -> dict:
+    return {**os.environ, "PYTHONPATH": str(tree), "XDG_CACHE_HOME": str(caches)}
+
+
+def frames(tree: Path, caches: Path, config: Path, out: Path, quality: str) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the process and the children it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed([sys.executable, "-m", "bpviz", "frames", str(config), "--quality", quality, "-o", str(out)],
+                 env=env_for(tree, caches))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def watch_seconds(tree: Path, caches: Path, config: Path, text: str, out: Path, quality: str) -> float:
+    """Seconds from a save of ``config`` (with ``text``) to the watch's line listing frames.json."""
+    process = subprocess.Popen([sys.executable, "-u", "-m", "bpviz", "frames", "--watch", str(config),
+                                "--quality", quality, "-o", str(out)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, env=env_for(tree, caches))
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True).start()
+
+    def until(start: str) -> None:
+        while not lines.get(timeout=600).startswith(start):
+            pass
+
+    try:
+        until("watching")
+        time.sleep(0.3)
+        saved = time.perf_counter()
+        config.write_text(text, encoding="utf-8")
+        until(f"wrote {out / 'frames.json'}")
+        return time.perf_counter() - saved
+    finally:
+        process.send_signal(2)  # Ctrl-C
+        process.wait(timeout=60)
+
+
+def run(preset: str, tree: Path, work: Path, quality: str, watch: bool) -> dict[str, float]:
+    """The rows' seconds for ``preset`` with the bpviz in ``tree`` (one fresh cache folder)."""
+    caches, config, out = work / "caches", work / f"{preset}_copy.toml", work / "frames"
+    work.mkdir(parents=True)
+    seconds = {}
+    for row, text in configs(preset).items():
+        config.write_text(text, encoding="utf-8")
+        seconds[row], cpu = frames(tree, caches, config, out, quality)
+        print(f"  {row:10} {seconds[row]:7.2f} s wall, {cpu:7.2f} s CPU", flush=True)
+    if watch:  # the edited inputs again, one step further, while watching
+        word = configs(preset)["word"]
+        again = word.replace("0.06, 0.12", "0.07, 0.12").replace("0.95", "0.94")
+        assert again != word
+        seconds["watch"] = watch_seconds(tree, caches, config, again, out, quality)
+        print(f"  {'watch':10} {seconds['watch']:7.2f} s", flush=True)
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presets", nargs="+", default=["mazur", "digits"])
+    parser.add_argument("--quality", default="high")
+    parser.add_argument("--before", default=BASE, help="git ref of the 'before' column (none: skip it)")
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; --quality {args.quality}")
+    results: dict[tuple[str, str], dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-preview-") as tmp:
+        tmp = Path(tmp)
+        trees = {"after": ROOT}
+        if args.before != "none":
+            trees = {"before": checkout(args.before, tmp / "before-tree"), **trees}
+        for preset in args.presets:
+            for version, tree in trees.items():
+                print(f"{preset}, {version}:", flush=True)
+                results[(preset, version)] = run(preset, tree, tmp / f"{preset}-{version}", args.quality,
+                                                 watch=version == "after")
+    print(f"\n{'preset':8} {'run':46} {'before':>8} {'after':>8}  target")
+    for preset in args.presets:
+        for row, label in (*ROWS, ("watch", "watch: save to the last changed still written")):
+            before = results.get((preset, "before"), {}).get(row)
+            after = results[(preset, "after")].get(row)
+            if after is None:
+                continue
+            target = TARGETS.get((preset, row))
+            if row == "watch":  # no slower than the edited run's target
+                target = TARGETS.get((preset, "inputs"))
+            mark = ""
+            if target is not None:
+                mark = f"{target:.1f} s " + verdict(f"{preset} {row}", f"{after:.2f} s", f"{target:.1f} s",
+                                                   after <= target)
+            shown = f"{before:8.2f}" if before is not None else f"{'-':>8}"
+            print(f"{preset:8} {label:46} {shown} {after:8.2f}  {mark}")
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
