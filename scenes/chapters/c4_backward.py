@@ -19,12 +19,14 @@ from manim import (
     Text,
     VGroup,
 )
+from manim.utils.rate_functions import smooth
 
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import backward_pass, dim_edges, error_trails, weight_update
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from .base import Part
+from .blame import share_labels
 from .pieces import (
     highlight_ring,
     indexed,
@@ -42,6 +44,11 @@ FPRIME_HEIGHT = 2.1
 """Panel height kept for the slope block under a hidden neuron's delta (heading and two lines)."""
 
 
+def _late(t: float) -> float:
+    """A rate that waits for the second half of the flow: a share appears as its error arrives."""
+    return smooth(max(0.0, 2 * t - 1))
+
+
 class BackwardPart(Part):
     """Output errors (BP1), then per hidden layer: the errors flow back, one neuron assembles its own."""
 
@@ -50,6 +57,7 @@ class BackwardPart(Part):
     def run(self) -> None:
         """Table of contents."""
         self.clear()
+        self.shares = VGroup()  # the labels of the edges into the neuron in focus (propagate)
         self.show_output_delta()
         for layer in range(self.story.n_layers - 1, 0, -1):
             self.propagate(layer)
@@ -87,19 +95,28 @@ class BackwardPart(Part):
         self.scene.play(Vanish(self.ring), run_time=self.t(0.3))
 
     def propagate(self, layer: int) -> None:
-        """The errors of ``layer + 1`` travel backwards along every edge into ``layer``."""
+        """The errors of ``layer + 1`` travel backwards along every edge into ``layer``.
+
+        The edges into the highlighted neuron carry their share of its error (``w δ``) as a label.
+        """
         nxt, panel, flash = self._propagate_panel(layer)
         self.scene.play(swap(self.panel, panel), *flash,
                         dim_edges(self.diagram, style.DIM_EDGE_OPACITY, self.t(style.WRITE_TIME)),
                         run_time=self.t(style.WRITE_TIME))
         self.panel = panel
-        self._flow_back(nxt)
+        avoid = [*self.fixed, *self.delta_labels.values()]
+        shares = share_labels(self, self.diagram, layer, self._highlighted(layer), avoid)
+        self.shares = VGroup(*shares.values())
+        self._flow_back(nxt, *(Appear(lab, rate_func=_late) for lab in self.shares))
 
     def _propagate_panel(self, layer: int) -> tuple:
         """Announce ``propagate`` into ``layer``; ``(next layer, its panel, flashes of its deltas)``."""
         story = self.story
         nxt, j = layer + 1, self._highlighted(layer)
-        self.beat("propagate", next=nxt, layer=layer, say={"deltas": self.nums(story.shown_delta(nxt))})
+        shares = story.share_eqs(layer, j)["shares"]
+        self.beat("propagate", next=nxt, layer=layer, neuron=j + 1, equations=shares,
+                  say={"deltas": self.nums(story.shown_delta(nxt)),
+                       "shares": self.nums([s.value for s in shares])})
         sent = vector_tex(self, self._vector_symbol(nxt), story.shown_delta(nxt), "delta")
         rule = self._tex(story.neuron_eqs(layer, j)["delta"].latex())
         panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
@@ -114,10 +131,11 @@ class BackwardPart(Part):
         j = self._highlighted(layer)
         activation = self.tr(f"activation_names.{story.trace.activations[layer - 1]}")
         eqs = story.neuron_eqs(layer, j)
+        summed = story.share_eqs(layer, j)["delta"]  # BP2 whose terms are the shares on the edges
         self.beat("assemble", neuron=j + 1, layer=layer, activation=activation,
-                  equations=(eqs["delta"], eqs["fprime"]),
+                  equations=(summed, eqs["fprime"]),
                   say={"slope": story.fmt(eqs["fprime"].value), "delta": story.fmt(eqs["delta"].value)})
-        panel = panel_of(self, lambda h: self._block(eqs["delta"], "backward.hidden_heading", "delta", h,
+        panel = panel_of(self, lambda h: self._block(summed, "backward.hidden_heading", "delta", h,
                                                      note=self._note(), neuron=j + 1, layer=layer),
                          lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h,
                                                activation=activation),
@@ -131,7 +149,7 @@ class BackwardPart(Part):
         scene.play(self._tint(layer), *(Appear(lab) for lab in labels.values()),
                    run_time=self.t(style.WRITE_TIME))
         self.scene.end_beat()
-        scene.play(Vanish(self.ring), Vanish(self.trails), run_time=self.t(0.3))
+        scene.play(Vanish(self.ring), Vanish(self.trails), Vanish(self.shares), run_time=self.t(0.3))
 
     def show_done(self) -> None:
         """Every delta is known; the recursion in general and what comes next (BP3, BP4)."""
@@ -197,17 +215,21 @@ class BackwardPart(Part):
         r"""``\delta^{l}`` (or ``\delta^{(l)}``) without a neuron index."""
         return self.story.symbols.t_delta(layer, "").removesuffix("_{}")
 
-    def _flow_back(self, layer: int, only_to: int | None = None) -> None:
-        """The errors of ``layer`` travel back along its edges and leave trails on screen."""
+    def _flow_back(self, layer: int, *besides, only_to: int | None = None) -> None:
+        """The errors of ``layer`` travel back along its edges and leave trails on screen.
+
+        ``besides``: animations played with the flow (the shares appearing on their edges).
+        """
         story, scene = self.story, self.scene
         self.trails = error_trails(self.diagram, layer, story.shown_error(layer), story.error_scale,
                                    only_to=only_to)
         scene.add(self.trails)
-        scene.bring_to_front(self.diagram.neuron_group, self.fixed, *self.delta_labels.values())
+        scene.bring_to_front(self.diagram.neuron_group, self.fixed, *self.delta_labels.values(),
+                             self.shares)
         run_time = self.t(style.FLOW_TIME * 1.5)
         scene.play(backward_pass(self.diagram, layer, story.shown_error(layer), story.error_scale,
                                  run_time=run_time, only_to=only_to),
-                   Create(self.trails, lag_ratio=0, run_time=run_time))
+                   Create(self.trails, lag_ratio=0, run_time=run_time), *besides)
 
     def _delta_labels(self, layer: int) -> dict:
         """Delta labels (in the notation's sign) level with the neurons of ``layer``, left of them.
