@@ -283,7 +283,8 @@ IMPORT_HINT = "bpviz import needs the onnx package; install it with: pip install
 @click.argument("source", required=False, metavar="[SOURCE]")
 @click.option("--lang", default=None, metavar="|".join(languages()),
               help="language of the comments, overriding [video] language")
-@click.option("-o", "--output", default=None, metavar="FILE", help="write the program to FILE  [default: print it]")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="write the program to FILE  [default: print it]")
 @user_errors
 def code_cmd(source: str | None, lang: str | None, output: str | None) -> None:
     """A short NumPy program that reproduces the numbers of SOURCE's film.

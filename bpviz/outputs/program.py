@@ -75,6 +75,7 @@ class ProgramWriter:
         self.n_layers = len(self.cfg.layers) - 1
 
     def tr(self, key: str, **values) -> str:
+        """The comment ``key`` of the catalogue's ``[code]`` table in the story's language."""
         return self.story.tr(f"code.{key}", **values)
 
     # -- the parts, top to bottom ----------------------------------------------------------------
@@ -85,6 +86,7 @@ class ProgramWriter:
         return "\n\n\n".join("\n".join(part) for part in parts) + "\n"
 
     def header(self) -> list[str]:
+        """The docstring (what network, what run, what it prints, the notation) and the import."""
         cfg, story = self.cfg, self.story
         shape = "-".join(map(str, cfg.layers))
         return ['"""' + self.tr("title", shape=shape), "",
@@ -95,6 +97,7 @@ class ProgramWriter:
                 '"""', "", "import numpy as np"]
 
     def data(self) -> list[str]:
+        """The data and the run's settings, the explained update and sample among them."""
         cfg = self.cfg
         return [_comment(self.tr("data")),
                 f"X = {_array(cfg.inputs, 0)}", f"Y = {_array(cfg.targets, 0)}", "",
@@ -102,7 +105,8 @@ class ProgramWriter:
                 f"LEARNING_RATE = {cfg.learning_rate!r}",
                 f"EPOCHS = {cfg.epochs}",
                 f"BATCH_SIZE = {self._batch_size()}  " + _comment(self.tr("batch", mode=cfg.mode)),
-                f"SHUFFLE_SEED = {cfg.shuffle_seed if cfg.shuffle else None!r}  " + _comment(self.tr("shuffle")),
+                f"SHUFFLE_SEED = {cfg.shuffle_seed if cfg.shuffle else None!r}  "
+                + _comment(self.tr("shuffle")),
                 f"EXPLAINED_STEP = {self.story.step.index}  " + _comment(self.tr("explained_step")),
                 f"EXPLAINED_SAMPLE = {self.story.record.sample}  " + _comment(self.tr("explained_sample"))]
 
@@ -118,9 +122,10 @@ class ProgramWriter:
                       f"rng = np.random.default_rng({cfg.seed})", "W, b = {}, {}",
                       "for l in range(1, len(LAYERS)):",
                       "    n_in, n_out = LAYERS[l - 1], LAYERS[l]"]
+            r = cfg.init_range
             lines += {
-                "uniform": [f"    W[l] = rng.uniform(-{cfg.init_range!r}, {cfg.init_range!r}, size=(n_out, n_in))",
-                            f"    b[l] = rng.uniform(-{cfg.init_range!r}, {cfg.init_range!r}, size=n_out)"],
+                "uniform": [f"    W[l] = rng.uniform(-{r!r}, {r!r}, size=(n_out, n_in))",
+                            f"    b[l] = rng.uniform(-{r!r}, {r!r}, size=n_out)"],
                 "xavier": ["    r = np.sqrt(6.0 / (n_in + n_out))",
                            "    W[l] = rng.uniform(-r, r, size=(n_out, n_in))", "    b[l] = np.zeros(n_out)"],
                 "he": ["    W[l] = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))",
@@ -131,23 +136,24 @@ class ProgramWriter:
             return lines
         initial = self.story.trace.initial
         lines.append("W = {")
-        lines += [f"    {l}: {_array(w, 4)}," for l, w in enumerate(initial.weights, start=1)]
+        lines += [f"    {layer}: {_array(w, 4)}," for layer, w in enumerate(initial.weights, start=1)]
         lines += ["}", "b = {"]
-        lines += [f"    {l}: {_array(v, 4)}," for l, v in enumerate(initial.biases, start=1)]
+        lines += [f"    {layer}: {_array(v, 4)}," for layer, v in enumerate(initial.biases, start=1)]
         lines.append("}")
         if not cfg.use_biases:
             lines.append(_comment(self.tr("no_biases")))
         return lines
 
     def functions(self) -> list[str]:
+        """The activations the network uses with their slopes, the loss and ``show``."""
         cfg = self.cfg
         used = list(dict.fromkeys(cfg.activations))
         lines = [_comment(self.tr("activations"))]
         for name in used:
             lines += [*ACTIVATION_CODE[name], "", "", *SLOPE_CODE[name], "", ""]
-        lines.append("f = {" + ", ".join(f"{l}: {a}" for l, a in enumerate(cfg.activations, start=1)) + "}")
-        lines.append("f_slope = {" + ", ".join(f"{l}: {a}_slope" for l, a in enumerate(cfg.activations, start=1))
-                     + "}")
+        per_layer = list(enumerate(cfg.activations, start=1))
+        lines.append("f = {" + ", ".join(f"{layer}: {a}" for layer, a in per_layer) + "}")
+        lines.append("f_slope = {" + ", ".join(f"{layer}: {a}_slope" for layer, a in per_layer) + "}")
         out = cfg.activations[-1]
         loss = LOSS_CODE[(cfg.loss, out)] if cfg.loss == "cross_entropy" else LOSS_CODE[cfg.loss]
         lines += ["", "", "def loss(a, y):", f"    {_comment(self.tr('loss', loss=cfg.loss))}",
@@ -173,7 +179,7 @@ class ProgramWriter:
         return lines
 
     def step_code(self) -> list[str]:
-        """Forward and backward of one sample, then the gradients: the engine's lines, one sample at a time."""
+        """Forward and backward of one sample and its gradients: the engine's lines, sample by sample."""
         sign_w = "-" if self.delta_rule else ""
         lines = ["def forward(x):", f"    {_comment(self.tr('forward'))}",
                  "    a, z = {0: x}, {}",
@@ -193,13 +199,15 @@ class ProgramWriter:
         return lines
 
     def training(self) -> list[str]:
+        """The training loop as the engine runs it; the film's numbers printed at the explained update."""
         cfg = self.cfg
         update_b = cfg.use_biases and cfg.update_biases
         lines = ["def epoch_loss():", f"    {_comment(self.tr('epoch_loss'))}",
                  "    return np.mean([loss(forward(x)[1][len(LAYERS) - 1], y) for x, y in zip(X, Y)])",
                  "", "",
                  _comment(self.tr("training")),
-                 *(['show("epoch0_loss", epoch_loss())  ' + _comment(self.tr("epoch_zero"))] if cfg.epochs > 1 else []),
+                 *(['show("epoch0_loss", epoch_loss())  ' + _comment(self.tr("epoch_zero"))]
+                   if cfg.epochs > 1 else []),
                  "rng_order = np.random.default_rng(SHUFFLE_SEED) if SHUFFLE_SEED is not None else None",
                  "step = 0", "L = len(LAYERS) - 1",
                  "for epoch in range(1, EPOCHS + 1):",
