@@ -24,14 +24,16 @@ from manim_slides.convert import PDF, FrameIndex, PowerPoint, RevealJS, read_ima
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
-from bpviz.outputs.subtitles import convention, equation_lines
+from bpviz.outputs.subtitles import code_hint, convention, equation_lines
 from scenes import style
 from scenes.chapters.base import Beat
 from scenes.story import Story
 
 
 def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
-    """Presenter notes of ``beat``: what it shows, what to say, its equations with numbers, the conventions.
+    """Presenter notes of ``beat``: what it shows and says, its equations with numbers, the conventions.
+
+    The last paragraph names the command that writes the film's numbers as a program (``bpviz code``).
 
     With ``markdown`` (reveal.js renders notes as Markdown inside HTML) the text is HTML-escaped
     and each equation is a code span, so that the underscores and backslashes of LaTeX survive.
@@ -42,7 +44,7 @@ def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
     parts = [story.tr("script.shows", caption=beat.caption), beat.say]
     if equations:
         parts.append("\n".join([story.tr("script.equation"), *equations]).rstrip())
-    parts.append(convention(story))
+    parts += [convention(story), code_hint(story)]
     text = "\n\n".join(parts)
     return html.escape(text, quote=False) if markdown else text
 

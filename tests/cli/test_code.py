@@ -97,3 +97,15 @@ def test_code_command_prints_without_output_and_refuses_a_folder(tmp_path):
     refused = CliRunner().invoke(main, ["code", "mazur", "-o", str(tmp_path)])
     assert refused.exit_code == 2
     assert refused.output.strip() == f"error: cannot write {tmp_path}: it is a folder"
+
+
+def test_script_and_presenter_notes_name_the_command():
+    from bpviz.outputs.slides import notes
+    from bpviz.outputs.subtitles import script_markdown
+    from scenes.chapters.base import Beat
+
+    story = load_story("mazur", "es")
+    beat = Beat("backward", "done", "caption", "what is said", (), start=0.0, end=1.0)
+    for text in (notes(story, beat), script_markdown(story, {"backward": [beat]})):
+        assert "Los mismos números en un programa corto de NumPy" in text
+        assert "bpviz code mazur --lang es" in text
