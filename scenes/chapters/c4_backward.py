@@ -27,6 +27,7 @@ from ..animations.flow import backward_pass, dim_edges, error_trails, weight_upd
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from .base import Part
 from .blame import share_labels
+from .glosses import gloss_text
 from .pieces import (
     highlight_ring,
     indexed,
@@ -44,6 +45,11 @@ FPRIME_HEIGHT = 2.1
 """Panel height kept for the slope block under a hidden neuron's delta (heading and two lines)."""
 
 
+def _early(t: float) -> float:
+    """A rate done in the first half of the flow: a delta leaves its neuron as its error sets out."""
+    return smooth(min(1.0, 2 * t))
+
+
 def _late(t: float) -> float:
     """A rate that waits for the second half of the flow: a share appears as its error arrives."""
     return smooth(max(0.0, 2 * t - 1))
@@ -58,6 +64,7 @@ class BackwardPart(Part):
         """Table of contents."""
         self.clear()
         self.shares = VGroup()  # the labels of the edges into the neuron in focus (propagate)
+        self.sent = VGroup()  # the next layer's delta labels, away while its shares are shown
         self.show_output_delta()
         for layer in range(self.story.n_layers - 1, 0, -1):
             self.propagate(layer)
@@ -85,8 +92,11 @@ class BackwardPart(Part):
 
         ``before``: animations played first in the same ``play``.
         """
-        self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h,
+        gloss = gloss_text(self, eq.latex())
+        room = gloss.height + 0.4 if gloss else 0.0
+        self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h - room,
                                                           note=self._note(), neuron=j + 1))
+        self.panel = self._with_gloss(self.panel, gloss)
         self.ring = highlight_ring(self, self.diagram, (last, j), "delta")
         labels = self._show_deltas(last)
         self.scene.play(*before, Appear(self.panel), enter(self.ring), self._tint(last),
@@ -104,10 +114,13 @@ class BackwardPart(Part):
                         dim_edges(self.diagram, style.DIM_EDGE_OPACITY, self.t(style.WRITE_TIME)),
                         run_time=self.t(style.WRITE_TIME))
         self.panel = panel
-        avoid = [*self.fixed, *self.delta_labels.values()]
+        # the errors of the next layer leave their neurons and arrive on the edges as shares
+        self.sent = VGroup(*(lab for key, lab in self.delta_labels.items() if key[0] == nxt))
+        avoid = [*self.fixed, *(lab for key, lab in self.delta_labels.items() if key[0] != nxt)]
         shares = share_labels(self, self.diagram, layer, self._highlighted(layer), avoid)
         self.shares = VGroup(*shares.values())
-        self._flow_back(nxt, *(Appear(lab, rate_func=_late) for lab in self.shares))
+        self._flow_back(nxt, Vanish(self.sent, rate_func=_early),
+                        *(Appear(lab, rate_func=_late) for lab in self.shares))
 
     def _propagate_panel(self, layer: int) -> tuple:
         """Announce ``propagate`` into ``layer``; ``(next layer, its panel, flashes of its deltas)``."""
@@ -118,9 +131,12 @@ class BackwardPart(Part):
                   say={"deltas": self.nums(story.shown_delta(nxt)),
                        "shares": self.nums([s.value for s in shares])})
         sent = vector_tex(self, self._vector_symbol(nxt), story.shown_delta(nxt), "delta")
-        rule = self._tex(story.neuron_eqs(layer, j)["delta"].latex())
+        rule_eq = story.neuron_eqs(layer, j)["delta"]
+        rule = self._tex(rule_eq.latex())
+        gloss = gloss_text(self, rule_eq.latex(), *(s.latex() for s in shares))
         panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
-                            self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule)
+                            self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule,
+                            *([gloss] if gloss else []))
         flash = [Indicate(lab.label, color=self.theme.highlight)
                  for key, lab in self.delta_labels.items() if key[0] == nxt]
         return nxt, panel, flash
@@ -135,11 +151,14 @@ class BackwardPart(Part):
         self.beat("assemble", neuron=j + 1, layer=layer, activation=activation,
                   equations=(summed, eqs["fprime"]),
                   say={"slope": story.fmt(eqs["fprime"].value), "delta": story.fmt(eqs["delta"].value)})
-        panel = panel_of(self, lambda h: self._block(summed, "backward.hidden_heading", "delta", h,
+        gloss = gloss_text(self, summed.latex(), eqs["fprime"].latex())
+        room = gloss.height + 0.4 if gloss else 0.0
+        panel = panel_of(self, lambda h: self._block(summed, "backward.hidden_heading", "delta", h - room,
                                                      note=self._note(), neuron=j + 1, layer=layer),
-                         lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h,
+                         lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h - room,
                                                activation=activation),
                          reserve=FPRIME_HEIGHT)
+        panel = self._with_gloss(panel, gloss)
         self.ring = highlight_ring(self, diagram, (layer, j), "delta")
         scene.play(swap(self.panel, panel), Create(self.ring), Vanish(self.trails),
                    run_time=self.t(style.WRITE_TIME))
@@ -149,7 +168,8 @@ class BackwardPart(Part):
         scene.play(self._tint(layer), *(Appear(lab) for lab in labels.values()),
                    run_time=self.t(style.WRITE_TIME))
         self.scene.end_beat()
-        scene.play(Vanish(self.ring), Vanish(self.trails), Vanish(self.shares), run_time=self.t(0.3))
+        scene.play(Vanish(self.ring), Vanish(self.trails), Vanish(self.shares), Appear(self.sent),
+                   run_time=self.t(0.3))
 
     def show_done(self) -> None:
         """Every delta is known; the recursion in general and what comes next (BP3, BP4)."""
@@ -182,7 +202,8 @@ class BackwardPart(Part):
         if self._note():
             parts.append(Text(self._note(), font=style.FONT, font_size=style.STATUS_SIZE,
                               color=self.theme.muted))
-        return self._panel(*parts)
+        gloss = gloss_text(self, recursion, grad_b.latex(), grad_w.latex())
+        return self._panel(*parts, *([gloss] if gloss else []))
 
     def _delta_flashes(self) -> list[AnimationGroup]:
         """Per layer with delta labels, output first: its labels flash, one group per layer."""
@@ -224,8 +245,8 @@ class BackwardPart(Part):
         self.trails = error_trails(self.diagram, layer, story.shown_error(layer), story.error_scale,
                                    only_to=only_to)
         scene.add(self.trails)
-        scene.bring_to_front(self.diagram.neuron_group, self.fixed, *self.delta_labels.values(),
-                             self.shares)
+        shown = [lab for lab in self.delta_labels.values() if lab not in self.sent.submobjects]
+        scene.bring_to_front(self.diagram.neuron_group, self.fixed, *shown, self.shares)
         run_time = self.t(style.FLOW_TIME * 1.5)
         scene.play(backward_pass(self.diagram, layer, story.shown_error(layer), story.error_scale,
                                  run_time=run_time, only_to=only_to),
@@ -259,6 +280,10 @@ class BackwardPart(Part):
                 style.value_color(self.theme, d, story.delta_scale),
                 opacity=style.fill_opacity(d, story.delta_scale)))
         return AnimationGroup(*anims)
+
+    def _with_gloss(self, panel: VGroup, gloss) -> VGroup:
+        """``panel`` with the glosses of its new symbols under its equations (as it is without any)."""
+        return panel if gloss is None else panel_stack(self, *panel.submobjects, gloss, buff=0.4)
 
     def _heading(self, key: str, **values) -> Text:
         return Text(self.tr(key, **values), font=style.FONT, font_size=style.CAPTION_SIZE,
