@@ -13,7 +13,7 @@ from pathlib import Path
 from manim_slides.config import PresentationConfig, SlideConfig
 
 from bpviz.outputs.formats import picture_size
-from bpviz.outputs.slides import convert, handout, notes
+from bpviz.outputs.slides import convert, handout, notes, symbol_table_slide
 from bpviz.production.concat import film_of, render_joined
 from bpviz.production.jobs import JobSpec, run_jobs
 from scenes.chapters.base import Beat
@@ -51,6 +51,8 @@ def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: 
                rendered: list | None = None) -> Path:
     """Render ``chapters`` and write their deck, one slide per beat, to ``dest`` (format ``to``).
 
+    The last slide is the table of the symbols in words (the handout's last page for ``pdf``).
+
     Every chapter job of the deck runs first, up to ``jobs`` at once (the render cache serves
     those done before, unless ``use_cache`` is false); ``rendered`` receives ``(chapter,
     rendered_now)`` per job. The slides are then made from the finished jobs.
@@ -67,4 +69,6 @@ def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: 
             config, beats = presentation(story, chapter, work, quality, markdown=to == "html",
                                          aspect=aspect)
             configs.append(handout(story, config, beats, work / "handout") if to == "pdf" else config)
+        table = symbol_table_slide(story, configs[-1].resolution, Path(tmp) / "symbols", still=to == "pdf")
+        configs.append(configs[-1].model_copy(update={"slides": [table]}))  # the symbols in words, last
         return convert(configs, dest, to, story.tr("script.deck_title"))

@@ -73,7 +73,11 @@ def test_html_has_one_slide_per_beat_with_notes(html_deck):
     assert result.stdout.splitlines() == [f"wrote {out}"]  # no progress bars
     soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
     slides = soup.select("div.slides > section")
-    assert len(slides) == 3  # forward of and: inputs, layer, output
+    assert len(slides) == 4  # forward of and: inputs, layer, output; then the symbols in words
+    table = slides.pop()
+    assert "The symbols of these slides, in words" in table.select_one("aside.notes").get_text()
+    assert "δˡⱼ = ∂C/∂zˡⱼ: the error of neuron j of layer l" in table.select_one("aside.notes").get_text()
+    assert (out.parent / table["data-background-video"]).stat().st_size > 1000
     for n, (slide, key) in enumerate(zip(slides, ["inputs", "layer", "output"]), 1):
         video = out.parent / slide["data-background-video"]
         assert video.name == f"{n:02d}_forward_{key}.mp4" and video.stat().st_size > 1000  # not the old one
