@@ -34,7 +34,6 @@ SLOPE_CODE = {
     "tanh": ("def tanh_slope(z, a):", "    return 1.0 - a * a"),
     "relu": ("def relu_slope(z, a):", "    return (z > 0).astype(float)"),
     "linear": ("def linear_slope(z, a):", "    return np.ones_like(z)"),
-    "softmax": ("def softmax_slope(z, a):", "    return a * (1.0 - a)"),
 }
 """Each activation's slope ``f'(z)``, written with ``a = f(z)`` where the textbooks do."""
 
@@ -149,11 +148,13 @@ class ProgramWriter:
         cfg = self.cfg
         used = list(dict.fromkeys(cfg.activations))
         lines = [_comment(self.tr("activations"))]
-        for name in used:
-            lines += [*ACTIVATION_CODE[name], "", "", *SLOPE_CODE[name], "", ""]
+        for name in used:  # softmax (an output) never needs its slope: BP1 has its own line for it
+            slope = [*SLOPE_CODE[name], "", ""] if name in SLOPE_CODE else []
+            lines += [*ACTIVATION_CODE[name], "", "", *slope]
         per_layer = list(enumerate(cfg.activations, start=1))
+        sloped = [(layer, a) for layer, a in per_layer if a in SLOPE_CODE]
         lines.append("f = {" + ", ".join(f"{layer}: {a}" for layer, a in per_layer) + "}")
-        lines.append("f_slope = {" + ", ".join(f"{layer}: {a}_slope" for layer, a in per_layer) + "}")
+        lines.append("f_slope = {" + ", ".join(f"{layer}: {a}_slope" for layer, a in sloped) + "}")
         out = cfg.activations[-1]
         loss = LOSS_CODE[(cfg.loss, out)] if cfg.loss == "cross_entropy" else LOSS_CODE[cfg.loss]
         lines += ["", "", "def loss(a, y):", f"    {_comment(self.tr('loss', loss=cfg.loss))}",
@@ -195,7 +196,8 @@ class ProgramWriter:
                  "    grad_W = {l: " + sign_w + "np.outer(delta[l], a[l - 1]) for l in delta}  # BP4",
                  "    return delta, grad_b, grad_W"]
         if self.delta_rule:
-            lines.insert(-4, "    " + _comment(self.tr("delta_rule_sign")))
+            at = next(i for i, line in enumerate(lines) if line.startswith("    grad_b = "))
+            lines.insert(at, "    " + _comment(self.tr("delta_rule_sign")))
         return lines
 
     def training(self) -> list[str]:
@@ -203,7 +205,11 @@ class ProgramWriter:
         cfg = self.cfg
         update_b = cfg.use_biases and cfg.update_biases
         lines = ["def epoch_loss():", f"    {_comment(self.tr('epoch_loss'))}",
-                 "    return np.mean([loss(forward(x)[1][len(LAYERS) - 1], y) for x, y in zip(X, Y)])",
+                 "    losses = []",
+                 "    for x, y in zip(X, Y):",
+                 "        z, a = forward(x)",
+                 "        losses.append(loss(a[len(LAYERS) - 1], y))",
+                 "    return np.mean(losses)",
                  "", "",
                  _comment(self.tr("training")),
                  *(['show("epoch0_loss", epoch_loss())  ' + _comment(self.tr("epoch_zero"))]

@@ -174,3 +174,11 @@ def test_slides_jobs_below_one_is_a_one_line_error(jobs_value, tmp_path):
     result = bpviz("slides", "and", "--jobs", jobs_value, "-o", str(tmp_path / "deck.html"))
     assert_one_line_error(result, "--jobs", jobs_value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_handout_ends_with_the_symbol_table(backward, tmp_path):
+    _, beats, _ = backward
+    out = tmp_path / "deck.pdf"
+    result = bpviz("slides", "and", "--scene", "backward", "--quality", "low", "-o", str(out))
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    assert pdf_pages(out) == len(beats) + 1  # a page per beat, then the symbols in words
