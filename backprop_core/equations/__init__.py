@@ -17,6 +17,9 @@ sample), ``grad_b_mean`` (the step's mean), ``update_b``. Of a weight: ``grad_w`
 ``chain`` (the chain rule summed over paths), ``grad_w_mean``, ``update_w``. Of the loss:
 ``loss`` (this sample) and ``loss_mean`` (the step).
 
+Each edge's share of a hidden neuron's error, ``w^{l+1}_{mj} delta^{l+1}_m``, and BP2 written with
+exactly those shares as its terms: :func:`share_equations` (keys ``share`` and ``delta_shares``).
+
 The delta rule's sign convention beside the descent form, for one weight:
 :func:`~backprop_core.equations.signs.sign_equations` (keys :data:`SIGN_KEYS`).
 
