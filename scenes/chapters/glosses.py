@@ -17,6 +17,7 @@ from manim import DOWN, LEFT, VGroup
 
 from .. import style
 from .pieces import indexed, wrapped_text
+from .wrapping import panel_stack
 
 _SUP = r"(?:\^\{\(?([^{}()]+)\)?\})?"
 PATTERNS = {
@@ -105,3 +106,9 @@ def symbol_table(story) -> tuple[str, list[str]]:
     """The title and the rows of the symbol table of a deck, in the story's notation and language."""
     rows = [story.tr(_key(kind, story.notation)) for kind in TABLE]
     return story.tr("gloss.table_title"), rows
+
+
+def with_gloss(part, panel: VGroup, *latex: str) -> VGroup:
+    """``panel`` (its blocks) with the new glosses of ``latex`` under them; as it is without any."""
+    gloss = gloss_text(part, *latex)
+    return panel if gloss is None else panel_stack(part, *panel.submobjects, gloss, buff=0.4)
