@@ -97,7 +97,7 @@ def gloss_text(part, *latex: str) -> VGroup | None:
         return None
     lines = [wrapped_text(g, part.regions.panel.width, style.STATUS_SIZE, part.theme.muted, shrink=0.9)
              for g in glosses]
-    block = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+    block = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
     block.glosses = glosses
     return block
 
