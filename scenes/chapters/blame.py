@@ -15,12 +15,15 @@ from .. import style
 from ..layout import boxes_overlap
 from .pieces import value_label
 
-SHARE_SPOTS = (0.72, 0.62, 0.8, 0.52, 0.42, 0.34)
-"""Where along its edge (from the focus neuron) a share is tried, in turn: towards the next layer
-first, where the focus neuron's edges have fanned out (the next layer's delta labels, which stand
-there, make way for the shares while they are shown)."""
+SHARE_SPOTS = ((0.8, 0.72, 0.62, 0.88, 0.55, 0.45, 0.38), (0.52, 0.45, 0.62, 0.38, 0.72, 0.8, 0.3))
+"""Where along its edge (from the focus neuron) a share is tried, in turn, for the 1st, 3rd ... and
+for the 2nd, 4th ... edge of the fan: two staggered columns towards the next layer, where the
+edges have fanned out (the next layer's delta labels, which stand there, make way for the shares
+while they are shown), so that neighbours of a tight fan stand side by side, not on each other."""
 SHARE_SIDE_STEPS = (0.0, 0.9, -0.9, 1.6, -1.6)
 """Offsets across the edge, in label heights, tried at each spot."""
+SHRINKS = (1.0, 0.8)
+"""Scales a share label tries in turn (the second of the first), until it covers nothing."""
 CLEARANCE = 0.05
 """Room kept between a share and any other label or ring."""
 
@@ -52,6 +55,16 @@ def _crossing(box, points: np.ndarray) -> np.ndarray:
     return inside.any(axis=1)
 
 
+def _core(box, share: float = 0.5) -> tuple[float, float, float, float]:
+    """The middle ``share`` of ``box``'s width, less a tenth of its height: where an edge is read.
+
+    The ends of a label may cover a neighbour of a tight fan without being misread.
+    """
+    cx, half = (box[0] + box[1]) / 2, (box[1] - box[0]) * share / 2
+    trim = (box[3] - box[2]) * 0.1
+    return cx - half, cx + half, box[2] + trim, box[3] - trim
+
+
 def _distance(point, start, end) -> float:
     """Distance from ``point`` to the segment ``start``-``end``."""
     d = end[:2] - start[:2]
@@ -63,11 +76,11 @@ def share_labels(part, diagram, layer: int, j: int, avoid=()) -> dict:
     """The shares of hidden neuron ``(layer, j)``'s error, one label per edge ``(layer + 1, m, j)``.
 
     Each label is the value of the engine's share equation (``Story.share_eqs``), coloured as a
-    delta, keyed by its edge. It takes the first spot along its edge (:data:`SHARE_SPOTS`, then
-    beside the edge, :data:`SHARE_SIDE_STEPS`) that reads as its edge's: no other edge of the
-    focus neuron passes under it and its own edge is the nearest; and that overlaps no share
-    placed before, no label of ``avoid`` and no neuron with its ring. If none is clear, the
-    least crowded spot.
+    delta, keyed by its edge. It takes the first spot along its edge (:data:`SHARE_SPOTS`, the
+    columns alternating from edge to edge; then beside the edge, :data:`SHARE_SIDE_STEPS`) that
+    reads as its edge's (its own edge is the nearest of the focus neuron's, no other error's edge
+    crosses its middle) and overlaps no share placed before, no label of ``avoid`` and no neuron with
+    its ring. If none is clear, the least crowded spot.
     """
     story = part.story
     shares = story.share_eqs(layer, j)["shares"]
@@ -76,40 +89,42 @@ def share_labels(part, diagram, layer: int, j: int, avoid=()) -> dict:
     others = [_box(mob) for mob in avoid]
     fan = {eq.at: (diagram.edges[eq.at].get_start(), diagram.edges[eq.at].get_end()) for eq in shares}
     fan_keys = list(fan)
-    fan_points = _points(list(fan.values()))
     # the other edges into layer + 1 (their errors flow too): a share never stands where one crosses
     # its edge, unless it runs into the same neuron
     rest = [key for key in diagram.edges if key[0] == layer + 1 and key[2] != j]
     rest_points = _points([(diagram.edges[k].get_start(), diagram.edges[k].get_end()) for k in rest])
     placed: dict = {}
-    for eq in shares:
+    for index, eq in enumerate(shares):
         key = eq.at
         label = value_label(part, eq.value, "delta", key, small=True)
         edge = diagram.edges[key]
         direction = edge.get_unit_vector()
         normal = np.array([-direction[1], direction[0], 0.0])
-        best, best_hits = None, None
-        for step in SHARE_SIDE_STEPS:
-            for where in SHARE_SPOTS:
+
+        def cost(label=label, key=key) -> int:
+            """Covering something weighs most, then a fan edge nearer than its own, then a crossing."""
+            box = _box(label)
+            grown = (box[0] - CLEARANCE, box[1] + CLEARANCE, box[2] - CLEARANCE, box[3] + CLEARANCE)
+            covers = sum(boxes_overlap(grown, other) for other in [*others, *map(_box, placed.values())])
+            covers += sum(_meets_disc(box, centre, radius) for centre, radius in rings)
+            own = _distance(label.get_center(), *fan[key])
+            misread = sum(_distance(label.get_center(), *fan[other]) < own
+                          for other in fan_keys if other != key)
+            crossings = sum(bool(c) and other[1] != key[1]
+                            for c, other in zip(_crossing(_core(box), rest_points), rest))
+            return 100 * covers + 10 * misread + crossings
+
+        for shrink in SHRINKS:  # a share that covers something wherever it stands is made smaller
+            label.scale(shrink)
+            best, best_hits = None, None
+            for step, where in ((st, wh) for st in SHARE_SIDE_STEPS for wh in SHARE_SPOTS[index % 2]):
                 label.move_to(edge.point_from_proportion(where) + normal * step * label.height)
-                box = _box(label)
-                grown = (box[0] - CLEARANCE, box[1] + CLEARANCE, box[2] - CLEARANCE, box[3] + CLEARANCE)
-                # what it would cover weighs most, then an edge of the fan nearer than its own,
-                # then another error's edge crossing it
-                covers = sum(boxes_overlap(grown, other) for other in [*others, *map(_box, placed.values())])
-                covers += sum(_meets_disc(box, centre, radius) for centre, radius in rings)
-                own = _distance(label.get_center(), *fan[key])
-                crossed = _crossing(box, fan_points)
-                misread = sum(bool(crossed[i]) or _distance(label.get_center(), *fan[other]) < own
-                              for i, other in enumerate(fan_keys) if other != key)
-                crossings = sum(bool(c) and other[1] != key[1]
-                                for c, other in zip(_crossing(box, rest_points), rest))
-                hits = 100 * covers + 10 * misread + crossings
+                hits = cost()
                 if best_hits is None or hits < best_hits:
                     best, best_hits = label.get_center().copy(), hits
                 if hits == 0:
                     break
-            if best_hits == 0:
+            if best_hits < 100:
                 break
         label.move_to(best)
         placed[key] = label

@@ -153,8 +153,7 @@ class BackwardPart(Part):
                   say={"slope": story.fmt(eqs["fprime"].value), "delta": story.fmt(eqs["delta"].value)})
         gloss = gloss_text(self, summed.latex(), eqs["fprime"].latex())
         room = gloss.height + 0.4 if gloss else 0.0
-        panel = panel_of(self, lambda h: self._block(summed, "backward.hidden_heading", "delta", h - room,
-                                                     note=self._note(), neuron=j + 1, layer=layer),
+        panel = panel_of(self, lambda h: self._summed_block(summed, h - room, neuron=j + 1, layer=layer),
                          lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h - room,
                                                activation=activation),
                          reserve=FPRIME_HEIGHT)
@@ -270,6 +269,19 @@ class BackwardPart(Part):
         """:func:`~.wrapping.wrapped_block` of ``eq`` under the catalogue heading ``heading_key``."""
         return wrapped_block(self, eq, self.tr(heading_key, **heading_values), quantity, max_height,
                              note=note, elided_key="backward.elided")
+
+    def _summed_block(self, summed, max_height: float, **heading_values):
+        """BP2 summing the shares, under its heading: with its general form when every share fits.
+
+        When the shares would not all be written out beside the general form, the form is left out
+        (``propagate`` showed it): every number on the edges then stands in the sum.
+        """
+        block = self._block(summed, "backward.hidden_heading", "delta", max_height, note=self._note(),
+                            **heading_values)
+        if not any(r"\cdots" in getattr(part, "latex_source", "") for part in block):
+            return block
+        return wrapped_block(self, summed, self.tr("backward.hidden_heading", **heading_values), "delta",
+                             max_height, note=self._note(), elided_key="backward.elided", symbolic=False)
 
     def _tint(self, layer: int) -> AnimationGroup:
         """Fill the neurons of ``layer`` by the sign (colour) and size (opacity) of their deltas."""
