@@ -70,5 +70,6 @@ def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: 
                                          aspect=aspect)
             configs.append(handout(story, config, beats, work / "handout") if to == "pdf" else config)
         table = symbol_table_slide(story, configs[-1].resolution, Path(tmp) / "symbols", still=to == "pdf")
-        configs.append(configs[-1].model_copy(update={"slides": [table]}))  # the symbols in words, last
+        last = configs[-1]  # the symbols in words close the last chapter's slides
+        configs[-1] = last.model_copy(update={"slides": [*last.slides, table]})
         return convert(configs, dest, to, story.tr("script.deck_title"))
