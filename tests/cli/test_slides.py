@@ -146,7 +146,7 @@ def test_second_deck_renders_nothing_and_jobs_make_the_same_deck(tmp_path, monke
     first = two_chapter_deck(tmp_path / "first")
     made = entries(cache)
     assert len(made) == 2  # one job per chapter
-    assert len([name for name in first if name.startswith("deck_assets/")]) == 3 + 2
+    assert len([name for name in first if name.startswith("deck_assets/")]) == 3 + 2 + 1  # + the symbols
 
     def no_render(*args, **kwargs):
         raise AssertionError("a cached chapter was rendered again")
