@@ -27,7 +27,7 @@ from ..animations.flow import backward_pass, dim_edges, error_trails, weight_upd
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from .base import Part
 from .blame import share_labels
-from .glosses import gloss_text
+from .glosses import gloss_text, with_gloss
 from .pieces import (
     highlight_ring,
     indexed,
@@ -134,9 +134,9 @@ class BackwardPart(Part):
         rule_eq = story.neuron_eqs(layer, j)["delta"]
         rule = self._tex(rule_eq.latex())
         gloss = gloss_text(self, rule_eq.latex(), *(s.latex() for s in shares))
-        panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
-                            self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule,
-                            *([gloss] if gloss else []))
+        panel = self._with_gloss(self._panel(self._heading("backward.sent_heading", next=nxt), sent,
+                                             self._heading("backward.rule_heading", neuron=j + 1,
+                                                           layer=layer), rule), gloss)
         flash = [Indicate(lab.label, color=self.theme.highlight)
                  for key, lab in self.delta_labels.items() if key[0] == nxt]
         return nxt, panel, flash
@@ -202,7 +202,7 @@ class BackwardPart(Part):
             parts.append(Text(self._note(), font=style.FONT, font_size=style.STATUS_SIZE,
                               color=self.theme.muted))
         gloss = gloss_text(self, recursion, grad_b.latex(), grad_w.latex())
-        return self._panel(*parts, *([gloss] if gloss else []))
+        return self._with_gloss(self._panel(*parts), gloss)
 
     def _delta_flashes(self) -> list[AnimationGroup]:
         """Per layer with delta labels, output first: its labels flash, one group per layer."""
@@ -294,8 +294,8 @@ class BackwardPart(Part):
         return AnimationGroup(*anims)
 
     def _with_gloss(self, panel: VGroup, gloss) -> VGroup:
-        """``panel`` with the glosses of its new symbols under its equations (as it is without any)."""
-        return panel if gloss is None else panel_stack(self, *panel.submobjects, gloss, buff=0.4)
+        """``panel`` with the glosses of its new symbols under its equations, when they fit unshrunk."""
+        return with_gloss(self, panel, gloss)
 
     def _heading(self, key: str, **values) -> Text:
         return Text(self.tr(key, **values), font=style.FONT, font_size=style.CAPTION_SIZE,

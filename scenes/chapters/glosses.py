@@ -17,7 +17,7 @@ from manim import DOWN, LEFT, VGroup
 
 from .. import style
 from .pieces import indexed, wrapped_text
-from .wrapping import panel_stack
+from .wrapping import panel_of, panel_stack
 
 _SUP = r"(?:\^\{\(?([^{}()]+)\)?\})?"
 PATTERNS = {
@@ -92,13 +92,14 @@ def gloss_text(part, *latex: str) -> VGroup | None:
 
     Each gloss on a line of its own, under the beat's equation.
     """
+    before = set(part.scene.__dict__.get("glossed", set()))
     glosses = new_glosses(part.scene, part.story, *latex)
     if not glosses:
         return None
     lines = [wrapped_text(g, part.regions.panel.width, style.STATUS_SIZE, part.theme.muted, shrink=0.9)
              for g in glosses]
     block = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-    block.glosses = glosses
+    block.glosses, block.kinds = glosses, part.scene.glossed - before
     return block
 
 
@@ -108,7 +109,26 @@ def symbol_table(story) -> tuple[str, list[str]]:
     return story.tr("gloss.table_title"), rows
 
 
-def with_gloss(part, panel: VGroup, *latex: str) -> VGroup:
-    """``panel`` (its blocks) with the new glosses of ``latex`` under them; as it is without any."""
+def with_gloss(part, panel: VGroup, gloss: VGroup | None) -> VGroup:
+    """``panel`` (its blocks) with ``gloss`` under them, when both fit the panel's region unshrunk.
+
+    A gloss that would make the equations smaller is left out, and its symbols are glossed the next
+    time they appear instead.
+    """
+    if gloss is None:
+        return panel
+    if panel.height + 0.4 + gloss.height > part.regions.panel.height:
+        part.scene.glossed.difference_update(gloss.kinds)
+        return panel
+    return panel_stack(part, *panel.submobjects, gloss, buff=0.4)
+
+
+def glossed_panel(part, builders, *latex: str, **panel_options) -> VGroup:
+    """:func:`~.wrapping.panel_of` of ``builders`` with the new glosses of ``latex`` under its blocks.
+
+    Room for the glosses is kept from every block's height, so the equations keep their size.
+    """
     gloss = gloss_text(part, *latex)
-    return panel if gloss is None else panel_stack(part, *panel.submobjects, gloss, buff=0.4)
+    room = gloss.height + 0.4 if gloss is not None else 0.0
+    panel = panel_of(part, *(lambda h, build=build: build(h - room) for build in builders), **panel_options)
+    return with_gloss(part, panel, gloss)
