@@ -41,6 +41,7 @@ from bpviz.options import (
     writable,
 )
 from bpviz.progress import Progress
+from scenes.text import languages
 from scenes.video_config import resolve_trace
 
 
@@ -333,6 +334,39 @@ def explore_cmd(source, scenes, quality, aspect, theme, lang, output) -> None:
 
 # -- trained networks in (bpviz.importing) -------------------------------------------------------------
 IMPORT_HINT = "bpviz import needs the onnx package; install it with: pip install 'bpviz[import]'"
+
+
+@main.command("code")
+@click.argument("source", required=False, metavar="[SOURCE]")
+@click.option("--lang", default=None, metavar="|".join(languages()),
+              help="language of the comments, overriding [video] language")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="write the program to FILE  [default: print it]")
+@user_errors
+def code_cmd(source: str | None, lang: str | None, output: str | None) -> None:
+    """A short NumPy program that reproduces the numbers of SOURCE's film.
+
+    It builds the config's network with its initial weights and data, trains as bpviz does and, at
+    the update the film explains, prints x, z1, a1, ..., the loss, delta2, delta1, ..., the gradients
+    and the new weights (BP1-BP4 marked in the code); with several epochs, the mean loss after each.
+    """
+    if lang is not None:
+        choice("--lang", lang, languages())
+    if output is not None:
+        writable(output, source)
+    from bpviz.outputs.program import numpy_program
+    from scenes.loading import load_story
+
+    program = numpy_program(load_story(source, lang))
+    if output is None:
+        click.echo(program, nl=False)
+        return
+    from bpviz.outputs.publish import Publication
+
+    make_parents(output)
+    with Publication() as out:  # whole or not at all, as every output
+        out.add_text(program, Path(output))
+    click.echo(f"wrote {output}; run it with: python {output}")
 
 
 @main.command("import")

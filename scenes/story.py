@@ -26,6 +26,7 @@ from backprop_core.equations import (
     loss_equations,
     neuron_equations,
     scaling_equation,
+    share_equations,
     sign_equations,
     to_latex,
     weight_equations,
@@ -383,6 +384,18 @@ class Story:
         key = ("s", layer, j, k)
         if key not in self._cache:
             self._cache[key] = sign_equations(self.trace, self.step, self.record.sample, layer, j, k)
+        return self._cache[key]
+
+    def share_eqs(self, layer: int, j: int) -> dict:
+        """Each edge's share of hidden neuron ``(layer, j)``'s error, and BP2 summing them (cached).
+
+        ``"shares"``: one equation per neuron of ``layer + 1`` (at the edge's key); ``"delta"``:
+        BP2 with those shares as its terms (:func:`~backprop_core.equations.share_equations`).
+        """
+        key = ("b", layer, j)
+        if key not in self._cache:
+            self._cache[key] = share_equations(self.trace, self.step, self.record.sample, layer, j,
+                                               notation=self.notation)
         return self._cache[key]
 
     def loss_eqs(self) -> dict:

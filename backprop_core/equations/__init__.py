@@ -17,6 +17,9 @@ sample), ``grad_b_mean`` (the step's mean), ``update_b``. Of a weight: ``grad_w`
 ``chain`` (the chain rule summed over paths), ``grad_w_mean``, ``update_w``. Of the loss:
 ``loss`` (this sample) and ``loss_mean`` (the step).
 
+Each edge's share of a hidden neuron's error, ``w^{l+1}_{mj} delta^{l+1}_m``, and BP2 written with
+exactly those shares as its terms: :func:`share_equations` (keys ``share`` and ``delta_shares``).
+
 The delta rule's sign convention beside the descent form, for one weight:
 :func:`~backprop_core.equations.signs.sign_equations` (keys :data:`SIGN_KEYS`).
 
@@ -40,6 +43,7 @@ from collections.abc import Iterator
 from ..trace import Step, Trace
 from . import chain as chain_eqs
 from . import neuron as neuron_eqs
+from . import shares as share_eqs
 from . import weight as weight_eqs
 from .context import Equation, EquationContext
 from .latex import format_fixed, format_number, to_latex
@@ -50,8 +54,7 @@ from .signs import SIGN_KEYS, sign_equations
 __all__ = [
     "LOSS_KEYS", "NEURON_KEYS", "NOTATIONS", "SIGN_KEYS", "WEIGHT_KEYS", "Equation", "all_equations",
     "format_fixed", "format_number", "loss_equations", "neuron_equations", "scaling_equation",
-    "sign_equations", "to_latex",
-    "weight_equations",
+    "share_equations", "sign_equations", "to_latex", "weight_equations",
 ]
 
 NEURON_KEYS = ("z", "a", "fprime", "delta", "grad_b", "grad_b_mean", "update_b")
@@ -139,6 +142,26 @@ def weight_equations(trace: Trace, step: Step | int, sample: int | None, layer: 
     if not 0 <= k < trace.layers[layer - 1]:
         raise IndexError(f"neuron {k} does not exist in layer {layer - 1}")
     return _weight(_context(trace, step, sample, notation), layer, j, k, True, True)
+
+
+def share_equations(trace: Trace, step: Step | int, sample: int | None, layer: int, neuron: int,
+                    notation: str = "nielsen") -> dict:
+    """Each edge's share of the error of hidden neuron ``neuron`` of ``layer`` (1..L-1), and BP2 from them.
+
+    Returns
+    -------
+    dict
+        ``"shares"``: a tuple of :class:`Equation` (key ``"share"``), one per neuron ``m`` of
+        layer ``l + 1``, ``at`` the edge ``(l + 1, m, neuron)``, value ``w^{l+1}_{m j} delta^{l+1}_m``
+        (weights before the update, delta in the notation's sign); ``"delta"``: BP2 (key
+        ``"delta_shares"``) whose terms are exactly those shares, value the trace's delta.
+    """
+    _check_neuron(trace, layer, neuron)
+    if layer == len(trace.layers) - 1:
+        raise IndexError(f"layer {layer} is the output layer: its error has no shares (BP1)")
+    ctx = _context(trace, step, sample, notation)
+    shares = tuple(share_eqs.share(ctx, layer, neuron, m) for m in range(trace.layers[layer + 1]))
+    return {"shares": shares, "delta": share_eqs.delta_from_shares(ctx, layer, neuron)}
 
 
 def loss_equations(trace: Trace, step: Step | int, sample: int | None = None,

@@ -17,6 +17,7 @@ import tempfile
 from functools import partial
 from pathlib import Path
 
+import av
 import manim_slides.convert
 from manim_slides.config import PresentationConfig, SlideConfig
 from manim_slides.convert import PDF, FrameIndex, PowerPoint, RevealJS, read_image_from_video_file
@@ -24,14 +25,17 @@ from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
 from bpviz.outputs.publish import Publication
-from bpviz.outputs.subtitles import convention, equation_lines
+from bpviz.outputs.subtitles import code_hint, convention, equation_lines
 from scenes import style
 from scenes.chapters.base import Beat
+from scenes.chapters.glosses import symbol_table
 from scenes.story import Story
 
 
 def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
-    """Presenter notes of ``beat``: what it shows, what to say, its equations with numbers, the conventions.
+    """Presenter notes of ``beat``: what it shows and says, its equations with numbers, the conventions.
+
+    The last paragraph names the command that writes the film's numbers as a program (``bpviz code``).
 
     With ``markdown`` (reveal.js renders notes as Markdown inside HTML) the text is HTML-escaped
     and each equation is a code span, so that the underscores and backslashes of LaTeX survive.
@@ -42,7 +46,7 @@ def notes(story: Story, beat: Beat, markdown: bool = False) -> str:
     parts = [story.tr("script.shows", caption=beat.caption), beat.say]
     if equations:
         parts.append("\n".join([story.tr("script.equation"), *equations]).rstrip())
-    parts.append(convention(story))
+    parts += [convention(story), code_hint(story)]
     text = "\n\n".join(parts)
     return html.escape(text, quote=False) if markdown else text
 
@@ -64,6 +68,63 @@ def handout_page(story: Story, beat: Beat, index: int, clip: Path) -> Image.Imag
     for n, (text, colour) in enumerate(rows):
         draw.text((margin, height + margin + n * line), text, font=font, fill=colour)
     return page
+
+
+def symbol_table_page(story: Story, size: tuple[int, int]) -> Image.Image:
+    """One page of the deck's symbols in words (:func:`~scenes.chapters.glosses.symbol_table`).
+
+    The story's notation and language, on the theme's background, at the slides' picture ``size``:
+    the text takes the largest of a few sizes that fits the page.
+    """
+    width, height = size
+    title, rows = symbol_table(story)
+    theme = story.theme
+    for scale in (1.3, 1.15, 1.0, 0.9, 0.8, 0.7, 0.6):
+        font = ImageFont.truetype(style.HANDOUT_FONT_FILE, max(8, round(width * style.HANDOUT_TEXT * scale)))
+        big = ImageFont.truetype(style.HANDOUT_FONT_FILE, max(10, round(font.size * 1.4)))
+        margin, line = round(width * style.HANDOUT_MARGIN * 2), round(font.size * 1.4)
+        wrapped = [_wrap(row, font, width - 2 * margin) for row in rows]
+        tall = 2 * margin + round(big.size * 2.2) + line * (sum(map(len, wrapped)) + len(rows) - 1)
+        if tall <= height:
+            break
+    page = Image.new("RGB", (width, height), theme.background)
+    draw = ImageDraw.Draw(page)
+    draw.text((margin, margin), title, font=big, fill=theme.text)
+    y = margin + round(big.size * 2.2)
+    for row in wrapped:
+        for text in row:
+            draw.text((margin, y), text, font=font, fill=theme.text)
+            y += line
+        y += line
+    return page
+
+
+def still_clip(image: Image.Image, path: Path, seconds: float = 1.0, fps: int = 15) -> Path:
+    """``image`` held for ``seconds`` as an H.264 clip (a deck slide is a clip, like every beat's)."""
+    even = image.crop((0, 0, image.width - image.width % 2, image.height - image.height % 2))
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = even.width, even.height, "yuv420p"
+        frame = av.VideoFrame.from_image(even)
+        for _ in range(max(1, round(seconds * fps))):
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path
+
+
+def symbol_table_slide(story: Story, size: tuple[int, int], work: Path, still: bool) -> SlideConfig:
+    """The deck's last slide: the symbol table, as a PNG page (``still``: a handout) or a clip.
+
+    Its presenter notes are the table's text.
+    """
+    work.mkdir(parents=True, exist_ok=True)
+    page = symbol_table_page(story, size)
+    file = work / "symbols.png"
+    page.save(file)
+    if not still:
+        file = still_clip(page, work / "symbols.mp4")
+    title, rows = symbol_table(story)
+    return SlideConfig(file=file, rev_file=file, notes="\n\n".join([title, *rows]), dedent_notes=False)
 
 
 def _wrap(text: str, font, width: int) -> list[str]:

@@ -48,6 +48,12 @@ def convention(story: Story) -> str:
                     loss=story.tr(f"loss_names.{story.trace.loss_name}"))
 
 
+def code_hint(story: Story) -> str:
+    """Where the film's numbers are as a program: ``bpviz code SOURCE`` (catalogue ``script.code``)."""
+    source = story.trace.config.get("source") or "trace.json"
+    return story.tr("script.code", command=f"bpviz code {source} --lang {story.language}")
+
+
 def script_markdown(story: Story, scenes: dict[str, list[Beat]]) -> str:
     """The narration script of ``scenes`` (name -> timed beats) as Markdown.
 
@@ -55,7 +61,7 @@ def script_markdown(story: Story, scenes: dict[str, list[Beat]]) -> str:
     section and clip are named), its time code in that video, the caption on screen, what to say
     and the equations it shows with the trace's numbers.
     """
-    lines = [f"# {story.tr('script.heading')}", "", convention(story), ""]
+    lines = [f"# {story.tr('script.heading')}", "", convention(story), "", code_hint(story), ""]
     for scene, beats in scenes.items():
         lines += [f"## {scene}", ""]
         chapter = None

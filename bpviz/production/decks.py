@@ -13,7 +13,7 @@ from pathlib import Path
 from manim_slides.config import PresentationConfig, SlideConfig
 
 from bpviz.outputs.formats import picture_size
-from bpviz.outputs.slides import convert, handout, notes
+from bpviz.outputs.slides import convert, handout, notes, symbol_table_slide
 from bpviz.production.concat import film_of, render_joined
 from bpviz.production.jobs import JobSpec, run_jobs
 from scenes.chapters.base import Beat
@@ -51,6 +51,8 @@ def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: 
                rendered: list | None = None, voice=None, progress=None) -> Path:
     """Render ``chapters`` and write their deck, one slide per beat, to ``dest`` (format ``to``).
 
+    The last slide is the table of the symbols in words (the handout's last page for ``pdf``).
+
     Every chapter job of the deck runs first, up to ``jobs`` at once (the render cache serves
     those done before, unless ``use_cache`` is false); ``rendered`` receives ``(chapter,
     rendered_now)`` per job, ``progress(done, total)`` every finished job. The slides are then made
@@ -71,4 +73,7 @@ def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: 
             config, beats = presentation(story, chapter, work, quality, markdown=to == "html",
                                          aspect=aspect, voice=voice)
             configs.append(handout(story, config, beats, work / "handout") if to == "pdf" else config)
+        table = symbol_table_slide(story, configs[-1].resolution, Path(tmp) / "symbols", still=to == "pdf")
+        last = configs[-1]  # the symbols in words close the last chapter's slides
+        configs[-1] = last.model_copy(update={"slides": [*last.slides, table]})
         return convert(configs, dest, to, story.tr("script.deck_title"))

@@ -19,12 +19,15 @@ from manim import (
     Text,
     VGroup,
 )
+from manim.utils.rate_functions import smooth
 
 from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import backward_pass, dim_edges, error_trails, weight_update
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
 from .base import Part
+from .blame import share_labels
+from .glosses import gloss_text, with_gloss
 from .pieces import (
     highlight_ring,
     indexed,
@@ -42,6 +45,16 @@ FPRIME_HEIGHT = 2.1
 """Panel height kept for the slope block under a hidden neuron's delta (heading and two lines)."""
 
 
+def _early(t: float) -> float:
+    """A rate done in the first half of the flow: a delta leaves its neuron as its error sets out."""
+    return smooth(min(1.0, 2 * t))
+
+
+def _late(t: float) -> float:
+    """A rate that waits for the second half of the flow: a share appears as its error arrives."""
+    return smooth(max(0.0, 2 * t - 1))
+
+
 class BackwardPart(Part):
     """Output errors (BP1), then per hidden layer: the errors flow back, one neuron assembles its own."""
 
@@ -50,6 +63,8 @@ class BackwardPart(Part):
     def run(self) -> None:
         """Table of contents."""
         self.clear()
+        self.shares = VGroup()  # the labels of the edges into the neuron in focus (propagate)
+        self.sent = VGroup()  # the next layer's delta labels, away while its shares are shown
         self.show_output_delta()
         for layer in range(self.story.n_layers - 1, 0, -1):
             self.propagate(layer)
@@ -77,8 +92,11 @@ class BackwardPart(Part):
 
         ``before``: animations played first in the same ``play``.
         """
-        self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h,
+        gloss = gloss_text(self, eq.latex())
+        room = gloss.height + 0.4 if gloss else 0.0
+        self.panel = panel_of(self, lambda h: self._block(eq, "backward.output_heading", "delta", h - room,
                                                           note=self._note(), neuron=j + 1))
+        self.panel = self._with_gloss(self.panel, gloss)
         self.ring = highlight_ring(self, self.diagram, (last, j), "delta")
         labels = self._show_deltas(last)
         self.scene.play(*before, Appear(self.panel), enter(self.ring), self._tint(last),
@@ -87,23 +105,38 @@ class BackwardPart(Part):
         self.scene.play(Vanish(self.ring), run_time=self.t(0.3))
 
     def propagate(self, layer: int) -> None:
-        """The errors of ``layer + 1`` travel backwards along every edge into ``layer``."""
+        """The errors of ``layer + 1`` travel backwards along every edge into ``layer``.
+
+        The edges into the highlighted neuron carry their share of its error (``w δ``) as a label.
+        """
         nxt, panel, flash = self._propagate_panel(layer)
         self.scene.play(swap(self.panel, panel), *flash,
                         dim_edges(self.diagram, style.DIM_EDGE_OPACITY, self.t(style.WRITE_TIME)),
                         run_time=self.t(style.WRITE_TIME))
         self.panel = panel
-        self._flow_back(nxt)
+        # the errors of the next layer leave their neurons and arrive on the edges as shares
+        self.sent = VGroup(*(lab for key, lab in self.delta_labels.items() if key[0] == nxt))
+        avoid = [*self.fixed, *(lab for key, lab in self.delta_labels.items() if key[0] != nxt)]
+        shares = share_labels(self, self.diagram, layer, self._highlighted(layer), avoid)
+        self.shares = VGroup(*shares.values())
+        self._flow_back(nxt, Vanish(self.sent, rate_func=_early),
+                        *(Appear(lab, rate_func=_late) for lab in self.shares))
 
     def _propagate_panel(self, layer: int) -> tuple:
         """Announce ``propagate`` into ``layer``; ``(next layer, its panel, flashes of its deltas)``."""
         story = self.story
         nxt, j = layer + 1, self._highlighted(layer)
-        self.beat("propagate", next=nxt, layer=layer, say={"deltas": self.nums(story.shown_delta(nxt))})
+        shares = story.share_eqs(layer, j)["shares"]
+        self.beat("propagate", next=nxt, layer=layer, neuron=j + 1, equations=shares,
+                  say={"deltas": self.nums(story.shown_delta(nxt)),
+                       "shares": self.nums([s.value for s in shares])})
         sent = vector_tex(self, self._vector_symbol(nxt), story.shown_delta(nxt), "delta")
-        rule = self._tex(story.neuron_eqs(layer, j)["delta"].latex())
-        panel = self._panel(self._heading("backward.sent_heading", next=nxt), sent,
-                            self._heading("backward.rule_heading", neuron=j + 1, layer=layer), rule)
+        rule_eq = story.neuron_eqs(layer, j)["delta"]
+        rule = self._tex(rule_eq.latex())
+        gloss = gloss_text(self, rule_eq.latex(), *(s.latex() for s in shares))
+        panel = self._with_gloss(self._panel(self._heading("backward.sent_heading", next=nxt), sent,
+                                             self._heading("backward.rule_heading", neuron=j + 1,
+                                                           layer=layer), rule), gloss)
         flash = [Indicate(lab.label, color=self.theme.highlight)
                  for key, lab in self.delta_labels.items() if key[0] == nxt]
         return nxt, panel, flash
@@ -114,14 +147,17 @@ class BackwardPart(Part):
         j = self._highlighted(layer)
         activation = self.tr(f"activation_names.{story.trace.activations[layer - 1]}")
         eqs = story.neuron_eqs(layer, j)
+        summed = story.share_eqs(layer, j)["delta"]  # BP2 whose terms are the shares on the edges
         self.beat("assemble", neuron=j + 1, layer=layer, activation=activation,
-                  equations=(eqs["delta"], eqs["fprime"]),
+                  equations=(summed, eqs["fprime"]),
                   say={"slope": story.fmt(eqs["fprime"].value), "delta": story.fmt(eqs["delta"].value)})
-        panel = panel_of(self, lambda h: self._block(eqs["delta"], "backward.hidden_heading", "delta", h,
-                                                     note=self._note(), neuron=j + 1, layer=layer),
-                         lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h,
+        gloss = gloss_text(self, summed.latex(), eqs["fprime"].latex())
+        room = gloss.height + 0.4 if gloss else 0.0
+        panel = panel_of(self, lambda h: self._summed_block(summed, h - room, neuron=j + 1, layer=layer),
+                         lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h - room,
                                                activation=activation),
                          reserve=FPRIME_HEIGHT)
+        panel = self._with_gloss(panel, gloss)
         self.ring = highlight_ring(self, diagram, (layer, j), "delta")
         scene.play(swap(self.panel, panel), Create(self.ring), Vanish(self.trails),
                    run_time=self.t(style.WRITE_TIME))
@@ -131,7 +167,8 @@ class BackwardPart(Part):
         scene.play(self._tint(layer), *(Appear(lab) for lab in labels.values()),
                    run_time=self.t(style.WRITE_TIME))
         self.scene.end_beat()
-        scene.play(Vanish(self.ring), Vanish(self.trails), run_time=self.t(0.3))
+        scene.play(Vanish(self.ring), Vanish(self.trails), Vanish(self.shares), Appear(self.sent),
+                   run_time=self.t(0.3))
 
     def show_done(self) -> None:
         """Every delta is known; the recursion in general and what comes next (BP3, BP4)."""
@@ -164,7 +201,8 @@ class BackwardPart(Part):
         if self._note():
             parts.append(Text(self._note(), font=style.FONT, font_size=style.STATUS_SIZE,
                               color=self.theme.muted))
-        return self._panel(*parts)
+        gloss = gloss_text(self, recursion, grad_b.latex(), grad_w.latex())
+        return self._with_gloss(self._panel(*parts), gloss)
 
     def _delta_flashes(self) -> list[AnimationGroup]:
         """Per layer with delta labels, output first: its labels flash, one group per layer."""
@@ -197,17 +235,21 @@ class BackwardPart(Part):
         r"""``\delta^{l}`` (or ``\delta^{(l)}``) without a neuron index."""
         return self.story.symbols.t_delta(layer, "").removesuffix("_{}")
 
-    def _flow_back(self, layer: int, only_to: int | None = None) -> None:
-        """The errors of ``layer`` travel back along its edges and leave trails on screen."""
+    def _flow_back(self, layer: int, *besides, only_to: int | None = None) -> None:
+        """The errors of ``layer`` travel back along its edges and leave trails on screen.
+
+        ``besides``: animations played with the flow (the shares appearing on their edges).
+        """
         story, scene = self.story, self.scene
         self.trails = error_trails(self.diagram, layer, story.shown_error(layer), story.error_scale,
                                    only_to=only_to)
         scene.add(self.trails)
-        scene.bring_to_front(self.diagram.neuron_group, self.fixed, *self.delta_labels.values())
+        shown = [lab for lab in self.delta_labels.values() if lab not in self.sent.submobjects]
+        scene.bring_to_front(self.diagram.neuron_group, self.fixed, *shown, self.shares)
         run_time = self.t(style.FLOW_TIME * 1.5)
         scene.play(backward_pass(self.diagram, layer, story.shown_error(layer), story.error_scale,
                                  run_time=run_time, only_to=only_to),
-                   Create(self.trails, lag_ratio=0, run_time=run_time))
+                   Create(self.trails, lag_ratio=0, run_time=run_time), *besides)
 
     def _delta_labels(self, layer: int) -> dict:
         """Delta labels (in the notation's sign) level with the neurons of ``layer``, left of them.
@@ -228,6 +270,19 @@ class BackwardPart(Part):
         return wrapped_block(self, eq, self.tr(heading_key, **heading_values), quantity, max_height,
                              note=note, elided_key="backward.elided")
 
+    def _summed_block(self, summed, max_height: float, **heading_values):
+        """BP2 summing the shares, under its heading: with its general form when every share fits.
+
+        When the shares would not all be written out beside the general form, the form is left out
+        (``propagate`` showed it): every number on the edges then stands in the sum.
+        """
+        block = self._block(summed, "backward.hidden_heading", "delta", max_height, note=self._note(),
+                            **heading_values)
+        if not any(r"\cdots" in getattr(part, "latex_source", "") for part in block):
+            return block
+        return wrapped_block(self, summed, self.tr("backward.hidden_heading", **heading_values), "delta",
+                             max_height, note=self._note(), elided_key="backward.elided", symbolic=False)
+
     def _tint(self, layer: int) -> AnimationGroup:
         """Fill the neurons of ``layer`` by the sign (colour) and size (opacity) of their deltas."""
         story, diagram = self.story, self.diagram
@@ -237,6 +292,10 @@ class BackwardPart(Part):
                 style.value_color(self.theme, d, story.delta_scale),
                 opacity=style.fill_opacity(d, story.delta_scale)))
         return AnimationGroup(*anims)
+
+    def _with_gloss(self, panel: VGroup, gloss) -> VGroup:
+        """``panel`` with the glosses of its new symbols under its equations, when they fit unshrunk."""
+        return with_gloss(self, panel, gloss)
 
     def _heading(self, key: str, **values) -> Text:
         return Text(self.tr(key, **values), font=style.FONT, font_size=style.CAPTION_SIZE,

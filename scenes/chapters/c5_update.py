@@ -21,6 +21,7 @@ from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import forward_flash, weight_update
 from .base import Part
+from .glosses import glossed_panel
 from .pieces import (
     bias_labels,
     fitted,
@@ -79,7 +80,7 @@ class UpdatePart(Part):
             blocks.append(lambda h: wrapped_block(self, eqs["grad_w_mean"],
                                                   self.tr("update.grad_w_mean_heading", count=batch),
                                                   "gradient", h, elided_key="update.elided"))
-        self.panel = panel_of(self, *blocks)
+        self.panel = glossed_panel(self, blocks, eqs["grad_w"].latex())
         scene.play(Create(self.overlay), *self._light(), run_time=self.t(style.WRITE_TIME))
         scene.play(*(Appear(m) for m in [*self.w_labels.values(), *self.b_labels.values()]),
                    Appear(self.ends), Appear(self.panel), run_time=self.t(style.WRITE_TIME))
@@ -143,7 +144,7 @@ class UpdatePart(Part):
             blocks.append(lambda h: wrapped_block(self, story.neuron_eqs(layer, j)["update_b"],
                                                   self.tr("update.update_b_heading",
                                                           bias=indexed("b", layer, j)), "weight", h))
-        panel = panel_of(self, *blocks)
+        panel = glossed_panel(self, blocks, update.latex())
         swaps = [(self.w_labels[key], new_w[key]) for key in self.w_labels]
         changes = []
         if moved_b:  # a layer's biases may fit under its neurons before the update and not after

@@ -73,7 +73,11 @@ def test_html_has_one_slide_per_beat_with_notes(html_deck):
     assert result.stdout.splitlines() == [f"wrote {out}"]  # no progress bars
     soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
     slides = soup.select("div.slides > section")
-    assert len(slides) == 3  # forward of and: inputs, layer, output
+    assert len(slides) == 4  # forward of and: inputs, layer, output; then the symbols in words
+    table = slides.pop()
+    assert "The symbols of these slides, in words" in table.select_one("aside.notes").get_text()
+    assert "δˡⱼ = ∂C/∂zˡⱼ: the error of neuron j of layer l" in table.select_one("aside.notes").get_text()
+    assert (out.parent / table["data-background-video"]).stat().st_size > 1000
     for n, (slide, key) in enumerate(zip(slides, ["inputs", "layer", "output"]), 1):
         video = out.parent / slide["data-background-video"]
         assert video.name == f"{n:02d}_forward_{key}.mp4" and video.stat().st_size > 1000  # not the old one
@@ -142,7 +146,7 @@ def test_second_deck_renders_nothing_and_jobs_make_the_same_deck(tmp_path, monke
     first = two_chapter_deck(tmp_path / "first")
     made = entries(cache)
     assert len(made) == 2  # one job per chapter
-    assert len([name for name in first if name.startswith("deck_assets/")]) == 3 + 2
+    assert len([name for name in first if name.startswith("deck_assets/")]) == 3 + 2 + 1  # + the symbols
 
     def no_render(*args, **kwargs):
         raise AssertionError("a cached chapter was rendered again")
@@ -170,3 +174,11 @@ def test_slides_jobs_below_one_is_a_one_line_error(jobs_value, tmp_path):
     result = bpviz("slides", "and", "--jobs", jobs_value, "-o", str(tmp_path / "deck.html"))
     assert_one_line_error(result, "--jobs", jobs_value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_handout_ends_with_the_symbol_table(backward, tmp_path):
+    _, beats, _ = backward
+    out = tmp_path / "deck.pdf"
+    result = bpviz("slides", "and", "--scene", "backward", "--quality", "low", "-o", str(out))
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    assert pdf_pages(out) == len(beats) + 1  # a page per beat, then the symbols in words

@@ -5,7 +5,8 @@ for a label in fixed point: a table column; ``story.fmt_places`` for a label wit
 decimals) of a value the trace holds (at the label's neuron or
 weight when it has a key), each :class:`EquationBlock` must be an equation of
 :mod:`backprop_core.equations` for the story's step, ending ``= value``, and each vector
-(``vector_tex``, which keeps ``.values``) must list trace values.
+(``vector_tex``, which keeps ``.values``) must list trace values. A delta label on an edge
+``(l, m, j)`` is that edge's share of the blame, ``w^l_mj delta^l_m`` (``Story.share_eqs``).
 
 Numbers are read as the story's language writes them (``[format] decimal`` of its catalogue:
 ``0,5933`` in Spanish, ``0{,}5933`` in its LaTeX): a label or an equation's value is read back
@@ -102,6 +103,9 @@ class TraceNumbers:
             for layer in range(1, story.n_layers + 1):
                 for j in self._shown(layer):
                     eqs += story.neuron_eqs(layer, j).values()
+                    if layer < story.n_layers:  # each edge's share of a hidden error, and BP2 of them
+                        blame = story.share_eqs(layer, j)
+                        eqs += [*blame["shares"], blame["delta"]]
                     for k in self._shown(layer - 1):
                         eqs += story.weight_eqs(layer, j, k).values()
                         if story.notation == "delta_rule":  # the sign convention beat (update)
@@ -211,7 +215,11 @@ def label_problems(label: ValueLabel, numbers: TraceNumbers) -> list[str]:
     if not numbers.known(label.value, label.key):
         at = f" at {label.key}" if label.key is not None else ""
         problems.append(f"{where}: {label.value!r} is not a trace value{at}")
-    if label.quantity == "delta":
+    if label.quantity == "delta" and numbers._is_key(label.key) and len(label.key) == 3:
+        shares = {e.value for e in numbers.equations() if e.key == "share" and e.at == label.key}
+        if label.value not in shares:  # a delta on an edge: that edge's share of the blame
+            problems.append(f"{where}: {label.value!r} is not the share w·δ of edge {label.key}")
+    elif label.quantity == "delta":
         key = label.key if numbers._is_key(label.key) and len(label.key) == 2 else ()
         if label.value not in numbers.shown_delta[key]:
             problems.append(f"{where}: {label.value!r} is not a delta in the {story.notation} sign")

@@ -83,6 +83,10 @@ class BeatReport:
     """Mobjects on the frame, families included."""
     say: str = ""
     times: tuple = ()
+    edge_deltas: dict = field(default_factory=dict)
+    """Delta labels standing on edges (each edge's share of the blame): ``{(l, m, j): (value, text)}``."""
+    equations: list = field(default_factory=list)
+    """The numbers form (LaTeX) of every equation block on the frame."""
     """``(start, hold, end)`` in seconds, filled in once the chapter has played."""
 
     def __str__(self) -> str:
@@ -174,7 +178,9 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     from manim import tempconfig
 
     from bpviz.production.session import chapter
+    from scenes.mobjects.equation_panel import EquationBlock
     from scenes.mobjects.heat_map import HeatMap
+    from scenes.mobjects.value_label import ValueLabel
 
     from .layout_check import frame_problems, illegible_equations, scene_leaves
     from .numbers_check import TraceNumbers, number_problems
@@ -191,6 +197,11 @@ def run_job(job: Job, media_dir: str) -> RunReport:
             report.beats.append(BeatReport(len(report.beats) + 1, beat.chapter, beat.key, beat.caption,
                                            frame_problems(scene), illegible_equations(scene), found,
                                            checked, heat, len(scene.get_mobject_family_members())))
+            report.beats[-1].edge_deltas = {
+                label.key: (label.value, label.text) for label in scene_leaves(scene, (ValueLabel,))
+                if label.quantity == "delta" and isinstance(label.key, tuple) and len(label.key) == 3}
+            report.beats[-1].equations = [block.numbers_tex
+                                          for block in scene_leaves(scene, (EquationBlock,))]
 
         with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, \
                 tempconfig(manim_config(job, Path(tmp), folder)):

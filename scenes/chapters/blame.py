@@ -1,0 +1,131 @@
+"""Each edge's share of the blame: the labels of the ``propagate`` beat (backward chapter).
+
+When a hidden neuron ``(l, j)`` is about to assemble its error (BP2), every neuron ``m`` of layer
+``l + 1`` hands it the share ``w^{l+1}_{mj} delta^{l+1}_m`` of its own error, along their edge.
+These labels stand on those edges, clear of each other, of the neurons and their rings and of the
+labels already on screen; the ``assemble`` equation then sums exactly these numbers
+(:meth:`~scenes.story.Story.share_eqs`: the engine computes them, the scene only places them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import style
+from ..layout import boxes_overlap
+from .pieces import value_label
+
+SHARE_SPOTS = ((0.8, 0.72, 0.62, 0.88, 0.55, 0.45, 0.38), (0.52, 0.45, 0.62, 0.38, 0.72, 0.8, 0.3))
+"""Where along its edge (from the focus neuron) a share is tried, in turn, for the 1st, 3rd ... and
+for the 2nd, 4th ... edge of the fan: two staggered columns towards the next layer, where the
+edges have fanned out (the next layer's delta labels, which stand there, make way for the shares
+while they are shown), so that neighbours of a tight fan stand side by side, not on each other."""
+SHARE_SIDE_STEPS = (0.0, 0.9, -0.9, 1.6, -1.6)
+"""Offsets across the edge, in label heights, tried at each spot."""
+SHRINKS = (1.0, 0.8)
+"""Scales a share label tries in turn (the second of the first), until it covers nothing."""
+CLEARANCE = 0.05
+"""Room kept between a share and any other label or ring."""
+
+
+def _box(mob) -> tuple[float, float, float, float]:
+    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
+
+
+def _meets_disc(box, centre, radius: float) -> bool:
+    x = min(max(centre[0], box[0]), box[1])
+    y = min(max(centre[1], box[2]), box[3])
+    return float(np.hypot(x - centre[0], y - centre[1])) < radius
+
+
+def _points(ends: list, samples: int = 48) -> np.ndarray:
+    """Points along each segment ``(start, end)`` of ``ends``: shape ``(segments, samples, 2)``."""
+    starts = np.array([s[:2] for s, _ in ends]).reshape(-1, 1, 2)
+    stops = np.array([e[:2] for _, e in ends]).reshape(-1, 1, 2)
+    t = np.linspace(0.0, 1.0, samples).reshape(1, -1, 1)
+    return starts + t * (stops - starts)
+
+
+def _crossing(box, points: np.ndarray) -> np.ndarray:
+    """For each segment sampled in ``points``, whether it passes through ``box``."""
+    if not len(points):
+        return np.zeros(0, dtype=bool)
+    inside = ((points[..., 0] >= box[0]) & (points[..., 0] <= box[1])
+              & (points[..., 1] >= box[2]) & (points[..., 1] <= box[3]))
+    return inside.any(axis=1)
+
+
+def _core(box, share: float = 0.5) -> tuple[float, float, float, float]:
+    """The middle ``share`` of ``box``'s width, less a tenth of its height: where an edge is read.
+
+    The ends of a label may cover a neighbour of a tight fan without being misread.
+    """
+    cx, half = (box[0] + box[1]) / 2, (box[1] - box[0]) * share / 2
+    trim = (box[3] - box[2]) * 0.1
+    return cx - half, cx + half, box[2] + trim, box[3] - trim
+
+
+def _distance(point, start, end) -> float:
+    """Distance from ``point`` to the segment ``start``-``end``."""
+    d = end[:2] - start[:2]
+    t = float(np.clip(np.dot(point[:2] - start[:2], d) / max(float(np.dot(d, d)), 1e-12), 0.0, 1.0))
+    return float(np.linalg.norm(point[:2] - (start[:2] + t * d)))
+
+
+def share_labels(part, diagram, layer: int, j: int, avoid=()) -> dict:
+    """The shares of hidden neuron ``(layer, j)``'s error, one label per edge ``(layer + 1, m, j)``.
+
+    Each label is the value of the engine's share equation (``Story.share_eqs``), coloured as a
+    delta, keyed by its edge. It takes the first spot along its edge (:data:`SHARE_SPOTS`, the
+    columns alternating from edge to edge; then beside the edge, :data:`SHARE_SIDE_STEPS`) that
+    reads as its edge's (its own edge is the nearest of the focus neuron's, no other error's edge
+    crosses its middle) and overlaps no share placed before, no label of ``avoid`` and no neuron with
+    its ring. If none is clear, the least crowded spot.
+    """
+    story = part.story
+    shares = story.share_eqs(layer, j)["shares"]
+    ring = diagram.geometry.radius * style.RING_SCALE + 0.04
+    rings = [(n.get_center(), ring) for n in diagram.neurons.values()]
+    others = [_box(mob) for mob in avoid]
+    fan = {eq.at: (diagram.edges[eq.at].get_start(), diagram.edges[eq.at].get_end()) for eq in shares}
+    fan_keys = list(fan)
+    # the other edges into layer + 1 (their errors flow too): a share never stands where one crosses
+    # its edge, unless it runs into the same neuron
+    rest = [key for key in diagram.edges if key[0] == layer + 1 and key[2] != j]
+    rest_points = _points([(diagram.edges[k].get_start(), diagram.edges[k].get_end()) for k in rest])
+    placed: dict = {}
+    for index, eq in enumerate(shares):
+        key = eq.at
+        label = value_label(part, eq.value, "delta", key, small=True)
+        edge = diagram.edges[key]
+        direction = edge.get_unit_vector()
+        normal = np.array([-direction[1], direction[0], 0.0])
+
+        def cost(label=label, key=key) -> int:
+            """Covering something weighs most, then a fan edge nearer than its own, then a crossing."""
+            box = _box(label)
+            grown = (box[0] - CLEARANCE, box[1] + CLEARANCE, box[2] - CLEARANCE, box[3] + CLEARANCE)
+            covers = sum(boxes_overlap(grown, other) for other in [*others, *map(_box, placed.values())])
+            covers += sum(_meets_disc(box, centre, radius) for centre, radius in rings)
+            own = _distance(label.get_center(), *fan[key])
+            misread = sum(_distance(label.get_center(), *fan[other]) < own
+                          for other in fan_keys if other != key)
+            crossings = sum(bool(c) and other[1] != key[1]
+                            for c, other in zip(_crossing(_core(box), rest_points), rest))
+            return 100 * covers + 10 * misread + crossings
+
+        for shrink in SHRINKS:  # a share that covers something wherever it stands is made smaller
+            label.scale(shrink)
+            best, best_hits = None, None
+            for step, where in ((st, wh) for st in SHARE_SIDE_STEPS for wh in SHARE_SPOTS[index % 2]):
+                label.move_to(edge.point_from_proportion(where) + normal * step * label.height)
+                hits = cost()
+                if best_hits is None or hits < best_hits:
+                    best, best_hits = label.get_center().copy(), hits
+                if hits == 0:
+                    break
+            if best_hits < 100:
+                break
+        label.move_to(best)
+        placed[key] = label
+    return placed
