@@ -46,10 +46,15 @@ the chain rule; iris on two features (the decision map of three classes) in trai
 ONLY = {"digits-delta_rule": ("backward", "update"), "exam_results": ("forward", "loss"),
         "relu-6-8-8-3": ("chain_rule",), "iris_petals": ("training",)}
 """Variants checked on some chapters only: those their difference concerns."""
-FULL_VARIANTS = {"dry_run": ("xor",), "stills": ("mazur",)}
-"""``full`` plays every chapter (it costs their sum), so it is played once as a film with a
-many-epoch preset (which adds the training part) and once as stills with the default preset
-(``bpviz frames``); each chapter alone is checked with every variant."""
+FILMS = {"mazur": None, "mnist_like": None, "digits": ("training",)}
+"""The stories also played as films (``dry_run``: every animation interpolated), with their
+chapters (``None``: all): every chapter of the default film, every chapter of dense mode, and a
+long training with its moving decision map. A film plays the very beats of its stills (checked
+for each variant), so the layout and numbers of every variant are checked on its stills; a run
+as a film costs about as much again, and the suite has to stay under 10 minutes."""
+FULL_VARIANTS = {"stills": ("mazur",)}
+"""``full`` plays every chapter in one scene (it costs their sum): once, as stills of the default
+preset; each chapter alone is checked with every variant."""
 _worker = {"dir": None}
 
 
@@ -113,11 +118,13 @@ def finished(report: RunReport) -> RunReport:
 
 
 def cases(mode: str) -> list[tuple[str, str]]:
-    """``(variant, chapter)`` pairs checked in ``mode``: every chapter alone, ``full`` for a few."""
-    variants = list(VARIANTS) if mode == "stills" else list(PRESETS)
+    """``(variant, chapter)`` pairs checked in ``mode``: every chapter of every variant as stills, the
+    :data:`FILMS` as films, ``full`` once."""
+    variants = {v: None for v in VARIANTS} if mode == "stills" else FILMS
     chapters = [c for c in SCENES if c != FULL]
-    return [(v, c) for v in variants for c in chapters if c in _chapters_of(v)] \
-        + [(v, FULL) for v in FULL_VARIANTS[mode]]
+    return [(v, c) for v, only in variants.items() for c in chapters
+            if c in _chapters_of(v) and (only is None or c in only)] \
+        + [(v, FULL) for v in FULL_VARIANTS.get(mode, ())]
 
 
 @cache
