@@ -72,6 +72,8 @@ CLASS_EXTRA_COLORS = ("#59A14F", "#B07AA1", "#EDC948", "#E15759", "#76B7B2", "#9
 def class_colors(theme: Theme, k: int) -> list[ManimColor]:
     """One colour for each of ``k`` classes: the theme's sign colours, then :data:`CLASS_EXTRA_COLORS`."""
     palette = [theme.positive, theme.negative, *CLASS_EXTRA_COLORS]
+    from manim import ManimColor  # here, as in value_color: the stills cache reads style without Manim
+
     return [ManimColor(palette[i % len(palette)]) for i in range(k)]
 
 

@@ -165,7 +165,7 @@ def test_the_commands_call_the_api(monkeypatch, args, function, expected):
     assert result.exit_code == 0, result.output
     assert len(calls) == 1 and {k: calls[0][k] for k in expected} == expected
     printed = {"script": "SCRIPT\n", "slides": "wrote deck.pdf\n",
-               "frames": "wrote a.png\nwrote frames.json (1 stills)\n",
+               "frames": "wrote a.png\nwrote frames.json (1 stills, 0 drawn, 1 from the stills cache)\n",
                "render": "wrote a.png\nwrote frames.json\n"}[function]
     assert result.stdout == printed
 

@@ -66,8 +66,13 @@ def text_leaves(scene) -> list:
 
 
 def box(mob) -> tuple[float, float, float, float]:
-    """``(left, right, bottom, top)`` of ``mob``."""
-    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
+    """``(left, right, bottom, top)`` of ``mob``: what ``get_left``, ``get_right``, ``get_bottom``
+    and ``get_top`` give, from one pass over its boundary points instead of four."""
+    points = mob.get_points_defining_boundary()
+    if len(points) == 0:  # as Manim's get_critical_point: the origin
+        return 0.0, 0.0, 0.0, 0.0
+    low, high = points.min(axis=0), points.max(axis=0)
+    return float(low[0]), float(high[0]), float(low[1]), float(high[1])
 
 
 def describe(mob) -> str:
@@ -102,16 +107,17 @@ def frame_problems(scene) -> list[str]:
     """What is wrong with the current frame of ``scene``: texts or shapes outside it, texts overlapping."""
     frame = scene_frame(scene)
     leaves = text_leaves(scene)
+    boxes = [box(mob) for mob in leaves]  # each measured once: the pairs below reuse them
     problems = []
-    for mob in leaves:
-        if not frame.contains(*box(mob), tol=0.01):
-            problems.append(f"outside the frame: {describe(mob)} at {tuple(round(v, 2) for v in box(mob))}")
+    for mob, b in zip(leaves, boxes):
+        if not frame.contains(*b, tol=0.01):
+            problems.append(f"outside the frame: {describe(mob)} at {tuple(round(v, 2) for v in b)}")
     problems += drawn_outside(scene, leaves)
     for i, a in enumerate(leaves):
-        for b in leaves[i + 1:]:
-            if boxes_overlap(box(a), box(b), OVERLAP_TOLERANCE):
-                problems.append(f"overlap: {describe(a)} and {describe(b)}")
-    return problems + label_problems(scene, leaves)
+        for j in range(i + 1, len(leaves)):
+            if boxes_overlap(boxes[i], boxes[j], OVERLAP_TOLERANCE):
+                problems.append(f"overlap: {describe(a)} and {describe(leaves[j])}")
+    return problems + label_problems(scene, leaves, boxes)
 
 
 # -- value labels beside their neurons ---------------------------------------------------------
@@ -174,17 +180,19 @@ def beside_the_diagram(label, neurons: dict) -> bool:
             <= max(c.get_top()[1] for c in circles) + margin)
 
 
-def label_problems(scene, leaves) -> list[str]:
+def label_problems(scene, leaves, boxes=None) -> list[str]:
     """Texts on a neuron or a ring; value labels nearer another neuron than their own; the labels of
-    one quantity in one column on different sides of it or with their decimal separators not lined up."""
+    one quantity in one column on different sides of it or with their decimal separators not lined up.
+
+    ``boxes``: the boxes of ``leaves``, when already measured."""
     neurons = screen_neurons(scene)
     if not neurons:
         return []
     problems = []
     discs = neuron_discs(scene, neurons)
-    for mob in leaves:
+    for mob, b in zip(leaves, boxes if boxes is not None else map(box, leaves)):
         for name, centre, radius in discs:
-            if box_meets_disc(box(mob), centre, radius, CIRCLE_TOLERANCE):
+            if box_meets_disc(b, centre, radius, CIRCLE_TOLERANCE):
                 problems.append(f"on a neuron: {describe(mob)} covers the {name}")
     columns = defaultdict(list)
     for label in (m for m in leaves if isinstance(m, ValueLabel) and beside_the_diagram(m, neurons)):

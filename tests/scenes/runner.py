@@ -185,6 +185,7 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     from manim import tempconfig
 
     from bpviz.production.session import chapter
+    from bpviz.renderer.manim_patches import PATCHES, ManimPatches
     from scenes.mobjects.equation_panel import EquationBlock
     from scenes.mobjects.heat_map import HeatMap
     from scenes.mobjects.value_label import ValueLabel
@@ -210,7 +211,9 @@ def run_job(job: Job, media_dir: str) -> RunReport:
             report.beats[-1].equations = [block.numbers_tex
                                           for block in scene_leaves(scene, (EquationBlock,))]
 
-        with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, \
+        # Manim patched as the production line patches it: LaTeX through the claims, and every
+        # SVG (LaTeX and text) parsed once into the shape cache of this worker's folder
+        with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, ManimPatches(folder, PATCHES), \
                 tempconfig(manim_config(job, Path(tmp), folder)):
             scene = chapter(job.chapter, the_story, beat_end=check, skip_animations=job.mode == "stills")
             scene.render()
