@@ -2,9 +2,9 @@
 
 Tests marked ``chapter_run(mode)`` and parametrized with ``variant`` and ``chapter`` read the
 report of that run from the ``chapter_runs`` fixture. The runs needed by the collected tests
-start in a pool of worker processes when the first of them asks (``BPVIZ_TEST_WORKERS``, default
-up to 2; ``1`` plays them in the test process), longest first, and each test waits only for its
-own. LaTeX and Pango output stays cached in ``.pytest_cache`` so later sessions are faster.
+start in a pool of worker processes as soon as the tests are collected (``BPVIZ_TEST_WORKERS``,
+default up to 2; ``1`` plays them in the test process when a test asks), longest first, and each
+test waits only for its own. LaTeX and Pango output stays cached in ``.pytest_cache`` so later sessions are faster.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from .runner import Job, RunReport
 
 _JOBS = pytest.StashKey[list]()
 _REPORTS = pytest.StashKey[dict]()
+_RUNS = pytest.StashKey["ChapterRuns"]()
 _SECONDS = "bpviz/chapter_run_seconds"
 """Cache key: how long each run took last time (to start the longest first)."""
 
@@ -41,6 +42,18 @@ def pytest_collection_finish(session):
             if job not in jobs:
                 jobs.append(job)
     session.config.stash[_JOBS] = jobs
+    cache = session.config.cache
+    if jobs and cache is not None and workers() > 1:
+        # started now, not when the first scene test asks: the runs share the cores with the tests
+        # before them (a test process that mostly waits on its subprocesses)
+        session.config.stash[_RUNS] = ChapterRuns(jobs, cache.mkdir("bpviz-manim"), workers(),
+                                                  cache.get(_SECONDS, {}))
+
+
+def pytest_sessionfinish(session):
+    runs = session.config.stash.get(_RUNS, None)
+    if runs is not None:
+        runs.close()
 
 
 def workers() -> int:
@@ -90,7 +103,8 @@ class ChapterRuns:
 def chapter_runs(request):
     cache = request.config.cache
     seconds = cache.get(_SECONDS, {})
-    runs = ChapterRuns(request.config.stash.get(_JOBS, []), cache.mkdir("bpviz-manim"), workers(), seconds)
+    runs = request.config.stash.get(_RUNS, None) or ChapterRuns(
+        request.config.stash.get(_JOBS, []), cache.mkdir("bpviz-manim"), workers(), seconds)
     request.config.stash[_REPORTS] = runs.reports
     yield runs
     runs.close()
