@@ -4,7 +4,8 @@ Tests marked ``chapter_run(mode)`` and parametrized with ``variant`` and ``chapt
 report of that run from the ``chapter_runs`` fixture. The runs needed by the collected tests
 start in a pool of worker processes as soon as the tests are collected (``BPVIZ_TEST_WORKERS``,
 default up to 2; ``1`` plays them in the test process when a test asks), longest first, and each
-test waits only for its own. LaTeX and Pango output stays cached in ``.pytest_cache`` so later sessions are faster.
+test waits only for its own. LaTeX and Pango output stays cached in ``.pytest_cache`` so later
+sessions are faster.
 """
 
 from __future__ import annotations
