@@ -58,6 +58,22 @@ def _rectangles(boxes: list[tuple[float, float, float, float]]) -> np.ndarray:
     return out
 
 
+def grid_boxes(keys: np.ndarray, region: Region) -> dict[int, list]:
+    """The cells of ``keys[r, c]`` (row 0 at the bottom) over ``region``, rectangles per key.
+
+    Each rectangle is ``(left, right, bottom, top)``; a run of one key along a row is one rectangle.
+    """
+    n_rows, n_cols = keys.shape
+    dx, dy = region.width / n_cols, region.height / n_rows
+    boxes: dict[int, list] = {}
+    for r, row in enumerate(keys):
+        bottom = region.bottom + r * dy
+        for start, stop, key in runs(row):
+            boxes.setdefault(key, []).append(
+                (region.left + start * dx, region.left + stop * dx, bottom, bottom + dy))
+    return boxes
+
+
 class HeatMap(VGroup):
     """``values[r, c]`` (row 0 at the bottom) painted over ``region``, one shape per colour bucket.
 
@@ -81,16 +97,8 @@ class HeatMap(VGroup):
 
     def __init__(self, values: np.ndarray, region: Region, theme: Theme, **kwargs):
         super().__init__(**kwargs)
-        values = np.asarray(values, dtype=float)
-        n_rows, n_cols = values.shape
-        dx, dy = region.width / n_cols, region.height / n_rows
         colors = level_colors(theme)
-        boxes: dict[int, list] = {}
-        for r, row in enumerate(buckets(values)):
-            bottom = region.bottom + r * dy
-            for start, stop, level in runs(row):
-                boxes.setdefault(level, []).append(
-                    (region.left + start * dx, region.left + stop * dx, bottom, bottom + dy))
+        boxes = grid_boxes(buckets(np.asarray(values, dtype=float)), region)
         self.rectangles = sum(len(b) for b in boxes.values())
         for level in sorted(boxes):
             shape = VMobject(fill_color=colors[level], fill_opacity=1.0,
@@ -162,19 +170,11 @@ class ClassMap(VGroup):
                  **kwargs):
         super().__init__(**kwargs)
         winner, confidence = np.asarray(winner, dtype=int), np.asarray(confidence, dtype=float)
-        n_rows, n_cols = winner.shape
         k = len(colors)
         floor = 1.0 / k
         share = np.clip((confidence - floor) / (1.0 - floor), 0.0, 1.0)
         shade = np.minimum((share * CONFIDENCE_LEVELS).astype(int), CONFIDENCE_LEVELS - 1)
-        keys = winner * CONFIDENCE_LEVELS + shade
-        dx, dy = region.width / n_cols, region.height / n_rows
-        boxes: dict[int, list] = {}
-        for r, row in enumerate(keys):
-            bottom = region.bottom + r * dy
-            for start, stop, key in runs(row):
-                boxes.setdefault(key, []).append(
-                    (region.left + start * dx, region.left + stop * dx, bottom, bottom + dy))
+        boxes = grid_boxes(winner * CONFIDENCE_LEVELS + shade, region)
         self.rectangles = sum(len(b) for b in boxes.values())
         for key in sorted(boxes):
             level = key % CONFIDENCE_LEVELS
