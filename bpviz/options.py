@@ -25,6 +25,13 @@ from scenes.themes import THEMES
 TEX_PACKAGES = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm"
 
 
+def nearest_existing(path: Path) -> Path:
+    """``path``, or its nearest ancestor that exists: where missing folders would be made from."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
 def writable(path: str, source: str | None) -> None:
     """Fail before any work when ``path`` cannot be written or is the config ``source`` itself.
 
@@ -38,9 +45,7 @@ def writable(path: str, source: str | None) -> None:
                          "bytes long; most file systems allow 255")
     if target.is_dir():
         raise BpvizError(f"cannot write {path}: it is a folder")
-    where = target.parent
-    while not where.exists() and where != where.parent:
-        where = where.parent
+    where = nearest_existing(target.parent)
     if not where.is_dir():
         raise BpvizError(f"cannot write {path}: {where} is a file, not a folder")
     if not os.access(where, os.W_OK | os.X_OK):
@@ -86,9 +91,7 @@ def out_dir(path: str | None, default: str) -> Path:
                          "bytes long; most file systems allow 255")
     if out.exists() and not out.is_dir():
         raise BpvizError(f"-o {out}: it is a file, not a folder")
-    where = out if out.is_dir() else out.parent
-    while not where.exists() and where != where.parent:
-        where = where.parent
+    where = nearest_existing(out if out.is_dir() else out.parent)
     if not where.is_dir():
         raise BpvizError(f"-o {out}: cannot create it, {where} is a file")
     if not os.access(where, os.W_OK | os.X_OK):

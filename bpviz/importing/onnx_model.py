@@ -200,6 +200,14 @@ class _Reader:
         self.net.biases.append(b)
         self.pending_linear = True
 
+    def _weight(self, node, index: int, what: str) -> np.ndarray:
+        """The constant second input of ``node``: a dense layer's weight matrix (2-D)."""
+        w = self._constant(node.input[1], node, index, what)
+        if w.ndim != 2:
+            self.fail(f"weight {node.input[1]!r} has shape {tuple(w.shape)}; a dense layer's is 2-D",
+                      node, index)
+        return w
+
     def _gemm(self, node, index: int, current: str):
         attrs = _attrs(node)
         if attrs.get("transA", 0):
@@ -207,10 +215,7 @@ class _Reader:
                       "dense layer", node, index)
         if node.input[0] != current:
             self.fail("the sample must be its first input (A)", node, index)
-        w = self._constant(node.input[1], node, index, "weight B")
-        if w.ndim != 2:
-            self.fail(f"weight {node.input[1]!r} has shape {tuple(w.shape)}; a dense layer's is 2-D",
-                      node, index)
+        w = self._weight(node, index, "weight B")
         w = w if attrs.get("transB", 0) else w.T
         w = float(attrs.get("alpha", 1.0)) * w
         b = None
@@ -221,10 +226,7 @@ class _Reader:
     def _matmul(self, node, index: int, current: str, follower):
         if node.input[0] != current:
             self.fail("the sample must be its first input (x @ W)", node, index)
-        w = self._constant(node.input[1], node, index, "weight")
-        if w.ndim != 2:
-            self.fail(f"weight {node.input[1]!r} has shape {tuple(w.shape)}; a dense layer's is 2-D",
-                      node, index)
+        w = self._weight(node, index, "weight")
         b, b_node, b_index = None, None, 0
         if follower is not None:
             b_index, b_node = follower
