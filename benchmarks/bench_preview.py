@@ -33,6 +33,7 @@ import argparse
 import os
 import queue
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -119,7 +120,10 @@ def watch_seconds(tree: Path, caches: Path, config: Path, text: str, out: Path,
     """Wall and CPU seconds from a save of ``config`` (with ``text``) to the line listing frames.json."""
     process = subprocess.Popen([sys.executable, "-u", "-m", "bpviz", "frames", "--watch", str(config),
                                 "--quality", quality, "-o", str(out)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env=env_for(tree, caches))
+                               stderr=subprocess.STDOUT, text=True, env=env_for(tree, caches),
+                               # a script started in the background (cmd &) ignores SIGINT, and so
+                               # would the watch: it must hear the Ctrl-C sent below
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True).start()
 
@@ -137,7 +141,7 @@ def watch_seconds(tree: Path, caches: Path, config: Path, text: str, out: Path,
         wall, after = time.perf_counter() - saved, _cpu_of(process.pid)
         return wall, (after - cpu if cpu is not None and after is not None else None)
     finally:
-        process.send_signal(2)  # Ctrl-C
+        process.send_signal(signal.SIGINT)  # Ctrl-C
         try:
             process.wait(timeout=600)
         except subprocess.TimeoutExpired:  # a loaded machine: the figure above still stands
