@@ -26,7 +26,9 @@ class Watched:
                "XDG_CACHE_HOME": str(caches)}  # its own caches: what is drawn depends on this test only
         self.process = subprocess.Popen(
             [sys.executable, "-u", "-m", "bpviz", command, "--watch", str(config), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT,
+            # pytest started in the background (cmd &) ignores SIGINT, and the watch would inherit it
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines: queue.Queue = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
