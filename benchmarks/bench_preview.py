@@ -13,7 +13,9 @@ temporary folder of its own, run in this order so each finds what the earlier on
 5. one word of ``[video]`` changed (``notation = "delta_rule"``).
 
 Then, for ``after`` only, the watch mode: ``frames --watch`` on the edited copy, the config saved
-with new inputs again, and the seconds from the save to the line listing ``frames.json``.
+with new inputs again, and the seconds from the save to the line listing ``frames.json`` (its
+CPU read from ``/proc``: the watching process and the children it waited for).
+The table at the end gives every row, wall / CPU, before and after.
 Each row prints its wall time and its CPU time (user + system of the ``bpviz`` process and
 of every process it waited for: LaTeX, ``dvisvgm``, the look-ahead): on a shared machine the CPU
 time moves less with the load. Targets (issue 19,
@@ -31,6 +33,7 @@ import argparse
 import os
 import queue
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,11 +106,24 @@ def frames(tree: Path, caches: Path, config: Path, out: Path, quality: str) -> t
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def watch_seconds(tree: Path, caches: Path, config: Path, text: str, out: Path, quality: str) -> float:
-    """Seconds from a save of ``config`` (with ``text``) to the watch's line listing frames.json."""
+def _cpu_of(pid: int) -> float | None:
+    """CPU seconds of process ``pid`` and of its children it has waited for (Linux ``/proc``), else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
+
+def watch_seconds(tree: Path, caches: Path, config: Path, text: str, out: Path,
+                  quality: str) -> tuple[float, float | None]:
+    """Wall and CPU seconds from a save of ``config`` (with ``text``) to the line listing frames.json."""
     process = subprocess.Popen([sys.executable, "-u", "-m", "bpviz", "frames", "--watch", str(config),
                                 "--quality", quality, "-o", str(out)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env=env_for(tree, caches))
+                               stderr=subprocess.STDOUT, text=True, env=env_for(tree, caches),
+                               # a script started in the background (cmd &) ignores SIGINT, and so
+                               # would the watch: it must hear the Ctrl-C sent below
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True).start()
 
@@ -118,31 +134,41 @@ def watch_seconds(tree: Path, caches: Path, config: Path, text: str, out: Path, 
     try:
         until("watching")
         time.sleep(0.3)
+        cpu = _cpu_of(process.pid)
         saved = time.perf_counter()
         config.write_text(text, encoding="utf-8")
         until(f"wrote {out / 'frames.json'}")
-        return time.perf_counter() - saved
+        wall, after = time.perf_counter() - saved, _cpu_of(process.pid)
+        return wall, (after - cpu if cpu is not None and after is not None else None)
     finally:
-        process.send_signal(2)  # Ctrl-C
-        process.wait(timeout=60)
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        try:
+            process.wait(timeout=600)
+        except subprocess.TimeoutExpired:  # a loaded machine: the figure above still stands
+            process.kill()
+            process.wait()
 
 
-def run(preset: str, tree: Path, work: Path, quality: str, watch: bool) -> dict[str, float]:
-    """The rows' seconds for ``preset`` with the bpviz in ``tree`` (one fresh cache folder)."""
+def run(preset: str, tree: Path, work: Path, quality: str, watch: bool) -> dict[str, tuple]:
+    """The rows' (wall, CPU) seconds for ``preset`` with the bpviz in ``tree`` (one fresh cache folder)."""
     caches, config, out = work / "caches", work / f"{preset}_copy.toml", work / "frames"
     work.mkdir(parents=True)
     seconds = {}
     for row, text in configs(preset).items():
         config.write_text(text, encoding="utf-8")
-        seconds[row], cpu = frames(tree, caches, config, out, quality)
-        print(f"  {row:10} {seconds[row]:7.2f} s wall, {cpu:7.2f} s CPU", flush=True)
+        seconds[row] = wall, cpu = frames(tree, caches, config, out, quality)
+        print(f"  {row:10} {wall:7.2f} s wall, {cpu:7.2f} s CPU", flush=True)
     if watch:  # the edited inputs again, one step further, while watching
         word = configs(preset)["word"]
         again = word.replace("0.06, 0.12", "0.07, 0.12").replace("0.95", "0.94")
         assert again != word
-        seconds["watch"] = watch_seconds(tree, caches, config, again, out, quality)
-        print(f"  {'watch':10} {seconds['watch']:7.2f} s", flush=True)
+        seconds["watch"] = wall, cpu = watch_seconds(tree, caches, config, again, out, quality)
+        print(f"  {'watch':10} {wall:7.2f} s wall, {_shown(cpu)} s CPU", flush=True)
     return seconds
+
+
+def _shown(seconds: float | None, width: int = 7) -> str:
+    return f"{seconds:{width}.2f}" if seconds is not None else f"{'-':>{width}}"
 
 
 def main() -> int:
@@ -163,7 +189,10 @@ def main() -> int:
                 print(f"{preset}, {version}:", flush=True)
                 results[(preset, version)] = run(preset, tree, tmp / f"{preset}-{version}", args.quality,
                                                  watch=version == "after")
-    print(f"\n{'preset':8} {'run':46} {'before':>8} {'after':>8}  target")
+    before_label = f"before ({args.before})" if args.before != "none" else "before (not run)"
+    print(f"\nseconds, wall / CPU (user + system of bpviz and its children); before: the tree of "
+          f"{args.before} (issue 19's starting point), after: this tree")
+    print(f"{'preset':7} {'run':46} {before_label:>17} {'after':>15}  target (wall)")
     for preset in args.presets:
         for row, label in (*ROWS, ("watch", "watch: save to the last changed still written")):
             before = results.get((preset, "before"), {}).get(row)
@@ -175,10 +204,10 @@ def main() -> int:
                 target = TARGETS.get((preset, "inputs"))
             mark = ""
             if target is not None:
-                mark = f"{target:.1f} s " + verdict(f"{preset} {row}", f"{after:.2f} s", f"{target:.1f} s",
-                                                   after <= target)
-            shown = f"{before:8.2f}" if before is not None else f"{'-':>8}"
-            print(f"{preset:8} {label:46} {shown} {after:8.2f}  {mark}")
+                mark = f"{target:.1f} s " + verdict(f"{preset} {row}", f"{after[0]:.2f} s", f"{target:.1f} s",
+                                                   after[0] <= target)
+            was = f"{_shown(before[0])} / {_shown(before[1])}" if before is not None else f"{'-':>17}"
+            print(f"{preset:7} {label:46} {was:>17} {_shown(after[0])} / {_shown(after[1])}  {mark}")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
     return 0
 

@@ -14,13 +14,21 @@ the page's group after its page. :func:`normalize_svg` renumbers the fonts in th
 first uses them and names the page ``page1``; the claims of :mod:`bpviz.cache.tex_claims`
 normalise Manim's one-by-one SVGs the same way, so both ways give byte-identical files
 (``tests/cache/test_tex_batch.py`` compares them, and the shapes Manim parses from them).
+
+A document costs about 0.25 s of CPU however short (``latex`` loading its format, ``dvisvgm``
+its fonts) and about 3 ms more per page. A large batch is split into several documents compiled
+at the same time when cores are free (:func:`free_cores`: the cores this process may use less
+the load average), each of at least :data:`MIN_PAGES` pages, so the fixed cost is not paid
+for nothing on a busy machine; the pages are the same whichever document they are in.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from backprop_core.io import write_atomically
@@ -29,6 +37,9 @@ STANDALONE = r"\documentclass[preview]{standalone}"
 """The document class of Manim's templates; a preamble with another is typeset alone."""
 PAGE_ENV = "bpvizpage"
 BEGIN, END = r"\begin{document}", r"\end{document}"
+
+MIN_PAGES = 40
+"""The fewest pages a document of a split batch holds (below, the fixed cost of a run dominates)."""
 
 _FONT_REF = re.compile(r"(id='|#)g(\d+)-(\d+)")
 _GLYPH = re.compile(r"<path id='g(\d+)-(\d+)' [^\n]*/>")
@@ -94,38 +105,74 @@ def _run(command: list[str], cwd: Path) -> bool:
         return False
 
 
-def typeset_batch(documents: dict[Path, str], compiler: str = "latex") -> list[Path]:
+def free_cores() -> int:
+    """How many documents may be compiled at once: the usable cores less the 1-minute load, at least 1."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = 0.0
+    return max(1, int(cores - load + 0.5))
+
+
+def split_batch(members: list, parallel: int) -> list[list]:
+    """``members`` in at most ``parallel`` runs of consecutive items, each of at least :data:`MIN_PAGES`."""
+    count = max(1, min(parallel, len(members) // MIN_PAGES))
+    size, extra = divmod(len(members), count)
+    runs, start = [], 0
+    for i in range(count):
+        end = start + size + (i < extra)
+        runs.append(members[start:end])
+        start = end
+    return runs
+
+
+def typeset_batch(documents: dict[Path, str], compiler: str = "latex",
+                  parallel: int | None = None) -> list[Path]:
     """Typeset the tex ``documents`` (``{svg to write: Manim's tex file text}``) in one go per preamble.
 
     Returns the SVGs written (each whole, normalised: :func:`normalize_svg`). A document that
     cannot share a batch, or a batch LaTeX or ``dvisvgm`` fails on, is left out: the caller
-    typesets those one by one (and so reports a LaTeX error as Manim does).
+    typesets those one by one (and so reports a LaTeX error as Manim does). A large batch is
+    compiled as up to ``parallel`` documents at once (default: :func:`free_cores`; see the module).
     """
     groups: dict[str, list[tuple[Path, str]]] = {}
     for target, tex in documents.items():
         parts = split_document(tex)
         if parts is not None:
             groups.setdefault(parts[0], []).append((target, parts[1]))
+    if parallel is None:
+        parallel = free_cores() if any(len(m) >= 2 * MIN_PAGES for m in groups.values()) else 1
+    runs = [(preamble, run) for preamble, members in groups.items() for run in split_batch(members, parallel)]
+    if len(runs) == 1 or parallel == 1:
+        return [svg for preamble, run in runs for svg in _typeset_document(preamble, run, compiler)]
+    with ThreadPoolExecutor(max_workers=parallel) as pool:  # the work is in the subprocesses
+        return [svg for made in pool.map(lambda r: _typeset_document(*r, compiler), runs) for svg in made]
+
+
+def _typeset_document(preamble: str, members: list[tuple[Path, str]], compiler: str) -> list[Path]:
+    """One document of ``members`` (``(svg to write, body)``) compiled and split; the SVGs written."""
     written: list[Path] = []
-    for preamble, members in groups.items():
-        with tempfile.TemporaryDirectory(prefix="bpviz-texbatch-") as tmp:
-            work = Path(tmp)
-            (work / "batch.tex").write_text(_batch_document(preamble, [b for _, b in members]),
-                                            encoding="utf-8")
-            if not _run([compiler, "-interaction=batchmode", "-halt-on-error", "batch.tex"], work):
+    with tempfile.TemporaryDirectory(prefix="bpviz-texbatch-") as tmp:
+        work = Path(tmp)
+        (work / "batch.tex").write_text(_batch_document(preamble, [b for _, b in members]), encoding="utf-8")
+        if not _run([compiler, "-interaction=batchmode", "-halt-on-error", "batch.tex"], work):
+            return written
+        width = len(str(len(members)))
+        if not _run(["dvisvgm", "--page=1-", "--no-fonts", "--verbosity=0",
+                     f"--output=page-%{width}p.svg", "batch.dvi"], work):
+            return written
+        for number, (target, _body) in enumerate(members, start=1):
+            page = work / f"page-{number:0{width}d}.svg"
+            if not page.is_file():
                 continue
-            width = len(str(len(members)))
-            if not _run(["dvisvgm", "--page=1-", "--no-fonts", "--verbosity=0",
-                         f"--output=page-%{width}p.svg", "batch.dvi"], work):
+            text = page.read_text(encoding="utf-8")
+            if not text.rstrip().endswith("</svg>"):
                 continue
-            for number, (target, _body) in enumerate(members, start=1):
-                page = work / f"page-{number:0{width}d}.svg"
-                if not page.is_file():
-                    continue
-                text = page.read_text(encoding="utf-8")
-                if not text.rstrip().endswith("</svg>"):
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(target, normalize_svg(text).encode("utf-8"), sync=False)
-                written.append(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, normalize_svg(text).encode("utf-8"), sync=False)
+            written.append(target)
     return written

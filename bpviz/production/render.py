@@ -34,6 +34,7 @@ from bpviz.production.stills import (
     still_name,
 )
 from bpviz.voice.beats import JobVoice
+from scenes.chapters import registry
 from scenes.chapters.base import Beat
 from scenes.story import Story
 
@@ -102,9 +103,8 @@ def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = 
     prints = [chapter_fingerprint(story, chapter, quality, aspect, image_format) for chapter in chapters]
     whole_kept = use_cache and voice is None and beats is None
     kept = [store.chapter_stills(fp, image_format) if whole_kept else None for fp in prints]
-    todo = [prefetch.LayOut(c, {"quality": quality, "aspect": aspect}, lambda: story)
-            for c, entries in zip(chapters, kept) if entries is None]
-    ahead = prefetch.start(todo) if look_ahead else None
+    todo = [c for c, entries in zip(chapters, kept) if entries is None]
+    ahead = prefetch.start(lay_outs(story, todo, quality, aspect)) if look_ahead else None
     offset = 0.0  # with a voice: the chapters drawn play one after another, as a joined film
     try:
         with manim_session(quality, aspect, format=None, write_to_movie=False):
@@ -131,6 +131,18 @@ def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = 
     finally:
         prefetch.finish(ahead)
     return report
+
+
+def lay_outs(story: Story, chapters: list[str], quality: str, aspect: str) -> list[prefetch.LayOut]:
+    """What the look-ahead lays out for drawing ``chapters``: the full film chapter by chapter.
+
+    Its first chapter is typeset before the drawing starts and the others by the look-ahead's
+    process while the render draws (:func:`bpviz.production.prefetch.start`), instead of the
+    whole film laid out first in this process, before the first still.
+    """
+    options = {"quality": quality, "aspect": aspect}
+    return [prefetch.LayOut(part, options, lambda: story) for chapter in chapters
+            for part in (registry.film_chapters(story) if chapter == registry.FULL else (chapter,))]
 
 
 def publish_stills(drawn: list[tuple[Path, Still]], out_dir: Path) -> list[Still]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -9,8 +10,8 @@ import pytest
 from manim import SVGMobject, tempconfig
 from manim.utils.tex_file_writing import generate_tex_file, tex_to_svg_file
 
-from bpviz.cache import tex_claims
-from bpviz.cache.tex_batch import normalize_svg, typeset_batch
+from bpviz.cache import tex_batch, tex_claims
+from bpviz.cache.tex_batch import free_cores, normalize_svg, split_batch, typeset_batch
 from scenes.mobjects.equation_panel import TEX_TEMPLATE
 
 # what the film typesets: numbers, sums, fractions, colours, text, a matrix, a decimal comma
@@ -50,6 +51,28 @@ def test_batch_svgs_are_the_one_by_one_svgs_byte_for_byte(typeset):
     for target in documents:
         one_by_one = alone[target.name].read_text(encoding="utf-8")
         assert normalize_svg(one_by_one) == target.read_text(encoding="utf-8"), target.name
+
+
+def test_documents_compiled_at_once_give_the_one_by_one_svgs(typeset, tmp_path, monkeypatch):
+    """A batch split into three documents of two pages, compiled concurrently: the same files."""
+    alone, documents, _written = typeset
+    monkeypatch.setattr(tex_batch, "MIN_PAGES", 2)
+    split = {tmp_path / target.name: text for target, text in documents.items()}
+    written = typeset_batch(split, parallel=3)
+    assert sorted(written) == sorted(split)
+    for target in split:
+        one_by_one = alone[target.name].read_text(encoding="utf-8")
+        assert target.read_text(encoding="utf-8") == normalize_svg(one_by_one), target.name
+
+
+def test_a_batch_is_split_only_into_documents_of_min_pages():
+    pages = list(range(2 * tex_batch.MIN_PAGES + 1))
+    assert split_batch(pages, 1) == [pages]
+    assert split_batch(pages[:2 * tex_batch.MIN_PAGES - 1], 4) == [pages[:2 * tex_batch.MIN_PAGES - 1]]
+    halves = split_batch(pages, 4)
+    assert len(halves) == 2 and sum(halves, []) == pages
+    assert min(len(h) for h in halves) >= tex_batch.MIN_PAGES
+    assert 1 <= free_cores() <= (os.cpu_count() or 1)
 
 
 def test_normalising_only_renames(typeset):

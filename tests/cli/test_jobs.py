@@ -22,7 +22,7 @@ from backprop_core.config import load
 from backprop_core.train import train
 from bpviz.cache import tex_claims
 from bpviz.cli import main
-from bpviz.production import concat, jobs, prefetch
+from bpviz.production import concat, jobs, prefetch, render
 from bpviz.production.fingerprint import job_fingerprint, trace_view
 from bpviz.production.render import render_video, timed_beats
 from scenes.chapters import registry
@@ -116,6 +116,13 @@ def test_the_look_ahead_typesets_a_chapter_without_rendering_it(short_film, tmp_
     assert not log.exists()
     assert len(list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.svg"))) >= 3  # the loss chapter's
     assert not list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.lock"))
+
+
+def test_the_stills_of_the_full_film_are_laid_out_ahead_chapter_by_chapter(short_film):
+    """Not the whole film in one pass before the first still: the first chapter, then the others beside."""
+    laid = render.lay_outs(short_film, ["loss", registry.FULL], "low", "16:9")
+    assert [spec.chapter for spec in laid] == ["loss", *registry.film_chapters(short_film)]
+    assert all(spec.story() is short_film and spec.opts["quality"] == "low" for spec in laid)
 
 
 def test_one_job_with_its_look_ahead_compiles_each_equation_once(short_film, cache, tmp_path, monkeypatch):
