@@ -5,8 +5,9 @@ One catalogue (the ``[gloss]`` tables of ``scenes/locales/*.toml``, with ``[glos
 equations and the symbol table of the slide decks (:func:`symbol_table`). A symbol is found in
 the LaTeX of the equations a beat shows (``\delta^{1}_{1}``, ``w^{2}_{m1}``, ``\sum``, ``\eta``,
 ``\sigma``, ``\sigma'``, ``\frac{\partial C}{\partial w ...}``); the scene remembers which ones it
-has glossed, so each is glossed once: in a chapter's own video, or once in a film that plays
-several chapters in one scene.
+has glossed, so each is glossed once in a chapter's own video. In the full film a chapter starts
+with what the chapters before it glossed (:func:`~scenes.chapters.registry.glossed_before`), so a
+symbol is glossed once in the whole film, also when its chapters render as separate jobs.
 """
 
 from __future__ import annotations
@@ -27,12 +28,18 @@ PATTERNS = {
     "partial": re.compile(r"\\frac\{\\partial [CE][^{}]*(?:\{[^{}]*\}[^{}]*)*\}\{\\partial w"),
     "eta": re.compile(r"\\eta\b"),
     "sigma_prime": re.compile(r"\\sigma'"),
-    "sigma": re.compile(r"\\sigma(?!')"),
+    "sigma": re.compile(r"\\sigma(?![_'a-zA-Z])"),  # not the standard deviation of scaling, σ_k
+    "preactivation": re.compile(r"(?<![a-zA-Z\\])z(?=[\^_]\{)|\\mathrm\{net\}"),
+    "activation": re.compile(r"(?<![a-zA-Z\\])[aox](?=_\{|\^\{(?!\\mathrm))"),
 }
 """How each symbol of the table is recognised in an equation's LaTeX."""
-TABLE = ("weight_general", "delta_general", "sum", "partial", "eta", "sigma", "sigma_prime")
+SIGMOID = r"\sigma"
+"""What a beat adds to its LaTeX when it shows a sigmoid layer's activation (its equation writes
+the function out, ``1 / (1 + e^{-z})``, and the words name σ)."""
+TABLE = ("weight_general", "delta_general", "sum", "partial", "eta", "sigma", "sigma_prime",
+         "preactivation", "activation")
 """The rows of the symbol table, in order."""
-NOTATION_KEYS = ("delta", "delta_general", "partial")
+NOTATION_KEYS = ("delta", "delta_general", "partial", "preactivation", "activation")
 """Glosses worded per notation (``[gloss.<notation>]``)."""
 
 
@@ -123,12 +130,23 @@ def with_gloss(part, panel: VGroup, gloss: VGroup | None) -> VGroup:
     return panel_stack(part, *panel.submobjects, gloss, buff=0.4)
 
 
+def sigmoid_of(part, *layers: int) -> str:
+    """:data:`SIGMOID` when one of ``layers`` (1-based) has the sigmoid activation, else ``""``."""
+    activations = part.story.trace.activations
+    return SIGMOID if any(activations[layer - 1] == "sigmoid" for layer in layers) else ""
+
+
+def gloss_room(gloss: VGroup | None) -> float:
+    """The panel height ``gloss`` takes under the equations (none without a gloss)."""
+    return gloss.height + 0.4 if gloss is not None else 0.0
+
+
 def glossed_panel(part, builders, *latex: str, **panel_options) -> VGroup:
     """:func:`~.wrapping.panel_of` of ``builders`` with the new glosses of ``latex`` under its blocks.
 
     Room for the glosses is kept from every block's height, so the equations keep their size.
     """
     gloss = gloss_text(part, *latex)
-    room = gloss.height + 0.4 if gloss is not None else 0.0
+    room = gloss_room(gloss)
     panel = panel_of(part, *(lambda h, build=build: build(h - room) for build in builders), **panel_options)
     return with_gloss(part, panel, gloss)
