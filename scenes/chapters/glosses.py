@@ -36,9 +36,9 @@ PATTERNS = {
 SIGMOID = r"\sigma"
 """What a beat adds to its LaTeX when it shows a sigmoid layer's activation (its equation writes
 the function out, ``1 / (1 + e^{-z})``, and the words name σ)."""
-TABLE = ("weight_general", "delta_general", "sum", "partial", "eta", "sigma", "sigma_prime",
-         "preactivation", "activation")
-"""The rows of the symbol table, in order."""
+TABLE = ("preactivation", "activation", "weight_general", "sum", "sigma", "sigma_prime", "delta_general",
+         "partial", "eta")
+"""The rows of the symbol table, in the order the film first shows them."""
 NOTATION_KEYS = ("delta", "delta_general", "partial", "preactivation", "activation")
 """Glosses worded per notation (``[gloss.<notation>]``)."""
 

@@ -59,7 +59,8 @@ def test_symbol_table_rows_come_from_the_catalogue(language, notation):
     words = catalogue(language)
     assert title == words["gloss.table_title"]
     assert len(rows) == len(TABLE)
-    assert rows[1] == words[f"gloss.{notation}.delta_general"]
+    assert rows[TABLE.index("delta_general")] == words[f"gloss.{notation}.delta_general"]
+    assert rows[0] == words[f"gloss.{notation}.preactivation"]  # z (net) first, as the film shows it
     assert all(row in words.values() for row in rows)
 
 
