@@ -4,8 +4,8 @@ The program is generated from the story's config (never a template per preset): 
 initial weights (literal when the config gives them, else the config's seeded initialisation),
 its activations, loss, mode and learning rate. It trains as the engine does, one step after
 another, and at the step the film explains prints that step's numbers under the film's names
-(``x``, ``z1``, ``a1``, ``loss``, ``delta2``, ``grad_W2`` ...), and the mean loss after each
-epoch and before training (the update chapter's "before" and "after" losses). The
+(``x``, ``z1``, ``a1``, ``loss``, ``delta2``, ``grad_W2`` ...), and the mean loss before training
+and after each epoch (for a run of one update, the update chapter's "before" and "after"). The
 backward pass is written as BP1..BP4, each under a comment with its formula in the film's
 notation and each line marked, as in the engine (:mod:`backprop_core.network`). Comments are in
 the story's language (catalogue ``[code]``).
