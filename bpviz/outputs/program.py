@@ -172,16 +172,17 @@ class ProgramWriter:
         lines.append("f_slope = {" + ", ".join(f"{layer}: {a}_slope" for layer, a in sloped) + "}")
         out = cfg.activations[-1]
         loss = LOSS_CODE[(cfg.loss, out)] if cfg.loss == "cross_entropy" else LOSS_CODE[cfg.loss]
-        lines += ["", "", "def loss(a, y):", f"    {_comment(self.tr('loss', loss=cfg.loss))}",
+        words = self.story.tr(f"loss_names.{cfg.loss}")
+        lines += ["", "", "def loss(a, y):", f"    {_comment(self.tr('loss', loss=words))}",
                   f"    return {loss}", "", "", "def show(name, value):",
                   f"    {_comment(self.tr('show'))}",
                   '    print(name, "=", " ".join(repr(float(v)) for v in np.ravel(value)))']
         return lines
 
-    def _bp(self, number: int, formula: str | None = None) -> str:
-        """The heading comment of step BP``number``: what it computes, and its formula in the notation."""
+    def _bp(self, number: int, formula: str | None = None) -> list[str]:
+        """The heading comment of step BP``number``: what it computes, then its formula in the notation."""
         formula = BP_FORMULAS[self.story.notation][number - 1] if formula is None else formula
-        return "    " + _comment(f"{self.tr(f'bp{number}')}: {formula}")
+        return ["    " + _comment(self.tr(f"bp{number}")), "    " + _comment(f"    {formula}")]
 
     def _bp1(self) -> list[str]:
         """BP1 in the notation's sign, under its heading."""
@@ -189,12 +190,12 @@ class ProgramWriter:
         minus = "-" if self.delta_rule else ""
         if cfg.loss == "cross_entropy":
             expr = "y - a[L]" if self.delta_rule else "a[L] - y"
-            return [self._bp(1, CROSS_ENTROPY_BP1[self.story.notation]),
+            return [*self._bp(1, CROSS_ENTROPY_BP1[self.story.notation]),
                     f"    delta[L] = {expr}  # BP1 " + self.tr("bp1_simplified")]
         grad = LOSS_GRAD_CODE[cfg.loss].replace("a", "a[L]")
         letter = "E" if self.delta_rule else "C"
         name = f"d{letter}_da"
-        lines = [self._bp(1), f"    {name} = {grad}  " + _comment(self.tr("loss_grad", loss=letter))]
+        lines = [*self._bp(1), f"    {name} = {grad}  " + _comment(self.tr("loss_grad", loss=letter))]
         if out == "softmax":
             lines.append(f"    delta[L] = {minus}a[L] * ({name} - np.sum(a[L] * {name}))  # BP1 "
                          + self.tr("bp1_softmax"))
@@ -213,12 +214,12 @@ class ProgramWriter:
                  "    return z, a", "", "",
                  "def backward(z, a, y):", f"    {_comment(self.tr('backward'))}",
                  "    L = len(LAYERS) - 1", "    delta = {}", "", *self._bp1(), "",
-                 self._bp(2),
+                 *self._bp(2),
                  "    for l in range(L - 1, 0, -1):",
                  "        delta[l] = (W[l + 1].T @ delta[l + 1]) * f_slope[l](z[l], a[l])  # BP2", "",
-                 self._bp(3),
+                 *self._bp(3),
                  "    grad_b = {l: " + sign_w + "delta[l] for l in delta}  # BP3", "",
-                 self._bp(4),
+                 *self._bp(4),
                  "    grad_W = {l: " + sign_w + "np.outer(delta[l], a[l - 1]) for l in delta}  # BP4", "",
                  "    return delta, grad_b, grad_W"]
         if self.delta_rule:
