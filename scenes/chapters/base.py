@@ -24,7 +24,6 @@ from ..story import Story
 from ..text import DEFAULT_LANGUAGE, catalogue
 from .moving import moving_leaves
 from .pieces import swap
-from .registry import FULL, glossed_before
 
 
 @dataclass(eq=False)
@@ -79,6 +78,9 @@ class ChapterScene(Scene):
     parts: tuple = ()
     chapter: str = ""
     """The registry's name of what this scene plays (a chapter, or ``full``)."""
+    film_glosses = None
+    """For the full film, ``film_glosses(chapter, story)``: the symbols glossed before each chapter
+    (:func:`~scenes.chapters.registry.glossed_before`)."""
 
     def __init__(self, story: Story, beat_end=None, beat_voice=None, glossed=None, **kwargs):
         self.story = story
@@ -120,9 +122,9 @@ class ChapterScene(Scene):
         is, frame for frame, the chapters' videos one after another, and ``bpviz render --jobs N``
         renders them in parallel and joins them without re-encoding.
         """
-        if self.chapter == FULL and part.name != getattr(self, "_playing", None):
+        if self.film_glosses is not None and part.name != getattr(self, "_playing", None):
             self._playing = part.name  # as its own job would: what the chapters before glossed
-            self.glossed = set(glossed_before(part.name, self.story))
+            self.glossed = set(self.film_glosses(part.name, self.story))
         if self.beats and part.name != self.beats[-1].chapter:
             self.remove(*(m for m in self.mobjects if m is not self.status))
             self._title = VGroup()
