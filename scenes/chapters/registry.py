@@ -204,7 +204,8 @@ def chapter_scene(name: str) -> type:
     doc = f"The ``{name}`` film: the parts :func:`~scenes.chapters.registry.chapter_parts` names."
     film_glosses = staticmethod(glossed_before) if name == FULL else None
     return type(title, (ChapterScene,), {"__doc__": doc, "__module__": __name__, "chapter": name,
-                                         "chapter_parts": classmethod(parts_of), "film_glosses": film_glosses})
+                                         "chapter_parts": classmethod(parts_of),
+                                         "film_glosses": film_glosses})
 
 
 def _load(where: str) -> type:
