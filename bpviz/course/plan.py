@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from backprop_core.errors import BpvizError
 from bpviz.course.course_file import Course, Entry
 from bpviz.production.concat import film_of
-from bpviz.production.jobs import JobSpec
+from bpviz.production.jobs import JobSpec, film_options
 from scenes.story import Story
 
 STILLS = "stills"
@@ -152,7 +152,8 @@ def _expand_story(plan: Plan, entry: Entry, key: tuple, story: Story) -> None:
                                                    error=" ".join(str(err).split()), story_key=key))
                         continue
                     options = clip_options(quality, aspect, fmt, sections)
-                    jobs = tuple(plan.add_job(JobSpec.of(story, c, **options)) for c in film)
+                    jobs = tuple(plan.add_job(JobSpec.of(story, c, **options,
+                                                         **film_options(story, scene, c))) for c in film)
                     videos.append(Output(entry.name, folder, VIDEO, scene, {**base, "format": fmt,
                                                                              "sections": sections},
                                          jobs, story_key=key))
@@ -160,14 +161,19 @@ def _expand_story(plan: Plan, entry: Entry, key: tuple, story: Story) -> None:
                     plan.outputs.extend(videos)
                 if n or not videos:
                     continue  # stills, deck and script are the same for every video format
-                chapters = list(dict.fromkeys(plan.specs[fp].chapter for v in videos for fp in v.jobs))
+                # each chapter with what its film glossed before it (see film_options)
+                chapters = list(dict.fromkeys(
+                    (plan.specs[fp].chapter, tuple(plan.specs[fp].opts.get("glossed", ())))
+                    for v in videos for fp in v.jobs))
+                glossed = [{"glossed": list(g)} if g else {} for _, g in chapters]
                 if "stills" in entry.make:
-                    jobs = tuple(plan.add_job(JobSpec.of(story, c, **still_options(quality, aspect)))
-                                 for c in chapters)
+                    jobs = tuple(plan.add_job(JobSpec.of(story, c, **still_options(quality, aspect), **g))
+                                 for (c, _), g in zip(chapters, glossed))
                     plan.outputs.append(Output(entry.name, folder, STILLS, None, base, jobs, story_key=key))
                 if "slides" in entry.make:
                     options = clip_options(quality, aspect, "mp4", True)
-                    jobs = tuple(plan.add_job(JobSpec.of(story, c, **options)) for c in chapters)
+                    jobs = tuple(plan.add_job(JobSpec.of(story, c, **options, **g))
+                                 for (c, _), g in zip(chapters, glossed))
                     plan.outputs.append(Output(entry.name, folder, SLIDES, None, base, jobs, story_key=key))
                 if "script" in entry.make:
                     jobs = tuple(j for video in videos for j in video.jobs)

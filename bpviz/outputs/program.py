@@ -4,9 +4,11 @@ The program is generated from the story's config (never a template per preset): 
 initial weights (literal when the config gives them, else the config's seeded initialisation),
 its activations, loss, mode and learning rate. It trains as the engine does, one step after
 another, and at the step the film explains prints that step's numbers under the film's names
-(``x``, ``z1``, ``a1``, ``loss``, ``delta2``, ``grad_W2`` ...); with several epochs it prints the
-mean loss after each. The backward pass is written as BP1..BP4, each line marked, as in the
-engine (:mod:`backprop_core.network`). Comments are in the story's language (catalogue ``[code]``).
+(``x``, ``z1``, ``a1``, ``loss``, ``delta2``, ``grad_W2`` ...), and the mean loss before training
+and after each epoch (for a run of one update, the update chapter's "before" and "after"). The
+backward pass is written as BP1..BP4, each under a comment with its formula in the film's
+notation and each line marked, as in the engine (:mod:`backprop_core.network`). Comments are in
+the story's language (catalogue ``[code]``).
 
 Every number is printed as Python's ``repr`` of a float, so a test can read the output back and
 compare it with the trace.
@@ -49,6 +51,16 @@ LOSS_GRAD_CODE = {"half_sse": "a - y", "mse": "2.0 / len(a) * (a - y)",
                   "cross_entropy": "-y / a + (1.0 - y) / (1.0 - a)"}
 """``dE/da`` of one sample."""
 
+BP_FORMULAS = {
+    "nielsen": ("delta^L = dC/da^L * f'(z^L)", "delta^l = (W^(l+1)^T delta^(l+1)) * f'(z^l)",
+                "dC/db^l_j = delta^l_j", "dC/dw^l_jk = delta^l_j * a^(l-1)_k"),
+    "delta_rule": ("delta^L = -dE/do^L * f'(net^L)", "delta^l = (W^(l+1)^T delta^(l+1)) * f'(net^l)",
+                   "dE/db^l_j = -delta^l_j", "dE/dw^l_jk = -delta^l_j * o^(l-1)_k"),
+}
+"""BP1..BP4 as the film writes them, in each notation (the heading comment of each step)."""
+CROSS_ENTROPY_BP1 = {"nielsen": "delta^L = a^L - y", "delta_rule": "delta^L = y - o^L"}
+"""BP1 when cross-entropy meets its output's activation (the slope cancels)."""
+
 
 def _array(values, indent: int = 4) -> str:
     """``np.array([...])`` of ``values`` (a vector or a matrix), each number as Python's repr."""
@@ -89,10 +101,13 @@ class ProgramWriter:
         cfg, story = self.cfg, self.story
         shape = "-".join(map(str, cfg.layers))
         return ['"""' + self.tr("title", shape=shape), "",
-                self.tr("about", activations=", ".join(cfg.activations), loss=cfg.loss, mode=cfg.mode,
+                self.tr("about", activations=", ".join(cfg.activations),
+                        loss=story.tr(f"loss_names.{cfg.loss}"), mode=cfg.mode,
                         rate=repr(cfg.learning_rate), epochs=cfg.epochs),
                 self.tr("prints", step=story.step.index + 1, sample=story.record.sample + 1),
+                self.tr("rounded", decimals=story.video["decimals"]),
                 self.tr("notation_" + story.notation),
+                *([self.tr("names_delta_rule")] if self.delta_rule else []),
                 '"""', "", "import numpy as np"]
 
     def data(self) -> list[str]:
@@ -157,26 +172,35 @@ class ProgramWriter:
         lines.append("f_slope = {" + ", ".join(f"{layer}: {a}_slope" for layer, a in sloped) + "}")
         out = cfg.activations[-1]
         loss = LOSS_CODE[(cfg.loss, out)] if cfg.loss == "cross_entropy" else LOSS_CODE[cfg.loss]
-        lines += ["", "", "def loss(a, y):", f"    {_comment(self.tr('loss', loss=cfg.loss))}",
+        words = self.story.tr(f"loss_names.{cfg.loss}")
+        lines += ["", "", "def loss(a, y):", f"    {_comment(self.tr('loss', loss=words))}",
                   f"    return {loss}", "", "", "def show(name, value):",
                   f"    {_comment(self.tr('show'))}",
                   '    print(name, "=", " ".join(repr(float(v)) for v in np.ravel(value)))']
         return lines
 
+    def _bp(self, number: int, formula: str | None = None) -> list[str]:
+        """The heading comment of step BP``number``: what it computes, then its formula in the notation."""
+        formula = BP_FORMULAS[self.story.notation][number - 1] if formula is None else formula
+        return ["    " + _comment(self.tr(f"bp{number}")), "    " + _comment(f"    {formula}")]
+
     def _bp1(self) -> list[str]:
-        """BP1 in the notation's sign."""
+        """BP1 in the notation's sign, under its heading."""
         cfg, out = self.cfg, self.cfg.activations[-1]
         minus = "-" if self.delta_rule else ""
         if cfg.loss == "cross_entropy":
             expr = "y - a[L]" if self.delta_rule else "a[L] - y"
-            return [f"    delta[L] = {expr}  # BP1 " + self.tr("bp1_simplified")]
+            return [*self._bp(1, CROSS_ENTROPY_BP1[self.story.notation]),
+                    f"    delta[L] = {expr}  # BP1 " + self.tr("bp1_simplified")]
         grad = LOSS_GRAD_CODE[cfg.loss].replace("a", "a[L]")
-        lines = [f"    dE_da = {grad}  " + _comment(self.tr("loss_grad"))]
+        letter = "E" if self.delta_rule else "C"
+        name = f"d{letter}_da"
+        lines = [*self._bp(1), f"    {name} = {grad}  " + _comment(self.tr("loss_grad", loss=letter))]
         if out == "softmax":
-            lines.append(f"    delta[L] = {minus}a[L] * (dE_da - np.sum(a[L] * dE_da))  # BP1 "
+            lines.append(f"    delta[L] = {minus}a[L] * ({name} - np.sum(a[L] * {name}))  # BP1 "
                          + self.tr("bp1_softmax"))
         else:
-            lines.append(f"    delta[L] = {minus}dE_da * f_slope[L](z[L], a[L])  # BP1")
+            lines.append(f"    delta[L] = {minus}{name} * f_slope[L](z[L], a[L])  # BP1")
         return lines
 
     def step_code(self) -> list[str]:
@@ -189,11 +213,14 @@ class ProgramWriter:
                  "        a[l] = f[l](z[l])  # a^l = f(z^l)",
                  "    return z, a", "", "",
                  "def backward(z, a, y):", f"    {_comment(self.tr('backward'))}",
-                 "    L = len(LAYERS) - 1", "    delta = {}", *self._bp1(),
+                 "    L = len(LAYERS) - 1", "    delta = {}", "", *self._bp1(), "",
+                 *self._bp(2),
                  "    for l in range(L - 1, 0, -1):",
-                 "        delta[l] = (W[l + 1].T @ delta[l + 1]) * f_slope[l](z[l], a[l])  # BP2",
-                 "    grad_b = {l: " + sign_w + "delta[l] for l in delta}  # BP3",
-                 "    grad_W = {l: " + sign_w + "np.outer(delta[l], a[l - 1]) for l in delta}  # BP4",
+                 "        delta[l] = (W[l + 1].T @ delta[l + 1]) * f_slope[l](z[l], a[l])  # BP2", "",
+                 *self._bp(3),
+                 "    grad_b = {l: " + sign_w + "delta[l] for l in delta}  # BP3", "",
+                 *self._bp(4),
+                 "    grad_W = {l: " + sign_w + "np.outer(delta[l], a[l - 1]) for l in delta}  # BP4", "",
                  "    return delta, grad_b, grad_W"]
         if self.delta_rule:
             at = next(i for i, line in enumerate(lines) if line.startswith("    grad_b = "))
@@ -212,8 +239,7 @@ class ProgramWriter:
                  "    return np.mean(losses)",
                  "", "",
                  _comment(self.tr("training")),
-                 *(['show("epoch0_loss", epoch_loss())  ' + _comment(self.tr("epoch_zero"))]
-                   if cfg.epochs > 1 else []),
+                 'show("epoch0_loss", epoch_loss())  ' + _comment(self.tr("epoch_zero")),
                  "rng_order = np.random.default_rng(SHUFFLE_SEED) if SHUFFLE_SEED is not None else None",
                  "step = 0", "L = len(LAYERS) - 1",
                  "for epoch in range(1, EPOCHS + 1):",
@@ -255,8 +281,7 @@ class ProgramWriter:
                  '                show(f"W{l}_new", W[l])',
                  '                show(f"b{l}_new", b[l])',
                  "        step += 1"]
-        if cfg.epochs > 1:
-            lines.append('    show(f"epoch{epoch}_loss", epoch_loss())  ' + _comment(self.tr("epoch_losses")))
+        lines.append('    show(f"epoch{epoch}_loss", epoch_loss())  ' + _comment(self.tr("epoch_losses")))
         return lines
 
 

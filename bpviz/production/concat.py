@@ -22,7 +22,7 @@ import numpy as np
 from backprop_core.errors import BpvizError
 from bpviz.outputs.publish import Publication
 from bpviz.production.cleanup import clean_stale
-from bpviz.production.jobs import DONE, JobSpec, run_jobs
+from bpviz.production.jobs import DONE, JobSpec, film_options, run_jobs
 from bpviz.production.workers import worker_pool
 from bpviz.voice.audio import AUDIO_CODECS, SAMPLE_RATE, read_wav, with_sound
 from bpviz.voice.beats import TRACK
@@ -110,7 +110,8 @@ def render_joined(story: Story, chapter: str, out_dir: Path, jobs: int = 1, use_
     if options["transparent"] and options["fmt"] == "mp4":
         options["fmt"] = "mov"
     film = film_of(story, chapter)
-    results = run_jobs([JobSpec.of(story, name, **options, **_voice(voice, name)) for name in film],
+    results = run_jobs([JobSpec.of(story, name, **options, **_voice(voice, name),
+                                   **film_options(story, chapter, name)) for name in film],
                        jobs, use_cache, progress)
     if rendered is not None:
         rendered.extend((name, now) for name, (_, now) in zip(film, results))
@@ -163,7 +164,8 @@ def _stills_worker(args: tuple[JobSpec, str, bool]):
     voice = VoicePlan(voice, {spec.chapter: voice.get("beats", {})}) if voice else None
     Path(folder).mkdir()
     return draw_stills(spec.story(), [spec.chapter], Path(folder), opts["quality"], opts["aspect"],
-                       opts["image_format"], voice, use_cache=use_cache, look_ahead=False)
+                       opts["image_format"], voice, use_cache=use_cache, look_ahead=False,
+                       glossed={spec.chapter: opts.get("glossed", ())})
 
 
 def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: int, quality: str = "low",
@@ -180,9 +182,10 @@ def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: i
 
     make_folder(out_dir)
     clean_stale(folders=(out_dir,))
-    film = [name for chapter in chapters for name in film_of(story, chapter)]
+    film = [(chapter, name) for chapter in chapters for name in film_of(story, chapter)]
     specs = [JobSpec.of(story, name, quality=quality, aspect=aspect, image_format=image_format,
-                        **_voice(voice, name)) for name in film]
+                        **_voice(voice, name), **film_options(story, chapter, name))
+             for chapter, name in film]
     report = StillsReport()
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
         folders = [str(Path(tmp) / f"{i:02d}") for i in range(len(specs))]

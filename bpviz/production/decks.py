@@ -15,7 +15,7 @@ from manim_slides.config import PresentationConfig, SlideConfig
 from bpviz.outputs.formats import picture_size
 from bpviz.outputs.slides import convert, handout, notes, symbol_table_slide
 from bpviz.production.concat import film_of, render_joined
-from bpviz.production.jobs import JobSpec, run_jobs
+from bpviz.production.jobs import JobSpec, film_options, run_jobs
 from scenes.chapters.base import Beat
 from scenes.story import Story
 
@@ -59,13 +59,13 @@ def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: 
     from the finished jobs. With ``voice`` (a :class:`~bpviz.production.voice.VoicePlan`) every
     clip, so every slide, carries its beat's voice.
     """
-    film = list(dict.fromkeys(name for chapter in chapters for name in film_of(story, chapter)))
+    film = list(dict.fromkeys((chapter, name) for chapter in chapters for name in film_of(story, chapter)))
     options = clip_options(quality, aspect)
-    voiced = [{} if voice is None else {"voice": voice.options(name)} for name in film]
-    done = run_jobs([JobSpec.of(story, name, **options, **v) for name, v in zip(film, voiced)], jobs,
-                    use_cache, progress)
+    voiced = [{} if voice is None else {"voice": voice.options(name)} for _, name in film]
+    done = run_jobs([JobSpec.of(story, name, **options, **v, **film_options(story, chapter, name))
+                     for (chapter, name), v in zip(film, voiced)], jobs, use_cache, progress)
     if rendered is not None:
-        rendered.extend((name, now) for name, (_, now) in zip(film, done))
+        rendered.extend((name, now) for (_, name), (_, now) in zip(film, done))
     with tempfile.TemporaryDirectory(prefix="bpviz-slides-") as tmp:
         configs = []
         for chapter in chapters:

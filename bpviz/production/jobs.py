@@ -39,6 +39,7 @@ from bpviz.production.session import manim_session
 from bpviz.production.workers import worker_pool
 from bpviz.voice.audio import write_wav
 from bpviz.voice.beats import TRACK, JobVoice, fingerprint_view
+from scenes.chapters.registry import FULL, glossed_before
 from scenes.story import Story
 
 DONE = "beats.json"
@@ -64,7 +65,9 @@ class JobSpec:
     options : str
         The render options as JSON: ``quality``, ``aspect``, ``fmt``, ``transparent``,
         ``sections`` (for videos) or ``image_format`` (for stills), ``voice`` (the chapter's
-        voice option, :mod:`bpviz.production.voice`; none: silent), and any later ones.
+        voice option, :mod:`bpviz.production.voice`; none: silent), ``glossed`` (for a chapter
+        of the full film, the symbols the chapters before it glossed: :func:`film_options`;
+        none: the chapter glosses its own first uses), and any later ones.
     """
 
     chapter: str
@@ -97,6 +100,17 @@ class JobSpec:
                                self.language, opts)
 
 
+def film_options(story: Story, scene: str, chapter: str) -> dict:
+    """The options a job of ``chapter`` takes as part of ``scene`` (``full``: the film's chapter).
+
+    In the full film a chapter does not gloss again the symbols the chapters before it glossed
+    (:func:`~scenes.chapters.registry.glossed_before`): they are its ``glossed`` option, so they
+    are part of its fingerprint. A chapter rendered alone takes none (and glosses its own).
+    """
+    glossed = glossed_before(chapter, story) if scene == FULL else ()
+    return {"glossed": list(glossed)} if glossed else {}
+
+
 def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
     """Render ``spec`` into ``folder`` (created): ``movie.<ext>``, ``clips/`` and last ``beats.json``.
 
@@ -109,7 +123,7 @@ def run_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
     with manim_session(opts["quality"], opts["aspect"], transparent=transparent,
                         save_sections=opts["sections"], output_file=spec.chapter,
                         **encoder_config(fmt, transparent, single_thread=parallel)):
-        scene = chapter_of(spec.chapter, story, beat_voice=voice)
+        scene = chapter_of(spec.chapter, story, beat_voice=voice, glossed=opts.get("glossed"))
         scene.render()
         writer = scene.renderer.file_writer
         movie = Path(writer.movie_file_path)
@@ -146,7 +160,8 @@ def run_stills_job(spec: JobSpec, folder: Path, parallel: bool = False) -> Path:
     opts = spec.opts
     folder.mkdir(parents=True, exist_ok=True)
     stills = draw_stills(spec.story(), [spec.chapter], folder, opts["quality"], opts["aspect"],
-                         opts["image_format"], look_ahead=False).stills
+                         opts["image_format"], look_ahead=False,
+                         glossed={spec.chapter: opts.get("glossed", ())}).stills
     (folder / DONE).write_text(json.dumps([vars(s) for s in stills], ensure_ascii=False), encoding="utf-8")
     write_manifest(folder)
     return folder

@@ -58,7 +58,8 @@ def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = 
 
 def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = "low",
                 aspect: str = "16:9", image_format: str = "png", voice=None, beats: list | None = None,
-                progress=None, use_cache: bool = True, look_ahead: bool = True) -> StillsReport:
+                progress=None, use_cache: bool = True, look_ahead: bool = True,
+                glossed: dict | None = None) -> StillsReport:
     """Draw one still per beat of ``chapters`` into ``folder`` (which exists), numbered in story order.
 
     Only the stills are drawn: animations are skipped, so no video is encoded. With
@@ -76,8 +77,10 @@ def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = 
     another (for the film's chapters, the times of the joined film). ``beats``, when given,
     receives the beat of each still (with its narration), in the same order. Both need every
     chapter played: no chapter is then copied whole. ``progress(done, total)`` is told of every
-    chapter done.
+    chapter done. ``glossed`` gives a chapter the symbols glossed before it (a chapter of the full
+    film drawn as a job of its own: its ``glossed`` option); the others gloss their own.
     """
+    glossed = glossed or {}
     report = StillsReport()
     stills, salt = report.stills, f"{image_format} {code_version()}"
 
@@ -100,7 +103,8 @@ def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = 
         if beats is not None:
             beats.append(beat)
 
-    prints = [chapter_fingerprint(story, chapter, quality, aspect, image_format) for chapter in chapters]
+    prints = [chapter_fingerprint(story, chapter, quality, aspect, image_format, glossed.get(chapter, ()))
+              for chapter in chapters]
     whole_kept = use_cache and voice is None and beats is None
     kept = [store.chapter_stills(fp, image_format) if whole_kept else None for fp in prints]
     todo = [c for c, entries in zip(chapters, kept) if entries is None]
@@ -115,7 +119,8 @@ def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = 
                     listed: list[dict] = []
                     beat_voice = JobVoice(voice.options(chapter), story.language) if voice else None
                     scene = chapter_of(chapter, story, beat_end=partial(capture, listed=listed),
-                                       skip_animations=True, beat_voice=beat_voice)
+                                       skip_animations=True, beat_voice=beat_voice,
+                                       glossed=glossed.get(chapter))
                     scene.renderer.defer_stills = True
                     scene.render()
                     if listed and all(e["key"] is not None for e in listed) and voice is None:

@@ -48,16 +48,17 @@ def manim_session(quality: str, aspect: str = "16:9", patches: tuple = PATCHES, 
         yield Path(tmp)
 
 
-def chapter(name: str, story, beat_end=None, skip_animations: bool = False, beat_voice=None):
+def chapter(name: str, story, beat_end=None, skip_animations: bool = False, beat_voice=None, glossed=None):
     """The scene of chapter ``name`` of ``story`` on bpviz's camera and writer (call ``render()``).
 
     The camera draws each fade from one picture (:class:`~bpviz.renderer.camera.FadeCamera`),
     the renderer queues frames without a copy and the writer converts a held frame once
     (:class:`~bpviz.renderer.encoder.HeldFrameWriter`); the film is the same as on Manim's own.
-    ``beat_voice`` gives each beat's seconds of voice (:class:`~bpviz.voice.beats.JobVoice`).
+    ``beat_voice`` gives each beat's seconds of voice (:class:`~bpviz.voice.beats.JobVoice`);
+    ``glossed`` the symbols the film glossed before this chapter (a job's ``glossed`` option).
     """
     renderer = FrameRenderer(file_writer_class=HeldFrameWriter, camera_class=FadeCamera,
                              skip_animations=skip_animations)
-    return chapter_scene(name)(story, beat_end=beat_end, beat_voice=beat_voice,
+    return chapter_scene(name)(story, beat_end=beat_end, beat_voice=beat_voice, glossed=glossed,
                                skip_animations=skip_animations,
                                camera_class=FadeCamera, renderer=renderer)

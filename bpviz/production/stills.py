@@ -47,9 +47,15 @@ def make_folder(folder: Path) -> None:
         raise BpvizError(f"-o {folder}: cannot create the folder ({err.strerror})") from None
 
 
-def chapter_fingerprint(story, chapter: str, quality: str, aspect: str, image_format: str) -> str:
-    """The fingerprint of the stills of ``chapter`` (what it shows, ``[video]``, options, code)."""
+def chapter_fingerprint(story, chapter: str, quality: str, aspect: str, image_format: str,
+                        glossed=()) -> str:
+    """The fingerprint of the stills of ``chapter`` (what it shows, ``[video]``, options, code).
+
+    ``glossed``: the symbols glossed before it in the film (none: drawn alone).
+    """
     options = {"output": "stills", "quality": quality, "aspect": aspect, "image_format": image_format}
+    if glossed:
+        options["glossed"] = sorted(glossed)
     return job_fingerprint(chapter, story.trace, story.video, story.language, options)
 
 

@@ -66,6 +66,10 @@ class ChapterScene(Scene):
         beats from 1); returns the seconds of voice heard over it from its start (0: silent).
         The beat's settled frame is then held until the voice and a pause are over: the film
         follows the voice, its animations are never sped up.
+    glossed : iterable of str, optional
+        The symbols glossed before this scene (a chapter of the full film rendered as a job of
+        its own: :func:`~scenes.chapters.registry.glossed_before`); none: it glosses its own first
+        uses. The full film played as one scene starts each chapter with the registry's set.
     **kwargs
         Manim's ``Scene`` options. The scene runs on Manim's own camera and writer; bpviz's
         production line hands it faster ones (``camera_class``, ``renderer``).
@@ -74,9 +78,13 @@ class ChapterScene(Scene):
     parts: tuple = ()
     chapter: str = ""
     """The registry's name of what this scene plays (a chapter, or ``full``)."""
+    film_glosses = None
+    """For the full film, ``film_glosses(chapter, story)``: the symbols glossed before each chapter
+    (:func:`~scenes.chapters.registry.glossed_before`)."""
 
-    def __init__(self, story: Story, beat_end=None, beat_voice=None, **kwargs):
+    def __init__(self, story: Story, beat_end=None, beat_voice=None, glossed=None, **kwargs):
         self.story = story
+        self.glossed = set(glossed or ())
         self.beat_end = beat_end
         self.beat_voice = beat_voice
         self.beats: list[Beat] = []
@@ -114,6 +122,9 @@ class ChapterScene(Scene):
         is, frame for frame, the chapters' videos one after another, and ``bpviz render --jobs N``
         renders them in parallel and joins them without re-encoding.
         """
+        if self.film_glosses is not None and part.name != getattr(self, "_playing", None):
+            self._playing = part.name  # as its own job would: what the chapters before glossed
+            self.glossed = set(self.film_glosses(part.name, self.story))
         if self.beats and part.name != self.beats[-1].chapter:
             self.remove(*(m for m in self.mobjects if m is not self.status))
             self._title = VGroup()

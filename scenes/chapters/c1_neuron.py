@@ -29,6 +29,7 @@ from .. import style
 from ..animations.fade import Appear
 from ..mobjects.network_diagram import NetworkDiagram
 from .base import Part
+from .glosses import gloss_room, gloss_text, sigmoid_of, with_gloss
 from .pieces import (
     highlight_ring,
     layer_captions,
@@ -75,11 +76,12 @@ class NeuronPart(Part):
         heading = Text(self.tr("neuron.inputs_heading", neuron=j + 1, layer=layer), font=style.FONT,
                        font_size=style.CAPTION_SIZE, color=self.theme.text)
         symbols = story.symbols
-        rows = [heading,
-                vector_tex(self, symbols.t_act(layer - 1, "k"), story.record.a[layer - 1], "activation"),
-                vector_tex(self, symbols.t_weight(layer, str(j + 1), "k"),
-                             story.step.before.weights[layer - 1][j], "weight")]
+        inputs, weights = symbols.t_act(layer - 1, "k"), symbols.t_weight(layer, str(j + 1), "k")
+        rows = [heading, vector_tex(self, inputs, story.record.a[layer - 1], "activation"),
+                vector_tex(self, weights, story.step.before.weights[layer - 1][j], "weight")]
+        gloss = gloss_text(self, inputs, weights)
         self.panel = self._place(VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3))
+        self.panel = with_gloss(self, self.panel, gloss)
         scene.play(Appear(self.map), Appear(self.circle), Appear(self.name_text),
                    run_time=self.t(style.WRITE_TIME))
         grow = [GrowArrow(a) if isinstance(a, Arrow) else Create(a) for a in self.arrows]
@@ -94,7 +96,9 @@ class NeuronPart(Part):
         self.beat(key, z=self.z_name, equations=(self.eqs["z"],),
                   say={"bias": story.fmt(story.step.before.biases[layer - 1][j]),
                        "z_value": story.fmt(self.eqs["z"].value)})
-        block = panel_stack(self, self._block("z", self.regions.panel.height))
+        gloss = gloss_text(self, self.eqs["z"].latex())
+        room = self.regions.panel.height - gloss_room(gloss)
+        block = with_gloss(self, panel_stack(self, self._block("z", room)), gloss)
         self.z_label = symbol_value(self, story.symbols.t_pre(layer, str(j + 1)), self.eqs["z"].value, "z",
                                     key=(layer, j))
         self.z_label.arrange(DOWN, buff=0.06).scale(1.3).move_to(self.circle)
@@ -117,8 +121,9 @@ class NeuronPart(Part):
                   equations=(self.eqs["a"],),
                   say={"neuron": j + 1, "z_value": story.fmt(self.eqs["z"].value),
                        "a_value": story.fmt(self.eqs["a"].value)})
-        half = self.regions.panel.height / 2 - 0.2
-        panel = panel_stack(self, self._block("z", half), self._block("a", half))
+        gloss = gloss_text(self, self.eqs["a"].latex(), sigmoid_of(self, layer))
+        half = (self.regions.panel.height - gloss_room(gloss)) / 2 - 0.2
+        panel = with_gloss(self, panel_stack(self, self._block("z", half), self._block("a", half)), gloss)
         start = self.circle.get_right()
         self.out_arrow = Arrow(start, [self.regions.diagram.right - 0.05, start[1], 0], buff=0,
                                color=self.theme.activation, stroke_width=4,
@@ -139,9 +144,10 @@ class NeuronPart(Part):
         eq = self.eqs["fprime"]
         self.beat("derivative", activation=self.activation_name, z=self.z_name, equations=(eq,),
                   say={"z_value": story.fmt(self.eqs["z"].value), "slope": story.fmt(eq.value)})
-        half = self.regions.panel.height / 2 - 0.2
-        panel = panel_stack(self, self._block("a", half),
-                            self._block("fprime", half, note=self.tr(f"neuron.fprime_note_{activation}")))
+        gloss = gloss_text(self, eq.latex())
+        half = (self.regions.panel.height - gloss_room(gloss)) / 2 - 0.2
+        panel = with_gloss(self, panel_stack(self, self._block("a", half), self._block(
+            "fprime", half, note=self.tr(f"neuron.fprime_note_{activation}"))), gloss)
         self.slope = symbol_value(self, story.symbols.t_fprime(activation, layer, str(j + 1)), eq.value,
                                   "gradient", key=(layer, j))
         self.slope.next_to(self.out_arrow, DOWN, buff=0.15).align_to(self.out_arrow, RIGHT)

@@ -8,6 +8,7 @@ from .. import style
 from ..animations.fade import Appear, Vanish
 from ..animations.flow import forward_pass
 from .base import Part
+from .glosses import gloss_text, glossed_panel, sigmoid_of, with_gloss
 from .pieces import (
     bias_labels,
     highlight_ring,
@@ -20,7 +21,7 @@ from .pieces import (
     vector_tex,
     weight_labels,
 )
-from .wrapping import panel_of, wrapped_block
+from .wrapping import panel_of, panel_stack, wrapped_block
 
 
 class ForwardPart(Part):
@@ -69,7 +70,9 @@ class ForwardPart(Part):
         story = self.story
         x = vector_tex(self, r"a^{0} = x", story.record.x, "activation")
         if story.scaling is None:
-            return x.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+            gloss = gloss_text(self, r"a^{0} = x")
+            x.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+            return with_gloss(self, x if gloss is None else panel_stack(self, x), gloss)
         raw = vector_tex(self, r"x^{\mathrm{raw}}", story.raw_sample, "activation")
         heading = note_text(self, self.tr("forward.raw_heading", sample=story.sample_text), story.theme.text)
         return panel_of(
@@ -85,10 +88,11 @@ class ForwardPart(Part):
         j, eqs = self._layer_beat(layer)
         ring = highlight_ring(self, diagram, (layer, j))
         z_heading = self.tr("forward.z_heading", layer=layer, neuron=j + 1)
-        panel = panel_of(
+        panel = glossed_panel(
             self,
-            lambda h: wrapped_block(self, eqs["z"], z_heading, "z", h, elided_key="forward.elided"),
-            lambda h: wrapped_block(self, eqs["a"], self.tr("forward.a_heading"), "activation", h))
+            (lambda h: wrapped_block(self, eqs["z"], z_heading, "z", h, elided_key="forward.elided"),
+             lambda h: wrapped_block(self, eqs["a"], self.tr("forward.a_heading"), "activation", h)),
+            eqs["z"].latex(), eqs["a"].latex(), sigmoid_of(self, layer))
         scene.play(forward_pass(diagram, layer, story.signal(layer), story.signal_scale,
                                 run_time=self.t(style.FLOW_TIME)),
                    swap(self.panel, panel, run_time=self.t(style.WRITE_TIME)),

@@ -26,6 +26,7 @@ from ..layout import VALUES_UP_TO
 from ..mobjects.dense_network import DenseNetworkDiagram
 from .c2_forward import ForwardPart
 from .c4_backward import BackwardPart
+from .glosses import glossed_panel, sigmoid_of
 from .pieces import (
     column_labels,
     highlight_ring,
@@ -34,7 +35,6 @@ from .pieces import (
     side_labels,
     swap,
 )
-from .wrapping import panel_of
 
 FEEDERS = 3
 """How many neurons feeding the highlighted one show their numbers (in a large layer)."""
@@ -110,10 +110,11 @@ class DenseForwardPart(ForwardPart):
         from .wrapping import wrapped_block
 
         z_heading = self.tr("forward.z_heading", layer=layer, neuron=j + 1)
-        return panel_of(
+        return glossed_panel(
             self,
-            lambda h: wrapped_block(self, eqs["z"], z_heading, "z", h, elided_key="forward.elided"),
-            lambda h: wrapped_block(self, eqs["a"], self.tr("forward.a_heading"), "activation", h))
+            (lambda h: wrapped_block(self, eqs["z"], z_heading, "z", h, elided_key="forward.elided"),
+             lambda h: wrapped_block(self, eqs["a"], self.tr("forward.a_heading"), "activation", h)),
+            eqs["z"].latex(), eqs["a"].latex(), sigmoid_of(self, layer))
 
     def _column(self, layer: int) -> dict:
         """Every activation label ``layer`` will show, placed once as one column (one x, one decimals).

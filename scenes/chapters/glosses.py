@@ -5,8 +5,9 @@ One catalogue (the ``[gloss]`` tables of ``scenes/locales/*.toml``, with ``[glos
 equations and the symbol table of the slide decks (:func:`symbol_table`). A symbol is found in
 the LaTeX of the equations a beat shows (``\delta^{1}_{1}``, ``w^{2}_{m1}``, ``\sum``, ``\eta``,
 ``\sigma``, ``\sigma'``, ``\frac{\partial C}{\partial w ...}``); the scene remembers which ones it
-has glossed, so each is glossed once: in a chapter's own video, or once in a film that plays
-several chapters in one scene.
+has glossed, so each is glossed once in a chapter's own video. In the full film a chapter starts
+with what the chapters before it glossed (:func:`~scenes.chapters.registry.glossed_before`), so a
+symbol is glossed once in the whole film, also when its chapters render as separate jobs.
 """
 
 from __future__ import annotations
@@ -27,12 +28,21 @@ PATTERNS = {
     "partial": re.compile(r"\\frac\{\\partial [CE][^{}]*(?:\{[^{}]*\}[^{}]*)*\}\{\\partial w"),
     "eta": re.compile(r"\\eta\b"),
     "sigma_prime": re.compile(r"\\sigma'"),
-    "sigma": re.compile(r"\\sigma(?!')"),
+    "sigma": re.compile(r"\\sigma(?![_'a-zA-Z])"),  # not the standard deviation of scaling, σ_k
+    "preactivation": re.compile(r"(?<![a-zA-Z\\])z(?=[\^_]\{)|\\mathrm\{net\}"),
+    "activation": re.compile(r"(?<![a-zA-Z\\])[aox](?=_\{|\^\{(?!\\mathrm))"),
 }
 """How each symbol of the table is recognised in an equation's LaTeX."""
-TABLE = ("weight_general", "delta_general", "sum", "partial", "eta", "sigma", "sigma_prime")
-"""The rows of the symbol table, in order."""
-NOTATION_KEYS = ("delta", "delta_general", "partial")
+SIGMOID = r"\sigma"
+"""What a beat adds to its LaTeX when it shows a sigmoid layer's activation (its equation writes
+the function out, ``1 / (1 + e^{-z})``, and the words name σ)."""
+TABLE = ("preactivation", "activation", "weight_general", "sum", "sigma", "sigma_prime", "delta_general",
+         "partial", "eta")
+"""The rows of the symbol table, in the order the film first shows them."""
+GLOSS_SHARE = 0.34
+"""At most this share of the panel's height goes to one beat's glosses; the symbols that do not fit
+are glossed the next time they appear (the equations keep their room)."""
+NOTATION_KEYS = ("delta", "delta_general", "partial", "preactivation", "activation")
 """Glosses worded per notation (``[gloss.<notation>]``)."""
 
 
@@ -73,6 +83,11 @@ def new_glosses(scene, story, *latex: str) -> list[str]:
 
     The symbols found are remembered on the scene (``scene.glossed``).
     """
+    return [text for _, text in _new_glosses(scene, story, *latex)]
+
+
+def _new_glosses(scene, story, *latex: str) -> list[tuple[str, str]]:
+    """``(kind, gloss)`` of each symbol of ``latex`` not glossed yet, in order; all marked glossed."""
     seen = scene.__dict__.setdefault("glossed", set())
     found = []
     text = " ".join(latex)
@@ -83,23 +98,34 @@ def new_glosses(scene, story, *latex: str) -> list[str]:
     glosses = []
     for _, kind, match in sorted(found, key=lambda item: item[0]):
         seen.add(kind)
-        glosses.append(gloss_of(kind, match, story))
+        glosses.append((kind, gloss_of(kind, match, story)))
     return glosses
 
 
 def gloss_text(part, *latex: str) -> VGroup | None:
     """The new glosses of ``latex`` as one muted block, wrapped to the panel, or ``None``.
 
-    Each gloss on a line of its own, under the beat's equation.
+    Each gloss on a line of its own, under the beat's equation; as many as fit in
+    :data:`GLOSS_SHARE` of the panel (at least one), the others left for the next time they show.
     """
-    before = set(part.scene.__dict__.get("glossed", set()))
-    glosses = new_glosses(part.scene, part.story, *latex)
-    if not glosses:
+    found = _new_glosses(part.scene, part.story, *latex)
+    lines, height = [], 0.0
+    for kind, gloss in found:
+        line = wrapped_text(gloss, part.regions.panel.width, style.STATUS_SIZE, part.theme.muted, shrink=0.9)
+        height += line.height + (0.22 if lines else 0.0)
+        if lines and height > GLOSS_SHARE * part.regions.panel.height:
+            part.scene.glossed.discard(kind)  # no room left under this beat: glossed where it shows next
+            continue
+        lines.append((kind, gloss, line))
+    if not lines:
         return None
-    lines = [wrapped_text(g, part.regions.panel.width, style.STATUS_SIZE, part.theme.muted, shrink=0.9)
-             for g in glosses]
-    block = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-    block.glosses, block.kinds = glosses, part.scene.glossed - before
+    return _block(lines)
+
+
+def _block(lines: list) -> VGroup:
+    """The gloss block of ``(kind, gloss, line)`` entries: their lines under each other."""
+    block = VGroup(*(line for *_, line in lines)).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+    block.glosses, block.kinds, block.entries = [g for _, g, _ in lines], {k for k, *_ in lines}, lines
     return block
 
 
@@ -110,17 +136,30 @@ def symbol_table(story) -> tuple[str, list[str]]:
 
 
 def with_gloss(part, panel: VGroup, gloss: VGroup | None) -> VGroup:
-    """``panel`` (its blocks) with ``gloss`` under them, when both fit the panel's region unshrunk.
+    """``panel`` (its blocks) with ``gloss`` under them, as many of its lines as fit the panel's region.
 
-    A gloss that would make the equations smaller is left out, and its symbols are glossed the next
-    time they appear instead.
+    A gloss that would make the equations smaller is left out (the last ones first), and its
+    symbols are glossed the next time they appear instead.
     """
     if gloss is None:
         return panel
-    if panel.height + 0.4 + gloss.height > part.regions.panel.height:
-        part.scene.glossed.difference_update(gloss.kinds)
+    entries = list(gloss.entries)
+    while entries and panel.height + 0.4 + _block(entries).height > part.regions.panel.height:
+        part.scene.glossed.discard(entries.pop()[0])
+    if not entries:
         return panel
-    return panel_stack(part, *panel.submobjects, gloss, buff=0.4)
+    return panel_stack(part, *panel.submobjects, _block(entries), buff=0.4)
+
+
+def sigmoid_of(part, *layers: int) -> str:
+    """:data:`SIGMOID` when one of ``layers`` (1-based) has the sigmoid activation, else ``""``."""
+    activations = part.story.trace.activations
+    return SIGMOID if any(activations[layer - 1] == "sigmoid" for layer in layers) else ""
+
+
+def gloss_room(gloss: VGroup | None) -> float:
+    """The panel height ``gloss`` takes under the equations (none without a gloss)."""
+    return gloss.height + 0.4 if gloss is not None else 0.0
 
 
 def glossed_panel(part, builders, *latex: str, **panel_options) -> VGroup:
@@ -129,6 +168,6 @@ def glossed_panel(part, builders, *latex: str, **panel_options) -> VGroup:
     Room for the glosses is kept from every block's height, so the equations keep their size.
     """
     gloss = gloss_text(part, *latex)
-    room = gloss.height + 0.4 if gloss is not None else 0.0
+    room = gloss_room(gloss)
     panel = panel_of(part, *(lambda h, build=build: build(h - room) for build in builders), **panel_options)
     return with_gloss(part, panel, gloss)

@@ -5,8 +5,9 @@ parts it plays, the parts it plays in dense mode (a network whose input is drawn
 the full film plays it and what of the trace it reads. Every list of chapters is derived from
 this table: the ``--scene`` choices and help (:data:`SCENES`), the full film
 (:func:`film_chapters`), the chapters whose fingerprint hashes only the explained step
-(:data:`STEP_CHAPTERS`), the chapters a dense network has (:data:`DENSE_CHAPTERS`) and the Manim
-scene of each (:func:`chapter_scene`). Adding a chapter is one module of parts, one row here and
+(:data:`STEP_CHAPTERS`), the chapters a dense network has (:data:`DENSE_CHAPTERS`), the symbols
+a chapter of the film finds glossed already (:func:`glossed_before`) and the Manim scene of each
+(:func:`chapter_scene`). Adding a chapter is one module of parts, one row here and
 its keys in the catalogues (``scenes/locales/*.toml``).
 
 This module imports no Manim: the command line lists the chapters for ``--help`` and checks
@@ -45,6 +46,13 @@ class Chapter:
         The full film plays it only for a run of at least this many epochs.
     reads : str
         :data:`STEP` (only the explained step before its update) or :data:`TRACE`.
+    glosses : tuple of str
+        The symbols it glosses where it first shows them (the kinds of
+        :data:`scenes.chapters.glosses.PATTERNS`), in its dense parts too. In the full film a
+        chapter does not gloss again what a chapter before it glosses (:func:`glossed_before`).
+    focus_only : bool
+        Whether it shows only the focus neuron's layer, whose activation alone then decides if
+        it shows σ and σ′.
     """
 
     name: str
@@ -53,14 +61,20 @@ class Chapter:
     in_film: bool = True
     min_epochs: int = 1
     reads: str = TRACE
+    glosses: tuple[str, ...] = ()
+    focus_only: bool = False
 
 
 CHAPTERS = (
-    Chapter("neuron", ("c1_neuron:NeuronPart",), reads=STEP),
-    Chapter("forward", ("c2_forward:ForwardPart",), ("dense:DenseForwardPart",), reads=STEP),
+    Chapter("neuron", ("c1_neuron:NeuronPart",), reads=STEP,
+            glosses=("weight", "activation", "preactivation", "sum", "sigma", "sigma_prime"),
+            focus_only=True),
+    Chapter("forward", ("c2_forward:ForwardPart",), ("dense:DenseForwardPart",), reads=STEP,
+            glosses=("weight", "activation", "preactivation", "sum", "sigma")),
     Chapter("loss", ("c3_loss:LossPart",), reads=STEP),
-    Chapter("backward", ("c4_backward:BackwardPart",), ("dense:DenseBackwardPart",), reads=STEP),
-    Chapter("update", ("c5_update:UpdatePart",)),
+    Chapter("backward", ("c4_backward:BackwardPart",), ("dense:DenseBackwardPart",), reads=STEP,
+            glosses=("delta", "sum", "weight", "sigma_prime", "partial")),
+    Chapter("update", ("c5_update:UpdatePart",), glosses=("partial", "weight", "eta")),
     Chapter("chain_rule", ("c6_chain_rule:ChainRulePart",), reads=STEP),
     Chapter("training", ("training.curve:TrainingPart", "training.boundary:BoundaryPart",
                          "training.codes:CodesPart", "training.confusion:ConfusionPart",
@@ -101,6 +115,42 @@ def film_chapters(story) -> tuple[str, ...]:
     """
     epochs = story.trace.config["training"]["epochs"]
     return tuple(c.name for c in CHAPTERS if c.in_film and epochs >= c.min_epochs)
+
+
+SIGMOID_KINDS = frozenset({"sigma", "sigma_prime"})
+"""Symbols a chapter shows only for a layer whose activation is the sigmoid."""
+
+
+def glossed_before(name: str, story) -> tuple[str, ...]:
+    """The symbols the full film of ``story`` has glossed when chapter ``name`` begins, sorted.
+
+    The :attr:`Chapter.glosses` of the film's chapters before ``name`` (:func:`film_chapters`),
+    without σ and σ′ for a chapter that shows no sigmoid layer. Derived from the table alone, so
+    a chapter rendered as a job of its own knows it (and its fingerprint holds it); a chapter not
+    in the film finds nothing glossed.
+
+    Parameters
+    ----------
+    name : str
+        A chapter.
+    story : Story
+        Its run decides the film's chapters, its activations and focus neuron the sigmoid ones.
+
+    Returns
+    -------
+    tuple of str
+        Kinds of :data:`scenes.chapters.glosses.PATTERNS`.
+    """
+    film = film_chapters(story)
+    if name not in film:
+        return ()
+    activations = story.trace.activations
+    glossed: set[str] = set()
+    for before in film[:film.index(name)]:
+        row = chapter(before)
+        shown = [activations[story.focus_neuron[0] - 1]] if row.focus_only else activations
+        glossed.update(k for k in row.glosses if "sigmoid" in shown or k not in SIGMOID_KINDS)
+    return tuple(sorted(glossed))
 
 
 def chapter_parts(name: str, story) -> tuple[type, ...]:
@@ -152,8 +202,10 @@ def chapter_scene(name: str) -> type:
 
     title = "".join(word.capitalize() for word in name.split("_"))
     doc = f"The ``{name}`` film: the parts :func:`~scenes.chapters.registry.chapter_parts` names."
+    film_glosses = staticmethod(glossed_before) if name == FULL else None
     return type(title, (ChapterScene,), {"__doc__": doc, "__module__": __name__, "chapter": name,
-                                         "chapter_parts": classmethod(parts_of)})
+                                         "chapter_parts": classmethod(parts_of),
+                                         "film_glosses": film_glosses})
 
 
 def _load(where: str) -> type:

@@ -92,6 +92,10 @@ class BeatReport:
     """Delta labels standing on edges (each edge's share of the blame): ``{(l, m, j): (value, text)}``."""
     equations: list = field(default_factory=list)
     """The numbers form (LaTeX) of every equation block on the frame."""
+    glosses: list = field(default_factory=list)
+    """The symbols in words under the equations on the frame (:mod:`scenes.chapters.glosses`)."""
+    glossed: frozenset = frozenset()
+    """The symbols the scene has glossed by the end of the beat."""
     """``(start, hold, end)`` in seconds, filled in once the chapter has played."""
 
     def __str__(self) -> str:
@@ -210,6 +214,9 @@ def run_job(job: Job, media_dir: str) -> RunReport:
                 if label.quantity == "delta" and isinstance(label.key, tuple) and len(label.key) == 3}
             report.beats[-1].equations = [block.numbers_tex
                                           for block in scene_leaves(scene, (EquationBlock,))]
+            blocks = {id(m): m for m in scene.get_mobject_family_members() if hasattr(m, "glosses")}
+            report.beats[-1].glosses = [text for m in blocks.values() for text in m.glosses]
+            report.beats[-1].glossed = frozenset(scene.glossed)
 
         # Manim patched as the production line patches it: LaTeX through the claims, and every
         # SVG (LaTeX and text) parsed once into the shape cache of this worker's folder
