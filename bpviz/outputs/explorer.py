@@ -282,12 +282,12 @@ def page_html(story: Story, stills: list, beats: list[Beat], folder: Path,
     """The whole page: the stills in ``folder`` with their beats, the diagram, the training.
 
     ``stills`` are the production line's records of the SVG stills (``file``, ``chapter``, ``beat``,
-    ``caption``), ``beats`` the beat each shows (with its narration). ``clips``, for a page with a
-    voice, holds each still's beat's voice clip (bytes of the MIME type ``clip_type``, ``None``
-    for a silent beat).
+    ``caption``), ``beats`` the beat each shows (with its narration), in the same order (a
+    chapter can have two beats of one key, e.g. ``forward``'s ``layer`` per layer). ``clips``,
+    for a page with a voice, holds each still's beat's voice clip (bytes of the MIME type
+    ``clip_type``, ``None`` for a silent beat).
     """
     theme = story.theme
-    says = {(b.chapter, b.key): b.say or b.caption for b in beats}
     raw = catalogue(story.language)  # templates the page fills in itself ({n}, {total} ...)
     words = {key: raw[f"explorer.{key}"] for key in (
         "title", "previous", "next", "beat_count", "network", "hint", "training", "epoch", "at_epoch",
@@ -297,9 +297,9 @@ def page_html(story: Story, stills: list, beats: list[Beat], folder: Path,
     data = {
         "beats": [{"svg": _packed_still(folder / s.file), "chapter": s.chapter, "beat": s.beat,
                    "title": raw.get(f"{s.chapter}.title", s.chapter),
-                   "caption": s.caption, "say": says.get((s.chapter, s.beat), s.caption),
+                   "caption": s.caption, "say": b.say or s.caption,
                    **({} if clip is None else {"voice": base64.b64encode(clip).decode("ascii")})}
-                  for s, clip in zip(stills, voices, strict=True)],
+                  for s, b, clip in zip(stills, beats, voices, strict=True)],
         "voiced": clips is not None,
         "clip_type": clip_type,
         "items": {**_neuron_items(story), **_weight_items(story)},
@@ -347,6 +347,9 @@ h1 {{ font-size: 22px; margin: 4px 0; }} h2 {{ font-size: 17px; margin: 18px 0 6
 .controls input[type=range] {{ flex: 1; }}
 button {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.muted}; padding: 4px 12px;
           font-size: 15px; cursor: pointer; }}
+#voice .icon {{ width: 16px; height: 16px; vertical-align: -3px; fill: currentColor; }}
+#voice .icon .waves, #voice .icon .slash {{ fill: none; stroke: currentColor; stroke-width: 1.5; }}
+#voice[aria-pressed="true"] .slash, #voice[aria-pressed="false"] .waves {{ display: none; }}
 #caption {{ font-size: 16px; margin: 6px 0; }}
 #explore {{ display: grid; grid-template-columns: minmax(0, 1fr) minmax(300px, 1fr); gap: 16px;
             align-items: start; }}
@@ -372,9 +375,13 @@ math {{ font-size: 16px; }}
 #loss-curve .tick {{ fill: {t.muted}; font-size: 12px; text-anchor: end; }}
 """
 
-VOICE = ('<button id="voice" type="button" aria-pressed="true" title="{label}">&#128266; {on}</button>'
-         '<audio id="voice-clip" preload="none"></audio>')
-"""The voice's button (on at first) and its player, on a page with a voice only."""
+VOICE = ('<button id="voice" type="button" aria-pressed="true" title="{label}">'
+         '<svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M1 6h3l4-3.5v11L4 10H1z"/>'
+         '<path class="waves" d="M10.5 5.5a3.5 3.5 0 0 1 0 5M12.5 3.5a6.5 6.5 0 0 1 0 9"/>'
+         '<path class="slash" d="M10.5 5.5l5 5M15.5 5.5l-5 5"/></svg> <span id="voice-state">{on}</span>'
+         '</button><audio id="voice-clip" preload="none"></audio>')
+"""The voice's button (on at first; a speaker drawn in SVG, no emoji font needed) and its player,
+on a page with a voice only."""
 
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -453,7 +460,7 @@ function speak(i) {  // the clip of beat i, started from its beginning (none: si
 function setVoice(on) {
   voiceOn = on;
   voiceButton.setAttribute("aria-pressed", String(on));
-  voiceButton.textContent = on ? `\\u{1F50A} ${words.voice_on}` : `\\u{1F507} ${words.voice_off}`;
+  document.getElementById("voice-state").textContent = on ? words.voice_on : words.voice_off;
   if (on) speak(beat); else player.pause();
 }
 if (voiceButton) voiceButton.addEventListener("click", () => setVoice(!voiceOn));
