@@ -577,7 +577,7 @@ def slides(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
 @_user_errors
 def explore(config: ConfigLike = None, scene: str | Sequence[str] | None = None, quality: str = "low",
             aspect: str = "16:9", theme: str | None = None, lang: str | None = None,
-            output: str | os.PathLike = "explore.html") -> Path:
+            output: str | os.PathLike = "explore.html", voice: str | os.PathLike | None = None) -> Path:
     """The explorer page: one self-contained HTML file to click through the explained step, offline.
 
     It holds the film's beats as vector stills (previous/next, a slider, the arrow keys; each
@@ -593,6 +593,9 @@ def explore(config: ConfigLike = None, scene: str | Sequence[str] | None = None,
         As :func:`render`: the chapters whose beats the page shows (default: the config's).
     output : path
         The HTML file to write (its folders are created).
+    voice : {"speech"} or path, optional
+        As :func:`render`: the page then holds each beat's voice (loudness normalised, a small
+        Opus clip), played when the viewer steps to the beat, with a button to turn it off.
 
     Returns
     -------
@@ -622,10 +625,21 @@ def explore(config: ConfigLike = None, scene: str | Sequence[str] | None = None,
                          f"the page shows every neuron and weight of networks of at most "
                          f"{MAX_NEURONS_PER_LAYER} neurons a layer")
     from bpviz.outputs.explorer import write_page
+    from bpviz.production.concat import film_of
     from bpviz.production.render import render_stills
 
+    narration = _voice(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
+    if narration is not None:
+        chapters = [n for c in chapters for n in film_of(story, c)]  # the voice is per chapter job
     make_parents(output)
     with tempfile.TemporaryDirectory(prefix="bpviz-explore-") as folder:
         beats: list = []
-        stills = render_stills(story, chapters, Path(folder), quality, aspect, "svg", beats=beats).stills
-        return write_page(story, stills, beats, Path(folder), Path(output))
+        sounds: list | None = None if narration is None else []
+        stills = render_stills(story, chapters, Path(folder), quality, aspect, "svg", voice=narration,
+                               beats=beats, sounds=sounds).stills
+        if sounds is None:
+            return write_page(story, stills, beats, Path(folder), Path(output))
+        from bpviz.voice.audio import CLIP_MIME, compact_clip
+
+        clips = [None if s is None else compact_clip(s) for s in sounds]
+        return write_page(story, stills, beats, Path(folder), Path(output), clips, CLIP_MIME)

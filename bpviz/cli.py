@@ -317,18 +317,20 @@ def slides_cmd(source, scenes, quality, aspect, theme, lang, to, voice, jobs, no
 
 @main.command("explore")
 @media_options
+@voice_option
 @click.option("-o", "--output", default="explore.html", show_default=True, metavar="FILE",
               help="the HTML page to write")
 @user_errors
-def explore_cmd(source, scenes, quality, aspect, theme, lang, output) -> None:
+def explore_cmd(source, scenes, quality, aspect, theme, lang, voice, output) -> None:
     """An explorer page of SOURCE: one HTML file that works offline, from disk.
 
     The film's beats as vector stills (buttons, a slider, the arrow keys), the network of the
     explained step with every neuron and weight clickable for its numbers and equations, and
-    for a trained config the loss curve with an epoch slider.
+    for a trained config the loss curve with an epoch slider. With --voice, each beat's voice
+    plays as the viewer steps to it.
     """
     page = api.explore(source, scene=scenes, quality=quality, aspect=aspect, theme=theme, lang=lang,
-                       output=output)
+                       output=output, voice=voice)
     click.echo(f"wrote {page}")
 
 

@@ -10,7 +10,11 @@ What :func:`write_page` puts in it, everything inline (no script library, no fon
   natively). The MathML is converted (latex2mathml) from the LaTeX the films typeset, built by
   :mod:`backprop_core.equations` from the same SymPy equations, so page and film say the same;
 - for a config trained over several epochs, the loss per epoch as a curve with an epoch slider
-  that redraws the diagram's edges with that epoch's weights.
+  that redraws the diagram's edges with that epoch's weights;
+- with a voice (``--voice``), each beat's voice as a small Opus clip (:func:`bpviz.voice.audio.
+  compact_clip`, a ``data:`` URI) that plays when the viewer steps to the beat, and a button that
+  turns the voice off and on. Nothing plays before the viewer steps (no autoplay), and a play
+  the browser refuses stays silent.
 
 Every number is a trace field written by :meth:`scenes.story.Story.fmt` (decimal commas in
 Spanish); the words come from the catalogue's ``[explorer]`` table.
@@ -273,23 +277,31 @@ def _packed_still(path: Path) -> str:
     return base64.b64encode(gzip.compress(svg.encode("utf-8"), 9, mtime=0)).decode("ascii")
 
 
-def page_html(story: Story, stills: list, beats: list[Beat], folder: Path) -> str:
+def page_html(story: Story, stills: list, beats: list[Beat], folder: Path,
+              clips: list[bytes | None] | None = None, clip_type: str = "") -> str:
     """The whole page: the stills in ``folder`` with their beats, the diagram, the training.
 
     ``stills`` are the production line's records of the SVG stills (``file``, ``chapter``, ``beat``,
-    ``caption``), ``beats`` the beat each shows (with its narration).
+    ``caption``), ``beats`` the beat each shows (with its narration), in the same order (a
+    chapter can have two beats of one key, e.g. ``forward``'s ``layer`` per layer). ``clips``,
+    for a page with a voice, holds each still's beat's voice clip (bytes of the MIME type
+    ``clip_type``, ``None`` for a silent beat).
     """
     theme = story.theme
-    says = {(b.chapter, b.key): b.say or b.caption for b in beats}
     raw = catalogue(story.language)  # templates the page fills in itself ({n}, {total} ...)
     words = {key: raw[f"explorer.{key}"] for key in (
         "title", "previous", "next", "beat_count", "network", "hint", "training", "epoch", "at_epoch",
-        "film")}
+        "film", "voice_on", "voice_off", "voice_label")}
     training = _training(story)
+    voices = [None] * len(stills) if clips is None else clips
     data = {
         "beats": [{"svg": _packed_still(folder / s.file), "chapter": s.chapter, "beat": s.beat,
                    "title": raw.get(f"{s.chapter}.title", s.chapter),
-                   "caption": s.caption, "say": says.get((s.chapter, s.beat), s.caption)} for s in stills],
+                   "caption": s.caption, "say": b.say or s.caption,
+                   **({} if clip is None else {"voice": base64.b64encode(clip).decode("ascii")})}
+                  for s, b, clip in zip(stills, beats, voices, strict=True)],
+        "voiced": clips is not None,
+        "clip_type": clip_type,
         "items": {**_neuron_items(story), **_weight_items(story)},
         "focus": neuron_key(*story.focus_neuron),
         "training": training,
@@ -310,13 +322,16 @@ def page_html(story: Story, stills: list, beats: list[Beat], folder: Path) -> st
         film=html.escape(words["film"]), previous=html.escape(words["previous"]),
         next=html.escape(words["next"]), last=len(stills) - 1, network=html.escape(words["network"]),
         hint=html.escape(words["hint"]), diagram=diagram_svg(story), training=training_html,
+        voice="" if clips is None else VOICE.format(label=html.escape(words["voice_label"]),
+                                                    on=html.escape(words["voice_on"])),
         data=payload, script=SCRIPT, css=CSS.format(t=theme))
 
 
-def write_page(story: Story, stills: list, beats: list[Beat], folder: Path, output: Path) -> Path:
+def write_page(story: Story, stills: list, beats: list[Beat], folder: Path, output: Path,
+               clips: list[bytes | None] | None = None, clip_type: str = "") -> Path:
     """Write the page to ``output`` (under a temporary name, then renamed: never half-written)."""
     partial = output.with_name(f".{output.name}.partial")
-    partial.write_text(page_html(story, stills, beats, folder), encoding="utf-8")
+    partial.write_text(page_html(story, stills, beats, folder, clips, clip_type), encoding="utf-8")
     partial.replace(output)
     return output
 
@@ -332,6 +347,9 @@ h1 {{ font-size: 22px; margin: 4px 0; }} h2 {{ font-size: 17px; margin: 18px 0 6
 .controls input[type=range] {{ flex: 1; }}
 button {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.muted}; padding: 4px 12px;
           font-size: 15px; cursor: pointer; }}
+#voice .icon {{ width: 16px; height: 16px; vertical-align: -3px; fill: currentColor; }}
+#voice .icon .waves, #voice .icon .slash {{ fill: none; stroke: currentColor; stroke-width: 1.5; }}
+#voice[aria-pressed="true"] .slash, #voice[aria-pressed="false"] .waves {{ display: none; }}
 #caption {{ font-size: 16px; margin: 6px 0; }}
 #explore {{ display: grid; grid-template-columns: minmax(0, 1fr) minmax(300px, 1fr); gap: 16px;
             align-items: start; }}
@@ -357,6 +375,14 @@ math {{ font-size: 16px; }}
 #loss-curve .tick {{ fill: {t.muted}; font-size: 12px; text-anchor: end; }}
 """
 
+VOICE = ('<button id="voice" type="button" aria-pressed="true" title="{label}">'
+         '<svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M1 6h3l4-3.5v11L4 10H1z"/>'
+         '<path class="waves" d="M10.5 5.5a3.5 3.5 0 0 1 0 5M12.5 3.5a6.5 6.5 0 0 1 0 9"/>'
+         '<path class="slash" d="M10.5 5.5l5 5M15.5 5.5l-5 5"/></svg> <span id="voice-state">{on}</span>'
+         '</button><audio id="voice-clip" preload="none"></audio>')
+"""The voice's button (on at first; a speaker drawn in SVG, no emoji font needed) and its player,
+on a page with a voice only."""
+
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -375,6 +401,7 @@ PAGE = """<!DOCTYPE html>
 <input type="range" id="beat" min="0" max="{last}" value="0">
 <button id="next" type="button">{next} &#9654;</button>
 <span id="beat-count"></span>
+{voice}
 </div>
 <p id="caption"></p>
 <p id="say"></p>
@@ -419,10 +446,30 @@ async function drawStill(i) {
   still.setAttribute("aria-label", data.beats[i].caption);
   still.dataset.beat = String(i);
 }
-function showBeat(i) {
+const player = document.getElementById("voice-clip");  // only on a page with a voice
+const voiceButton = document.getElementById("voice");
+let voiceOn = true;
+function speak(i) {  // the clip of beat i, started from its beginning (none: silence)
+  player.pause();
+  const clip = data.beats[i].voice;
+  player.dataset.beat = String(i);
+  if (!clip) { player.removeAttribute("src"); player.load(); return; }  // emptied, at 0
+  player.src = `data:${data.clip_type};base64,${clip}`;
+  if (voiceOn) player.play().catch(() => {});  // a play the browser refuses stays silent
+}
+function setVoice(on) {
+  voiceOn = on;
+  voiceButton.setAttribute("aria-pressed", String(on));
+  document.getElementById("voice-state").textContent = on ? words.voice_on : words.voice_off;
+  if (on) speak(beat); else player.pause();
+}
+if (voiceButton) voiceButton.addEventListener("click", () => setVoice(!voiceOn));
+function showBeat(i, spoken = true) {
+  const previous = beat;
   beat = Math.max(0, Math.min(data.beats.length - 1, i));
   const b = data.beats[beat];
   drawStill(beat);
+  if (player && spoken && (beat !== previous || player.dataset.beat !== String(beat))) speak(beat);
   document.getElementById("caption").textContent = b.caption;
   document.getElementById("say").textContent = b.say;
   document.getElementById("beat-count").textContent =
@@ -485,6 +532,6 @@ function showEpoch(i) {
   if (selected) showItem(selected);
 }
 if (epochSlider) epochSlider.addEventListener("input", () => showEpoch(Number(epochSlider.value)));
-showBeat(0);
+showBeat(0, false);  // nothing plays before the viewer steps
 showItem(data.focus);
 """

@@ -155,8 +155,12 @@ def handout(story: Story, config: PresentationConfig, beats: list[Beat], work: P
     return config.model_copy(update={"slides": slides})
 
 
-def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) -> Path:
+def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str, voiced: bool = False) -> Path:
     """Write the deck of ``configs`` to ``dest`` in format ``to`` with manim-slides' converters.
+
+    A ``voiced`` html deck gets :data:`FIRST_SLIDE_VOICE`: manim-slides mutes the first slide's
+    clip (a browser plays no sound before the viewer's first gesture, so only a muted clip
+    starts by itself), which would keep the first beat's voice silent for good.
 
     The deck is made in a temporary folder, then published with its clips, together
     (:class:`~bpviz.outputs.publish.Publication`): a failed conversion or a full disk leaves
@@ -166,12 +170,43 @@ def convert(configs: list[PresentationConfig], dest: Path, to: str, title: str) 
     with tempfile.TemporaryDirectory(prefix="bpviz-deck-") as tmp, Publication() as out:
         made = Path(tmp) / dest.name
         _converter(configs, to, title).convert_to(made)
+        if voiced and to == "html":
+            page = made.read_text(encoding="utf-8")
+            made.write_text(_before_last(page, "</body>", FIRST_SLIDE_VOICE), encoding="utf-8")
         assets = made.parent / f"{made.stem}_assets"
         if assets.is_dir():
             for clip in sorted(p for p in assets.rglob("*") if p.is_file()):
                 out.add_file(clip, dest.parent / assets.name / clip.relative_to(assets))
         out.add_file(made, dest)
     return dest
+
+
+FIRST_SLIDE_VOICE = """<script>
+// bpviz: the first slide's clip starts muted (before a gesture a browser plays no sound); the
+// viewer's first key or click unmutes it and, on the first slide still, plays it from its start.
+(() => {
+  let done = false;
+  const speak = () => {
+    if (done || typeof Reveal === "undefined") return;
+    done = true;
+    const video = Reveal.getSlideBackground(0, 0)?.querySelector("video");
+    if (!video) return;
+    video.muted = false;
+    const at = Reveal.getIndices();
+    if (at.h === 0 && !at.v) { video.currentTime = 0; video.play().catch(() => {}); }
+  };
+  document.addEventListener("keydown", speak, true);
+  document.addEventListener("pointerdown", speak, true);
+})();
+</script>
+"""
+"""What a voiced html deck adds: the first beat's voice from the viewer's first key or click."""
+
+
+def _before_last(text: str, tag: str, insert: str) -> str:
+    """``text`` with ``insert`` put before its last ``tag`` (at its end when there is none)."""
+    at = text.rfind(tag)
+    return text + insert if at < 0 else text[:at] + insert + text[at:]
 
 
 def _converter(configs: list[PresentationConfig], to: str, title: str):

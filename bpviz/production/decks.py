@@ -76,4 +76,4 @@ def build_deck(story: Story, chapters: list[str], dest: Path, to: str, quality: 
         table = symbol_table_slide(story, configs[-1].resolution, Path(tmp) / "symbols", still=to == "pdf")
         last = configs[-1]  # the symbols in words close the last chapter's slides
         configs[-1] = last.model_copy(update={"slides": [*last.slides, table]})
-        return convert(configs, dest, to, story.tr("script.deck_title"))
+        return convert(configs, dest, to, story.tr("script.deck_title"), voiced=voice is not None)

@@ -59,7 +59,7 @@ def timed_beats(story: Story, chapter: str, quality: str = "low", aspect: str = 
 def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = "low",
                 aspect: str = "16:9", image_format: str = "png", voice=None, beats: list | None = None,
                 progress=None, use_cache: bool = True, look_ahead: bool = True,
-                glossed: dict | None = None) -> StillsReport:
+                glossed: dict | None = None, sounds: list | None = None) -> StillsReport:
     """Draw one still per beat of ``chapters`` into ``folder`` (which exists), numbered in story order.
 
     Only the stills are drawn: animations are skipped, so no video is encoded. With
@@ -76,9 +76,11 @@ def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = 
     and every still gets its beat's ``start`` and ``end`` in the chapters played one after
     another (for the film's chapters, the times of the joined film). ``beats``, when given,
     receives the beat of each still (with its narration), in the same order. Both need every
-    chapter played: no chapter is then copied whole. ``progress(done, total)`` is told of every
-    chapter done. ``glossed`` gives a chapter the symbols glossed before it (a chapter of the full
-    film drawn as a job of its own: its ``glossed`` option); the others gloss their own.
+    chapter played: no chapter is then copied whole. ``sounds``, when given with a ``voice``,
+    receives each still's beat's voice (normalised mono samples at 48 kHz, as laid in the film's
+    track; ``None`` for a silent beat), in the same order. ``progress(done, total)`` is told of
+    every chapter done. ``glossed`` gives a chapter the symbols glossed before it (a chapter of the
+    full film drawn as a job of its own: its ``glossed`` option); the others gloss their own.
     """
     glossed = glossed or {}
     report = StillsReport()
@@ -131,6 +133,8 @@ def draw_stills(story: Story, chapters: list[str], folder: Path, quality: str = 
                             Still(s.file, s.chapter, s.beat, s.caption, round(b.start + offset, 3),
                                   round(b.end + offset, 3)) for s, b in zip(mine, scene.beats)]
                         offset += scene.beats[-1].end if scene.beats else 0.0
+                        if sounds is not None:
+                            sounds += [beat_voice.sounds.get(n) for n in range(1, len(scene.beats) + 1)]
                 if progress is not None:
                     progress(done, len(chapters))
     finally:
@@ -170,7 +174,8 @@ def publish_stills(drawn: list[tuple[Path, Still]], out_dir: Path) -> list[Still
 
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
                   aspect: str = "16:9", image_format: str = "png", voice=None, beats: list | None = None,
-                  progress=None, use_cache: bool = True, look_ahead: bool = True) -> StillsReport:
+                  progress=None, use_cache: bool = True, look_ahead: bool = True,
+                  sounds: list | None = None) -> StillsReport:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
     The stills are drawn in a private temporary folder (:func:`draw_stills`, which says what the
@@ -181,7 +186,7 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
     clean_stale(folders=(out_dir,))
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
         report = draw_stills(story, chapters, Path(tmp), quality, aspect, image_format, voice, beats,
-                             progress, use_cache, look_ahead)
+                             progress, use_cache, look_ahead, sounds=sounds)
         report.stills[:] = publish_stills([(Path(tmp) / s.file, s) for s in report.stills], out_dir)
         return report
 

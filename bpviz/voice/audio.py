@@ -7,12 +7,14 @@ nothing clips). A chapter's track is its beats' voices, each placed at its beat'
 as the chapter's video to the sample; 48 kHz is a whole number of samples per frame at 15, 30
 and 60 frames a second, so tracks joined back to back stay on their frames. Tracks are kept as
 16-bit PCM WAV files and encoded once, into the finished video (ffmpeg: AAC in mp4 and mov,
-Opus in webm).
+Opus in webm); the explorer page holds each beat's voice alone as a small Opus clip in WebM
+(:func:`compact_clip`).
 """
 
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import wave
 from pathlib import Path
 
@@ -30,6 +32,10 @@ PEAK_DBFS = -1.0
 AUDIO_CODECS = {".mp4": ["-c:a", "aac", "-b:a", "128k"], ".mov": ["-c:a", "aac", "-b:a", "128k"],
                 ".webm": ["-c:a", "libopus", "-b:a", "96k"]}
 """ffmpeg's audio encoder per video container; other containers (gif) carry no sound."""
+CLIP_BITRATE = "24k"
+"""Opus's bitrate for a beat's clip on the explorer page: mono speech, clear at a tenth of AAC's."""
+CLIP_MIME = "audio/webm;codecs=opus"
+"""What a beat's clip is (:func:`compact_clip`), as the page's ``data:`` URI says it."""
 FORMATS = (".wav", ".flac", ".mp3", ".m4a", ".ogg")
 """Suffixes of the recordings read (whatever PyAV decodes inside them)."""
 
@@ -134,3 +140,20 @@ def with_sound(video: Path, samples: np.ndarray, target: Path) -> Path:
     if result.returncode:
         raise BpvizError(f"ffmpeg could not add the voice to {target}: {result.stderr.strip()}")
     return target
+
+
+def compact_clip(samples: np.ndarray) -> bytes:
+    """``samples`` as a small Opus clip in WebM (:data:`CLIP_BITRATE`, mono): one beat's voice on a page.
+
+    The samples are encoded as given (already normalised); the clip lasts as long as they do
+    (WebM's duration, which a browser reports, is written because the file is seekable).
+    """
+    with tempfile.TemporaryDirectory(prefix="bpviz-clip-") as folder:
+        target = Path(folder) / "clip.webm"
+        result = subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", str(SAMPLE_RATE),
+                                 "-ac", "1", "-i", "pipe:0", "-c:a", "libopus", "-b:a", CLIP_BITRATE,
+                                 "-application", "voip", str(target)],
+                                input=np.ascontiguousarray(samples, "<f4").tobytes(), capture_output=True)
+        if result.returncode:
+            raise BpvizError(f"ffmpeg could not encode a voice clip: {result.stderr.decode().strip()}")
+        return target.read_bytes()

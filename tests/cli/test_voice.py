@@ -292,3 +292,67 @@ def test_webm_carries_the_voice_as_opus(tmp_path):
     info = streams(target)
     assert info["audio"]["codec_name"] == "opus" and info["video"]["codec_name"] == "vp9"
     assert audio_of(target).size / SAMPLE_RATE == pytest.approx(1.0, abs=FRAME)
+
+
+def test_the_decks_carry_each_beats_voice(recorded, tmp_path):
+    """html and pptx decks of the recorded chapter: every beat's slide plays its own voice.
+
+    Their chapter jobs are those of the film (beat clips, mp4): the render cache serves them.
+    """
+    from bs4 import BeautifulSoup
+    from pptx import Presentation
+
+    out, cues, _ = recorded
+    folder = out.parent / "recordings"
+    for to in ("html", "pptx"):
+        result = bpviz("slides", "and", "--scene", "forward", "--quality", "low", "--voice", str(folder),
+                       "-o", str(tmp_path / f"deck.{to}"))
+        assert result.exit_code == 0, (result.output, result.exception)
+    page = (tmp_path / "deck.html").read_text(encoding="utf-8")
+    sections = BeautifulSoup(page, "html.parser").select("div.slides > section")
+    html_clips = [tmp_path / s["data-background-video"] for s in sections[:3]]
+    assert "Reveal.getSlideBackground(0, 0)" in page  # the first slide's clip is unmuted at the first gesture
+    media = [s for slide in Presentation(str(tmp_path / "deck.pptx")).slides for s in slide.shapes]
+    pptx_clips = []
+    for n, shape in enumerate(media[:3]):
+        rel = shape.part.related_part(shape._element.xpath(".//p:nvPr/a:videoFile/@r:link")[0])
+        pptx_clips.append(tmp_path / f"pptx-{n}.mp4")
+        pptx_clips[-1].write_bytes(rel.blob)
+    for clips in (html_clips, pptx_clips):
+        for n, (clip, (_, start, end, _)) in enumerate(zip(clips, cues, strict=True), 1):
+            info = streams(clip)
+            assert info["audio"]["codec_name"] == "aac"
+            assert float(info["audio"]["duration"]) == pytest.approx(end - start, abs=FRAME)
+            voice = np.flatnonzero(np.abs(audio_of(clip)) > 0.02) / SAMPLE_RATE
+            if n in TONES:  # its tone from the start, as long as its recording
+                assert voice[0] == pytest.approx(0, abs=FRAME)
+                assert voice[-1] - voice[0] == pytest.approx(TONES[n], abs=FRAME)
+            else:
+                assert voice.size == 0  # beat 3 has no recording
+
+
+def test_a_gif_and_stills_say_once_that_they_have_no_sound(recorded, tmp_path):
+    out, _, _ = recorded
+    folder = out.parent / "recordings"
+    result = bpviz("render", "and", "--scene", "forward", "--scene", "backward", "--quality", "low",
+                   "--format", "gif", "--voice", str(folder), "-o", str(tmp_path / "gif"))
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert result.stderr.count("note: a gif has no sound") == 1
+    assert sorted(p.name for p in (tmp_path / "gif").glob("*.gif")) == ["backward.gif", "forward.gif"]
+    assert "audio" not in streams(tmp_path / "gif" / "forward.gif")
+    result = bpviz("frames", "and", "--scene", "forward", "--scene", "backward", "--quality", "low",
+                   "--voice", str(folder), "-o", str(tmp_path / "stills"))
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert result.stderr.count("note: stills have no sound") == 1
+
+
+def test_mov_carries_the_voice(recorded, tmp_path):
+    out, cues, _ = recorded
+    result = bpviz("render", "and", "--scene", "forward", "--quality", "low", "--format", "mov",
+                   "--voice", str(out.parent / "recordings"), "-o", str(tmp_path))
+    assert result.exit_code == 0, (result.output, result.exception)
+    info = streams(tmp_path / "forward.mov")
+    assert info["audio"]["codec_name"] == "aac"
+    assert info["video"]["codec_name"] == "h264"  # ProRes with --transparent
+    assert float(info["audio"]["duration"]) == pytest.approx(float(info["video"]["duration"]), abs=FRAME)
+    assert onsets(audio_of(tmp_path / "forward.mov")) == pytest.approx([c[1] for c in cues[:2]], abs=FRAME)

@@ -111,6 +111,7 @@ def test_slider_buttons_and_keys_move_through_the_beats(mazur):
     page.keyboard.press("ArrowRight")
     assert page.inner_text("#beat-count").startswith(f"beat 2 of {len(beats)}")
     assert page.locator("#still svg path").count() > 50  # a vector still, drawn
+    assert page.locator("#voice, audio").count() == 0 and "voice" not in beats[0]  # no --voice: silent
 
 
 def test_clicking_neuron_2_1_shows_its_numbers_from_the_trace(mazur):
