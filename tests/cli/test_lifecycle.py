@@ -62,8 +62,8 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_temporary_folder(tmp_path):
     old = {"001_forward_inputs.png": b"old dark still", "frames.json": b'[{"file": "old"}]'}
     for name, content in old.items():
         (out / name).write_bytes(content)
-    run = start(tmp_path, "frames", "mazur", "--scene", "full", "--quality", "low", "--theme", "light",
-                "-o", str(out))  # the whole film: long enough that a loaded machine still stops it midway
+    run = start(tmp_path, "frames", "mazur", "--scene", "forward", "--quality", "low", "--theme", "light",
+                "--no-cache", "-o", str(out))  # drawn, not copied from stills an earlier test kept
     wait_for(lambda: working(tmp_path), "the render to begin")
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=60)
