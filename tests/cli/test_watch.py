@@ -53,6 +53,13 @@ def _rewrite(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _ctrl_c(watched) -> None:
+    """Ctrl-C ends the watch cleanly: exit 0 and its last line."""
+    watched.process.send_signal(signal.SIGINT)
+    assert watched.process.wait(timeout=WAIT) == 0
+    assert watched.until("stopped watching")
+
+
 def test_watch_redraws_on_save_reports_a_bad_config_and_stops_on_ctrl_c(tmp_path):
     config, out = tmp_path / "lecture.toml", tmp_path / "frames"
     mazur = preset_text("mazur")
@@ -78,9 +85,7 @@ def test_watch_redraws_on_save_reports_a_bad_config_and_stops_on_ctrl_c(tmp_path
         assert any("drawn" in line and line.startswith(f"wrote {out / 'frames.json'}") for line in again)
         assert (out / "002_loss_errors.png").read_bytes() != before
 
-        watched.process.send_signal(signal.SIGINT)
-        assert watched.process.wait(timeout=WAIT) == 0
-        assert watched.until("stopped watching")
+        _ctrl_c(watched)
     finally:
         if watched.process.poll() is None:
             watched.process.kill()
@@ -120,9 +125,7 @@ def test_render_watch_renders_at_low_quality_again_on_save_and_survives_a_bad_co
         assert f"wrote {video}" in again, again
         assert video.read_bytes() != before  # new numbers: rendered again
 
-        watched.process.send_signal(signal.SIGINT)
-        assert watched.process.wait(timeout=WAIT) == 0
-        assert watched.until("stopped watching")
+        _ctrl_c(watched)
     finally:
         if watched.process.poll() is None:
             watched.process.kill()
