@@ -26,7 +26,9 @@ def start(tmp_path: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
     (tmp_path / "tmp").mkdir(exist_ok=True)
     return subprocess.Popen([sys.executable, "-m", "bpviz", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            # pytest started in the background (cmd &) ignores SIGINT: so would the run
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for(condition, what: str) -> None:
@@ -63,7 +65,7 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_temporary_folder(tmp_path):
     for name, content in old.items():
         (out / name).write_bytes(content)
     run = start(tmp_path, "frames", "mazur", "--scene", "forward", "--quality", "low", "--theme", "light",
-                "--no-cache", "-o", str(out))  # drawn, not copied from stills an earlier test kept
+                "--no-cache", "-o", str(out))  # drawn, not copied from stills an earlier run kept
     wait_for(lambda: working(tmp_path), "the render to begin")
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=60)
