@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -83,6 +84,12 @@ def vector_shapes(layers: tuple[int, ...], start: int = 1) -> tuple[tuple[int], 
     return tuple((n,) for n in layers[start:])
 
 
+@lru_cache(maxsize=64)
+def row_shapes(layers: tuple[int, ...], m: int, start: int = 1) -> tuple[tuple[int, int], ...]:
+    """Shapes ``(m, n_l)`` for layers ``start .. L``: ``m`` samples, one per row."""
+    return tuple((m, n) for n in layers[start:])
+
+
 def _check_shapes(what: str, name: str, arrays: tuple[np.ndarray, ...], shapes: tuple[tuple, ...]) -> None:
     """Raise :class:`TraceError`, naming ``what.name[i]``, unless ``arrays`` have the ``shapes``."""
     if tuple(arr.shape for arr in arrays) == shapes:
@@ -141,6 +148,45 @@ class SampleRecord:
             raise TraceError(f"{what}.y: shape {self.y.shape}, expected ({layers[-1]},)")
 
 
+class SampleRows(Sequence[SampleRecord]):
+    """The records of a step's samples, made when asked for from the arrays of the step's passes.
+
+    Row ``k`` of each array is the ``k``-th sample of the step (a batch, one sample per row, as
+    :func:`~backprop_core.network.forward` and :func:`~backprop_core.network.backward` give it):
+    ``y`` (``(m, n_L)``), ``loss`` (``(m,)``), and per layer ``z``, ``a`` (``a[0]`` is ``x``) and
+    ``delta`` (``(m, n_l)``). The arrays become the trace's: they are frozen, not copied. Training
+    keeps these few arrays for a step, and ``rows[k]`` is the :class:`SampleRecord` of its ``k``-th
+    sample, made of row views of them at the first ask.
+    """
+
+    def __init__(self, samples, y: np.ndarray, z, a, loss: np.ndarray, delta):
+        self.samples = tuple(int(s) for s in samples)
+        self.y, self.z, self.a, self.loss, self.delta = y, tuple(z), tuple(a), loss, tuple(delta)
+        freeze(y, *self.z, *self.a, loss, *self.delta)
+        self._records: list[SampleRecord | None] = [None] * len(self.samples)
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return tuple(self[i] for i in range(len(self))[k])
+        if self._records[k] is None:
+            rows_a = [a[k] for a in self.a]  # rows_a[0] is x
+            self._records[k] = SampleRecord(self.samples[k], rows_a[0], self.y[k], [z[k] for z in self.z],
+                                            rows_a, self.loss[k], [d[k] for d in self.delta])
+        return self._records[k]
+
+    def check(self, layers: tuple[int, ...], what: str) -> None:
+        """Raise :class:`TraceError` unless the shapes fit ``layers`` and the number of samples."""
+        m = len(self.samples)
+        _check_shapes(what, "z", self.z, row_shapes(layers, m))
+        _check_shapes(what, "delta", self.delta, row_shapes(layers, m))
+        _check_shapes(what, "a", self.a, row_shapes(layers, m, start=0))
+        _check_shapes(what, "y", (self.y,), ((m, layers[-1]),))
+        _check_shapes(what, "loss", (self.loss,), ((m,),))
+
+
 @dataclass(frozen=True, eq=False, slots=True)
 class Step:
     """One parameter update: the samples it used, their numbers, the gradient applied.
@@ -152,7 +198,7 @@ class Step:
     index: int
     epoch: int
     samples: tuple[int, ...]
-    per_sample: tuple[SampleRecord, ...]
+    per_sample: tuple[SampleRecord, ...] | SampleRows
     loss: float
     before: Params
     grad_weights: tuple[np.ndarray, ...]
@@ -161,7 +207,8 @@ class Step:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "samples", tuple(int(s) for s in self.samples))
-        object.__setattr__(self, "per_sample", tuple(self.per_sample))
+        if not isinstance(self.per_sample, SampleRows):
+            object.__setattr__(self, "per_sample", tuple(self.per_sample))
         object.__setattr__(self, "grad_weights", frozen_arrays(self.grad_weights))
         object.__setattr__(self, "grad_biases", frozen_arrays(self.grad_biases))
         object.__setattr__(self, "loss", float(self.loss))
@@ -173,10 +220,15 @@ class Step:
         usually the step before's ``after``): they are not checked again, and this step's are added.
         """
         what = f"steps[{self.index}]"
-        if [r.sample for r in self.per_sample] != list(self.samples):
-            raise TraceError(f"{what}: per_sample does not follow samples")
-        for i, rec in enumerate(self.per_sample):
-            rec.check(layers, f"{what}.per_sample[{i}]")
+        if isinstance(self.per_sample, SampleRows):  # the passes' arrays, one row per sample
+            if self.per_sample.samples != self.samples:
+                raise TraceError(f"{what}: per_sample does not follow samples")
+            self.per_sample.check(layers, f"{what}.per_sample")
+        else:
+            if [r.sample for r in self.per_sample] != list(self.samples):
+                raise TraceError(f"{what}: per_sample does not follow samples")
+            for i, rec in enumerate(self.per_sample):
+                rec.check(layers, f"{what}.per_sample[{i}]")
         checked = set() if checked is None else checked
         for name, params in (("before", self.before), ("after", self.after)):
             if id(params) not in checked:
@@ -187,9 +239,9 @@ class Step:
 
     def record(self, sample: int) -> SampleRecord:
         """The record of dataset sample ``sample`` in this step."""
-        for rec in self.per_sample:
-            if rec.sample == sample:
-                return rec
+        for k, s in enumerate(self.samples):
+            if s == sample:
+                return self.per_sample[k]
         raise KeyError(f"sample {sample} is not in step {self.index} (samples {list(self.samples)})")
 
 

@@ -24,7 +24,7 @@ from .config_checks import ValueChecker
 from .errors import BpvizError, ConfigError
 from .losses import loss_value
 from .network import NonFiniteError, backward, check_finite, forward, init_params
-from .trace import EpochRecord, Params, SampleRecord, Step, Stopped, Trace, freeze
+from .trace import EpochRecord, Params, SampleRows, Step, Stopped, Trace, freeze
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
@@ -104,21 +104,20 @@ def evaluate(cfg: Config, weights, biases) -> tuple[float, float | None, np.ndar
     of the outputs is sample ``i``. The accuracy is ``None`` unless the targets are class labels
     (every target 0 or 1): then it is the share of samples whose output gives their class (the
     largest output for one-hot targets, every output on the right side of 0.5 otherwise).
-    Raises :class:`~backprop_core.network.NonFiniteError` as the forward pass does, or if a
-    loss is not finite.
+    Raises :class:`~backprop_core.network.NonFiniteError` at the first ``z`` or loss that is
+    not finite.
     """
     fwd = forward(weights, biases, cfg.activations, cfg.inputs)
     losses = loss_value(cfg.loss, cfg.activations[-1], fwd.z[-1], fwd.a[-1], cfg.targets)
-    check_finite(losses, len(weights), "loss")
+    check_finite(fwd.z, losses)
     loss = sum(losses.tolist()) / len(losses)  # summed in order, from the first sample
     outputs = fwd.a[-1]
-    targets = cfg.targets
-    if not np.all((targets == 0) | (targets == 1)):
+    if cfg.labels is None:
         return loss, None, outputs
-    if targets.shape[1] > 1 and np.all(targets.sum(axis=1) == 1):  # one-hot: the largest output
-        right = np.argmax(outputs, axis=1) == np.argmax(targets, axis=1)
+    if cfg.labels == "one-hot":  # the largest output
+        right = np.argmax(outputs, axis=1) == np.argmax(cfg.targets, axis=1)
     else:
-        right = np.all((outputs >= 0.5) == (targets == 1), axis=1)
+        right = np.all((outputs >= 0.5) == (cfg.targets == 1), axis=1)
     return loss, np.count_nonzero(right) / len(right), outputs
 
 
@@ -163,6 +162,8 @@ def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> T
                 fwd = forward(weights, biases, cfg.activations, xs)
                 bwd = backward(weights, cfg.activations, cfg.loss, fwd, ys)
                 new_weights, new_biases = _update(cfg, weights, biases, bwd)
+                check_finite(fwd.z, bwd.loss, bwd.delta, new_weights, new_biases)
+                freeze(*new_weights, *new_biases)  # never written again: the trace takes them uncopied
                 if is_recorded(cfg, index):
                     before = current or Params(weights, biases)
                     current = Params(new_weights, new_biases)
@@ -193,19 +194,11 @@ def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> T
 
 
 def _update(cfg: Config, weights, biases, bwd) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """``W - learning_rate * dE/dW`` (and the same for ``b``, unless the biases are frozen), as new arrays.
-
-    Raises :class:`~backprop_core.network.NonFiniteError` at the first layer with a parameter
-    that is not finite.
-    """
+    """``W - learning_rate * dE/dW`` (and the same for ``b``, unless the biases are frozen), as new arrays."""
     new_weights = [w - cfg.learning_rate * g for w, g in zip(weights, bwd.grad_weights)]
     new_biases = biases
     if cfg.use_biases and cfg.update_biases:
         new_biases = [b - cfg.learning_rate * g for b, g in zip(biases, bwd.grad_biases)]
-    for layer, (w, b) in enumerate(zip(new_weights, new_biases), start=1):
-        check_finite(w, layer, "updated weight")
-        check_finite(b, layer, "updated weight")
-    freeze(*new_weights, *new_biases)  # never written again: the trace's Params take them uncopied
     return new_weights, new_biases
 
 
@@ -213,15 +206,11 @@ def _step(index: int, epoch: int, batch: np.ndarray, fwd, bwd, ys: np.ndarray, b
           after: Params) -> Step:
     """The record of one step: row ``k`` of the passes' arrays is sample ``batch[k]``.
 
-    The passes' arrays are fresh and nobody else's, so they are frozen as they are and each
-    sample's record keeps row views of them (no copies).
+    The passes' arrays are fresh and nobody else's: the step keeps them as they are (frozen), and
+    makes each sample's record from their rows when it is asked for (:class:`SampleRows`).
     """
-    freeze(ys, *fwd.z, *fwd.a, *bwd.delta, *bwd.grad_weights, *bwd.grad_biases)
-    records = []
-    for k, i in enumerate(batch):
-        rows_a = [a[k] for a in fwd.a]  # rows_a[0] is x
-        records.append(SampleRecord(int(i), rows_a[0], ys[k], [z[k] for z in fwd.z], rows_a,
-                                    float(bwd.loss[k]), [d[k] for d in bwd.delta]))
-    mean_loss = sum(record.loss for record in records) / len(records)
-    return Step(index, epoch, tuple(batch), tuple(records), mean_loss, before, bwd.grad_weights,
+    freeze(*bwd.grad_weights, *bwd.grad_biases)
+    rows = SampleRows(batch, ys, fwd.z, fwd.a, bwd.loss, bwd.delta)
+    mean_loss = sum(bwd.loss.tolist()) / len(batch)  # summed in order, from the first sample
+    return Step(index, epoch, rows.samples, rows, mean_loss, before, bwd.grad_weights,
                 bwd.grad_biases, after)

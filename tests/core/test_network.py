@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from backprop_core.config import from_dict
-from backprop_core.network import NonFiniteError, backward, forward
+from backprop_core.network import NonFiniteError, backward, check_finite, forward
 from backprop_core.trace import Params, Trace, TraceError, freeze, is_frozen
 from backprop_core.train import TrainingDiverged, initial_params, train
 
@@ -92,8 +92,10 @@ def test_a_non_finite_delta_is_reported_as_a_delta(mode):
     weights, biases = initial_params(cfg)
     with np.errstate(all="ignore"):
         fwd = forward(weights, biases, cfg.activations, cfg.inputs[0])
-        with pytest.raises(NonFiniteError, match="delta of layer 1"):
-            backward(weights, cfg.activations, cfg.loss, fwd, cfg.targets[0])
+        bwd = backward(weights, cfg.activations, cfg.loss, fwd, cfg.targets[0])
+    assert np.all(np.isfinite(bwd.loss)) and not np.all(np.isfinite(bwd.delta[0]))
+    with pytest.raises(NonFiniteError, match="delta of layer 1"):
+        check_finite(fwd.z, bwd.loss, bwd.delta)
     with pytest.raises(TrainingDiverged, match="delta of layer 1") as info:
         train(cfg)
     stopped = info.value.trace.stopped
