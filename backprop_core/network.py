@@ -12,7 +12,9 @@ Read beside the equations (docs/trace-format.md): ``W^l`` has shape ``(n_l, n_{l
 or a batch of samples, one per row of ``x`` (shape ``(m, n_0)``): the same lines compute every
 row at once. For a batch, :func:`backward` gives each sample's loss and deltas (one row each)
 and the gradients averaged over the batch, which is what a gradient-descent step applies.
-Training passes a batch (an online step is a batch of one sample).
+Training passes a batch (an online step is a batch of one sample). ``np.matvec(W, v)`` multiplies
+each row of ``v`` as a vector, so that a batch gets the very numbers of its samples taken one by
+one (the matrix product ``v @ W.T`` would add in another order, and change last bits).
 
 The passes compute with whatever they are given, NaN and infinity included;
 :func:`check_finite` finds the first value of a step that is not finite and names it.
@@ -45,16 +47,6 @@ class NonFiniteError(FloatingPointError):
         self.quantity = quantity
 
 
-def matvec(w: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """``w @ v`` for a vector ``v``, or for each row of ``v`` (each sample of a batch).
-
-    Each row is multiplied as a column vector (a stack of matrix-vector products), so that a
-    batch gets the very numbers of its samples taken one by one: the matrix product
-    ``v @ w.T`` would add in another order, and change last bits.
-    """
-    return (w @ v[..., None])[..., 0]
-
-
 def check_finite(z, loss=None, delta=(), weights=(), biases=()) -> None:
     """Raise :class:`NonFiniteError` at the first NaN or infinity of a step, in the order computed.
 
@@ -62,8 +54,8 @@ def check_finite(z, loss=None, delta=(), weights=(), biases=()) -> None:
     updated ``W^l`` and ``b^l``, layer by layer. Every value is tested at once; only when that
     test fails are they looked at one by one, to name the first.
     """
-    values = [*z, *([] if loss is None else [loss]), *delta, *weights, *biases]
-    if np.isfinite(np.concatenate(values, axis=None)).all():
+    values = np.concatenate([*z, *([] if loss is None else [loss]), *delta, *weights, *biases], axis=None)
+    if np.count_nonzero(np.isfinite(values)) == values.size:
         return
     named = [*(("z", layer, v) for layer, v in enumerate(z, start=1)), ("loss", len(z), loss),
              *(("delta", layer, d) for layer, d in enumerate(delta, start=1)),
@@ -128,7 +120,7 @@ def forward(weights, biases, activations: tuple[str, ...], x: np.ndarray) -> For
     a = [np.asarray(x, dtype=float)]
     z = []
     for w, b, f in zip(weights, biases, activations):
-        z.append(matvec(w, a[-1]) + b)  # z^l = W^l a^{l-1} + b^l
+        z.append(np.matvec(w, a[-1]) + b)  # z^l = W^l a^{l-1} + b^l
         a.append(activate(f, z[-1]))  # a^l = f_l(z^l): finite where z^l is, for every activation
     return Forward(tuple(z), tuple(a))
 
@@ -144,7 +136,8 @@ def backward(weights, activations: tuple[str, ...], loss: str, fwd: Forward, y: 
     delta = [np.empty(0)] * n_layers  # delta[l - 1] is delta^l
     delta[-1] = output_delta(loss, activations[-1], z[-1], a[-1], y)  # BP1
     for i in range(n_layers - 2, -1, -1):
-        delta[i] = matvec(weights[i + 1].T, delta[i + 1]) * derivative(activations[i], z[i], a[i + 1])  # BP2
+        # BP2: delta^l = (W^{l+1})^T delta^{l+1} * f_l'(z^l)
+        delta[i] = np.matvec(weights[i + 1].T, delta[i + 1]) * derivative(activations[i], z[i], a[i + 1])
     # The gradients of a batch are the mean over its samples (one sample: a batch of one).
     rows_d, rows_a = [np.atleast_2d(d) for d in delta], [np.atleast_2d(v) for v in a]
     m = len(rows_a[0])

@@ -90,6 +90,13 @@ def row_shapes(layers: tuple[int, ...], m: int, start: int = 1) -> tuple[tuple[i
     return tuple((m, n) for n in layers[start:])
 
 
+@lru_cache(maxsize=64)
+def _all_row_shapes(layers: tuple[int, ...], m: int) -> tuple[tuple[int, ...], ...]:
+    """The shapes of :class:`SampleRows`' ``y``, ``loss``, ``z``, ``a`` and ``delta``, in that order."""
+    per_layer = row_shapes(layers, m)
+    return ((m, layers[-1]), (m,), *per_layer, *row_shapes(layers, m, start=0), *per_layer)
+
+
 def _check_shapes(what: str, name: str, arrays: tuple[np.ndarray, ...], shapes: tuple[tuple, ...]) -> None:
     """Raise :class:`TraceError`, naming ``what.name[i]``, unless ``arrays`` have the ``shapes``."""
     if tuple(arr.shape for arr in arrays) == shapes:
@@ -160,7 +167,7 @@ class SampleRows(Sequence[SampleRecord]):
     """
 
     def __init__(self, samples, y: np.ndarray, z, a, loss: np.ndarray, delta):
-        self.samples = tuple(int(s) for s in samples)
+        self.samples = tuple(map(int, samples))
         self.y, self.z, self.a, self.loss, self.delta = y, tuple(z), tuple(a), loss, tuple(delta)
         freeze(y, *self.z, *self.a, loss, *self.delta)
         self._records: list[SampleRecord | None] = [None] * len(self.samples)
@@ -180,6 +187,9 @@ class SampleRows(Sequence[SampleRecord]):
     def check(self, layers: tuple[int, ...], what: str) -> None:
         """Raise :class:`TraceError` unless the shapes fit ``layers`` and the number of samples."""
         m = len(self.samples)
+        shapes = tuple([arr.shape for arr in (self.y, self.loss, *self.z, *self.a, *self.delta)])
+        if len(self.z) == len(self.delta) == len(layers) - 1 and shapes == _all_row_shapes(layers, m):
+            return  # all at once; else one by one, to name the one that does not fit
         _check_shapes(what, "z", self.z, row_shapes(layers, m))
         _check_shapes(what, "delta", self.delta, row_shapes(layers, m))
         _check_shapes(what, "a", self.a, row_shapes(layers, m, start=0))
@@ -206,7 +216,7 @@ class Step:
     after: Params
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "samples", tuple(int(s) for s in self.samples))
+        object.__setattr__(self, "samples", tuple(map(int, self.samples)))
         if not isinstance(self.per_sample, SampleRows):
             object.__setattr__(self, "per_sample", tuple(self.per_sample))
         object.__setattr__(self, "grad_weights", frozen_arrays(self.grad_weights))

@@ -210,7 +210,7 @@ def _step(index: int, epoch: int, batch: np.ndarray, fwd, bwd, ys: np.ndarray, b
     makes each sample's record from their rows when it is asked for (:class:`SampleRows`).
     """
     freeze(*bwd.grad_weights, *bwd.grad_biases)
-    rows = SampleRows(batch, ys, fwd.z, fwd.a, bwd.loss, bwd.delta)
+    rows = SampleRows(batch.tolist(), ys, fwd.z, fwd.a, bwd.loss, bwd.delta)
     mean_loss = sum(bwd.loss.tolist()) / len(batch)  # summed in order, from the first sample
     return Step(index, epoch, rows.samples, rows, mean_loss, before, bwd.grad_weights,
                 bwd.grad_biases, after)
