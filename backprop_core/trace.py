@@ -8,7 +8,7 @@ own: a copy of what the caller passed in, unless that already was read-only all 
 down (:func:`is_frozen`: training freezes its passes' fresh arrays and records row views of
 them). Records may share a :class:`Params` (:func:`~backprop_core.train.train` gives a step's
 ``after`` as the next step's ``before`` and as the epoch's ``params``). Every record checks its
-shapes when the :class:`Trace` is built.
+shapes when the :class:`Trace` is built, but for the steps training made (:class:`Steps`).
 
 Examples
 --------
@@ -20,7 +20,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -84,19 +84,6 @@ def vector_shapes(layers: tuple[int, ...], start: int = 1) -> tuple[tuple[int], 
     return tuple((n,) for n in layers[start:])
 
 
-@lru_cache(maxsize=64)
-def row_shapes(layers: tuple[int, ...], m: int, start: int = 1) -> tuple[tuple[int, int], ...]:
-    """Shapes ``(m, n_l)`` for layers ``start .. L``: ``m`` samples, one per row."""
-    return tuple((m, n) for n in layers[start:])
-
-
-@lru_cache(maxsize=64)
-def _all_row_shapes(layers: tuple[int, ...], m: int) -> tuple[tuple[int, ...], ...]:
-    """The shapes of :class:`SampleRows`' ``y``, ``loss``, ``z``, ``a`` and ``delta``, in that order."""
-    per_layer = row_shapes(layers, m)
-    return ((m, layers[-1]), (m,), *per_layer, *row_shapes(layers, m, start=0), *per_layer)
-
-
 def _check_shapes(what: str, name: str, arrays: tuple[np.ndarray, ...], shapes: tuple[tuple, ...]) -> None:
     """Raise :class:`TraceError`, naming ``what.name[i]``, unless ``arrays`` have the ``shapes``."""
     if tuple(arr.shape for arr in arrays) == shapes:
@@ -155,48 +142,6 @@ class SampleRecord:
             raise TraceError(f"{what}.y: shape {self.y.shape}, expected ({layers[-1]},)")
 
 
-class SampleRows(Sequence[SampleRecord]):
-    """The records of a step's samples, made when asked for from the arrays of the step's passes.
-
-    Row ``k`` of each array is the ``k``-th sample of the step (a batch, one sample per row, as
-    :func:`~backprop_core.network.forward` and :func:`~backprop_core.network.backward` give it):
-    ``y`` (``(m, n_L)``), ``loss`` (``(m,)``), and per layer ``z``, ``a`` (``a[0]`` is ``x``) and
-    ``delta`` (``(m, n_l)``). The arrays become the trace's: they are frozen, not copied. Training
-    keeps these few arrays for a step, and ``rows[k]`` is the :class:`SampleRecord` of its ``k``-th
-    sample, made of row views of them at the first ask.
-    """
-
-    def __init__(self, samples, y: np.ndarray, z, a, loss: np.ndarray, delta):
-        self.samples = tuple(map(int, samples))
-        self.y, self.z, self.a, self.loss, self.delta = y, tuple(z), tuple(a), loss, tuple(delta)
-        freeze(y, *self.z, *self.a, loss, *self.delta)
-        self._records: list[SampleRecord | None] = [None] * len(self.samples)
-
-    def __len__(self) -> int:
-        return len(self.samples)
-
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return tuple(self[i] for i in range(len(self))[k])
-        if self._records[k] is None:
-            rows_a = [a[k] for a in self.a]  # rows_a[0] is x
-            self._records[k] = SampleRecord(self.samples[k], rows_a[0], self.y[k], [z[k] for z in self.z],
-                                            rows_a, self.loss[k], [d[k] for d in self.delta])
-        return self._records[k]
-
-    def check(self, layers: tuple[int, ...], what: str) -> None:
-        """Raise :class:`TraceError` unless the shapes fit ``layers`` and the number of samples."""
-        m = len(self.samples)
-        shapes = tuple([arr.shape for arr in (self.y, self.loss, *self.z, *self.a, *self.delta)])
-        if len(self.z) == len(self.delta) == len(layers) - 1 and shapes == _all_row_shapes(layers, m):
-            return  # all at once; else one by one, to name the one that does not fit
-        _check_shapes(what, "z", self.z, row_shapes(layers, m))
-        _check_shapes(what, "delta", self.delta, row_shapes(layers, m))
-        _check_shapes(what, "a", self.a, row_shapes(layers, m, start=0))
-        _check_shapes(what, "y", (self.y,), ((m, layers[-1]),))
-        _check_shapes(what, "loss", (self.loss,), ((m,),))
-
-
 @dataclass(frozen=True, eq=False, slots=True)
 class Step:
     """One parameter update: the samples it used, their numbers, the gradient applied.
@@ -208,7 +153,7 @@ class Step:
     index: int
     epoch: int
     samples: tuple[int, ...]
-    per_sample: tuple[SampleRecord, ...] | SampleRows
+    per_sample: tuple[SampleRecord, ...]
     loss: float
     before: Params
     grad_weights: tuple[np.ndarray, ...]
@@ -216,9 +161,8 @@ class Step:
     after: Params
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "samples", tuple(map(int, self.samples)))
-        if not isinstance(self.per_sample, SampleRows):
-            object.__setattr__(self, "per_sample", tuple(self.per_sample))
+        object.__setattr__(self, "samples", tuple(int(s) for s in self.samples))
+        object.__setattr__(self, "per_sample", tuple(self.per_sample))
         object.__setattr__(self, "grad_weights", frozen_arrays(self.grad_weights))
         object.__setattr__(self, "grad_biases", frozen_arrays(self.grad_biases))
         object.__setattr__(self, "loss", float(self.loss))
@@ -230,15 +174,10 @@ class Step:
         usually the step before's ``after``): they are not checked again, and this step's are added.
         """
         what = f"steps[{self.index}]"
-        if isinstance(self.per_sample, SampleRows):  # the passes' arrays, one row per sample
-            if self.per_sample.samples != self.samples:
-                raise TraceError(f"{what}: per_sample does not follow samples")
-            self.per_sample.check(layers, f"{what}.per_sample")
-        else:
-            if [r.sample for r in self.per_sample] != list(self.samples):
-                raise TraceError(f"{what}: per_sample does not follow samples")
-            for i, rec in enumerate(self.per_sample):
-                rec.check(layers, f"{what}.per_sample[{i}]")
+        if [r.sample for r in self.per_sample] != list(self.samples):
+            raise TraceError(f"{what}: per_sample does not follow samples")
+        for i, rec in enumerate(self.per_sample):
+            rec.check(layers, f"{what}.per_sample[{i}]")
         checked = set() if checked is None else checked
         for name, params in (("before", self.before), ("after", self.after)):
             if id(params) not in checked:
@@ -249,10 +188,34 @@ class Step:
 
     def record(self, sample: int) -> SampleRecord:
         """The record of dataset sample ``sample`` in this step."""
-        for k, s in enumerate(self.samples):
-            if s == sample:
-                return self.per_sample[k]
+        for rec in self.per_sample:
+            if rec.sample == sample:
+                return rec
         raise KeyError(f"sample {sample} is not in step {self.index} (samples {list(self.samples)})")
+
+
+class Steps(Sequence[Step]):
+    """Recorded steps, each made into its :class:`Step` when it is first asked for.
+
+    ``makers[i]()`` makes step ``i``. Training records a step as the arrays its passes computed
+    and makes the :class:`Step` (with a :class:`SampleRecord` per sample) from them only when the
+    trace is read: a run of many small steps costs no records until then. The steps come from the
+    passes, so the :class:`Trace` does not check their shapes.
+    """
+
+    def __init__(self, makers: Iterable[Callable[[], Step]]):
+        self._makers = list(makers)
+        self._made: list[Step | None] = [None] * len(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(len(self))[i])
+        if self._made[i] is None:
+            self._made[i] = self._makers[i]()
+        return self._made[i]
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -297,8 +260,9 @@ class Trace:
         The resolved config (every default filled in), as plain JSON-able data.
     initial : Params
         Parameters before the first step.
-    steps : tuple of Step
-        Recorded steps, in order (all of them, or as ``[training] record`` says).
+    steps : tuple of Step, or Steps
+        Recorded steps, in order (all of them, or as ``[training] record`` says); training gives
+        :class:`Steps`, made when read.
     epochs : tuple of EpochRecord
         ``epochs[0]`` is before training; ``epochs[e]`` after epoch ``e``.
     stopped : Stopped or None
@@ -307,7 +271,7 @@ class Trace:
 
     config: dict
     initial: Params
-    steps: tuple[Step, ...]
+    steps: tuple[Step, ...] | Steps
     epochs: tuple[EpochRecord, ...]
     stopped: Stopped | None = None
     layers: tuple[int, ...] = field(init=False)
@@ -317,14 +281,15 @@ class Trace:
         net = self.config["network"]
         object.__setattr__(self, "layers", tuple(int(n) for n in net["layers"]))
         object.__setattr__(self, "activations", tuple(net["activations"]))
-        object.__setattr__(self, "steps", tuple(self.steps))
         object.__setattr__(self, "epochs", tuple(self.epochs))
         self.initial.check(self.layers, "initial")
         checked = {id(self.initial)}  # Params shared between records are checked once
-        for pos, step in enumerate(self.steps):
-            step.check(self.layers, checked)
-            if pos and step.index <= self.steps[pos - 1].index:
-                raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
+        if not isinstance(self.steps, Steps):
+            object.__setattr__(self, "steps", tuple(self.steps))
+            for pos, step in enumerate(self.steps):
+                step.check(self.layers, checked)
+                if pos and step.index <= self.steps[pos - 1].index:
+                    raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
         n_samples = len(self.config["data"]["inputs"])
         for pos, ep in enumerate(self.epochs):
             if ep.epoch != pos:

@@ -16,6 +16,7 @@ the output for every sample at the first and the last epoch.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from .config_checks import ValueChecker
 from .errors import BpvizError, ConfigError
 from .losses import loss_value
 from .network import NonFiniteError, backward, check_finite, forward, init_params
-from .trace import EpochRecord, Params, SampleRows, Step, Stopped, Trace, freeze
+from .trace import EpochRecord, Params, SampleRecord, Step, Steps, Stopped, Trace, freeze
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
@@ -150,7 +151,7 @@ def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> T
     initial = Params(weights, biases)
     current = initial  # the record of the current parameters, once one is made (else None)
     rng = np.random.default_rng(cfg.shuffle_seed) if cfg.shuffle else None
-    steps: list[Step] = []
+    steps: list[Callable[[], Step]] = []  # made into records when the trace is read
     epochs: list[EpochRecord] = []
     index = epoch = 0
     try:
@@ -167,7 +168,7 @@ def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> T
                 if is_recorded(cfg, index):
                     before = current or Params(weights, biases)
                     current = Params(new_weights, new_biases)
-                    steps.append(_step(index, epoch, batch, fwd, bwd, ys, before, current))
+                    steps.append(partial(_step, index, epoch, batch, fwd, bwd, ys, before, current))
                 else:
                     current = None
                 weights, biases = new_weights, new_biases
@@ -184,13 +185,13 @@ def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> T
                 f"{err} before training started; are [network] weights or biases, or [data] values, "
                 "too large?", None) from None
         stopped = Stopped(epoch, index, err.layer, str(err))
-        partial = Trace(cfg.to_dict(), initial, tuple(steps), tuple(epochs), stopped)
+        partial_trace = Trace(cfg.to_dict(), initial, Steps(steps), tuple(epochs), stopped)
         raise TrainingDiverged(
             f"training diverged at epoch {epoch}, step {index}: {err} "
             f"(lower [training] learning_rate, now {cfg.learning_rate})",
-            partial,
+            partial_trace,
         ) from None
-    return Trace(cfg.to_dict(), initial, tuple(steps), tuple(epochs))
+    return Trace(cfg.to_dict(), initial, Steps(steps), tuple(epochs))
 
 
 def _update(cfg: Config, weights, biases, bwd) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -206,11 +207,15 @@ def _step(index: int, epoch: int, batch: np.ndarray, fwd, bwd, ys: np.ndarray, b
           after: Params) -> Step:
     """The record of one step: row ``k`` of the passes' arrays is sample ``batch[k]``.
 
-    The passes' arrays are fresh and nobody else's: the step keeps them as they are (frozen), and
-    makes each sample's record from their rows when it is asked for (:class:`SampleRows`).
+    The passes' arrays are fresh and nobody else's, so they are frozen as they are and each
+    sample's record keeps row views of them (no copies).
     """
-    freeze(*bwd.grad_weights, *bwd.grad_biases)
-    rows = SampleRows(batch.tolist(), ys, fwd.z, fwd.a, bwd.loss, bwd.delta)
-    mean_loss = sum(bwd.loss.tolist()) / len(batch)  # summed in order, from the first sample
-    return Step(index, epoch, rows.samples, rows, mean_loss, before, bwd.grad_weights,
+    freeze(ys, *fwd.z, *fwd.a, *bwd.delta, *bwd.grad_weights, *bwd.grad_biases)
+    records = []
+    for k, i in enumerate(batch):
+        rows_a = [a[k] for a in fwd.a]  # rows_a[0] is x
+        records.append(SampleRecord(int(i), rows_a[0], ys[k], [z[k] for z in fwd.z], rows_a,
+                                    float(bwd.loss[k]), [d[k] for d in bwd.delta]))
+    mean_loss = sum(record.loss for record in records) / len(records)
+    return Step(index, epoch, tuple(batch), tuple(records), mean_loss, before, bwd.grad_weights,
                 bwd.grad_biases, after)
