@@ -9,7 +9,7 @@ import pytest
 
 from backprop_core.config import from_dict
 from backprop_core.network import NonFiniteError, backward, check_finite, forward
-from backprop_core.trace import Params, Trace, TraceError, freeze, is_frozen
+from backprop_core.trace import Params, Steps, Trace, TraceError, freeze, is_frozen
 from backprop_core.train import TrainingDiverged, initial_params, train
 
 from .helpers import make_config, make_trace
@@ -151,6 +151,15 @@ def test_outputs_of_the_first_and_last_epoch_are_a_forward_pass_of_every_sample(
                     for x in trace.config["data"]["inputs"]]
             assert same_bits(ep.outputs, want) and not ep.outputs.flags.writeable
         assert all(ep.outputs is None for ep in trace.epochs[1:-1])
+
+
+def test_a_runs_steps_are_made_once_when_read_and_pass_the_trace_checks():
+    trace = make_trace([2, 3, 2], ["tanh", "sigmoid"], n=3, epochs=2)
+    assert isinstance(trace.steps, Steps) and len(trace.steps) == 6
+    first = trace.steps[0]
+    assert trace.steps[0] is first and trace.steps[:2][0] is first and trace.steps[-1] is trace.steps[5]
+    assert [s.index for s in trace.steps] == list(range(6))
+    rebuilt(trace, steps=tuple(trace.steps))  # every step made from the passes passes every check
 
 
 def rebuilt(trace, steps=None, epochs=None):
