@@ -54,15 +54,17 @@ def check_finite(z, loss=None, delta=(), weights=(), biases=()) -> None:
     updated ``W^l`` and ``b^l``, layer by layer. Every value is tested at once; only when that
     test fails are they looked at one by one, to name the first.
     """
-    values = np.concatenate([*z, *([] if loss is None else [loss]), *delta, *weights, *biases], axis=None)
+    named = [("z", layer, v) for layer, v in enumerate(z, start=1)]
+    if loss is not None:
+        named.append(("loss", len(z), loss))
+    named += [("delta", layer, d) for layer, d in enumerate(delta, start=1)]
+    for layer, (w, b) in enumerate(zip(weights, biases), start=1):
+        named += [("updated weight", layer, w), ("updated weight", layer, b)]
+    values = np.concatenate([v for _, _, v in named], axis=None)
     if np.count_nonzero(np.isfinite(values)) == values.size:
         return
-    named = [*(("z", layer, v) for layer, v in enumerate(z, start=1)), ("loss", len(z), loss),
-             *(("delta", layer, d) for layer, d in enumerate(delta, start=1)),
-             *(("updated weight", layer, p) for layer, w_b in enumerate(zip(weights, biases), start=1)
-               for p in w_b)]
     for quantity, layer, v in named:
-        if v is not None and not np.isfinite(v).all():
+        if not np.isfinite(v).all():
             raise NonFiniteError(layer, quantity)
 
 
@@ -141,8 +143,8 @@ def backward(weights, activations: tuple[str, ...], loss: str, fwd: Forward, y: 
     # The gradients of a batch are the mean over its samples (one sample: a batch of one).
     rows_d, rows_a = [np.atleast_2d(d) for d in delta], [np.atleast_2d(v) for v in a]
     m = len(rows_a[0])
-    grad_biases = [(0.0 + np.add.accumulate(d)[-1]) / m  # BP3: mean of delta^l, summed in order,
-                   for d in rows_d]                      # 0 + d_1 + ... + d_m (a -0.0 sum is 0.0)
+    # Sums in the order of the samples, from 0: 0.0 + the running sum is 0 + d_1 + ... + d_m to the bit.
+    grad_biases = [(0.0 + np.add.accumulate(d)[-1]) / m for d in rows_d]  # BP3: mean of delta^l
     grad_weights = [np.einsum("nj,nk->jk", d, a_prev) / m  # BP4: mean of outer(delta^l, a^{l-1})
                     for d, a_prev in zip(rows_d, rows_a)]
     return Backward(e, tuple(delta), tuple(grad_weights), tuple(grad_biases))
