@@ -217,6 +217,12 @@ class Steps(Sequence[Step]):
             self._made[i] = self._makers[i]()
         return self._made[i]
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to a tuple (or :class:`Steps`) of the same steps, as a tuple of steps would be."""
+        if not isinstance(other, tuple | Steps):
+            return NotImplemented
+        return tuple(self) == tuple(other)
+
 
 @dataclass(frozen=True, eq=False, slots=True)
 class EpochRecord:

@@ -158,7 +158,8 @@ def test_a_runs_steps_are_made_once_when_read_and_pass_the_trace_checks():
     assert isinstance(trace.steps, Steps) and len(trace.steps) == 6
     first = trace.steps[0]
     assert trace.steps[0] is first and trace.steps[:2][0] is first and trace.steps[-1] is trace.steps[5]
-    assert [s.index for s in trace.steps] == list(range(6))
+    assert [s.index for s in trace.steps] == list(range(6)) and trace.steps == tuple(trace.steps)
+    assert train(replace(make_config([2, 3, 2], ["tanh", "sigmoid"], n=3), record="epochs")).steps == ()
     rebuilt(trace, steps=tuple(trace.steps))  # every step made from the passes passes every check
 
 
