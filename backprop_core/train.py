@@ -6,11 +6,14 @@ per epoch with the mean gradient over the training set. ``minibatch``: one updat
 Every step is :func:`~backprop_core.network.forward` and :func:`~backprop_core.network.backward`
 of its samples (a batch, one sample per row; an online step is a batch of one), then
 ``W <- W - learning_rate * dE/dW`` (and the same for the biases unless they are frozen).
-Hidden deltas always use the weights from before the update.
+Hidden deltas always use the weights from before the update. Every number of a step is checked
+for NaN and infinity at once (:func:`~backprop_core.network.check_finite`).
 
-``[training] record`` says which steps the trace keeps (all, every N-th, or none); the loss
-(and accuracy) over the training set is recorded after every epoch (:func:`evaluate`), with
-the output for every sample at the first and the last epoch.
+``[training] record`` says which steps the trace keeps (all, every N-th, or none): a kept step
+keeps its passes' arrays, made into its :class:`~backprop_core.trace.Step` when the trace is
+read (:class:`~backprop_core.trace.Steps`). The loss (and accuracy) over the training set is
+recorded after every epoch (:func:`evaluate`), with the output for every sample at the first
+and the last epoch.
 """
 
 from __future__ import annotations
