@@ -16,8 +16,11 @@ from .style import DIAGRAM_WIDTH_SHARE, FRAME_MARGIN, MIN_NEURON_RADIUS, NEURON_
 MAX_NEURONS_PER_LAYER = 64
 """Above this a layer cannot be drawn as a column of neurons; :class:`DiagramTooLarge` says so."""
 MAX_EDGES = 20_000
+MIN_IMAGE_INPUTS = 8 * 8
+"""The smallest input layer drawn as a square image (scikit-learn's 8 x 8 digits): smaller ones are columns."""
 MAX_IMAGE_INPUTS = 32 * 32
-"""An input layer above :data:`MAX_NEURONS_PER_LAYER` draws in dense mode as a square image, up to this."""
+"""An input layer of a square number of neurons from :data:`MIN_IMAGE_INPUTS` draws in dense mode as a
+square image, up to this."""
 VALUES_UP_TO = 10
 """Layers up to this size show every value; larger networks switch to focus mode."""
 WEIGHT_LABELS_UP_TO = 12
@@ -101,12 +104,14 @@ class NetworkLayout:
 def is_dense(layers: tuple[int, ...]) -> bool:
     """Whether ``layers`` draws in dense mode: an input layer too large for a column of neurons.
 
-    Dense mode draws the input as a square image (``n_0`` a square number up to
-    :data:`MAX_IMAGE_INPUTS`, e.g. 28 x 28 = 784) and the edges merged by layer and colour.
+    Dense mode draws the input as a square image (``n_0`` a square number from
+    :data:`MIN_IMAGE_INPUTS` to :data:`MAX_IMAGE_INPUTS`, e.g. 8 x 8 = 64 or 28 x 28 = 784) and
+    the edges merged by layer and colour. Other input layers up to :data:`MAX_NEURONS_PER_LAYER`
+    are columns of neurons.
     """
     n = layers[0]
     side = int(round(n ** 0.5))
-    return MAX_NEURONS_PER_LAYER < n <= MAX_IMAGE_INPUTS and side * side == n
+    return MIN_IMAGE_INPUTS <= n <= MAX_IMAGE_INPUTS and side * side == n
 
 
 def check_drawable(layers: tuple[int, ...]) -> None:
@@ -116,8 +121,8 @@ def check_drawable(layers: tuple[int, ...]) -> None:
     widest = max(drawn)
     if widest > MAX_NEURONS_PER_LAYER:
         layer = list(layers).index(widest, len(layers) - len(drawn))
-        note = (f" (an input layer of up to {MAX_IMAGE_INPUTS} neurons draws as a square image when "
-                "it is a square number, e.g. 784 = 28 x 28)" if layer == 0 else "")
+        note = (f" (an input layer of {MIN_IMAGE_INPUTS} to {MAX_IMAGE_INPUTS} neurons draws as a square "
+                "image when it is a square number, e.g. 784 = 28 x 28)" if layer == 0 else "")
         raise DiagramTooLarge(f"layer {layer} has {widest} neurons; the diagram draws at most "
                               f"{MAX_NEURONS_PER_LAYER} per layer{note}")
     if edges > MAX_EDGES:

@@ -37,7 +37,7 @@ from backprop_core.losses import CROSS_ENTROPY_OUTPUTS
 from backprop_core.trace import SampleRecord, Step, Trace
 from backprop_core.train import TrainingDiverged, train
 
-from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, short_names, tr
+from .text import DEFAULT_LANGUAGE, dataset_names, join, localized_tex, plain_number, short_names, tr
 from .themes import THEMES, Theme
 
 
@@ -110,16 +110,20 @@ class Story:
     # -- what the data are called and how they were scaled (the config's, never a scene's) ------
     @property
     def input_names(self) -> tuple[str, ...] | None:
-        """The inputs' names (``[data] features``), or ``None``: the film says x1, x2 ..."""
-        names = self.trace.config["data"].get("features")
-        return None if names is None else tuple(names)
+        """The inputs' names (``[data] features``), or ``None``: the film says x1, x2 ...
+
+        A bundled dataset's names in the story's language (:func:`~scenes.text.dataset_names`).
+        """
+        data = self.trace.config["data"]
+        names = data.get("features")
+        return None if names is None else dataset_names(data.get("dataset"), names, self.language)
 
     @property
     def output_names(self) -> tuple[str, ...] | None:
         """The outputs' names (``[data] classes`` or ``outputs``), or ``None``: y1, y2 ..."""
         data = self.trace.config["data"]
         names = data.get("classes") or data.get("outputs")
-        return None if names is None else tuple(names)
+        return None if names is None else dataset_names(data.get("dataset"), names, self.language)
 
     @property
     def scaling(self) -> tuple[str, dict[str, np.ndarray]] | None:

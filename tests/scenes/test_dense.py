@@ -33,6 +33,17 @@ def test_mnist_like_is_dense_and_drawable(mnist):
     check_drawable(mnist.layers)
 
 
+def test_square_inputs_from_8_by_8_are_images_smaller_ones_columns():
+    """scikit-learn's 8 x 8 digits (64 inputs) draw as images; 49 = 7 x 7 and every preset stay columns."""
+    from backprop_core.config import load
+    from backprop_core.presets import PRESETS
+
+    assert is_dense((64, 16, 10)) and is_dense((1024, 8)) and not is_dense((1089, 8))
+    assert not is_dense((49, 8, 3)) and not is_dense((63, 4)) and not is_dense((13, 8, 3))
+    check_drawable((64, 16, 10))
+    assert [name for name in PRESETS if is_dense(load(name).layers)] == ["mnist_like"]
+
+
 @pytest.mark.parametrize("layers, message", [
     ((2, 100, 2), "layer 1 has 100 neurons; the diagram draws at most 64 per layer"),
     ((784, 100, 10), "layer 1 has 100 neurons"),

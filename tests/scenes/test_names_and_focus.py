@@ -40,6 +40,22 @@ def test_the_story_names_the_data(exam):
     assert mazur.sample_text == str(mazur.record.sample + 1)
 
 
+def test_bundled_datasets_are_named_in_the_story_language():
+    """scikit-learn's names through the catalogue's [datasets]; a CSV's names stay as written."""
+    iris = load_story("iris", language="es")
+    assert iris.input_labels == ("largo del sépalo", "ancho del sépalo", "largo del pétalo", "ancho del pétalo")
+    assert iris.output_labels == ("setosa", "versicolor", "virginica")  # species: as written
+    assert load_story("iris").input_labels == ("sepal length", "sepal width", "petal length", "petal width")
+    wine = load_story(str(CONFIGS / "wine_13_8_3.toml"), language="es")
+    assert wine.input_labels[1] == "ácido málico" and wine.output_labels == ("clase 0", "clase 1", "clase 2")
+    cancer = load_story(str(CONFIGS / "breast_cancer_30_6_2.toml"), language="es")
+    assert cancer.output_labels == ("maligno", "benigno") and cancer.input_labels[0] == "radio medio"
+    assert len(set(cancer.input_labels)) == 30
+    exam = load_story(str(EXAMPLES / "exam_results.toml"), language="es")
+    assert exam.input_labels == ("hours studied…", "hours slept…", "practice exams…")
+    assert exam.output_labels == ("fail", "pass", "distinction")
+
+
 def diagram(layers, names):
     weights = [[[0.1] * a for _ in range(b)] for a, b in zip(layers, layers[1:])]
     return NetworkDiagram(layers, weights, THEMES["dark"], 1.0, frame_layout().diagram, names=names)
