@@ -17,7 +17,7 @@ MAX_NEURONS_PER_LAYER = 64
 """Above this a layer cannot be drawn as a column of neurons; :class:`DiagramTooLarge` says so."""
 MAX_EDGES = 20_000
 MIN_IMAGE_INPUTS = 8 * 8
-"""The smallest input layer drawn as a square image (scikit-learn's 8 x 8 digits): smaller ones are columns."""
+"""The smallest input layer drawn as a square image (scikit-learn's 8 x 8 digits); smaller: columns."""
 MAX_IMAGE_INPUTS = 32 * 32
 """An input layer of a square number of neurons from :data:`MIN_IMAGE_INPUTS` draws in dense mode as a
 square image, up to this."""

@@ -43,7 +43,8 @@ def test_the_story_names_the_data(exam):
 def test_bundled_datasets_are_named_in_the_story_language():
     """scikit-learn's names through the catalogue's [datasets]; a CSV's names stay as written."""
     iris = load_story("iris", language="es")
-    assert iris.input_labels == ("largo del sépalo", "ancho del sépalo", "largo del pétalo", "ancho del pétalo")
+    assert iris.input_labels == ("largo del sépalo", "ancho del sépalo",
+                                 "largo del pétalo", "ancho del pétalo")
     assert iris.output_labels == ("setosa", "versicolor", "virginica")  # species: as written
     assert load_story("iris").input_labels == ("sepal length", "sepal width", "petal length", "petal width")
     wine = load_story(str(CONFIGS / "wine_13_8_3.toml"), language="es")
