@@ -175,6 +175,17 @@ class Story:
         """Output ``j`` (0-based) on screen: its class or column name, or ``y1`` ... for inline data."""
         return self.output_labels[j] if self.output_labels else f"y{j + 1}"
 
+    @property
+    def scaled_input(self) -> int:
+        """The input whose scaling the film writes out: the first one the sample holds (raw not 0).
+
+        The first input of scikit-learn's 8 x 8 digits is a corner pixel, blank in every image: its
+        formula would say only ``0 - 0 = 0``.
+        """
+        raw = self.raw_sample
+        held = [] if raw is None else [k for k, v in enumerate(raw) if v != 0]
+        return held[0] if held else 0
+
     def scaling_eq(self, k: int):
         """How input ``k`` of the explained sample was scaled (an Equation), for scaled data only."""
         key = ("scale", k)

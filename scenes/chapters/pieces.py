@@ -243,25 +243,30 @@ VECTOR_ROWS = (6, 5, 4, 3)
 """Numbers per line of a vector tried in turn, until the lines fit the panel's width."""
 
 
-def vector_tex(part, symbol: str, values, quantity: str) -> MathTex:
+def vector_tex(part, symbol: str, values, quantity: str, limit: int | None = None) -> MathTex:
     """``symbol = (v_1, ..., v_n)`` of trace values, broken into lines of :data:`VECTOR_ROWS` numbers.
 
     The numbers are coloured as ``quantity``, the symbol as its own quantity; the most numbers to
     a line that fit the panel at the equation size (only a vector too wide even at the last
-    count is scaled down). ``values`` keeps the numbers.
+    count is scaled down). ``limit``: a vector longer than that writes its first ``limit``
+    numbers and an ellipsis (64 pixels would not be legible). ``values`` keeps the numbers shown.
     """
+    more = limit is not None and len(values) > limit
+    shown = list(values[:limit]) if more else list(values)
     for per_row in VECTOR_ROWS:
-        tex = _vector(part, symbol, values, quantity, per_row)
+        tex = _vector(part, symbol, shown, quantity, per_row, more)
         if tex.width <= part.regions.panel.width:
             return tex
     return tex.scale_to_fit_width(part.regions.panel.width)
 
 
-def _vector(part, symbol: str, values, quantity: str, per_row: int) -> MathTex:
+def _vector(part, symbol: str, values, quantity: str, per_row: int, more: bool = False) -> MathTex:
     color = part.theme.color(quantity).to_hex().lstrip("#")
     sep = part.story.tr("format.separator").strip()  # a comma, or "; " beside a decimal comma
-    rows = [f"{sep} ".join(part.story.fmt_tex(v) for v in values[i:i + per_row])
-            for i in range(0, len(values), per_row)]
+    numbers = [part.story.fmt_tex(v) for v in values]
+    rows = [f"{sep} ".join(numbers[i:i + per_row]) for i in range(0, len(numbers), per_row)]
+    if more:
+        rows[-1] += rf"{sep} \ldots"
     if len(rows) == 1:
         body = rf"\left({{\color[HTML]{{{color}}}{rows[0]}}}\right)"
     else:
