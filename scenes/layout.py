@@ -135,15 +135,23 @@ SMALL_NETWORK = 2
 """Networks of at most this many neurons per layer spread over the diagram's whole height."""
 
 
-def network_layout(layers: tuple[int, ...], region: Region, side_room: float = SIDE_ROOM) -> NetworkLayout:
+def network_layout(layers: tuple[int, ...], region: Region, side_room: float = SIDE_ROOM,
+                   spread: dict | None = None, left_extra: float = 0.0,
+                   right_room: float | None = None) -> NetworkLayout:
     """Place the neurons of ``layers`` in ``region``, columns left to right.
 
     ``side_room`` is kept free left of the input column and right of the output column for
-    the input and target labels; the bottom 0.75 units hold the layer captions.
+    the input and target labels; the bottom 0.75 units hold the layer captions. ``spread``
+    gives a layer the least distance between its neurons it wants (``{layer: distance}``: an
+    output column of three classes beside 13 inputs, room for its class names), as far as the
+    height allows; the other layers keep :attr:`NetworkLayout.spacing`. ``left_extra`` is kept
+    free left of the input column besides ``side_room`` (the inputs' names on their rows);
+    ``right_room``, when given, is kept right of the output column instead of ``side_room``.
     """
     check_drawable(layers)
     n_cols = len(layers)
-    left, right = region.left + side_room, region.right - side_room
+    left = region.left + side_room + left_extra
+    right = region.right - (side_room if right_room is None else right_room)
     xs = np.linspace(left, right, n_cols) if n_cols > 1 else np.array([region.center[0]])
     bottom, top = region.bottom + 0.75, region.top - 0.3
     widest = max(layers)
@@ -154,8 +162,9 @@ def network_layout(layers: tuple[int, ...], region: Region, side_room: float = S
     mid = (bottom + top) / 2
     centers = {}
     for layer, n in enumerate(layers):
+        gap = max(spacing, min((spread or {}).get(layer, 0.0), (top - bottom) / n))
         for j in range(n):
-            y = mid + (n - 1) / 2 * spacing - j * spacing
+            y = mid + (n - 1) / 2 * gap - j * gap
             centers[(layer, j)] = np.array([xs[layer], y, 0.0])
     edges = sum(a * b for a, b in zip(layers, layers[1:]))
     return NetworkLayout(tuple(layers), centers, radius, spacing, widest <= VALUES_UP_TO,

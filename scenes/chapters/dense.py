@@ -31,6 +31,7 @@ from .pieces import (
     column_labels,
     highlight_ring,
     layer_captions,
+    neuron_names,
     note_text,
     side_labels,
     swap,
@@ -44,8 +45,10 @@ FEEDERS = 3
 def dense_diagram(part, inputs=None) -> DenseNetworkDiagram:
     """The story's network in dense mode, with the weights before the explained step."""
     story = part.story
+    names = {key: name for key, name in neuron_names(story).items() if key[0] == story.n_layers}
     return DenseNetworkDiagram(story.layers, story.step.before.weights, story.theme, story.weight_scale,
-                               part.regions.diagram, captions=layer_captions(story), inputs=inputs)
+                               part.regions.diagram, captions=layer_captions(story), inputs=inputs,
+                               names=names)
 
 
 def bake_edges(scene, diagram: DenseNetworkDiagram) -> None:

@@ -9,7 +9,7 @@ from manim import ManimColor
 from scenes.animations.dense_flow import DenseWave
 from scenes.chapters.pieces import layer_captions
 from scenes.layout import DiagramTooLarge, check_drawable, frame_layout, is_dense
-from scenes.mobjects.dense_network import CHUNK, DenseNetworkDiagram
+from scenes.mobjects.dense_network import CHUNK, LABEL_ROOM, DenseNetworkDiagram
 
 from .runner import story
 
@@ -116,3 +116,31 @@ def test_a_wave_has_a_pulse_on_every_edge(diagram, mnist, layer, backwards):
     finally:
         wave.clean_up_from_scene(None)
     assert not diagram.pulse_slot.submobjects
+
+
+def test_class_names_stand_on_the_output_rows_beyond_their_labels(mnist):
+    """A 784-16-16-10 network with named classes: each name on its output's row, clear of the labels' room."""
+    classes = ["T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot"]
+    names = {(3, j): name for j, name in enumerate(classes)}
+    region = frame_layout().diagram
+    drawn = (mnist.layers, mnist.step.before.weights, mnist.theme, mnist.weight_scale, region)
+    plain, named = DenseNetworkDiagram(*drawn), DenseNetworkDiagram(*drawn, names=names)
+    assert set(named.names) == set(names) and not plain.names
+    for (layer, j), text in named.names.items():
+        neuron = named.neurons[(layer, j)]
+        assert text.get_y() == pytest.approx(neuron.get_y())
+        assert text.get_left()[0] == pytest.approx(neuron.get_x() + LABEL_ROOM)
+        assert text.get_right()[0] <= region.right + 1e-6
+        assert text in named.caption_group.submobjects
+    # the columns make room for the names; without names nothing moves
+    assert named.neurons[(3, 0)].get_x() < plain.neurons[(3, 0)].get_x()
+    assert plain.neurons[(3, 0)].get_x() == pytest.approx(region.right - LABEL_ROOM)
+
+
+def test_a_dense_story_with_classes_names_its_outputs():
+    """scikit-learn's digits in dense mode: the diagram names its ten outputs by their classes."""
+    from scenes.chapters.dense import dense_diagram
+
+    part = type("Part", (), {"story": story("sklearn-digits"), "regions": frame_layout()})()
+    diagram = dense_diagram(part)
+    assert [diagram.names[(2, j)].text for j in range(10)] == [str(d) for d in range(10)]

@@ -57,9 +57,43 @@ def test_bundled_datasets_are_named_in_the_story_language():
     assert exam.output_labels == ("fail", "pass", "distinction")
 
 
-def diagram(layers, names):
+def diagram(layers, names, **rooms):
     weights = [[[0.1] * a for _ in range(b)] for a, b in zip(layers, layers[1:])]
-    return NetworkDiagram(layers, weights, THEMES["dark"], 1.0, frame_layout().diagram, names=names)
+    return NetworkDiagram(layers, weights, THEMES["dark"], 1.0, frame_layout().diagram, names=names, **rooms)
+
+
+def boxes(texts):
+    return [(t.get_left()[0], t.get_right()[0], t.get_bottom()[1], t.get_top()[1]) for t in texts]
+
+
+@pytest.mark.parametrize(("n", "every"), [(13, 1), (30, 2)])
+def test_close_inputs_write_their_names_on_their_rows(n, every):
+    """Wine's 13 inputs each get a name on its row; breast cancer's 30 every other one; none touch."""
+    names = {(0, k): f"feature number {k}" for k in range(n)}
+    plain = diagram((n, 6, 3), {})
+    d = diagram((n, 6, 3), names, names_room=1.6, right_room=1.6)
+    assert sorted(d.names) == [(0, k) for k in range(0, n, every)]
+    left = frame_layout().diagram.left
+    for (_, k), text in d.names.items():
+        assert text.get_y() == pytest.approx(d.neurons[(0, k)].get_y())  # on its neuron's row
+        assert text.get_left()[0] == pytest.approx(left - 0.125)  # a column at the diagram's edge
+        assert text.get_right()[0] < d.neurons[(0, k)].get_x() - 1.0  # the labels' slot kept free
+    found = boxes(d.names.values())
+    assert not any(boxes_overlap(a, b) for i, a in enumerate(found) for b in found[i + 1:])
+    # the columns moved right by the names' room
+    assert d.neurons[(0, 0)].get_x() == pytest.approx(plain.neurons[(0, 0)].get_x() + 1.6)
+
+
+def test_a_short_named_column_spreads_to_hold_its_names():
+    """Wine's three classes beside 13 inputs: the output column spreads so each name fits above its label."""
+    outputs = {(2, j): f"class {j}" for j in range(3)}
+    tight = diagram((13, 8, 3), {})
+    d = diagram((13, 8, 3), outputs)
+    assert set(d.names) == set(outputs)
+    apart = d.neurons[(2, 0)].get_y() - d.neurons[(2, 1)].get_y()
+    assert apart > tight.neurons[(2, 0)].get_y() - tight.neurons[(2, 1)].get_y() + 0.2
+    for k in range(13):  # the other columns as before
+        assert list(d.neurons[(0, k)].get_center()) == pytest.approx(list(tight.neurons[(0, k)].get_center()))
 
 
 def test_names_stand_beside_their_neurons_clear_of_every_ring():
