@@ -158,7 +158,8 @@ def network_layout(layers: tuple[int, ...], region: Region, side_room: float = S
     # a network of one or two neurons per layer fills its half of the frame: its columns take most
     # of the height (the neurons keep their size: wider rings would crowd the labels between columns)
     spacing = (top - bottom) * 0.7 if widest <= SMALL_NETWORK else min((top - bottom) / widest, 2.0)
-    radius = float(np.clip(spacing * 0.32, MIN_NEURON_RADIUS, NEURON_RADIUS))
+    # never wider than 0.9 of the spacing: a column of 30 (breast cancer's inputs) keeps its rings apart
+    radius = float(min(np.clip(spacing * 0.32, MIN_NEURON_RADIUS, NEURON_RADIUS), spacing * 0.45))
     mid = (bottom + top) / 2
     centers = {}
     for layer, n in enumerate(layers):
