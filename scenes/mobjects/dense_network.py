@@ -30,6 +30,13 @@ IMAGE_SIDE = 2.0
 
 LABEL_ROOM = 1.2
 """Room right of the output column for its value and target labels."""
+NAME_WIDTH = 1.2
+"""The widest class name on an output's row (a wider one is scaled down to it)."""
+EDGE_GAP = 1.6
+"""Between the input column and the first hidden column (less by up to :data:`GAP_FOR_NAMES`)."""
+GAP_FOR_NAMES = 0.6
+"""What the class names' room takes from :data:`EDGE_GAP`; the rest comes off the image's side, so
+that the circles' columns stand as far apart as without names."""
 
 
 def dense_layout(layers: tuple[int, ...], region: Region,
@@ -38,15 +45,16 @@ def dense_layout(layers: tuple[int, ...], region: Region,
 
     ``centers[(0, k)]`` are the points of the input column (top to bottom, pixel order); the
     other layers are columns of circles right of it. The right :data:`LABEL_ROOM` units keep
-    room for the target labels (and ``names_room`` more for the class names beyond them), the
-    bottom 0.75 for the layer captions.
+    room for the target labels (and ``names_room`` more for the class names beyond them, taken
+    from the edges' gap and the image), the bottom 0.75 for the layer captions.
     """
     bottom, top = region.bottom + 0.75, region.top - 0.3
     mid = (bottom + top) / 2
-    side = min(IMAGE_SIDE, top - bottom)
+    gap_cut = min(names_room, GAP_FOR_NAMES)
+    side = min(IMAGE_SIDE - (names_room - gap_cut), top - bottom)
     image = Region(region.left + 0.05, region.left + 0.05 + side, mid - side / 2, mid + side / 2)
     column_x = image.right + 0.4
-    xs = np.linspace(column_x + 1.6, region.right - LABEL_ROOM - names_room, len(layers) - 1)
+    xs = np.linspace(column_x + EDGE_GAP - gap_cut, region.right - LABEL_ROOM - names_room, len(layers) - 1)
     spacing = min((top - bottom) / max(layers[1:]), 2.0)
     radius = float(np.clip(spacing * 0.32, style.MIN_NEURON_RADIUS, style.NEURON_RADIUS))
     centers = {}
@@ -96,6 +104,9 @@ class DenseNetworkDiagram(VGroup):
         self.region = region
         texts = {key: Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE, color=theme.muted)
                  for key, name in (names or {}).items()}
+        for text in texts.values():
+            if text.width > NAME_WIDTH:
+                text.scale_to_fit_width(NAME_WIDTH)
         names_room = max((text.width for text in texts.values()), default=-style.LABEL_GAP) + style.LABEL_GAP
         self.geometry, self.image_box = dense_layout(self.layers, region, names_room)
         self.side = int(round(self.layers[0] ** 0.5))

@@ -132,9 +132,13 @@ def test_class_names_stand_on_the_output_rows_beyond_their_labels(mnist):
         assert text.get_left()[0] == pytest.approx(neuron.get_x() + LABEL_ROOM)
         assert text.get_right()[0] <= region.right + 1e-6
         assert text in named.caption_group.submobjects
-    # the columns make room for the names; without names nothing moves
+    # the names' room comes off the edges' gap and the image: the circles' columns keep their distance
     assert named.neurons[(3, 0)].get_x() < plain.neurons[(3, 0)].get_x()
     assert plain.neurons[(3, 0)].get_x() == pytest.approx(region.right - LABEL_ROOM)
+    for layer in (1, 2):
+        assert named.neurons[(layer + 1, 0)].get_x() - named.neurons[(layer, 0)].get_x() == \
+            pytest.approx(plain.neurons[(layer + 1, 0)].get_x() - plain.neurons[(layer, 0)].get_x())
+    assert named.image_box.width < plain.image_box.width == 2.0
 
 
 def test_a_dense_story_with_classes_names_its_outputs():
