@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import itertools
+import resource
 import tempfile
 import time
 import traceback
@@ -108,6 +109,9 @@ class RunReport:
 
     job: Job
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    """CPU time of the run (user + system of its process and of the LaTeX and Pango processes it
+    waited for): on a shared machine it moves less than ``seconds``."""
     beats: list[BeatReport] = field(default_factory=list)
     error: str | None = None
 
@@ -184,6 +188,12 @@ def manim_config(job: Job, run_dir: Path, cache_dir: Path) -> dict:
             "text_dir": str(cache_dir / "texts")}
 
 
+def _cpu_seconds() -> float:
+    """User + system seconds of this process and of the children it has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_job(job: Job, media_dir: str) -> RunReport:
     """Play ``job``'s chapter and check every beat; exceptions are reported, not raised."""
     from manim import tempconfig
@@ -198,7 +208,7 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     from .numbers_check import TraceNumbers, number_problems
 
     folder = claim_folder(media_dir)
-    report, start = RunReport(job), time.perf_counter()
+    report, start, cpu = RunReport(job), time.perf_counter(), _cpu_seconds()
     try:
         the_story = story(job.variant)
         numbers = TraceNumbers(the_story)
@@ -229,4 +239,5 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     except Exception:  # noqa: BLE001 - the test that reads the report fails with this traceback
         report.error = traceback.format_exc()
     report.seconds = time.perf_counter() - start
+    report.cpu_seconds = _cpu_seconds() - cpu
     return report
