@@ -7,7 +7,8 @@ layout, equation size, numbers against the trace. Mode ``dry_run`` plays it with
 settled frames are covered too.
 
 LaTeX and Pango output is cached in ``<media_dir>/worker<i>`` (a folder per process, so two
-processes never write the same file), which the test session keeps between runs.
+processes never write the same file), which the test session keeps between runs; the shared
+LaTeX claims and parsed shapes of bpviz's caches in ``<media_dir>/tex`` and ``<media_dir>/svg``.
 """
 
 from __future__ import annotations
@@ -229,9 +230,11 @@ def run_job(job: Job, media_dir: str) -> RunReport:
             report.beats[-1].glossed = frozenset(scene.glossed)
 
         # Manim patched as the production line patches it: LaTeX through the claims, and every
-        # SVG (LaTeX and text) parsed once into the shape cache of this worker's folder
-        with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, ManimPatches(folder, PATCHES), \
-                tempconfig(manim_config(job, Path(tmp), folder)):
+        # SVG (LaTeX and text) parsed once into the shape cache. Both are shared by the workers
+        # (made for processes running at once: claims, atomic writes), so an equation two workers
+        # meet is compiled and parsed once; Manim's own folders stay the worker's.
+        with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, \
+                ManimPatches(Path(media_dir), PATCHES), tempconfig(manim_config(job, Path(tmp), folder)):
             scene = chapter(job.chapter, the_story, beat_end=check, skip_animations=job.mode == "stills")
             scene.render()
         for beat_report, beat in zip(report.beats, scene.beats):
