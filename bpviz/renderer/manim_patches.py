@@ -136,12 +136,18 @@ def build_key(args: tuple, kwargs: dict) -> tuple:
     return (_plain(args), _plain(kwargs), str(config.renderer), _plain(config.tex_template))
 
 
+_ONCE = object()
+"""Marks a build key met once (nothing kept yet)."""
+
+
 def _copies_of_built(owner: str) -> Callable[[Callable, Path], Callable]:
     """The patch of ``owner.__init__`` that builds each distinct mobject once per installation.
 
-    The first ``owner(*args, **kwargs)`` is built by Manim and a deep copy of it kept (before the
-    caller moves or recolours it); a later one with the same :func:`build_key` takes a deep copy
-    of that. A subclass (its own ``__init__`` may differ) is always built by Manim.
+    The first two ``owner(*args, **kwargs)`` with the same :func:`build_key` are built by Manim,
+    and a deep copy of the second is kept (before the caller moves or recolours it); a later one
+    takes a deep copy of that. Most texts of a chapter are built once, and keeping a copy of each
+    would cost more than the repeats save. A subclass (its own ``__init__`` may differ) is always
+    built by Manim.
     """
 
     def build(init: Callable, cache_root: Path) -> Callable:
@@ -157,9 +163,9 @@ def _copies_of_built(owner: str) -> Callable[[Callable, Path], Callable]:
             except TypeError:
                 return init(self, *args, **kwargs)
             kept = built.get(key)
-            if kept is None:
+            if kept is None or kept is _ONCE:  # kept from the second build on: most are built once
                 init(self, *args, **kwargs)
-                built[key] = _deep_copy(self)
+                built[key] = _ONCE if kept is None else _deep_copy(self)
                 return None
             self.__dict__.update(_deep_copy(kept).__dict__)
             return None
@@ -208,7 +214,7 @@ PATCHES: tuple[Patch, ...] = (
         "manim.mobject.text.text_mobject:Text", "__init__",
         why="A chapter builds the same text many times (a heading every beat, a label re-made with "
             "the same value, a line measured while wrapping); Manim builds each from its SVG again "
-            "(about 10 ms), a deep copy of the first build costs about a quarter of that.",
+            "(about 5-10 ms), a deep copy of an earlier build costs about 1 ms.",
         relies_on="Text.__init__ sets up the instance from its arguments and Manim's config alone "
                   "(its SVG's name is a hash of them), so two builds with equal arguments are equal; "
                   "Mobject.__deepcopy__ copies the whole family with its attributes.",
@@ -217,7 +223,7 @@ PATCHES: tuple[Patch, ...] = (
         "manim.mobject.text.tex_mobject:MathTex", "__init__",
         why="The same equation is built again and again (each beat's panel, each wrap tried, the "
             "glosses fitted under it); Manim parses, splits and colours it each time (5-25 ms), a "
-            "deep copy of the first build costs about 1 ms.",
+            "deep copy of an earlier build costs about 1 ms.",
         relies_on="MathTex.__init__ sets up the instance from its arguments and Manim's config "
                   "(renderer, tex_template) alone; Mobject.__deepcopy__ copies the whole family "
                   "with its attributes (id_to_vgroup_dict refers to parts of the family and is "

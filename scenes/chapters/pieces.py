@@ -314,11 +314,13 @@ def wrapped_text(words: str, width: float, font_size: float, color: str, shrink:
     text = Text(words, font=style.FONT, font_size=font_size, color=color)
     if text.width * shrink <= width:
         return fitted(text, width)
-    chars = int(len(words) * width / text.width) + 1
+    chars, lines = int(len(words) * width / text.width) + 1, None
     while text.width > width and chars > 12:
         chars -= 1
-        text = Text(textwrap.fill(words, chars), font=style.FONT, font_size=font_size, color=color,
-                    line_spacing=0.8)
+        if textwrap.fill(words, chars) == lines:  # broken as before: as wide as before
+            continue
+        lines = textwrap.fill(words, chars)
+        text = Text(lines, font=style.FONT, font_size=font_size, color=color, line_spacing=0.8)
     if text.width > width:
         text.scale_to_fit_width(width)
     return text

@@ -160,16 +160,21 @@ def _shapes(mob) -> list:
 
 @contextmanager
 def _counted_svg_builds():
-    """The mobjects whose SVG shapes were made (``SVGMobject.generate_mobject`` called) in the block."""
-    made, generate = [], SVGMobject.generate_mobject
-    SVGMobject.generate_mobject = lambda self: (made.append(type(self).__name__), generate(self))[1]
+    """The kinds of the mobjects Manim built from an SVG (``SVGMobject.__init__`` ran) in the block."""
+    made, init = [], SVGMobject.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(type(self).__name__)
+        init(self, *args, **kwargs)
+
+    SVGMobject.__init__ = counted
     try:
         yield made
     finally:
-        SVGMobject.generate_mobject = generate
+        SVGMobject.__init__ = init
 
 
-def test_a_text_or_equation_built_again_is_a_copy_of_the_first(tmp_path):
+def test_a_text_or_equation_built_again_is_a_copy_of_an_earlier_build(tmp_path):
     """Equal arguments give a copy equal to Manim's own build, which the caller can change freely."""
     root = tmp_path / "cache"
     builds = [(Text, ("twice the same words",), {"font_size": 30, "color": "#ECEFF4"}),
@@ -180,18 +185,21 @@ def test_a_text_or_equation_built_again_is_a_copy_of_the_first(tmp_path):
                 cls(*args, **kwargs)          # stored shapes (the same numbers, signed zeros aside)
             manims = [cls(*args, **kwargs) for cls, args, kwargs in builds]
         with ManimPatches(root):
-            first = [cls(*args, **kwargs) for cls, args, kwargs in builds]
-            for mob in first:  # what a chapter does to its copy stays with it
+            with _counted_svg_builds() as built_twice:  # a key met once keeps nothing: built again
+                first = [cls(*args, **kwargs) for cls, args, kwargs in builds]
+                second = [cls(*args, **kwargs) for cls, args, kwargs in builds]
+            for mob in [*first, *second]:  # what a chapter does to its mobject stays with it
                 mob.scale(2).shift([1, 2, 0]).set_color("#FF0000")
             with _counted_svg_builds() as made:
                 again = [cls(*args, **kwargs) for cls, args, kwargs in builds]
                 other = Text("twice the same words", font_size=31, color="#ECEFF4")
+    assert built_twice == ["Text", "MathTex"] * 2
     assert made == ["Text"], "only the text of another size is built again"
     for manim, copy in zip(manims, again):
         assert type(copy) is type(manim) and _shapes(copy) == _shapes(manim)
         assert set(vars(copy)) == set(vars(manim))
         assert copy.get_family()[1].points is not manim.get_family()[1].points
-    for mob, copy in zip(first, again):
+    for mob, copy in zip(first + second, again + again):
         assert not set(map(id, mob.get_family())) & set(map(id, copy.get_family()))
     assert again[1].tex_template is manims[1].tex_template  # shared, as Manim shares it
     assert other.height > again[0].height
