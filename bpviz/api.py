@@ -426,7 +426,7 @@ def frames(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     out = out_dir(None if output is None else os.fspath(output), os.path.join("media", "frames"))
     check_tools()
     story, chapters = _story(config, wanted, theme, lang)
-    from bpviz.production.concat import film_of
+    from bpviz.production.stills import film_of  # not concat: stills kept need no Manim import
 
     narration = _voice(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
     if narration is not None:

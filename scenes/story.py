@@ -15,30 +15,45 @@ import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import product
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from backprop_core import io
 from backprop_core.config import steps_per_epoch
-from backprop_core.equations import (
-    format_fixed,
-    format_number,
-    loss_equations,
-    neuron_equations,
-    scaling_equation,
-    share_equations,
-    sign_equations,
-    to_latex,
-    weight_equations,
-)
-from backprop_core.equations.notation import Notation
 from backprop_core.errors import ConfigError
+from backprop_core.formatting import format_fixed, format_number
 from backprop_core.losses import CROSS_ENTROPY_OUTPUTS
 from backprop_core.trace import SampleRecord, Step, Trace
 from backprop_core.train import TrainingDiverged, train
 
 from .text import DEFAULT_LANGUAGE, dataset_names, join, localized_tex, plain_number, short_names, tr
 from .themes import THEMES, Theme
+
+if TYPE_CHECKING:
+    from backprop_core.equations.notation import Notation
+
+
+def _from_equations(name: str):
+    """``backprop_core.equations.<name>``, imported at its first call.
+
+    The equations (and SymPy, about 0.4 s) load when a chapter needs one, not when a Story is
+    made: ``bpviz frames`` with every still in the stills cache makes a Story and shows no equation.
+    """
+
+    def call(*args, **kwargs):
+        from backprop_core import equations
+
+        return getattr(equations, name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+loss_equations, neuron_equations, scaling_equation, share_equations, sign_equations, to_latex, \
+    weight_equations = map(_from_equations, ("loss_equations", "neuron_equations", "scaling_equation",
+                                             "share_equations", "sign_equations", "to_latex",
+                                             "weight_equations"))
 
 
 @dataclass(frozen=True)
@@ -375,6 +390,8 @@ class Story:
     @cached_property
     def symbols(self) -> Notation:
         """LaTeX templates of the story's notation (``t_delta``, ``t_weight``, ``t_pre`` ...)."""
+        from backprop_core.equations.notation import Notation
+
         return Notation(self.notation, self.n_layers)
 
     # -- equations -----------------------------------------------------------------------------

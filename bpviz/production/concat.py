@@ -23,16 +23,11 @@ from backprop_core.errors import BpvizError
 from bpviz.outputs.publish import Publication
 from bpviz.production.cleanup import clean_stale
 from bpviz.production.jobs import DONE, JobSpec, film_options, run_jobs
+from bpviz.production.stills import film_of
 from bpviz.production.workers import worker_pool
 from bpviz.voice.audio import AUDIO_CODECS, SAMPLE_RATE, read_wav, with_sound
 from bpviz.voice.beats import TRACK
-from scenes.chapters import registry
 from scenes.story import Story
-
-
-def film_of(story: Story, chapter: str) -> tuple[str, ...]:
-    """The chapters whose videos make ``chapter``: the film's chapters for ``full``, else itself."""
-    return registry.film_chapters(story) if chapter == registry.FULL else (chapter,)
 
 
 def join_movies(movies: list[Path], target: Path) -> Path:
@@ -179,8 +174,7 @@ def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: i
     ``glossed`` gives a chapter drawn on its own the symbols its film glossed before it.
     """
     glossed = glossed or {}
-    from bpviz.production.render import publish_stills
-    from bpviz.production.stills import StillsReport, make_folder
+    from bpviz.production.stills import StillsReport, make_folder, publish_stills
 
     make_folder(out_dir)
     clean_stale(folders=(out_dir,))

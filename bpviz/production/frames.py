@@ -14,7 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from bpviz.cache import stills as store
-from bpviz.production.stills import Still, StillsReport, chapter_fingerprint, make_folder, still_name
+from bpviz.production.stills import (
+    Still,
+    StillsReport,
+    chapter_fingerprint,
+    make_folder,
+    publish_stills,
+    still_name,
+)
 
 
 def write_stills(story, chapters: list[str], out_dir: Path, quality: str = "low", aspect: str = "16:9",
@@ -37,7 +44,6 @@ def write_stills(story, chapters: list[str], out_dir: Path, quality: str = "low"
         kept = [store.chapter_stills(fingerprint, image_format) for fingerprint in prints]
         if all(entries is not None for entries in kept):
             from bpviz.production.cleanup import clean_stale
-            from bpviz.production.render import publish_stills
 
             clean_stale(folders=(out_dir,))
             drawn = []

@@ -31,6 +31,7 @@ from bpviz.production.stills import (
     chapter_fingerprint,
     copy_kept,
     make_folder,
+    publish_stills,
     still_name,
 )
 from bpviz.voice.beats import JobVoice
@@ -152,24 +153,6 @@ def lay_outs(story: Story, chapters: list[str], quality: str, aspect: str) -> li
     options = {"quality": quality, "aspect": aspect}
     return [prefetch.LayOut(part, options, lambda: story) for chapter in chapters
             for part in (registry.film_chapters(story) if chapter == registry.FULL else (chapter,))]
-
-
-def publish_stills(drawn: list[tuple[Path, Still]], out_dir: Path) -> list[Still]:
-    """Publish stills (their file, what they show) into ``out_dir`` with ``frames.json``, together.
-
-    Each still is renamed ``NNN_<chapter>_<beat>`` in the order given (copied: a file of the
-    stills cache stays there); the old stills and ``frames.json`` stay as they were until every
-    new one is whole (:class:`Publication`).
-    """
-    stills = []
-    with Publication() as out:
-        for file, still in drawn:
-            name = f"{len(stills) + 1:03d}_{still.file.split('_', 1)[1]}"
-            out.add_file(file, out_dir / name)
-            stills.append(Still(name, still.chapter, still.beat, still.caption, still.start, still.end))
-        index = [{k: v for k, v in vars(s).items() if v is not None} for s in stills]  # times: with a voice
-        out.add_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", out_dir / "frames.json")
-    return stills
 
 
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",

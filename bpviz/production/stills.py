@@ -1,20 +1,29 @@
 """The pieces of ``bpviz frames`` that need no Manim.
 
 The written stills and the report, the chapters' fingerprints in the stills cache
-(:mod:`bpviz.cache.stills`), copying kept stills and the file names.
+(:mod:`bpviz.cache.stills`), copying kept stills, the file names and publishing a set of stills
+with ``frames.json``: a run whose stills are all kept imports neither Manim nor SymPy.
 :mod:`bpviz.production.frames` decides what is drawn, and
 :func:`bpviz.production.render.render_stills` draws it.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from backprop_core.errors import BpvizError
 from bpviz.cache import stills as store
+from bpviz.outputs.publish import Publication
 from bpviz.production.fingerprint import job_fingerprint
+from scenes.chapters import registry
+
+
+def film_of(story, chapter: str) -> tuple[str, ...]:
+    """The chapters whose videos make ``chapter``: the film's chapters for ``full``, else itself."""
+    return registry.film_chapters(story) if chapter == registry.FULL else (chapter,)
 
 
 @dataclass(frozen=True)
@@ -70,3 +79,21 @@ def copy_kept(entries: list[dict], out_dir: Path, image_format: str, stills: lis
         name = still_name(len(stills) + 1, entry["chapter"], entry["beat"], image_format)
         shutil.copyfile(store.still_path(entry["key"], image_format), out_dir / name)
         stills.append(Still(name, entry["chapter"], entry["beat"], entry["caption"]))
+
+
+def publish_stills(drawn: list[tuple[Path, Still]], out_dir: Path) -> list[Still]:
+    """Publish stills (their file, what they show) into ``out_dir`` with ``frames.json``, together.
+
+    Each still is renamed ``NNN_<chapter>_<beat>`` in the order given (copied: a file of the
+    stills cache stays there); the old stills and ``frames.json`` stay as they were until every
+    new one is whole (:class:`Publication`).
+    """
+    stills = []
+    with Publication() as out:
+        for file, still in drawn:
+            name = f"{len(stills) + 1:03d}_{still.file.split('_', 1)[1]}"
+            out.add_file(file, out_dir / name)
+            stills.append(Still(name, still.chapter, still.beat, still.caption, still.start, still.end))
+        index = [{k: v for k, v in vars(s).items() if v is not None} for s in stills]  # times: with a voice
+        out.add_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", out_dir / "frames.json")
+    return stills

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backprop_core.errors import BpvizError
-from bpviz.production.render import timed_beats
 from bpviz.voice.beats import SPEECH
-from bpviz.voice.recordings import match_recordings, named_beats
 from bpviz.voice.speech import engine_version, voice_of
 
 VOICE_HINT = "--voice needs pyloudnorm (loudness); install it with: pip install 'bpviz[voice]'"
@@ -54,9 +52,14 @@ def voice_plan(value: str | None, story, chapters: list[str], quality: str = "lo
     if value == SPEECH:
         return VoicePlan({"source": SPEECH, "engine": engine_version(), "voice": voice_of(story.language),
                           "rate": story.video["voice_rate"]})
+    # imported here: a silent render or speech needs no Manim (a timing run of the recordings does)
+    from bpviz.production.render import timed_beats
+    from bpviz.voice.recordings import match_recordings, named_beats
+
     folder = Path(value)
     if not folder.is_dir():  # before the timing run: a typo is told at once
         match_recordings(folder, [])
+
     film = list(dict.fromkeys(chapters))
     named = named_beats([(c, timed_beats(story, c, quality, aspect)) for c in film])
     return VoicePlan({"source": "recordings"}, match_recordings(folder, named))

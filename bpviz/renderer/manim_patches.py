@@ -1,9 +1,11 @@
 """Every patch of Manim's internals, and every Manim member bpviz relies on, in one place.
 
-bpviz replaces three attributes of Manim and manimpango while it renders (:data:`PATCHES`), each
-so that a cache of :mod:`bpviz.cache` is used where Manim has no hook for one. The caches keep
-their logic (keys, files, claims); a patch only routes Manim's call to them, with Manim's own
-function to fall back on. :class:`ManimPatches` installs them for one cache root and removes them
+bpviz replaces five attributes of Manim and manimpango while it renders (:data:`PATCHES`): three
+so that a cache of :mod:`bpviz.cache` is used where Manim has no hook for one, and the
+``__init__`` of ``Text`` and ``MathTex`` so that a mobject built before with the same arguments
+is handed out as a deep copy instead of being built again (the copies are kept per installation).
+The caches keep their logic (keys, files, claims); a patch only routes Manim's call to them, with
+Manim's own function to fall back on. :class:`ManimPatches` installs them for one cache root and removes them
 again (a ``with`` block; :func:`bpviz.production.session.manim_session` holds one per render).
 
 The renderer's other parts are subclasses handed to a scene, not patches:
@@ -103,6 +105,87 @@ def _rewrite_privately(rewrite: Callable, cache_root: Path) -> Callable:
     return remove_last_M
 
 
+def _plain(value):
+    """``value`` as a hashable plain value for a build key; ``TypeError`` for what has none."""
+    from manim import ManimColor
+    from manim.utils.tex import TexTemplate
+
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, ManimColor):
+        return ("color", value.to_hex(with_alpha=True))
+    if isinstance(value, TexTemplate):
+        return ("tex_template", value.tex_compiler, value.output_format, value.body)
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, *map(_plain, value))
+    if isinstance(value, dict):
+        return ("dict", *sorted((_plain(k), _plain(v)) for k, v in value.items()))
+    raise TypeError(f"no plain form for a {type(value).__name__}")
+
+
+def build_key(args: tuple, kwargs: dict) -> tuple:
+    """What a ``Text`` or ``MathTex`` built from ``args`` and ``kwargs`` depends on.
+
+    The arguments and the config keys its shapes read (the renderer's points per curve, the
+    default TeX template).
+
+    Raises ``TypeError`` when an argument has no plain form (it is then built as Manim builds it).
+    """
+    from manim import config
+
+    return (_plain(args), _plain(kwargs), str(config.renderer), _plain(config.tex_template))
+
+
+_ONCE = object()
+"""Marks a build key met once (nothing kept yet)."""
+
+
+def _copies_of_built(owner: str) -> Callable[[Callable, Path], Callable]:
+    """The patch of ``owner.__init__`` that builds each distinct mobject once per installation.
+
+    The first two ``owner(*args, **kwargs)`` with the same :func:`build_key` are built by Manim,
+    and a deep copy of the second is kept (before the caller moves or recolours it); a later one
+    takes a deep copy of that. Most texts of a chapter are built once, and keeping a copy of each
+    would cost more than the repeats save. A subclass (its own ``__init__`` may differ) is always
+    built by Manim.
+    """
+
+    def build(init: Callable, cache_root: Path) -> Callable:
+        cls = resolve(owner)
+        built: dict[tuple, object] = {}
+
+        def __init__(self, *args, **kwargs):
+            """Manim's ``__init__``, or a copy of the same mobject built before (see ``_copies_of_built``)."""
+            if type(self) is not cls:
+                return init(self, *args, **kwargs)
+            try:
+                key = build_key(args, kwargs)
+            except TypeError:
+                return init(self, *args, **kwargs)
+            kept = built.get(key)
+            if kept is None or kept is _ONCE:  # kept from the second build on: most are built once
+                init(self, *args, **kwargs)
+                built[key] = _ONCE if kept is None else _deep_copy(self)
+                return None
+            self.__dict__.update(_deep_copy(kept).__dict__)
+            return None
+
+        return __init__
+
+    return build
+
+
+def _deep_copy(mob):
+    """``mob.copy()`` (Manim's deep copy), its TeX template shared as a fresh build shares it."""
+    import copy
+
+    template = getattr(mob, "tex_template", None)
+    memo = {} if template is None else {id(template): template}
+    clone = copy.deepcopy(mob, memo)
+    clone.__dict__.pop("original_id", None)
+    return clone
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch(
         "manim.mobject.svg.svg_mobject:SVGMobject", "generate_mobject",
@@ -127,6 +210,25 @@ PATCHES: tuple[Patch, ...] = (
         relies_on="Text.__init__ and MarkupText.__init__ call PangoUtils.remove_last_M(file_name) on "
                   "the SVG in text_dir, as a static method that rewrites the file it is given.",
         build=_rewrite_privately, static=True),
+    Patch(
+        "manim.mobject.text.text_mobject:Text", "__init__",
+        why="A chapter builds the same text many times (a heading every beat, a label re-made with "
+            "the same value, a line measured while wrapping); Manim builds each from its SVG again "
+            "(about 5-10 ms), a deep copy of an earlier build costs about 1 ms.",
+        relies_on="Text.__init__ sets up the instance from its arguments and Manim's config alone "
+                  "(its SVG's name is a hash of them), so two builds with equal arguments are equal; "
+                  "Mobject.__deepcopy__ copies the whole family with its attributes.",
+        build=_copies_of_built("manim.mobject.text.text_mobject:Text")),
+    Patch(
+        "manim.mobject.text.tex_mobject:MathTex", "__init__",
+        why="The same equation is built again and again (each beat's panel, each wrap tried, the "
+            "glosses fitted under it); Manim parses, splits and colours it each time (5-25 ms), a "
+            "deep copy of an earlier build costs about 1 ms.",
+        relies_on="MathTex.__init__ sets up the instance from its arguments and Manim's config "
+                  "(renderer, tex_template) alone; Mobject.__deepcopy__ copies the whole family "
+                  "with its attributes (id_to_vgroup_dict refers to parts of the family and is "
+                  "copied with it).",
+        build=_copies_of_built("manim.mobject.text.tex_mobject:MathTex")),
 )
 """The patches :class:`ManimPatches` installs, in order."""
 
@@ -244,6 +346,7 @@ _RENDERER = "manim.renderer.cairo_renderer:CairoRenderer"
 _WRITER = "manim.scene.scene_file_writer:SceneFileWriter"
 _SHAPES, _CLAIMS, _REWRITE = "patch of SVGMobject.generate_mobject (svg_shapes)", \
     "patch of tex_to_svg_file (tex_claims)", "patch of PangoUtils.remove_last_M (typeset)"
+_BUILT = "patches of Text.__init__ and MathTex.__init__ (copies of built mobjects)"
 _HELD, _FADE, _FRAME = "encoder.HeldFrameEncoder.write_frame", "camera.FadeCamera", \
     "camera.FrameRenderer.get_frame"
 
@@ -260,6 +363,17 @@ MANIM_MEMBERS: tuple[ManimMember, ...] = (
                 "(expression, environment=None, tex_template=None)", "1997843c0b9b34d5"),
     ManimMember("manimpango:PangoUtils.remove_last_M", "patched", _REWRITE, "(file_name)",
                 "d75c7299903cb1f1"),
+    ManimMember("manim.mobject.text.text_mobject:Text.__init__", "patched", _BUILT + " (Text)",
+                "(self, text, fill_opacity=1.0, stroke_width=0, color=None, font_size=48, line_spacing=-1, "
+                "font='', slant='NORMAL', weight='NORMAL', t2c=None, t2f=None, t2g=None, t2s=None, t2w=None, "
+                "gradient=None, tab_width=4, warn_missing_font=True, height=None, width=None, "
+                "should_center=True, disable_ligatures=False, use_svg_cache=False, **kwargs)",
+                "70a2bf58dc91d8fc"),
+    ManimMember("manim.mobject.text.tex_mobject:MathTex.__init__", "patched", _BUILT + " (MathTex)",
+                "(self, *tex_strings, arg_separator=' ', substrings_to_isolate=None, tex_to_color_map=None, "
+                "tex_environment='align*', **kwargs)", "82be8f08b25467fb"),
+    ManimMember("manim.mobject.mobject:Mobject.__deepcopy__", "called", _BUILT + ": each copy handed out",
+                "(self, clone_from_id)", "8a1349b6fc8ab459"),
     # bpviz.renderer.encoder: HeldFrameWriter and HeldFrameEncoder
     ManimMember(f"{_WRITER}._create_segment_encoder", "overridden", "encoder.HeldFrameWriter",
                 "(self, target)", "02e02b1de2175d5a"),

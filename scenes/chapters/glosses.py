@@ -143,8 +143,8 @@ def with_gloss(part, panel: VGroup, gloss: VGroup | None) -> VGroup:
     """
     if gloss is None:
         return panel
-    entries = list(gloss.entries)
-    while entries and panel.height + 0.4 + _block(entries).height > part.regions.panel.height:
+    entries, height = list(gloss.entries), panel.height  # the panel measured once: it stays as it is
+    while entries and height + 0.4 + _block(entries).height > part.regions.panel.height:
         part.scene.glossed.discard(entries.pop()[0])
     if not entries:
         return panel

@@ -346,11 +346,13 @@ def wrapped_text(words: str, width: float, font_size: float, color: str, shrink:
     text = Text(words, font=style.FONT, font_size=font_size, color=color)
     if text.width * shrink <= width:
         return fitted(text, width)
-    chars = int(len(words) * width / text.width) + 1
+    chars, lines = int(len(words) * width / text.width) + 1, None
     while text.width > width and chars > 12:
         chars -= 1
-        text = Text(textwrap.fill(words, chars), font=style.FONT, font_size=font_size, color=color,
-                    line_spacing=0.8)
+        if textwrap.fill(words, chars) == lines:  # broken as before: as wide as before
+            continue
+        lines = textwrap.fill(words, chars)
+        text = Text(lines, font=style.FONT, font_size=font_size, color=color, line_spacing=0.8)
     if text.width > width:
         text.scale_to_fit_width(width)
     return text
@@ -375,11 +377,13 @@ def unclutter_edge_labels(diagram: NetworkDiagram, labels: dict, avoid, spots=ED
     spot on the edge is clear (a short edge level with its neurons' values), the label stands
     just beside the middle of its edge (:data:`EDGE_SIDE_STEPS`).
     """
-    placed, kept_off = [], list(avoid)
+    # every box measured once: a placed label and those of avoid stay where they are
+    placed, kept_off = [], [mobject_box(other) for other in avoid]
 
     def clear(label) -> bool:
-        return not any(mobjects_overlap(label, other, tol) for other in placed if other is not label) \
-            and not any(mobjects_overlap(label, other, -clearance) for other in kept_off)
+        own = mobject_box(label)
+        return not any(boxes_overlap(own, box, tol) for other, box in placed if other is not label) \
+            and not any(boxes_overlap(own, box, -clearance) for box in kept_off)
 
     for key, label in labels.items():
         for where in spots:
@@ -395,7 +399,7 @@ def unclutter_edge_labels(diagram: NetworkDiagram, labels: dict, avoid, spots=ED
                     break
             else:
                 diagram.label_edge(key, label, spots[-1])
-        placed.append(label)
+        placed.append((label, mobject_box(label)))
     return labels
 
 
@@ -403,9 +407,18 @@ EDGE_SIDE_STEPS = (1.6, -1.6, 2.4, -2.4, 3.2, -3.2)
 """Offsets tried, in label heights across the edge, for an edge label no spot along its edge clears."""
 
 
+def mobject_box(mob) -> tuple[float, float, float, float]:
+    """``(left, right, bottom, top)`` of ``mob``, from one pass over its boundary points.
+
+    The numbers ``get_left``, ``get_right``, ``get_bottom`` and ``get_top`` give (four passes).
+    """
+    points = mob.get_points_defining_boundary()
+    if len(points) == 0:  # as Manim's get_critical_point: the origin
+        return 0.0, 0.0, 0.0, 0.0
+    low, high = points.min(axis=0), points.max(axis=0)
+    return float(low[0]), float(high[0]), float(low[1]), float(high[1])
+
+
 def mobjects_overlap(a, b, tol: float = 0.0) -> bool:
     """Whether the bounding boxes of mobjects ``a`` and ``b`` overlap by more than ``tol``."""
-    def box(mob) -> tuple[float, float, float, float]:
-        return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
-
-    return boxes_overlap(box(a), box(b), tol)
+    return boxes_overlap(mobject_box(a), mobject_box(b), tol)

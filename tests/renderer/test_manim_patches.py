@@ -7,6 +7,9 @@ new signature or hash in ``MANIM_MEMBERS``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import numpy as np
 import pytest
 from manim import MathTex, Scene, SVGMobject, Text, tempconfig
 from manim._config.output import OutputFormat, OutputSpec
@@ -146,3 +149,86 @@ def test_a_failed_install_leaves_manim_as_it_was(tmp_path):
     with pytest.raises(KeyError):
         ManimPatches(tmp_path, patches=(*PATCHES[:2], broken)).install()
     assert all(_stored()[where] is before[where] for where in before)
+
+
+
+def _shapes(mob) -> list:
+    """What a mobject draws: each member's kind, points and colours, in family order."""
+    return [(type(m).__name__, m.points.tobytes(), m.fill_rgbas.tobytes(), m.stroke_rgbas.tobytes(),
+             m.stroke_width) for m in mob.get_family()]
+
+
+@contextmanager
+def _counted_svg_builds():
+    """The kinds of the mobjects Manim built from an SVG (``SVGMobject.__init__`` ran) in the block."""
+    made, init = [], SVGMobject.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(type(self).__name__)
+        init(self, *args, **kwargs)
+
+    SVGMobject.__init__ = counted
+    try:
+        yield made
+    finally:
+        SVGMobject.__init__ = init
+
+
+def test_a_text_or_equation_built_again_is_a_copy_of_an_earlier_build(tmp_path):
+    """Equal arguments give a copy equal to Manim's own build, which the caller can change freely."""
+    root = tmp_path / "cache"
+    builds = [(Text, ("twice the same words",), {"font_size": 30, "color": "#ECEFF4"}),
+              (MathTex, (r"z^{1}_{1}", r"= 0.3775"), {"font_size": 36, "color": "#C39BD3"})]
+    with typeset_dirs(root) as dirs, tempconfig({**dirs, **_SMALL}):
+        with ManimPatches(root, PATCHES[:3]):  # Manim builds every one
+            for cls, args, kwargs in builds:  # the first build parses its SVG; later ones read the
+                cls(*args, **kwargs)          # stored shapes (the same numbers, signed zeros aside)
+            manims = [cls(*args, **kwargs) for cls, args, kwargs in builds]
+        with ManimPatches(root):
+            with _counted_svg_builds() as built_twice:  # a key met once keeps nothing: built again
+                first = [cls(*args, **kwargs) for cls, args, kwargs in builds]
+                second = [cls(*args, **kwargs) for cls, args, kwargs in builds]
+            for mob in [*first, *second]:  # what a chapter does to its mobject stays with it
+                mob.scale(2).shift([1, 2, 0]).set_color("#FF0000")
+            with _counted_svg_builds() as made:
+                again = [cls(*args, **kwargs) for cls, args, kwargs in builds]
+                other = Text("twice the same words", font_size=31, color="#ECEFF4")
+    assert built_twice == ["Text", "MathTex"] * 2
+    assert made == ["Text"], "only the text of another size is built again"
+    for manim, copy in zip(manims, again):
+        assert type(copy) is type(manim) and _shapes(copy) == _shapes(manim)
+        assert set(vars(copy)) == set(vars(manim))
+        assert copy.get_family()[1].points is not manim.get_family()[1].points
+    for mob, copy in zip(first + second, again + again):
+        assert not set(map(id, mob.get_family())) & set(map(id, copy.get_family()))
+    assert again[1].tex_template is manims[1].tex_template  # shared, as Manim shares it
+    assert other.height > again[0].height
+
+
+def test_a_subclass_or_an_argument_without_a_plain_form_is_built_by_manim(tmp_path):
+    class Subtitle(Text):
+        pass
+
+    root = tmp_path / "cache"
+    red = {"red": np.array([1.0, 0.0, 0.0])}  # a colour as an array: no plain form for the key
+    with typeset_dirs(root) as dirs, tempconfig({**dirs, **_SMALL}), ManimPatches(root):
+        with _counted_svg_builds() as made:
+            Subtitle("built by Manim")
+            sub = Subtitle("built by Manim")
+            odd = [Text("red words", t2c=red) for _ in range(2)]
+    assert made == ["Subtitle", "Subtitle", "Text", "Text"]
+    assert type(sub) is Subtitle and odd[0] is not odd[1]
+
+
+def test_build_key_names_what_a_build_depends_on():
+    from manim import ManimColor
+    from manim.utils.tex import TexTemplate
+
+    key = manim_patches.build_key(("w",), {"color": ManimColor("#ECEFF4"), "t2c": {"w": "#FF0000"}})
+    assert key == manim_patches.build_key(("w",), {"t2c": {"w": "#FF0000"}, "color": ManimColor("#ECEFF4")})
+    assert key != manim_patches.build_key(("w",), {"color": ManimColor("#ECEFF5"), "t2c": {"w": "#FF0000"}})
+    with tempconfig({"tex_template": TexTemplate(preamble=r"\usepackage{amsmath}")}):
+        assert manim_patches.build_key(("w",), {"color": ManimColor("#ECEFF4"),
+                                                "t2c": {"w": "#FF0000"}}) != key
+    with pytest.raises(TypeError):
+        manim_patches.build_key((np.array([1.0]),), {})

@@ -117,8 +117,10 @@ def pytest_terminal_summary(terminalreporter, config):
     if not reports:
         return
     total = sum(r.seconds for r in reports.values())
+    cpu = sum(r.cpu_seconds for r in reports.values())
     slowest = sorted(reports.values(), key=lambda r: -r.seconds)[:5]
     terminalreporter.write_line(
-        f"chapter runs: {len(reports)} runs, {total:.0f} s of work in {workers()} worker(s); slowest: "
-        + ", ".join(f"{r.job} {r.seconds:.1f} s" for r in slowest))
+        f"chapter runs: {len(reports)} runs, {total:.0f} s of work ({cpu:.0f} s CPU) in {workers()} "
+        "worker(s); slowest: " + ", ".join(f"{r.job} {r.seconds:.1f} s ({r.cpu_seconds:.1f} s CPU)"
+                                           for r in slowest))
 

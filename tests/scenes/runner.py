@@ -7,13 +7,15 @@ layout, equation size, numbers against the trace. Mode ``dry_run`` plays it with
 settled frames are covered too.
 
 LaTeX and Pango output is cached in ``<media_dir>/worker<i>`` (a folder per process, so two
-processes never write the same file), which the test session keeps between runs.
+processes never write the same file), which the test session keeps between runs; the shared
+LaTeX claims and parsed shapes of bpviz's caches in ``<media_dir>/tex`` and ``<media_dir>/svg``.
 """
 
 from __future__ import annotations
 
 import fcntl
 import itertools
+import resource
 import tempfile
 import time
 import traceback
@@ -117,6 +119,9 @@ class RunReport:
 
     job: Job
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    """CPU time of the run (user + system of its process and of the LaTeX and Pango processes it
+    waited for): on a shared machine it moves less than ``seconds``."""
     beats: list[BeatReport] = field(default_factory=list)
     error: str | None = None
 
@@ -193,6 +198,12 @@ def manim_config(job: Job, run_dir: Path, cache_dir: Path) -> dict:
             "text_dir": str(cache_dir / "texts")}
 
 
+def _cpu_seconds() -> float:
+    """User + system seconds of this process and of the children it has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_job(job: Job, media_dir: str) -> RunReport:
     """Play ``job``'s chapter and check every beat; exceptions are reported, not raised."""
     from manim import tempconfig
@@ -207,7 +218,7 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     from .numbers_check import TraceNumbers, number_problems
 
     folder = claim_folder(media_dir)
-    report, start = RunReport(job), time.perf_counter()
+    report, start, cpu = RunReport(job), time.perf_counter(), _cpu_seconds()
     try:
         the_story = story(job.variant)
         numbers = TraceNumbers(the_story)
@@ -228,9 +239,11 @@ def run_job(job: Job, media_dir: str) -> RunReport:
             report.beats[-1].glossed = frozenset(scene.glossed)
 
         # Manim patched as the production line patches it: LaTeX through the claims, and every
-        # SVG (LaTeX and text) parsed once into the shape cache of this worker's folder
-        with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, ManimPatches(folder, PATCHES), \
-                tempconfig(manim_config(job, Path(tmp), folder)):
+        # SVG (LaTeX and text) parsed once into the shape cache. Both are shared by the workers
+        # (made for processes running at once: claims, atomic writes), so an equation two workers
+        # meet is compiled and parsed once; Manim's own folders stay the worker's.
+        with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp, \
+                ManimPatches(Path(media_dir), PATCHES), tempconfig(manim_config(job, Path(tmp), folder)):
             scene = chapter(job.chapter, the_story, beat_end=check, skip_animations=job.mode == "stills")
             scene.render()
         for beat_report, beat in zip(report.beats, scene.beats):
@@ -238,4 +251,5 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     except Exception:  # noqa: BLE001 - the test that reads the report fails with this traceback
         report.error = traceback.format_exc()
     report.seconds = time.perf_counter() - start
+    report.cpu_seconds = _cpu_seconds() - cpu
     return report
