@@ -291,7 +291,8 @@ def label_digit_height(label: ValueLabel) -> float:
     parts = label.label.submobjects
     if len(glyphs) != len(parts):
         return float(label.label.height)
-    return max((float(g.height) for c, g in zip(glyphs, parts) if c.isdigit()), default=float(label.label.height))
+    return max((float(g.height) for c, g in zip(glyphs, parts) if c.isdigit()),
+               default=float(label.label.height))
 
 
 def share_problems(scene, leaves, min_height: float = MIN_LABEL_DIGIT_HEIGHT) -> list[str]:
