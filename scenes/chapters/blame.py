@@ -19,12 +19,15 @@ SHARE_SPOTS = (0.8, 0.72, 0.88, 0.62, 0.55, 0.45, 0.38, 0.3)
 """Where along its edge (from the focus neuron) a share is tried, in turn: towards the next layer
 first, where the edges have fanned out (the next layer's delta labels, which stand there, make way
 for the shares while they are shown)."""
-SHARE_SIDE_STEPS = (0.0, 0.9, -0.9, 1.6, -1.6)
-"""Offsets across the edge, in label heights, tried at each spot: on the edge, then beside it."""
+SHARE_SIDE_STEPS = (0.0, 0.9, -0.9)
+"""Offsets across the edge, in label heights, tried at each spot: on the edge, then just beside it
+(further off, a label beside a steep edge would hang away from it)."""
 SHARES_UP_TO = 5
 """At most this many edges of a fan carry their share; the equation writes the others as ``+ ⋯``."""
 CLEARANCE = 0.05
 """Room kept between a share and any other label or ring."""
+BESIDE = 0.08
+"""A share's box comes at least this close to its own edge (on it, or just beside it)."""
 
 
 def _box(mob) -> tuple[float, float, float, float]:
@@ -64,6 +67,13 @@ def _core(box, share: float = 0.5) -> tuple[float, float, float, float]:
     return cx - half, cx + half, box[2] + trim, box[3] - trim
 
 
+def _box_distance(box, points: np.ndarray) -> float:
+    """Distance from ``box`` to the nearest of ``points`` (shape ``(n, 2)``)."""
+    dx = np.maximum(np.maximum(box[0] - points[:, 0], points[:, 0] - box[1]), 0.0)
+    dy = np.maximum(np.maximum(box[2] - points[:, 1], points[:, 1] - box[3]), 0.0)
+    return float(np.min(np.hypot(dx, dy)))
+
+
 def _distance(point, start, end) -> float:
     """Distance from ``point`` to the segment ``start``-``end``."""
     d = end[:2] - start[:2]
@@ -77,7 +87,8 @@ def share_labels(part, diagram, layer: int, j: int, avoid=()) -> dict:
     Each label is the value of the engine's share equation (``Story.share_eqs``), coloured as a
     delta at the small value size (never shrunk), keyed by its edge. The largest shares (by
     ``|w δ|``) are placed first, each where it reads as its edge's alone: on its edge or just
-    beside it (:data:`SHARE_SPOTS` along it, :data:`SHARE_SIDE_STEPS` across), no other edge of the
+    beside it (:data:`SHARE_SPOTS` along it, :data:`SHARE_SIDE_STEPS` across, its box at most
+    :data:`BESIDE` from the edge), no other edge of the
     fan through its middle nor its own edge through the middle of a share placed before, its own
     edge the nearest of the fan, covering no share, no label of ``avoid`` and no neuron with its
     ring; of those spots, the one fewest other errors' edges cross. An edge with no such spot stays
@@ -109,6 +120,7 @@ def share_labels(part, diagram, layer: int, j: int, avoid=()) -> dict:
         bad += sum(bool(c) and other != key for c, other in zip(_crossing(_core(box), fan_points), fan_keys))
         own_points = _points([fan[key]])
         bad += sum(bool(_crossing(_core(_box(lab)), own_points)[0]) for lab in placed.values())
+        bad += _box_distance(box, own_points[0]) > BESIDE
         return bad, int(sum(_crossing(_core(box), rest_points)))
 
     for eq in sorted(shares, key=lambda eq: -abs(eq.value)):

@@ -32,6 +32,8 @@ MIN_DIGIT_HEIGHT = 0.18
 MIN_LABEL_DIGIT_HEIGHT = 0.14
 """Smallest legible height of a digit of a share label on an edge, in Manim units (19 px at 1080p:
 the small value size's digits, 0.148, never shrunk below it)."""
+SHARE_BESIDE = 0.1
+"""A share label's box comes at least this close to its own edge (Manim units)."""
 SHARE_MIDDLE = 0.5
 """The middle of a share label, where an edge through it is read as its edge: this share of its
 width, its height less a tenth at the top and the bottom."""
@@ -285,6 +287,17 @@ def segment_meets_box(start, end, b: tuple[float, float, float, float]) -> bool:
     return True
 
 
+def segment_box_distance(start, end, b: tuple[float, float, float, float], samples: int = 200) -> float:
+    """Distance from the segment ``start``-``end`` to box ``b`` (0 when it passes through)."""
+    if segment_meets_box(start, end, b):
+        return 0.0
+    t = np.linspace(0.0, 1.0, samples)[:, None]
+    points = np.asarray(start)[:2] + t * (np.asarray(end)[:2] - np.asarray(start)[:2])
+    dx = np.maximum(np.maximum(b[0] - points[:, 0], points[:, 0] - b[1]), 0.0)
+    dy = np.maximum(np.maximum(b[2] - points[:, 1], points[:, 1] - b[3]), 0.0)
+    return float(np.min(np.hypot(dx, dy)))
+
+
 def label_digit_height(label: ValueLabel) -> float:
     """Height of the tallest digit of ``label`` as it is now scaled on screen."""
     glyphs = label.text.replace(" ", "").replace("\t", "").replace("\n", "")
@@ -296,7 +309,8 @@ def label_digit_height(label: ValueLabel) -> float:
 
 
 def share_problems(scene, leaves, min_height: float = MIN_LABEL_DIGIT_HEIGHT) -> list[str]:
-    """Share labels too small to read, or whose middle another share's edge crosses (misread as its)."""
+    """Share labels too small to read, away from their edge, or whose middle another share's edge
+    crosses (misread as its)."""
     shares = share_labels_on_screen(leaves)
     if not shares:
         return []
@@ -306,6 +320,11 @@ def share_problems(scene, leaves, min_height: float = MIN_LABEL_DIGIT_HEIGHT) ->
         if height < min_height:
             problems.append(f"share too small: {describe(label)} on edge {label.key}, digits {height:.3f} "
                             f"units high ({height * 135:.0f} px at 1080p; at least {min_height})")
+        own = edges.get(label.key)
+        off = 0.0 if own is None else segment_box_distance(own.get_start(), own.get_end(), box(label))
+        if off > SHARE_BESIDE:
+            problems.append(f"share away from its edge: {describe(label)} of edge {label.key} stands "
+                            f"{off:.2f} units off it")
         middle = middle_of(box(label))
         for other in shares:
             edge = edges.get(other.key)

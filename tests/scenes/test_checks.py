@@ -87,6 +87,8 @@ def test_layout_finds_shares_crossed_or_too_small(part):
     first.move_to(diagram.edges[second.key].point_from_proportion(0.5))  # read as the other edge's
     found = "\n".join(frame_problems(frame(diagram, first, second)))
     assert f"of edge {first.key} has edge {second.key}" in found
+    first.shift(0.5 * UP)  # above its edge, not beside it
+    assert f"of edge {first.key} stands" in "\n".join(frame_problems(frame(diagram, first, second)))
     diagram.label_edge(first.key, first, 0.75)
     first.scale(0.8)
     found = "\n".join(frame_problems(frame(diagram, first, second)))
