@@ -153,7 +153,8 @@ class BackwardPart(Part):
                   say={"slope": story.fmt(eqs["fprime"].value), "delta": story.fmt(eqs["delta"].value)})
         gloss = gloss_text(self, summed.latex(), eqs["fprime"].latex())
         room = gloss.height + 0.4 if gloss else 0.0
-        terms = [lab.key[1] for lab in self.shares]  # the shares on the edges (a tight fan: a few)
+        # the shares on the edges (a tight fan: a few; none in dense mode, which writes the sum whole)
+        terms = [lab.key[1] for lab in self.shares] or None
         panel = panel_of(self, lambda h: self._summed_block(summed, h - room, terms, neuron=j + 1,
                                                             layer=layer),
                          lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h - room,

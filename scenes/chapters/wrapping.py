@@ -121,7 +121,7 @@ def keep_terms(latex: str, keep) -> tuple[str, int, int]:
     start, end, spots = _sum_terms(latex)
     total = len(spots) + 1
     wanted = sorted({i for i in keep if 0 <= i < total})
-    if not spots or len(wanted) == total:
+    if not spots or not wanted or len(wanted) == total:  # no terms asked for: the sum as it is
         return latex, total, total
     bounds = [start, *spots, end]
     terms = [latex[a:b].strip() for a, b in zip(bounds, bounds[1:])]

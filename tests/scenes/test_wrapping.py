@@ -23,6 +23,7 @@ def test_keep_terms_writes_the_chosen_terms_in_order_then_the_rest_as_dots(keep,
 
 def test_keep_terms_of_every_term_changes_nothing():
     assert keep_terms(NIELSEN, range(4)) == (NIELSEN, 4, 4)
+    assert keep_terms(NIELSEN, []) == (NIELSEN, 4, 4)
     assert keep_terms(DELTA_RULE, [1]) == (r"\delta_{1} = 0.2 \left(-0.25 + \cdots\right) = 0.1", 1, 3)
 
 
