@@ -22,6 +22,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,18 @@ class Config:
     text: str = field(default="", repr=False)
     """The TOML text the config was read from (``""`` when built from data): the film's checks of
     ``[video]`` name the line of a key with it."""
+
+    @cached_property
+    def labels(self) -> str | None:
+        """What the targets are: ``"one-hot"``, ``"binary"`` or ``None``.
+
+        ``"one-hot"``: classes, one 1 per row and the rest 0; ``"binary"``: every target 0 or 1,
+        each output its own class; ``None``: numbers, no classes. Computed once per config.
+        """
+        targets = self.targets
+        if not np.all((targets == 0) | (targets == 1)):
+            return None
+        return "one-hot" if targets.shape[1] > 1 and np.all(targets.sum(axis=1) == 1) else "binary"
 
     def to_dict(self) -> dict:
         """The resolved config as plain JSON-able data (the trace's ``config``): every SCHEMA key."""

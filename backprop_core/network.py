@@ -12,9 +12,12 @@ Read beside the equations (docs/trace-format.md): ``W^l`` has shape ``(n_l, n_{l
 or a batch of samples, one per row of ``x`` (shape ``(m, n_0)``): the same lines compute every
 row at once. For a batch, :func:`backward` gives each sample's loss and deltas (one row each)
 and the gradients averaged over the batch, which is what a gradient-descent step applies.
-Training passes a batch (an online step is a batch of one sample).
+Training passes a batch (an online step is a batch of one sample). ``np.matvec(W, v)`` multiplies
+each row of ``v`` as a vector, so that a batch gets the very numbers of its samples taken one by
+one (the matrix product ``v @ W.T`` would add in another order, and change last bits).
 
-Both raise :class:`NonFiniteError` where a value becomes NaN or infinite.
+The passes compute with whatever they are given, NaN and infinity included;
+:func:`check_finite` finds the first value of a step that is not finite and names it.
 """
 
 from __future__ import annotations
@@ -44,20 +47,25 @@ class NonFiniteError(FloatingPointError):
         self.quantity = quantity
 
 
-def matvec(w: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """``w @ v`` for a vector ``v``, or for each row of ``v`` (each sample of a batch).
+def check_finite(z, loss=None, delta=(), weights=(), biases=()) -> None:
+    """Raise :class:`NonFiniteError` at the first NaN or infinity of a step, in the order computed.
 
-    Each row is multiplied as a column vector (a stack of matrix-vector products), so that a
-    batch gets the very numbers of its samples taken one by one: the matrix product
-    ``v @ w.T`` would add in another order, and change last bits.
+    The order is ``z^1 .. z^L``, the ``loss`` (of layer ``L``), ``delta^1 .. delta^L``, then the
+    updated ``W^l`` and ``b^l``, layer by layer. Every value is tested at once; only when that
+    test fails are they looked at one by one, to name the first.
     """
-    return (w @ v[..., None])[..., 0]
-
-
-def check_finite(values: np.ndarray, layer: int, quantity: str) -> None:
-    """Raise :class:`NonFiniteError` for ``quantity`` of ``layer`` unless every entry is finite."""
-    if np.count_nonzero(np.isfinite(values)) != values.size:
-        raise NonFiniteError(layer, quantity)
+    named = [("z", layer, v) for layer, v in enumerate(z, start=1)]
+    if loss is not None:
+        named.append(("loss", len(z), loss))
+    named += [("delta", layer, d) for layer, d in enumerate(delta, start=1)]
+    for layer, (w, b) in enumerate(zip(weights, biases), start=1):
+        named += [("updated weight", layer, w), ("updated weight", layer, b)]
+    values = np.concatenate([v for _, _, v in named], axis=None)
+    if np.count_nonzero(np.isfinite(values)) == values.size:
+        return
+    for quantity, layer, v in named:
+        if not np.isfinite(v).all():
+            raise NonFiniteError(layer, quantity)
 
 
 class Forward(NamedTuple):
@@ -110,15 +118,11 @@ def init_params(
 
 
 def forward(weights, biases, activations: tuple[str, ...], x: np.ndarray) -> Forward:
-    """The forward pass of one sample ``x`` (or of each row of a batch ``x``).
-
-    Raises :class:`NonFiniteError` at the first layer whose ``z`` is not finite.
-    """
+    """The forward pass of one sample ``x`` (or of each row of a batch ``x``)."""
     a = [np.asarray(x, dtype=float)]
     z = []
-    for layer, (w, b, f) in enumerate(zip(weights, biases, activations), start=1):
-        z.append(matvec(w, a[-1]) + b)  # z^l = W^l a^{l-1} + b^l
-        check_finite(z[-1], layer, "z")
+    for w, b, f in zip(weights, biases, activations):
+        z.append(np.matvec(w, a[-1]) + b)  # z^l = W^l a^{l-1} + b^l
         a.append(activate(f, z[-1]))  # a^l = f_l(z^l): finite where z^l is, for every activation
     return Forward(tuple(z), tuple(a))
 
@@ -126,23 +130,21 @@ def forward(weights, biases, activations: tuple[str, ...], x: np.ndarray) -> For
 def backward(weights, activations: tuple[str, ...], loss: str, fwd: Forward, y: np.ndarray) -> Backward:
     """The backward pass of the sample (or batch) whose forward pass is ``fwd``, with targets ``y``.
 
-    ``weights`` are those the forward pass used (before the update). Raises
-    :class:`NonFiniteError` if the loss is not finite, or at the first layer whose delta is not.
+    ``weights`` are those the forward pass used (before the update).
     """
     z, a = fwd.z, fwd.a
     n_layers = len(weights)
     e = loss_value(loss, activations[-1], z[-1], a[-1], y)
-    check_finite(e, n_layers, "loss")
     delta = [np.empty(0)] * n_layers  # delta[l - 1] is delta^l
     delta[-1] = output_delta(loss, activations[-1], z[-1], a[-1], y)  # BP1
     for i in range(n_layers - 2, -1, -1):
-        delta[i] = matvec(weights[i + 1].T, delta[i + 1]) * derivative(activations[i], z[i], a[i + 1])  # BP2
-    for layer, d in enumerate(delta, start=1):
-        check_finite(d, layer, "delta")
+        # BP2: delta^l = (W^{l+1})^T delta^{l+1} * f_l'(z^l)
+        delta[i] = np.matvec(weights[i + 1].T, delta[i + 1]) * derivative(activations[i], z[i], a[i + 1])
     # The gradients of a batch are the mean over its samples (one sample: a batch of one).
     rows_d, rows_a = [np.atleast_2d(d) for d in delta], [np.atleast_2d(v) for v in a]
     m = len(rows_a[0])
-    grad_biases = [sum(d) / m for d in rows_d]  # BP3: mean of delta^l (sum: 0 + d_1 + ... + d_m)
+    # Sums in the order of the samples, from 0: 0.0 + the running sum is 0 + d_1 + ... + d_m to the bit.
+    grad_biases = [(0.0 + np.add.accumulate(d)[-1]) / m for d in rows_d]  # BP3: mean of delta^l
     grad_weights = [np.einsum("nj,nk->jk", d, a_prev) / m  # BP4: mean of outer(delta^l, a^{l-1})
                     for d, a_prev in zip(rows_d, rows_a)]
     return Backward(e, tuple(delta), tuple(grad_weights), tuple(grad_biases))

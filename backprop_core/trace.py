@@ -8,7 +8,7 @@ own: a copy of what the caller passed in, unless that already was read-only all 
 down (:func:`is_frozen`: training freezes its passes' fresh arrays and records row views of
 them). Records may share a :class:`Params` (:func:`~backprop_core.train.train` gives a step's
 ``after`` as the next step's ``before`` and as the epoch's ``params``). Every record checks its
-shapes when the :class:`Trace` is built.
+shapes when the :class:`Trace` is built, but for the steps training made (:class:`Steps`).
 
 Examples
 --------
@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -193,6 +194,36 @@ class Step:
         raise KeyError(f"sample {sample} is not in step {self.index} (samples {list(self.samples)})")
 
 
+class Steps(Sequence[Step]):
+    """Recorded steps, each made into its :class:`Step` when it is first asked for.
+
+    ``makers[i]()`` makes step ``i``. Training records a step as the arrays its passes computed
+    and makes the :class:`Step` (with a :class:`SampleRecord` per sample) from them only when the
+    trace is read: a run of many small steps costs no records until then. The steps come from the
+    passes, so the :class:`Trace` does not check their shapes.
+    """
+
+    def __init__(self, makers: Iterable[Callable[[], Step]]):
+        self._makers = list(makers)
+        self._made: list[Step | None] = [None] * len(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(len(self))[i])
+        if self._made[i] is None:
+            self._made[i] = self._makers[i]()
+        return self._made[i]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a tuple (or :class:`Steps`) of the same steps, as a tuple of steps would be."""
+        if not isinstance(other, tuple | Steps):
+            return NotImplemented
+        return tuple(self) == tuple(other)
+
+
 @dataclass(frozen=True, eq=False, slots=True)
 class EpochRecord:
     """Mean loss over the training set with the parameters at the end of ``epoch``.
@@ -235,8 +266,9 @@ class Trace:
         The resolved config (every default filled in), as plain JSON-able data.
     initial : Params
         Parameters before the first step.
-    steps : tuple of Step
-        Recorded steps, in order (all of them, or as ``[training] record`` says).
+    steps : tuple of Step, or Steps
+        Recorded steps, in order (all of them, or as ``[training] record`` says); training gives
+        :class:`Steps`, made when read.
     epochs : tuple of EpochRecord
         ``epochs[0]`` is before training; ``epochs[e]`` after epoch ``e``.
     stopped : Stopped or None
@@ -245,7 +277,7 @@ class Trace:
 
     config: dict
     initial: Params
-    steps: tuple[Step, ...]
+    steps: tuple[Step, ...] | Steps
     epochs: tuple[EpochRecord, ...]
     stopped: Stopped | None = None
     layers: tuple[int, ...] = field(init=False)
@@ -255,14 +287,15 @@ class Trace:
         net = self.config["network"]
         object.__setattr__(self, "layers", tuple(int(n) for n in net["layers"]))
         object.__setattr__(self, "activations", tuple(net["activations"]))
-        object.__setattr__(self, "steps", tuple(self.steps))
         object.__setattr__(self, "epochs", tuple(self.epochs))
         self.initial.check(self.layers, "initial")
         checked = {id(self.initial)}  # Params shared between records are checked once
-        for pos, step in enumerate(self.steps):
-            step.check(self.layers, checked)
-            if pos and step.index <= self.steps[pos - 1].index:
-                raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
+        if not isinstance(self.steps, Steps):
+            object.__setattr__(self, "steps", tuple(self.steps))
+            for pos, step in enumerate(self.steps):
+                step.check(self.layers, checked)
+                if pos and step.index <= self.steps[pos - 1].index:
+                    raise TraceError(f"steps[{pos}]: index {step.index} does not increase")
         n_samples = len(self.config["data"]["inputs"])
         for pos, ep in enumerate(self.epochs):
             if ep.epoch != pos:

@@ -6,16 +6,20 @@ per epoch with the mean gradient over the training set. ``minibatch``: one updat
 Every step is :func:`~backprop_core.network.forward` and :func:`~backprop_core.network.backward`
 of its samples (a batch, one sample per row; an online step is a batch of one), then
 ``W <- W - learning_rate * dE/dW`` (and the same for the biases unless they are frozen).
-Hidden deltas always use the weights from before the update.
+Hidden deltas always use the weights from before the update. Every number of a step is checked
+for NaN and infinity at once (:func:`~backprop_core.network.check_finite`).
 
-``[training] record`` says which steps the trace keeps (all, every N-th, or none); the loss
-(and accuracy) over the training set is recorded after every epoch (:func:`evaluate`), with
-the output for every sample at the first and the last epoch.
+``[training] record`` says which steps the trace keeps (all, every N-th, or none): a kept step
+keeps its passes' arrays, made into its :class:`~backprop_core.trace.Step` when the trace is
+read (:class:`~backprop_core.trace.Steps`). The loss (and accuracy) over the training set is
+recorded after every epoch (:func:`evaluate`), with the output for every sample at the first
+and the last epoch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -24,7 +28,7 @@ from .config_checks import ValueChecker
 from .errors import BpvizError, ConfigError
 from .losses import loss_value
 from .network import NonFiniteError, backward, check_finite, forward, init_params
-from .trace import EpochRecord, Params, SampleRecord, Step, Stopped, Trace, freeze
+from .trace import EpochRecord, Params, SampleRecord, Step, Steps, Stopped, Trace, freeze
 
 __all__ = ["MAX_TRACE_NUMBERS", "TraceTooLarge", "TrainingDiverged", "batches", "evaluate", "initial_params",
            "is_recorded", "train", "trace_size"]
@@ -104,21 +108,20 @@ def evaluate(cfg: Config, weights, biases) -> tuple[float, float | None, np.ndar
     of the outputs is sample ``i``. The accuracy is ``None`` unless the targets are class labels
     (every target 0 or 1): then it is the share of samples whose output gives their class (the
     largest output for one-hot targets, every output on the right side of 0.5 otherwise).
-    Raises :class:`~backprop_core.network.NonFiniteError` as the forward pass does, or if a
-    loss is not finite.
+    Raises :class:`~backprop_core.network.NonFiniteError` at the first ``z`` or loss that is
+    not finite.
     """
     fwd = forward(weights, biases, cfg.activations, cfg.inputs)
     losses = loss_value(cfg.loss, cfg.activations[-1], fwd.z[-1], fwd.a[-1], cfg.targets)
-    check_finite(losses, len(weights), "loss")
+    check_finite(fwd.z, losses)
     loss = sum(losses.tolist()) / len(losses)  # summed in order, from the first sample
     outputs = fwd.a[-1]
-    targets = cfg.targets
-    if not np.all((targets == 0) | (targets == 1)):
+    if cfg.labels is None:
         return loss, None, outputs
-    if targets.shape[1] > 1 and np.all(targets.sum(axis=1) == 1):  # one-hot: the largest output
-        right = np.argmax(outputs, axis=1) == np.argmax(targets, axis=1)
+    if cfg.labels == "one-hot":  # the largest output
+        right = np.argmax(outputs, axis=1) == np.argmax(cfg.targets, axis=1)
     else:
-        right = np.all((outputs >= 0.5) == (targets == 1), axis=1)
+        right = np.all((outputs >= 0.5) == (cfg.targets == 1), axis=1)
     return loss, np.count_nonzero(right) / len(right), outputs
 
 
@@ -151,7 +154,7 @@ def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> T
     initial = Params(weights, biases)
     current = initial  # the record of the current parameters, once one is made (else None)
     rng = np.random.default_rng(cfg.shuffle_seed) if cfg.shuffle else None
-    steps: list[Step] = []
+    steps: list[Callable[[], Step]] = []  # made into records when the trace is read
     epochs: list[EpochRecord] = []
     index = epoch = 0
     try:
@@ -163,10 +166,12 @@ def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> T
                 fwd = forward(weights, biases, cfg.activations, xs)
                 bwd = backward(weights, cfg.activations, cfg.loss, fwd, ys)
                 new_weights, new_biases = _update(cfg, weights, biases, bwd)
+                check_finite(fwd.z, bwd.loss, bwd.delta, new_weights, new_biases)
+                freeze(*new_weights, *new_biases)  # never written again: the trace takes them uncopied
                 if is_recorded(cfg, index):
                     before = current or Params(weights, biases)
                     current = Params(new_weights, new_biases)
-                    steps.append(_step(index, epoch, batch, fwd, bwd, ys, before, current))
+                    steps.append(partial(_step, index, epoch, batch, fwd, bwd, ys, before, current))
                 else:
                     current = None
                 weights, biases = new_weights, new_biases
@@ -183,29 +188,21 @@ def _train(cfg: Config, progress: Callable[[int, int], None] | None = None) -> T
                 f"{err} before training started; are [network] weights or biases, or [data] values, "
                 "too large?", None) from None
         stopped = Stopped(epoch, index, err.layer, str(err))
-        partial = Trace(cfg.to_dict(), initial, tuple(steps), tuple(epochs), stopped)
+        partial_trace = Trace(cfg.to_dict(), initial, Steps(steps), tuple(epochs), stopped)
         raise TrainingDiverged(
             f"training diverged at epoch {epoch}, step {index}: {err} "
             f"(lower [training] learning_rate, now {cfg.learning_rate})",
-            partial,
+            partial_trace,
         ) from None
-    return Trace(cfg.to_dict(), initial, tuple(steps), tuple(epochs))
+    return Trace(cfg.to_dict(), initial, Steps(steps), tuple(epochs))
 
 
 def _update(cfg: Config, weights, biases, bwd) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """``W - learning_rate * dE/dW`` (and the same for ``b``, unless the biases are frozen), as new arrays.
-
-    Raises :class:`~backprop_core.network.NonFiniteError` at the first layer with a parameter
-    that is not finite.
-    """
+    """``W - learning_rate * dE/dW`` (and the same for ``b``, unless the biases are frozen), as new arrays."""
     new_weights = [w - cfg.learning_rate * g for w, g in zip(weights, bwd.grad_weights)]
     new_biases = biases
     if cfg.use_biases and cfg.update_biases:
         new_biases = [b - cfg.learning_rate * g for b, g in zip(biases, bwd.grad_biases)]
-    for layer, (w, b) in enumerate(zip(new_weights, new_biases), start=1):
-        check_finite(w, layer, "updated weight")
-        check_finite(b, layer, "updated weight")
-    freeze(*new_weights, *new_biases)  # never written again: the trace's Params take them uncopied
     return new_weights, new_biases
 
 

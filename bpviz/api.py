@@ -431,13 +431,20 @@ def frames(config: ConfigLike = None, scene: str | Sequence[str] | None = None, 
     narration = _voice(voice, story, [n for c in chapters for n in film_of(story, c)], quality, aspect)
     if narration is not None:
         _note("stills have no sound; frames.json gives each beat's times with the voice")
-        chapters = [n for c in chapters for n in film_of(story, c)]  # the voice is per chapter job
+        from bpviz.production.jobs import film_options
+
+        # the voice is per chapter job; a chapter of the full film glosses what its film has not yet
+        glossed = {n: film_options(story, c, n).get("glossed", ())
+                   for c in chapters for n in film_of(story, c)}
+        chapters = list(glossed)
+    else:
+        glossed = {}
     from bpviz.production.frames import write_stills
     from bpviz.progress import Progress
 
     with Progress("drawing stills", "chapters") as shown:
         report = write_stills(story, chapters, out, quality, aspect, format, jobs, cache, narration,
-                              shown.update)
+                              shown.update, glossed)
     if drawn is not None:
         drawn.extend(report.drawn)
     stills = report.stills

@@ -16,8 +16,11 @@ from .style import DIAGRAM_WIDTH_SHARE, FRAME_MARGIN, MIN_NEURON_RADIUS, NEURON_
 MAX_NEURONS_PER_LAYER = 64
 """Above this a layer cannot be drawn as a column of neurons; :class:`DiagramTooLarge` says so."""
 MAX_EDGES = 20_000
+MIN_IMAGE_INPUTS = 8 * 8
+"""The smallest input layer drawn as a square image (scikit-learn's 8 x 8 digits); smaller: columns."""
 MAX_IMAGE_INPUTS = 32 * 32
-"""An input layer above :data:`MAX_NEURONS_PER_LAYER` draws in dense mode as a square image, up to this."""
+"""An input layer of a square number of neurons from :data:`MIN_IMAGE_INPUTS` draws in dense mode as a
+square image, up to this."""
 VALUES_UP_TO = 10
 """Layers up to this size show every value; larger networks switch to focus mode."""
 WEIGHT_LABELS_UP_TO = 12
@@ -101,12 +104,14 @@ class NetworkLayout:
 def is_dense(layers: tuple[int, ...]) -> bool:
     """Whether ``layers`` draws in dense mode: an input layer too large for a column of neurons.
 
-    Dense mode draws the input as a square image (``n_0`` a square number up to
-    :data:`MAX_IMAGE_INPUTS`, e.g. 28 x 28 = 784) and the edges merged by layer and colour.
+    Dense mode draws the input as a square image (``n_0`` a square number from
+    :data:`MIN_IMAGE_INPUTS` to :data:`MAX_IMAGE_INPUTS`, e.g. 8 x 8 = 64 or 28 x 28 = 784) and
+    the edges merged by layer and colour. Other input layers up to :data:`MAX_NEURONS_PER_LAYER`
+    are columns of neurons.
     """
     n = layers[0]
     side = int(round(n ** 0.5))
-    return MAX_NEURONS_PER_LAYER < n <= MAX_IMAGE_INPUTS and side * side == n
+    return MIN_IMAGE_INPUTS <= n <= MAX_IMAGE_INPUTS and side * side == n
 
 
 def check_drawable(layers: tuple[int, ...]) -> None:
@@ -116,8 +121,8 @@ def check_drawable(layers: tuple[int, ...]) -> None:
     widest = max(drawn)
     if widest > MAX_NEURONS_PER_LAYER:
         layer = list(layers).index(widest, len(layers) - len(drawn))
-        note = (f" (an input layer of up to {MAX_IMAGE_INPUTS} neurons draws as a square image when "
-                "it is a square number, e.g. 784 = 28 x 28)" if layer == 0 else "")
+        note = (f" (an input layer of {MIN_IMAGE_INPUTS} to {MAX_IMAGE_INPUTS} neurons draws as a square "
+                "image when it is a square number, e.g. 784 = 28 x 28)" if layer == 0 else "")
         raise DiagramTooLarge(f"layer {layer} has {widest} neurons; the diagram draws at most "
                               f"{MAX_NEURONS_PER_LAYER} per layer{note}")
     if edges > MAX_EDGES:
@@ -130,27 +135,37 @@ SMALL_NETWORK = 2
 """Networks of at most this many neurons per layer spread over the diagram's whole height."""
 
 
-def network_layout(layers: tuple[int, ...], region: Region, side_room: float = SIDE_ROOM) -> NetworkLayout:
+def network_layout(layers: tuple[int, ...], region: Region, side_room: float = SIDE_ROOM,
+                   spread: dict | None = None, left_extra: float = 0.0,
+                   right_room: float | None = None) -> NetworkLayout:
     """Place the neurons of ``layers`` in ``region``, columns left to right.
 
     ``side_room`` is kept free left of the input column and right of the output column for
-    the input and target labels; the bottom 0.75 units hold the layer captions.
+    the input and target labels; the bottom 0.75 units hold the layer captions. ``spread``
+    gives a layer the least distance between its neurons it wants (``{layer: distance}``: an
+    output column of three classes beside 13 inputs, room for its class names), as far as the
+    height allows; the other layers keep :attr:`NetworkLayout.spacing`. ``left_extra`` is kept
+    free left of the input column besides ``side_room`` (the inputs' names on their rows);
+    ``right_room``, when given, is kept right of the output column instead of ``side_room``.
     """
     check_drawable(layers)
     n_cols = len(layers)
-    left, right = region.left + side_room, region.right - side_room
+    left = region.left + side_room + left_extra
+    right = region.right - (side_room if right_room is None else right_room)
     xs = np.linspace(left, right, n_cols) if n_cols > 1 else np.array([region.center[0]])
     bottom, top = region.bottom + 0.75, region.top - 0.3
     widest = max(layers)
     # a network of one or two neurons per layer fills its half of the frame: its columns take most
     # of the height (the neurons keep their size: wider rings would crowd the labels between columns)
     spacing = (top - bottom) * 0.7 if widest <= SMALL_NETWORK else min((top - bottom) / widest, 2.0)
-    radius = float(np.clip(spacing * 0.32, MIN_NEURON_RADIUS, NEURON_RADIUS))
+    # never wider than 0.9 of the spacing: a column of 30 (breast cancer's inputs) keeps its rings apart
+    radius = float(min(np.clip(spacing * 0.32, MIN_NEURON_RADIUS, NEURON_RADIUS), spacing * 0.45))
     mid = (bottom + top) / 2
     centers = {}
     for layer, n in enumerate(layers):
+        gap = max(spacing, min((spread or {}).get(layer, 0.0), (top - bottom) / n))
         for j in range(n):
-            y = mid + (n - 1) / 2 * spacing - j * spacing
+            y = mid + (n - 1) / 2 * gap - j * gap
             centers[(layer, j)] = np.array([xs[layer], y, 0.0])
     edges = sum(a * b for a, b in zip(layers, layers[1:]))
     return NetworkLayout(tuple(layers), centers, radius, spacing, widest <= VALUES_UP_TO,

@@ -37,7 +37,7 @@ from backprop_core.losses import CROSS_ENTROPY_OUTPUTS
 from backprop_core.trace import SampleRecord, Step, Trace
 from backprop_core.train import TrainingDiverged, train
 
-from .text import DEFAULT_LANGUAGE, join, localized_tex, plain_number, short_names, tr
+from .text import DEFAULT_LANGUAGE, dataset_names, join, localized_tex, plain_number, short_names, tr
 from .themes import THEMES, Theme
 
 
@@ -110,16 +110,20 @@ class Story:
     # -- what the data are called and how they were scaled (the config's, never a scene's) ------
     @property
     def input_names(self) -> tuple[str, ...] | None:
-        """The inputs' names (``[data] features``), or ``None``: the film says x1, x2 ..."""
-        names = self.trace.config["data"].get("features")
-        return None if names is None else tuple(names)
+        """The inputs' names (``[data] features``), or ``None``: the film says x1, x2 ...
+
+        A bundled dataset's names in the story's language (:func:`~scenes.text.dataset_names`).
+        """
+        data = self.trace.config["data"]
+        names = data.get("features")
+        return None if names is None else dataset_names(data.get("dataset"), names, self.language)
 
     @property
     def output_names(self) -> tuple[str, ...] | None:
         """The outputs' names (``[data] classes`` or ``outputs``), or ``None``: y1, y2 ..."""
         data = self.trace.config["data"]
         names = data.get("classes") or data.get("outputs")
-        return None if names is None else tuple(names)
+        return None if names is None else dataset_names(data.get("dataset"), names, self.language)
 
     @property
     def scaling(self) -> tuple[str, dict[str, np.ndarray]] | None:
@@ -170,6 +174,17 @@ class Story:
     def output_label(self, j: int) -> str:
         """Output ``j`` (0-based) on screen: its class or column name, or ``y1`` ... for inline data."""
         return self.output_labels[j] if self.output_labels else f"y{j + 1}"
+
+    @property
+    def scaled_input(self) -> int:
+        """The input whose scaling the film writes out: the first one the sample holds (raw not 0).
+
+        The first input of scikit-learn's 8 x 8 digits is a corner pixel, blank in every image: its
+        formula would say only ``0 - 0 = 0``.
+        """
+        raw = self.raw_sample
+        held = [] if raw is None else [k for k, v in enumerate(raw) if v != 0]
+        return held[0] if held else 0
 
     def scaling_eq(self, k: int):
         """How input ``k`` of the explained sample was scaled (an Equation), for scaled data only."""

@@ -90,6 +90,20 @@ def join(items, language: str = DEFAULT_LANGUAGE, last: bool = True) -> str:
     return sep.join(items[:-1]) + tr("format.and", language) + items[-1]
 
 
+def dataset_names(dataset: str | None, names, language: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
+    """``names`` of scikit-learn's bundled ``dataset`` as ``language`` writes them (``[datasets]``).
+
+    ``"petal length (cm)"`` of ``iris`` is ``"largo del pétalo (cm)"`` in Spanish; a name the
+    catalogue does not list (a CSV's column, a species) stays as written, as every name does when
+    ``dataset`` is ``None``.
+
+    >>> dataset_names("breast_cancer", ["malignant", "benign"], "es")
+    ('maligno', 'benigno')
+    """
+    words = catalogue(language)
+    return tuple(words.get(f"datasets.{dataset}.{name}", name) if dataset else name for name in names)
+
+
 NAME_CHARS = 16
 """The most characters a feature or class name keeps on screen (:func:`short_names`)."""
 

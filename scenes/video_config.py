@@ -21,7 +21,8 @@ from backprop_core.config_checks import ValueChecker, did_you_mean
 from backprop_core.errors import ConfigError, TraceFormatError
 from backprop_core.trace import Trace
 
-from .chapters.registry import FULL, SCENES
+from .chapters.registry import DENSE_CHAPTERS, FULL, SCENES
+from .layout import is_dense
 from .text import languages
 from .themes import THEMES
 
@@ -81,7 +82,9 @@ def validate_video(v: ValueChecker, raw: dict, layers: tuple[int, ...], epochs: 
         if key not in VIDEO_SCHEMA:
             v.fail("video", key, f"unknown key{did_you_mean(key, VIDEO_SCHEMA)}; "
                                  f"keys: {', '.join(VIDEO_SCHEMA)}")
-    out = {**VIDEO_SCHEMA, **raw}
+    # a network drawn in dense mode (e.g. scikit-learn's 8 x 8 digits) has only the chapters of dense mode
+    default = {"scenes": list(DENSE_CHAPTERS)} if is_dense(layers) else {}
+    out = {**VIDEO_SCHEMA, **default, **raw}
     scenes = out["scenes"]
     if isinstance(scenes, str):
         scenes = [scenes]

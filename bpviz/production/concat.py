@@ -170,13 +170,15 @@ def _stills_worker(args: tuple[JobSpec, str, bool]):
 
 def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: int, quality: str = "low",
                        aspect: str = "16:9", image_format: str = "png", voice=None, progress=None,
-                       use_cache: bool = True):
+                       use_cache: bool = True, glossed: dict | None = None):
     """:func:`bpviz.production.render.render_stills` with one job per chapter, ``jobs`` at a time.
 
     Each job draws its chapter's stills into a private temporary folder (through the stills
     cache); they are then published into ``out_dir`` together, numbered in story order, with
     ``frames.json`` listing them. Returns a :class:`~bpviz.production.stills.StillsReport`.
+    ``glossed`` gives a chapter drawn on its own the symbols its film glossed before it.
     """
+    glossed = glossed or {}
     from bpviz.production.render import publish_stills
     from bpviz.production.stills import StillsReport, make_folder
 
@@ -184,7 +186,9 @@ def render_stills_jobs(story: Story, chapters: list[str], out_dir: Path, jobs: i
     clean_stale(folders=(out_dir,))
     film = [(chapter, name) for chapter in chapters for name in film_of(story, chapter)]
     specs = [JobSpec.of(story, name, quality=quality, aspect=aspect, image_format=image_format,
-                        **_voice(voice, name), **film_options(story, chapter, name))
+                        **_voice(voice, name),
+                        **({"glossed": list(glossed[name])} if glossed.get(name)
+                           else film_options(story, chapter, name)))
              for chapter, name in film]
     report = StillsReport()
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:

@@ -19,17 +19,21 @@ from bpviz.production.stills import Still, StillsReport, chapter_fingerprint, ma
 
 def write_stills(story, chapters: list[str], out_dir: Path, quality: str = "low", aspect: str = "16:9",
                  image_format: str = "png", jobs: int = 1, use_cache: bool = True, voice=None,
-                 progress=None) -> StillsReport:
+                 progress=None, glossed: dict | None = None) -> StillsReport:
     """One still per beat of ``chapters`` into ``out_dir``, and ``frames.json``; see the module.
 
     ``use_cache=False`` draws every still (and refreshes the cache). With ``voice`` (a
     :class:`~bpviz.production.voice.VoicePlan`; give the film's chapters) every chapter is played
     for its times (``frames.json`` gives each beat's ``start`` and ``end``); pictures still come
     from the cache where they are kept. ``progress(done, total)`` is told of every chapter done.
+    ``glossed`` gives a chapter of the full film, drawn on its own, the symbols the film glossed
+    before it (:func:`bpviz.production.jobs.film_options`), so its stills gloss as the film does.
     """
+    glossed = glossed or {}
     make_folder(out_dir)
     if use_cache and voice is None:
-        prints = [chapter_fingerprint(story, c, quality, aspect, image_format) for c in chapters]
+        prints = [chapter_fingerprint(story, c, quality, aspect, image_format, glossed.get(c, ()))
+                  for c in chapters]
         kept = [store.chapter_stills(fingerprint, image_format) for fingerprint in prints]
         if all(entries is not None for entries in kept):
             from bpviz.production.cleanup import clean_stale
@@ -47,8 +51,8 @@ def write_stills(story, chapters: list[str], out_dir: Path, quality: str = "low"
         from bpviz.production.concat import render_stills_jobs
 
         return render_stills_jobs(story, chapters, out_dir, jobs, quality, aspect, image_format, voice,
-                                  progress, use_cache)
+                                  progress, use_cache, glossed)
     from bpviz.production.render import render_stills
 
     return render_stills(story, chapters, out_dir, quality, aspect, image_format, voice, progress=progress,
-                         use_cache=use_cache)
+                         use_cache=use_cache, glossed=glossed)

@@ -175,7 +175,7 @@ def publish_stills(drawn: list[tuple[Path, Still]], out_dir: Path) -> list[Still
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
                   aspect: str = "16:9", image_format: str = "png", voice=None, beats: list | None = None,
                   progress=None, use_cache: bool = True, look_ahead: bool = True,
-                  sounds: list | None = None) -> StillsReport:
+                  sounds: list | None = None, glossed: dict | None = None) -> StillsReport:
     """One PNG per beat (its settled last frame), numbered in story order, plus ``frames.json``.
 
     The stills are drawn in a private temporary folder (:func:`draw_stills`, which says what the
@@ -186,7 +186,7 @@ def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str
     clean_stale(folders=(out_dir,))
     with tempfile.TemporaryDirectory(prefix="bpviz-stills-") as tmp:
         report = draw_stills(story, chapters, Path(tmp), quality, aspect, image_format, voice, beats,
-                             progress, use_cache, look_ahead, sounds=sounds)
+                             progress, use_cache, look_ahead, glossed=glossed, sounds=sounds)
         report.stills[:] = publish_stills([(Path(tmp) / s.file, s) for s in report.stills], out_dir)
         return report
 

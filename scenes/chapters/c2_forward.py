@@ -23,6 +23,12 @@ from .pieces import (
 )
 from .wrapping import panel_of, panel_stack, wrapped_block
 
+WHOLE_VECTOR = 8
+"""The scaling beat writes the raw and the scaled sample whole up to this many inputs (iris: 4)."""
+PART_OF_VECTOR = 4
+"""Of a longer sample (wine's 13, breast cancer's 30, the 8 x 8 digits' 64) it writes the first this
+many and an ellipsis: every number stays legible, and the formula shows how one of them was scaled."""
+
 
 class ForwardPart(Part):
     """Inputs, then each layer: pulses along the edges, the neurons light up, z and a of one neuron."""
@@ -40,12 +46,7 @@ class ForwardPart(Part):
     def show_inputs(self) -> None:
         """The network appears; the sample's inputs enter the input layer."""
         story, scene = self.story, self.scene
-        scaled = story.scaling is not None
-        self.beat("inputs_scaled" if scaled else "inputs", sample=story.sample_text,
-                  formula=self.tr(f"forward.formula_{story.scaling[0]}") if scaled else "",
-                  equations=(story.scaling_eq(0),) if scaled else (),
-                  say={"inputs": self.nums(story.record.x, story.input_labels),
-                       "raw": self.nums(story.raw_sample, story.input_labels) if scaled else ""})
+        self._inputs_beat()
         self.diagram = make_diagram(self)
         self.labels = VGroup()
         scene.play(Create(self.diagram.edge_group), Appear(self.diagram.neuron_group),
@@ -65,6 +66,16 @@ class ForwardPart(Part):
         scene.play(*(Appear(lab) for lab in [*x_labels.values(), *params]), self._light(0),
                    Appear(self.panel), run_time=self.t(style.WRITE_TIME))
 
+    def _inputs_beat(self) -> None:
+        """Start the first beat: the sample enters (scaled data: and how it was scaled)."""
+        story = self.story
+        scaled = story.scaling is not None
+        self.beat("inputs_scaled" if scaled else "inputs", sample=story.sample_text,
+                  formula=self.tr(f"forward.formula_{story.scaling[0]}") if scaled else "",
+                  equations=(story.scaling_eq(story.scaled_input),) if scaled else (),
+                  say={"inputs": self.nums(story.record.x, story.input_labels),
+                       "raw": self.nums(story.raw_sample, story.input_labels) if scaled else ""})
+
     def _input_panel(self):
         """The input vector; for scaled data first the raw sample and how its first input was scaled."""
         story = self.story
@@ -73,14 +84,23 @@ class ForwardPart(Part):
             gloss = gloss_text(self, r"a^{0} = x")
             x.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
             return with_gloss(self, x if gloss is None else panel_stack(self, x), gloss)
-        raw = vector_tex(self, r"x^{\mathrm{raw}}", story.raw_sample, "activation")
+        return panel_of(self, *self._scaling_blocks())
+
+    def _scaling_blocks(self, with_x: bool = True) -> tuple:
+        """Builders of the scaling beat's blocks: the raw sample, how one input was scaled, ``x``.
+
+        A sample of more than :data:`WHOLE_VECTOR` inputs is written in part (:data:`PART_OF_VECTOR`).
+        ``with_x=False`` leaves ``x`` out (dense mode: the input image shows it).
+        """
+        story = self.story
+        limit = None if story.layers[0] <= WHOLE_VECTOR else PART_OF_VECTOR
+        x = vector_tex(self, r"a^{0} = x", story.record.x, "activation", limit=limit)
+        raw = vector_tex(self, r"x^{\mathrm{raw}}", story.raw_sample, "activation", limit=limit)
         heading = note_text(self, self.tr("forward.raw_heading", sample=story.sample_text), story.theme.text)
-        return panel_of(
-            self,
-            lambda h: VGroup(heading, raw).arrange(DOWN, aligned_edge=LEFT, buff=0.25),
-            lambda h: wrapped_block(self, story.scaling_eq(0), self.tr(f"forward.scale_{story.scaling[0]}"),
-                                    "activation", h),
-            lambda h: x)
+        return (lambda h: VGroup(heading, raw).arrange(DOWN, aligned_edge=LEFT, buff=0.25),
+                lambda h: wrapped_block(self, story.scaling_eq(story.scaled_input),
+                                        self.tr(f"forward.scale_{story.scaling[0]}"), "activation", h),
+                *([lambda h: x] if with_x else []))
 
     def propagate(self, layer: int) -> None:
         """The signal flows into ``layer``; its neurons light up; the panel follows one neuron."""

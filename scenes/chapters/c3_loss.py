@@ -33,6 +33,7 @@ from .base import Part
 from .pieces import (
     input_room,
     layer_captions,
+    names_room,
     neuron_names,
     place_column,
     side_labels,
@@ -71,11 +72,11 @@ class LossPart(Part):
         self.beat("outputs", sample=story.sample_text,
                   say={"outputs": self.nums(story.record.a[last], story.output_labels),
                        "targets": self.nums(story.record.y, story.output_labels)})
-        region = self.regions.diagram
+        region = replace(self.regions.diagram, right=self.regions.diagram.right - PAIR_ROOM)
+        room = input_room(self)
         self.diagram = NetworkDiagram(story.layers, story.step.before.weights, self.theme, story.weight_scale,
-                                      replace(region, right=region.right - PAIR_ROOM),
-                                      captions=layer_captions(story), side_room=input_room(self),
-                                      names=neuron_names(story))
+                                      region, captions=layer_captions(story), side_room=room,
+                                      names=neuron_names(story), names_room=names_room(self, region, room))
         for (layer, j), neuron in self.diagram.neurons.items():
             neuron.set_fill(self.theme.activation,
                             opacity=style.fill_opacity(story.record.a[layer][j], story.activation_scale))

@@ -31,10 +31,12 @@ from .pieces import (
     column_labels,
     highlight_ring,
     layer_captions,
+    neuron_names,
     note_text,
     side_labels,
     swap,
 )
+from .wrapping import panel_of
 
 FEEDERS = 3
 """How many neurons feeding the highlighted one show their numbers (in a large layer)."""
@@ -43,8 +45,10 @@ FEEDERS = 3
 def dense_diagram(part, inputs=None) -> DenseNetworkDiagram:
     """The story's network in dense mode, with the weights before the explained step."""
     story = part.story
+    names = {key: name for key, name in neuron_names(story).items() if key[0] == story.n_layers}
     return DenseNetworkDiagram(story.layers, story.step.before.weights, story.theme, story.weight_scale,
-                               part.regions.diagram, captions=layer_captions(story), inputs=inputs)
+                               part.regions.diagram, captions=layer_captions(story), inputs=inputs,
+                               names=names)
 
 
 def bake_edges(scene, diagram: DenseNetworkDiagram) -> None:
@@ -74,7 +78,7 @@ class DenseForwardPart(ForwardPart):
     def show_inputs(self) -> None:
         """The network is there (static); the sample's image fills the input."""
         story, scene = self.story, self.scene
-        self.beat("inputs", sample=story.record.sample + 1, say={"inputs": self.nums(story.record.x)})
+        self._inputs_beat()
         self.diagram = dense_diagram(self)
         self.labels = VGroup()
         self.shown: set[tuple[int, int]] = set()
@@ -83,9 +87,13 @@ class DenseForwardPart(ForwardPart):
         scene.add(self.diagram)
         self.diagram.set_inputs(story.record.x)
         side = self.diagram.side
-        self.panel = note_text(self, self.tr("dense.inputs_panel", n=story.layers[0], side=side),
-                               color=self.theme.text)
-        self.panel.move_to([self.regions.panel.left, self.regions.panel.top, 0], aligned_edge=[-1, 1, 0])
+        note = note_text(self, self.tr("dense.inputs_panel", n=story.layers[0], side=side),
+                         color=self.theme.text)
+        if story.scaling is None:
+            self.panel = note.move_to([self.regions.panel.left, self.regions.panel.top, 0],
+                                      aligned_edge=[-1, 1, 0])
+        else:  # the image shows the scaled inputs; the panel, a part of the raw sample and its scaling
+            self.panel = panel_of(self, lambda h: note, *self._scaling_blocks(with_x=False))
         scene.play(Appear(self.diagram.input_group), Appear(self.panel), run_time=self.t(style.WRITE_TIME))
 
     def propagate(self, layer: int) -> None:

@@ -21,7 +21,7 @@ from .. import style
 from ..animations.fade import Appear, Vanish
 from ..layout import SIDE_ROOM, VALUES_UP_TO, boxes_overlap
 from ..mobjects.equation_panel import TEX_TEMPLATE, colorize
-from ..mobjects.network_diagram import NetworkDiagram
+from ..mobjects.network_diagram import NetworkDiagram, names_on_rows
 from ..mobjects.value_label import ValueLabel
 
 
@@ -36,11 +36,12 @@ def layer_captions(story) -> list[str]:
 
 def make_diagram(part, weights=None) -> NetworkDiagram:
     """The story's network with the weights before the explained step (or ``weights``)."""
-    story = part.story
+    story, region, room = part.story, part.regions.diagram, input_room(part)
     weights = story.step.before.weights if weights is None else weights
-    return NetworkDiagram(story.layers, weights, story.theme, story.weight_scale, part.regions.diagram,
-                          captions=layer_captions(story), side_room=input_room(part),
-                          names=neuron_names(story))
+    names = names_room(part, region, room, SIDE_ROOM)  # the outputs keep the default room
+    return NetworkDiagram(story.layers, weights, story.theme, story.weight_scale, region,
+                          captions=layer_captions(story), side_room=room, names=neuron_names(story),
+                          names_room=names, right_room=SIDE_ROOM if names else None)
 
 
 def neuron_names(story) -> dict:
@@ -69,11 +70,37 @@ def input_room(part) -> float:
                  for j, v in enumerate(x))
     beside = style.NEURON_RADIUS * style.RING_SCALE + 0.02 + style.LABEL_GAP
     room = max(SIDE_ROOM, widest + beside - style.FRAME_MARGIN + 0.05)
-    if story.input_labels:  # the names above the labels (NetworkDiagram._build_names), half a margin in
+    if story.input_labels and not names_on_rows(story.layers, part.regions.diagram, story.input_labels):
+        # the names above the labels (NetworkDiagram._build_names), half a margin in
         names = max(Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE).width
                     for name in story.input_labels)
         room = max(room, names + beside - style.FRAME_MARGIN / 2 + 0.05)
     return room
+
+
+MIN_COLUMN_GAP = 1.3
+"""The inputs' names on their rows take room from the columns only while two stay this far apart."""
+NAMES_SCALE_DOWN = 0.7
+"""Names on the inputs' rows are shrunk at most this much to fit the room left; else left out."""
+
+
+def names_room(part, region, side_room: float, right_room: float | None = None) -> float:
+    """Room left of the input labels for the inputs' names on their rows (0: no names there).
+
+    For inputs that stand too close for a name above each label (13 of wine): the widest name, a
+    gap and half a margin, as far as the columns keep :data:`MIN_COLUMN_GAP` apart in ``region``
+    with ``side_room`` left and ``right_room`` (default: the same) right of them (the names
+    shrunk to fit down to :data:`NAMES_SCALE_DOWN`).
+    """
+    story = part.story
+    if not story.input_labels or not names_on_rows(story.layers, region, story.input_labels):
+        return 0.0
+    widest = max(Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE).width
+                 for name in story.input_labels)
+    extra = style.LABEL_GAP + style.FRAME_MARGIN / 2
+    right = side_room if right_room is None else right_room
+    free = region.width - side_room - right - MIN_COLUMN_GAP * (len(story.layers) - 1) - extra
+    return widest + extra if free >= widest else free + extra if free >= widest * NAMES_SCALE_DOWN else 0.0
 
 
 def value_label(part, value: float, quantity: str, key: tuple, prefix: str = "",
@@ -243,25 +270,30 @@ VECTOR_ROWS = (6, 5, 4, 3)
 """Numbers per line of a vector tried in turn, until the lines fit the panel's width."""
 
 
-def vector_tex(part, symbol: str, values, quantity: str) -> MathTex:
+def vector_tex(part, symbol: str, values, quantity: str, limit: int | None = None) -> MathTex:
     """``symbol = (v_1, ..., v_n)`` of trace values, broken into lines of :data:`VECTOR_ROWS` numbers.
 
     The numbers are coloured as ``quantity``, the symbol as its own quantity; the most numbers to
     a line that fit the panel at the equation size (only a vector too wide even at the last
-    count is scaled down). ``values`` keeps the numbers.
+    count is scaled down). ``limit``: a vector longer than that writes its first ``limit``
+    numbers and an ellipsis (64 pixels would not be legible). ``values`` keeps the numbers shown.
     """
+    more = limit is not None and len(values) > limit
+    shown = list(values[:limit]) if more else list(values)
     for per_row in VECTOR_ROWS:
-        tex = _vector(part, symbol, values, quantity, per_row)
+        tex = _vector(part, symbol, shown, quantity, per_row, more)
         if tex.width <= part.regions.panel.width:
             return tex
     return tex.scale_to_fit_width(part.regions.panel.width)
 
 
-def _vector(part, symbol: str, values, quantity: str, per_row: int) -> MathTex:
+def _vector(part, symbol: str, values, quantity: str, per_row: int, more: bool = False) -> MathTex:
     color = part.theme.color(quantity).to_hex().lstrip("#")
     sep = part.story.tr("format.separator").strip()  # a comma, or "; " beside a decimal comma
-    rows = [f"{sep} ".join(part.story.fmt_tex(v) for v in values[i:i + per_row])
-            for i in range(0, len(values), per_row)]
+    numbers = [part.story.fmt_tex(v) for v in values]
+    rows = [f"{sep} ".join(numbers[i:i + per_row]) for i in range(0, len(numbers), per_row)]
+    if more:
+        rows[-1] += rf"{sep} \ldots"
     if len(rows) == 1:
         body = rf"\left({{\color[HTML]{{{color}}}{rows[0]}}}\right)"
     else:

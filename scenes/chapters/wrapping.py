@@ -79,7 +79,7 @@ def elide_terms(latex: str, keep_first: int = 2, keep_last: int = 1) -> tuple[st
     spots = max(groups.values(), key=len, default=[])
     total = len(spots) + 1
     if total <= keep_first + keep_last + 1:
-        return latex, total, total
+        return _elide_denominator(latex, keep_first, keep_last) or (latex, total, total)
     cut_from, cut_to = spots[keep_first - 1], spots[len(spots) - keep_last]
     return latex[:cut_from] + r" + \cdots" + latex[cut_to:], keep_first + keep_last, total
 
@@ -130,6 +130,38 @@ def keep_terms(latex: str, keep) -> tuple[str, int, int]:
     first = "-" + first[2:] if first.startswith("- ") else first
     body = " ".join([first, *kept[1:], r"+ \cdots"])
     return latex[:start] + body + latex[end:], len(wanted), total
+
+
+def _elide_denominator(latex: str, keep_first: int, keep_last: int) -> tuple[str, int, int] | None:
+    r"""The sum under a fraction's bar (softmax's ``e^{z_1} + \dots + e^{z_K}``) elided, or ``None``.
+
+    :func:`elide_terms` sees the sums outside braces only; a softmax over ten classes has its one
+    long sum in the denominator of ``\frac``.
+    """
+    at = latex.find(r"\frac{")
+    if at < 0:
+        return None
+    bounds, i = [], at + len(r"\frac")
+    for _ in range(2):  # the numerator's braces, then the denominator's
+        depth, start = 0, i
+        while i < len(latex):
+            depth += (latex[i] == "{") - (latex[i] == "}")
+            i += 1
+            if depth == 0:
+                break
+        bounds.append((start + 1, i - 1))
+    lo, hi = bounds[1]
+    terms, depth, start = [], 0, lo
+    for j in range(lo, hi):
+        depth += (latex[j] == "{") - (latex[j] == "}")
+        if depth == 0 and latex.startswith(" + ", j):
+            terms.append(latex[start:j])
+            start = j + 3
+    terms.append(latex[start:hi])
+    if len(terms) <= keep_first + keep_last + 1:
+        return None
+    shown = " + ".join([*terms[:keep_first], r"\cdots", *terms[len(terms) - keep_last:]])
+    return latex[:lo] + shown + latex[hi:], keep_first + keep_last, len(terms)
 
 
 def _rows(tex: MathTex, width: float, indent: float) -> list[list]:

@@ -28,19 +28,33 @@ IMAGE_SIDE = 2.0
 """Side of the input image in frame units."""
 
 
-def dense_layout(layers: tuple[int, ...], region: Region) -> tuple[NetworkLayout, Region]:
+LABEL_ROOM = 1.2
+"""Room right of the output column for its value and target labels."""
+NAME_WIDTH = 1.2
+"""The widest class name on an output's row (a wider one is scaled down to it)."""
+EDGE_GAP = 1.6
+"""Between the input column and the first hidden column (less by up to :data:`GAP_FOR_NAMES`)."""
+GAP_FOR_NAMES = 0.6
+"""What the class names' room takes from :data:`EDGE_GAP`; the rest comes off the image's side, so
+that the circles' columns stand as far apart as without names."""
+
+
+def dense_layout(layers: tuple[int, ...], region: Region,
+                 names_room: float = 0.0) -> tuple[NetworkLayout, Region]:
     """Neuron centres of a dense network and the square of its input image.
 
     ``centers[(0, k)]`` are the points of the input column (top to bottom, pixel order); the
-    other layers are columns of circles right of it. The right 1.2 units keep room for the
-    target labels, the bottom 0.75 for the layer captions.
+    other layers are columns of circles right of it. The right :data:`LABEL_ROOM` units keep
+    room for the target labels (and ``names_room`` more for the class names beyond them, taken
+    from the edges' gap and the image), the bottom 0.75 for the layer captions.
     """
     bottom, top = region.bottom + 0.75, region.top - 0.3
     mid = (bottom + top) / 2
-    side = min(IMAGE_SIDE, top - bottom)
+    gap_cut = min(names_room, GAP_FOR_NAMES)
+    side = min(IMAGE_SIDE - (names_room - gap_cut), top - bottom)
     image = Region(region.left + 0.05, region.left + 0.05 + side, mid - side / 2, mid + side / 2)
     column_x = image.right + 0.4
-    xs = np.linspace(column_x + 1.6, region.right - 1.2, len(layers) - 1)
+    xs = np.linspace(column_x + EDGE_GAP - gap_cut, region.right - LABEL_ROOM - names_room, len(layers) - 1)
     spacing = min((top - bottom) / max(layers[1:]), 2.0)
     radius = float(np.clip(spacing * 0.32, style.MIN_NEURON_RADIUS, style.NEURON_RADIUS))
     centers = {}
@@ -77,15 +91,24 @@ class DenseNetworkDiagram(VGroup):
         As for :class:`~scenes.mobjects.NetworkDiagram`.
     inputs : array, optional
         The input activations to show in the image and column (``None``: an empty image).
+    names : dict, optional
+        The outputs' class names ``{(L, j): name}``, written small and muted on the output
+        neurons' rows, beyond the room of their labels (:data:`LABEL_ROOM`).
     """
 
     def __init__(self, layers, weights, theme: Theme, weight_scale: float, region: Region,
-                 captions=None, inputs=None, **kwargs):
+                 captions=None, inputs=None, names=None, **kwargs):
         self.layers = tuple(layers)
         self.theme = theme
         self.weight_scale = float(weight_scale)
         self.region = region
-        self.geometry, self.image_box = dense_layout(self.layers, region)
+        texts = {key: Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE, color=theme.muted)
+                 for key, name in (names or {}).items()}
+        for text in texts.values():
+            if text.width > NAME_WIDTH:
+                text.scale_to_fit_width(NAME_WIDTH)
+        names_room = max((text.width for text in texts.values()), default=-style.LABEL_GAP) + style.LABEL_GAP
+        self.geometry, self.image_box = dense_layout(self.layers, region, names_room)
         self.side = int(round(self.layers[0] ** 0.5))
         self.neurons: dict[tuple[int, int], Circle] = {}
         self.edge_keys: dict[VMobject, np.ndarray] = {}
@@ -99,6 +122,15 @@ class DenseNetworkDiagram(VGroup):
         self.add(self.input_group)
         self.set_inputs(inputs)
         self._build_captions(captions)
+        self.names: dict[tuple[int, int], Text] = {}
+        for key, text in texts.items():
+            center = self.geometry.centers[key]
+            text.move_to([center[0] + LABEL_ROOM + text.width / 2, center[1], 0])
+            text.name_of = key  # which neuron it names (as NetworkDiagram's names)
+            self.names[key] = text
+            self.caption_group.add(text)
+        if texts and self.caption_group not in self.submobjects:
+            self.add(self.caption_group)
 
     # -- geometry ------------------------------------------------------------------------------
     def edge_ends(self, layer: int, j: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

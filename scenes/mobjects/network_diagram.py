@@ -14,6 +14,41 @@ CAPTION_GAP = 0.25
 """The least space between two neighbouring layer captions."""
 
 
+def _label_half(spacing: float) -> float:
+    """Half the height of a value label beside a neuron, with the clearance of a box round it (loss)."""
+    return (0.11 if spacing < 0.8 else 0.14) + 0.1
+
+
+def name_spacing(spacing: float, tallest: float) -> float:
+    """How far apart neurons must stand for a name of height ``tallest`` between two value labels.
+
+    ``spacing`` is the layout's (:attr:`NetworkLayout.spacing`), which sets the labels' size.
+    """
+    return 2 * _label_half(spacing) + tallest + style.LABEL_GAP
+
+
+def _tallest(texts: dict) -> dict[int, float]:
+    """The tallest name of each layer that has names."""
+    tallest: dict[int, float] = {}
+    for (layer, _), text in texts.items():
+        tallest[layer] = max(tallest.get(layer, 0.0), text.height)
+    return tallest
+
+
+def names_on_rows(layers, region: Region, names) -> bool:
+    """Whether the input column of ``layers`` writes its ``names`` on the neurons' rows (too close above).
+
+    ``names`` are the inputs' names as written; the side room does not change the spacing.
+    """
+    if not names or layers[0] < 2:
+        return False
+    spacing = network_layout(tuple(layers), region).spacing
+    tallest = max(Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE).height for name in names)
+    wanted = name_spacing(spacing, tallest)
+    centers = network_layout(tuple(layers), region, spread={0: wanted}).centers  # as the diagram spreads
+    return wanted > abs(centers[(0, 0)][1] - centers[(0, 1)][1])
+
+
 class NetworkDiagram(VGroup):
     """Neurons keyed ``(l, j)``, edges keyed ``(l, j, k)`` (into neuron j of layer l from k).
 
@@ -38,6 +73,11 @@ class NetworkDiagram(VGroup):
         A name per neuron ``(l, j)`` (an input's feature, an output's class), written small just
         above the slot of its value label: left of the input column, right of the output column
         (see :meth:`_build_names`). They join :attr:`caption_group`.
+    names_room : float
+        Room kept left of the input labels for the inputs' names on their rows (neurons too
+        close for a name above each label); 0: none there.
+    right_room : float, optional
+        Room right of the output column, when it differs from ``side_room``.
 
     Examples
     --------
@@ -58,13 +98,21 @@ class NetworkDiagram(VGroup):
     """
 
     def __init__(self, layers, weights, theme: Theme, weight_scale: float, region: Region,
-                 captions=None, side_room: float = SIDE_ROOM, names=None, **kwargs):
+                 captions=None, side_room: float = SIDE_ROOM, names=None, names_room: float = 0.0,
+                 right_room: float | None = None, **kwargs):
         self.layers = tuple(layers)
         self.theme = theme
         self.weight_scale = float(weight_scale)
         self.region = region
         self.side_room = side_room
-        self.geometry: NetworkLayout = network_layout(self.layers, region, side_room)
+        self.names_room = names_room
+        rooms = {"left_extra": names_room, "right_room": right_room}
+        self.geometry: NetworkLayout = network_layout(self.layers, region, side_room, **rooms)
+        texts = self._name_texts(names or {}, theme)
+        spread = {layer: name_spacing(self.geometry.spacing, tallest)
+                  for layer, tallest in _tallest(texts).items()}
+        if any(want > self.geometry.spacing for want in spread.values()):  # room for the names above
+            self.geometry = network_layout(self.layers, region, side_room, spread, **rooms)
         self.neurons: dict[tuple[int, int], Circle] = {}
         self.edges: dict[tuple[int, int, int], Line] = {}
         self.captions: dict[int, Text] = {}
@@ -73,7 +121,7 @@ class NetworkDiagram(VGroup):
         self._build_edges(weights)
         self._build_neurons()
         self._build_captions(captions)
-        self._build_names(names or {})
+        self._build_names(texts)
 
     # -- construction --------------------------------------------------------------------------
     def _build_edges(self, weights) -> None:
@@ -126,40 +174,62 @@ class NetworkDiagram(VGroup):
             self.caption_group.add(text)
         self.add(self.caption_group)
 
-    def _build_names(self, names: dict) -> None:
+    @staticmethod
+    def _name_texts(names: dict, theme: Theme) -> dict:
+        """Each name as a small muted text, keyed by its neuron."""
+        return {key: Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE, color=theme.muted)
+                for key, name in names.items()}
+
+    def _build_names(self, texts: dict) -> None:
         """Each name small and muted, its bottom just above the value label level with its neuron.
 
         Left of the input column (right-aligned with the labels' slot), right of the output
-        column (left-aligned); a name wider than the side room is scaled down to it. A layer
-        whose neurons stand too close for a name between two value labels gets none.
+        column (left-aligned); a name wider than the side room is scaled down to it. Where the
+        neurons stand too close for a name between two value labels (:func:`name_spacing`; the
+        layout spreads a short column when it can), an input column writes its names on the
+        neurons' rows instead, left-aligned at the diagram's edge, in the ``names_room`` kept
+        left of the labels' slot (:func:`scenes.chapters.pieces.names_room`; none without it):
+        every one when a name fits a row, else every other one, or every third ..., as many as
+        fit apart. A column of outputs that has no room gets none.
         """
         geometry, r = self.geometry, self.geometry.radius
         beside = r * style.RING_SCALE + 0.02 + style.LABEL_GAP
-        small = geometry.spacing < 0.8
-        label_half = (0.11 if small else 0.14) + 0.1  # clear of a box round the label (loss)
+        label_half = _label_half(geometry.spacing)
         room = self.side_room + style.FRAME_MARGIN - beside - 0.05
-        for layer in {key[0] for key in names}:
-            texts = {key: Text(name, font=style.FONT, font_size=style.SMALL_VALUE_SIZE,
-                               color=self.theme.muted)
-                     for key, name in names.items() if key[0] == layer}
-            tallest = max(text.height for text in texts.values())
-            needed = 2 * label_half + tallest + style.LABEL_GAP  # between two value labels
-            if self.layers[layer] > 1 and needed > geometry.spacing:
-                continue
-            for key, text in texts.items():
-                if text.width > room:
-                    text.scale_to_fit_width(room)
-                center = geometry.centers[key]
-                text.set_y(center[1] + label_half + text.height / 2)
-                if layer == 0:
-                    text.set_x(center[0] - beside - text.width / 2)
-                else:
-                    text.set_x(center[0] + beside + text.width / 2)
-                text.name_of = key  # which neuron it names (not `neuron_key`: that marks a neuron)
-                self.names[key] = text
-                self.caption_group.add(text)
+        for layer, tallest in _tallest(texts).items():
+            mine = {key: text for key, text in texts.items() if key[0] == layer}
+            n = self.layers[layer]
+            apart = (abs(geometry.centers[(layer, 0)][1] - geometry.centers[(layer, 1)][1]) if n > 1
+                     else np.inf)
+            if name_spacing(geometry.spacing, tallest) <= apart:
+                for key, text in mine.items():
+                    if text.width > room:
+                        text.scale_to_fit_width(room)
+                    center = geometry.centers[key]
+                    text.set_y(center[1] + label_half + text.height / 2)
+                    if layer == 0:
+                        text.set_x(center[0] - beside - text.width / 2)
+                    else:
+                        text.set_x(center[0] + beside + text.width / 2)
+                    self._keep_name(key, text)
+            elif layer == 0 and self.names_room > 0:
+                every = int(np.ceil((tallest + style.LABEL_GAP) / apart))
+                width = self.names_room - style.LABEL_GAP - style.FRAME_MARGIN / 2
+                for key, text in mine.items():
+                    if key[1] % every:
+                        continue
+                    if text.width > width:
+                        text.scale_to_fit_width(width)
+                    text.move_to([self.region.left - style.FRAME_MARGIN / 2 + text.width / 2,
+                                  geometry.centers[key][1], 0])
+                    self._keep_name(key, text)
         if self.caption_group not in self.submobjects:
             self.add(self.caption_group)
+
+    def _keep_name(self, key: tuple[int, int], text: Text) -> None:
+        text.name_of = key  # which neuron it names (not `neuron_key`: that marks a neuron)
+        self.names[key] = text
+        self.caption_group.add(text)
 
     # -- styling (value -> look, one mapping for the whole trace) ------------------------------
     def edge_style(self, value: float) -> dict:

@@ -356,3 +356,28 @@ def test_mov_carries_the_voice(recorded, tmp_path):
     assert info["video"]["codec_name"] == "h264"  # ProRes with --transparent
     assert float(info["audio"]["duration"]) == pytest.approx(float(info["video"]["duration"]), abs=FRAME)
     assert onsets(audio_of(tmp_path / "forward.mov")) == pytest.approx([c[1] for c in cues[:2]], abs=FRAME)
+
+
+def test_voiced_stills_of_the_full_film_gloss_each_symbol_once(tmp_path, monkeypatch):
+    """With a voice the full film's stills are drawn chapter by chapter (each has its own voice);
+    each chapter must still skip the glosses its film showed before it, as the film does."""
+    import bpviz
+    from bpviz.production.stills import StillsReport
+    from scenes.chapters.registry import film_chapters, glossed_before
+
+    seen = {}
+
+    def spy(story, chapters, out_dir, *args, glossed=None, **kwargs):
+        seen.update(chapters=list(chapters), glossed=dict(glossed or {}))
+        return StillsReport()
+
+    monkeypatch.setattr("bpviz.production.render.render_stills", spy)
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    bpviz.frames("and", quality="low", voice=folder, output=tmp_path / "stills", cache=False)
+    story = load_story("and")
+    film = list(film_chapters(story))
+    assert seen["chapters"] == film
+    wanted = {c: tuple(glossed_before(c, story)) for c in film}
+    assert {c: tuple(g) for c, g in seen["glossed"].items()} == wanted
+    assert any(seen["glossed"].values())  # later chapters do gloss less

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from backprop_core.config import from_dict
-from backprop_core.network import NonFiniteError, backward, forward
-from backprop_core.trace import Params, Trace, TraceError, freeze, is_frozen
+from backprop_core.network import NonFiniteError, backward, check_finite, forward
+from backprop_core.trace import Params, Steps, Trace, TraceError, freeze, is_frozen
 from backprop_core.train import TrainingDiverged, initial_params, train
 
 from .helpers import make_config, make_trace
@@ -92,8 +92,10 @@ def test_a_non_finite_delta_is_reported_as_a_delta(mode):
     weights, biases = initial_params(cfg)
     with np.errstate(all="ignore"):
         fwd = forward(weights, biases, cfg.activations, cfg.inputs[0])
-        with pytest.raises(NonFiniteError, match="delta of layer 1"):
-            backward(weights, cfg.activations, cfg.loss, fwd, cfg.targets[0])
+        bwd = backward(weights, cfg.activations, cfg.loss, fwd, cfg.targets[0])
+    assert np.all(np.isfinite(bwd.loss)) and not np.all(np.isfinite(bwd.delta[0]))
+    with pytest.raises(NonFiniteError, match="delta of layer 1"):
+        check_finite(fwd.z, bwd.loss, bwd.delta)
     with pytest.raises(TrainingDiverged, match="delta of layer 1") as info:
         train(cfg)
     stopped = info.value.trace.stopped
@@ -149,6 +151,16 @@ def test_outputs_of_the_first_and_last_epoch_are_a_forward_pass_of_every_sample(
                     for x in trace.config["data"]["inputs"]]
             assert same_bits(ep.outputs, want) and not ep.outputs.flags.writeable
         assert all(ep.outputs is None for ep in trace.epochs[1:-1])
+
+
+def test_a_runs_steps_are_made_once_when_read_and_pass_the_trace_checks():
+    trace = make_trace([2, 3, 2], ["tanh", "sigmoid"], n=3, epochs=2)
+    assert isinstance(trace.steps, Steps) and len(trace.steps) == 6
+    first = trace.steps[0]
+    assert trace.steps[0] is first and trace.steps[:2][0] is first and trace.steps[-1] is trace.steps[5]
+    assert [s.index for s in trace.steps] == list(range(6)) and trace.steps == tuple(trace.steps)
+    assert train(replace(make_config([2, 3, 2], ["tanh", "sigmoid"], n=3), record="epochs")).steps == ()
+    rebuilt(trace, steps=tuple(trace.steps))  # every step made from the passes passes every check
 
 
 def rebuilt(trace, steps=None, epochs=None):

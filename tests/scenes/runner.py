@@ -34,7 +34,11 @@ VARIANTS = {**{name: (name, {}) for name in PRESETS},
             "6-8-8-3-es": (str(CONFIGS / "deep_6_8_8_3.toml"), {"language": "es"}),
             "exam_results": (str(EXAMPLES / "exam_results.toml"), {}),
             "relu-6-8-8-3": (str(CONFIGS / "relu_6_8_8_3.toml"), {}),
-            "iris_petals": (str(EXAMPLES / "iris_petals.toml"), {})}
+            "iris_petals": (str(EXAMPLES / "iris_petals.toml"), {}),
+            "wine": (str(CONFIGS / "wine_13_8_3.toml"), {}),
+            "wine-es": (str(CONFIGS / "wine_13_8_3.toml"), {"language": "es"}),
+            "breast_cancer": (str(CONFIGS / "breast_cancer_30_6_2.toml"), {}),
+            "sklearn-digits": (str(CONFIGS / "sklearn_digits_64_16_10.toml"), {})}
 """Stories the scenes are checked with: every preset, mazur in the delta-rule notation and mazur in
 Spanish (longer words, decimal comma; its stills only: the film is the English one's), digits
 in the delta-rule notation (a compact diagram with wider symbols) for :data:`ONLY`'s chapters,
@@ -42,9 +46,14 @@ and two shapes of tall columns beside digits' 10-10-5-4: 12-16-6 (a hidden layer
 and 6-8-8-3 in Spanish (every value of two columns of 8, decimal commas); the CSV example (long
 input labels: the diagram makes room for them) in the chapters that show its inputs; an untuned
 6-8-8-3 ReLU network (a dead first hidden neuron: the default focus picks one that learns) in
-the chain rule; iris on two features (the decision map of three classes) in training."""
+the chain rule; iris on two features (the decision map of three classes) in training; scikit-learn's
+wine (13 inputs, in English and Spanish) and breast cancer (30) whose names stand on the neurons'
+rows and whose scaling beat shows a legible part of a long vector, and its 8x8 digits (64 inputs, a
+square: dense mode, each sample its image)."""
 ONLY = {"digits-delta_rule": ("backward", "update"), "exam_results": ("forward", "loss"),
-        "relu-6-8-8-3": ("chain_rule",), "iris_petals": ("training",)}
+        "relu-6-8-8-3": ("chain_rule",), "iris_petals": ("training",),
+        "wine": ("forward", "loss", "backward", "training"), "wine-es": ("forward", "loss"),
+        "breast_cancer": ("forward", "loss")}
 """Variants checked on some chapters only: those their difference concerns."""
 FILMS = {"mazur": None, "mnist_like": None, "digits": ("training",)}
 """The stories also played as films (``dry_run``: every animation interpolated), with their

@@ -9,7 +9,7 @@ from manim import ManimColor
 from scenes.animations.dense_flow import DenseWave
 from scenes.chapters.pieces import layer_captions
 from scenes.layout import DiagramTooLarge, check_drawable, frame_layout, is_dense
-from scenes.mobjects.dense_network import CHUNK, DenseNetworkDiagram
+from scenes.mobjects.dense_network import CHUNK, LABEL_ROOM, DenseNetworkDiagram
 
 from .runner import story
 
@@ -31,6 +31,17 @@ def test_mnist_like_is_dense_and_drawable(mnist):
     assert mnist.layers == (784, 16, 16, 10)
     assert is_dense(mnist.layers)
     check_drawable(mnist.layers)
+
+
+def test_square_inputs_from_8_by_8_are_images_smaller_ones_columns():
+    """scikit-learn's 8 x 8 digits (64 inputs) draw as images; 49 = 7 x 7 and every preset stay columns."""
+    from backprop_core.config import load
+    from backprop_core.presets import PRESETS
+
+    assert is_dense((64, 16, 10)) and is_dense((1024, 8)) and not is_dense((1089, 8))
+    assert not is_dense((49, 8, 3)) and not is_dense((63, 4)) and not is_dense((13, 8, 3))
+    check_drawable((64, 16, 10))
+    assert [name for name in PRESETS if is_dense(load(name).layers)] == ["mnist_like"]
 
 
 @pytest.mark.parametrize("layers, message", [
@@ -105,3 +116,35 @@ def test_a_wave_has_a_pulse_on_every_edge(diagram, mnist, layer, backwards):
     finally:
         wave.clean_up_from_scene(None)
     assert not diagram.pulse_slot.submobjects
+
+
+def test_class_names_stand_on_the_output_rows_beyond_their_labels(mnist):
+    """A 784-16-16-10 network with named classes: each name on its output's row, clear of the labels' room."""
+    classes = ["T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot"]
+    names = {(3, j): name for j, name in enumerate(classes)}
+    region = frame_layout().diagram
+    drawn = (mnist.layers, mnist.step.before.weights, mnist.theme, mnist.weight_scale, region)
+    plain, named = DenseNetworkDiagram(*drawn), DenseNetworkDiagram(*drawn, names=names)
+    assert set(named.names) == set(names) and not plain.names
+    for (layer, j), text in named.names.items():
+        neuron = named.neurons[(layer, j)]
+        assert text.get_y() == pytest.approx(neuron.get_y())
+        assert text.get_left()[0] == pytest.approx(neuron.get_x() + LABEL_ROOM)
+        assert text.get_right()[0] <= region.right + 1e-6
+        assert text in named.caption_group.submobjects
+    # the names' room comes off the edges' gap and the image: the circles' columns keep their distance
+    assert named.neurons[(3, 0)].get_x() < plain.neurons[(3, 0)].get_x()
+    assert plain.neurons[(3, 0)].get_x() == pytest.approx(region.right - LABEL_ROOM)
+    for layer in (1, 2):
+        assert named.neurons[(layer + 1, 0)].get_x() - named.neurons[(layer, 0)].get_x() == \
+            pytest.approx(plain.neurons[(layer + 1, 0)].get_x() - plain.neurons[(layer, 0)].get_x())
+    assert named.image_box.width < plain.image_box.width == 2.0
+
+
+def test_a_dense_story_with_classes_names_its_outputs():
+    """scikit-learn's digits in dense mode: the diagram names its ten outputs by their classes."""
+    from scenes.chapters.dense import dense_diagram
+
+    part = type("Part", (), {"story": story("sklearn-digits"), "regions": frame_layout()})()
+    diagram = dense_diagram(part)
+    assert [diagram.names[(2, j)].text for j in range(10)] == [str(d) for d in range(10)]

@@ -40,9 +40,60 @@ def test_the_story_names_the_data(exam):
     assert mazur.sample_text == str(mazur.record.sample + 1)
 
 
-def diagram(layers, names):
+def test_bundled_datasets_are_named_in_the_story_language():
+    """scikit-learn's names through the catalogue's [datasets]; a CSV's names stay as written."""
+    iris = load_story("iris", language="es")
+    assert iris.input_labels == ("largo del sépalo", "ancho del sépalo",
+                                 "largo del pétalo", "ancho del pétalo")
+    assert iris.output_labels == ("setosa", "versicolor", "virginica")  # species: as written
+    assert load_story("iris").input_labels == ("sepal length", "sepal width", "petal length", "petal width")
+    wine = load_story(str(CONFIGS / "wine_13_8_3.toml"), language="es")
+    assert wine.input_labels[1] == "ácido málico" and wine.output_labels == ("clase 0", "clase 1", "clase 2")
+    cancer = load_story(str(CONFIGS / "breast_cancer_30_6_2.toml"), language="es")
+    assert cancer.output_labels == ("maligno", "benigno") and cancer.input_labels[0] == "radio medio"
+    assert len(set(cancer.input_labels)) == 30
+    exam = load_story(str(EXAMPLES / "exam_results.toml"), language="es")
+    assert exam.input_labels == ("hours studied…", "hours slept…", "practice exams…")
+    assert exam.output_labels == ("fail", "pass", "distinction")
+
+
+def diagram(layers, names, **rooms):
     weights = [[[0.1] * a for _ in range(b)] for a, b in zip(layers, layers[1:])]
-    return NetworkDiagram(layers, weights, THEMES["dark"], 1.0, frame_layout().diagram, names=names)
+    return NetworkDiagram(layers, weights, THEMES["dark"], 1.0, frame_layout().diagram, names=names, **rooms)
+
+
+def boxes(texts):
+    return [(t.get_left()[0], t.get_right()[0], t.get_bottom()[1], t.get_top()[1]) for t in texts]
+
+
+@pytest.mark.parametrize(("n", "every"), [(13, 1), (30, 2)])
+def test_close_inputs_write_their_names_on_their_rows(n, every):
+    """Wine's 13 inputs each get a name on its row; breast cancer's 30 every other one; none touch."""
+    names = {(0, k): f"feature number {k}" for k in range(n)}
+    plain = diagram((n, 6, 3), {})
+    d = diagram((n, 6, 3), names, names_room=1.6, right_room=1.6)
+    assert sorted(d.names) == [(0, k) for k in range(0, n, every)]
+    left = frame_layout().diagram.left
+    for (_, k), text in d.names.items():
+        assert text.get_y() == pytest.approx(d.neurons[(0, k)].get_y())  # on its neuron's row
+        assert text.get_left()[0] == pytest.approx(left - 0.125)  # a column at the diagram's edge
+        assert text.get_right()[0] < d.neurons[(0, k)].get_x() - 1.0  # the labels' slot kept free
+    found = boxes(d.names.values())
+    assert not any(boxes_overlap(a, b) for i, a in enumerate(found) for b in found[i + 1:])
+    # the columns moved right by the names' room
+    assert d.neurons[(0, 0)].get_x() == pytest.approx(plain.neurons[(0, 0)].get_x() + 1.6)
+
+
+def test_a_short_named_column_spreads_to_hold_its_names():
+    """Wine's three classes beside 13 inputs: the output column spreads so each name fits above its label."""
+    outputs = {(2, j): f"class {j}" for j in range(3)}
+    tight = diagram((13, 8, 3), {})
+    d = diagram((13, 8, 3), outputs)
+    assert set(d.names) == set(outputs)
+    apart = d.neurons[(2, 0)].get_y() - d.neurons[(2, 1)].get_y()
+    assert apart > tight.neurons[(2, 0)].get_y() - tight.neurons[(2, 1)].get_y() + 0.2
+    for k in range(13):  # the other columns as before
+        assert list(d.neurons[(0, k)].get_center()) == pytest.approx(list(tight.neurons[(0, k)].get_center()))
 
 
 def test_names_stand_beside_their_neurons_clear_of_every_ring():

@@ -23,6 +23,15 @@ def test_defaults_are_filled_in():
     assert cfg.video["scenes"] == ["loss"] and cfg.video["focus"] == [1, 1] and cfg.video["decimals"] == 4
 
 
+def test_a_network_in_dense_mode_plays_the_chapters_of_dense_mode_by_default():
+    """64 inputs (8 x 8, scikit-learn's digits) draw as an image: the default film has its chapters."""
+    digits = {"network": {"layers": [64, 3]},
+              "data": {"inputs": [[0.5] * 64], "targets": [[1, 0, 0]]}}
+    assert resolve(from_dict(digits)).video["scenes"] == ["forward", "backward"]
+    asked = resolve(from_dict({**digits, "video": {"scenes": ["backward"]}}))
+    assert asked.video["scenes"] == ["backward"]
+
+
 def test_languages_are_the_catalogue_files_listed_without_manim():
     code = ("import sys; import scenes.video_config; from scenes.text import languages; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('manim', 'bpviz')]; "

@@ -9,7 +9,6 @@ from manim import (
     Create,
     MathTex,
     MoveAlongPath,
-    Text,
     VGroup,
 )
 
@@ -19,8 +18,16 @@ from ... import style
 from ...animations.fade import Appear
 from ...animations.flow import weight_update
 from ...mobjects.equation_panel import TEX_TEMPLATE, colorize
-from ..pieces import make_diagram, note_text, swap, unclutter_edge_labels, value_label, weight_labels
-from ..wrapping import panel_stack
+from ..pieces import (
+    make_diagram,
+    note_text,
+    swap,
+    unclutter_edge_labels,
+    value_label,
+    weight_labels,
+    wrapped_text,
+)
+from ..wrapping import HEADING_SHRINK, panel_stack
 from .common import EpochPart, keyframe_epochs
 
 MEAN_TERMS_UP_TO = 5
@@ -103,8 +110,9 @@ class TrainingPart(EpochPart):
     def _equation(self) -> VGroup:
         """Heading, the mean-loss equation in general form and what it averages over, in the panel."""
         eq, n = self.story.loss_eqs()["loss_mean"], self._samples
-        heading = Text(self.tr("training.heading", samples=n), font=style.FONT,
-                       font_size=style.CAPTION_SIZE, color=self.theme.text)
+        # on two lines when one would have to shrink far (N = 150: one line was scaled to 0.6)
+        heading = wrapped_text(self.tr("training.heading", samples=n), self.regions.panel.width,
+                               style.CAPTION_SIZE, self.theme.text, shrink=HEADING_SHRINK)
         formula = MathTex(colorize(eq.latex(), self.theme), tex_template=TEX_TEMPLATE,
                           font_size=style.EQUATION_SIZE, color=self.theme.text)
         written = MathTex(colorize(self._mean_terms(n), self.theme), tex_template=TEX_TEMPLATE,
