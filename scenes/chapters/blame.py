@@ -15,17 +15,19 @@ from .. import style
 from ..layout import boxes_overlap
 from .pieces import value_label
 
-SHARE_SPOTS = ((0.8, 0.72, 0.62, 0.88, 0.55, 0.45, 0.38), (0.52, 0.45, 0.62, 0.38, 0.72, 0.8, 0.3))
-"""Where along its edge (from the focus neuron) a share is tried, in turn, for the 1st, 3rd ... and
-for the 2nd, 4th ... edge of the fan: two staggered columns towards the next layer, where the
-edges have fanned out (the next layer's delta labels, which stand there, make way for the shares
-while they are shown), so that neighbours of a tight fan stand side by side, not on each other."""
-SHARE_SIDE_STEPS = (0.0, 0.9, -0.9, 1.6, -1.6)
-"""Offsets across the edge, in label heights, tried at each spot."""
-SHRINKS = (1.0, 0.8)
-"""Scales a share label tries in turn (the second of the first), until it covers nothing."""
+SHARE_SPOTS = (0.8, 0.72, 0.88, 0.62, 0.55, 0.45, 0.38, 0.3)
+"""Where along its edge (from the focus neuron) a share is tried, in turn: towards the next layer
+first, where the edges have fanned out (the next layer's delta labels, which stand there, make way
+for the shares while they are shown)."""
+SHARE_SIDE_STEPS = (0.0, 0.9, -0.9)
+"""Offsets across the edge, in label heights, tried at each spot: on the edge, then just beside it
+(further off, a label beside a steep edge would hang away from it)."""
+SHARES_UP_TO = 5
+"""At most this many edges of a fan carry their share; the equation writes the others as ``+ ⋯``."""
 CLEARANCE = 0.05
 """Room kept between a share and any other label or ring."""
+BESIDE = 0.08
+"""A share's box comes at least this close to its own edge (on it, or just beside it)."""
 
 
 def _box(mob) -> tuple[float, float, float, float]:
@@ -38,7 +40,7 @@ def _meets_disc(box, centre, radius: float) -> bool:
     return float(np.hypot(x - centre[0], y - centre[1])) < radius
 
 
-def _points(ends: list, samples: int = 48) -> np.ndarray:
+def _points(ends: list, samples: int = 96) -> np.ndarray:
     """Points along each segment ``(start, end)`` of ``ends``: shape ``(segments, samples, 2)``."""
     starts = np.array([s[:2] for s, _ in ends]).reshape(-1, 1, 2)
     stops = np.array([e[:2] for _, e in ends]).reshape(-1, 1, 2)
@@ -65,6 +67,13 @@ def _core(box, share: float = 0.5) -> tuple[float, float, float, float]:
     return cx - half, cx + half, box[2] + trim, box[3] - trim
 
 
+def _box_distance(box, points: np.ndarray) -> float:
+    """Distance from ``box`` to the nearest of ``points`` (shape ``(n, 2)``)."""
+    dx = np.maximum(np.maximum(box[0] - points[:, 0], points[:, 0] - box[1]), 0.0)
+    dy = np.maximum(np.maximum(box[2] - points[:, 1], points[:, 1] - box[3]), 0.0)
+    return float(np.min(np.hypot(dx, dy)))
+
+
 def _distance(point, start, end) -> float:
     """Distance from ``point`` to the segment ``start``-``end``."""
     d = end[:2] - start[:2]
@@ -73,14 +82,19 @@ def _distance(point, start, end) -> float:
 
 
 def share_labels(part, diagram, layer: int, j: int, avoid=()) -> dict:
-    """The shares of hidden neuron ``(layer, j)``'s error, one label per edge ``(layer + 1, m, j)``.
+    """The shares of hidden neuron ``(layer, j)``'s error, a label per edge ``(layer + 1, m, j)`` with room.
 
     Each label is the value of the engine's share equation (``Story.share_eqs``), coloured as a
-    delta, keyed by its edge. It takes the first spot along its edge (:data:`SHARE_SPOTS`, the
-    columns alternating from edge to edge; then beside the edge, :data:`SHARE_SIDE_STEPS`) that
-    reads as its edge's (its own edge is the nearest of the focus neuron's, no other error's edge
-    crosses its middle) and overlaps no share placed before, no label of ``avoid`` and no neuron with
-    its ring. If none is clear, the least crowded spot.
+    delta at the small value size (never shrunk), keyed by its edge. The largest shares (by
+    ``|w δ|``) are placed first, each where it reads as its edge's alone: on its edge or just
+    beside it (:data:`SHARE_SPOTS` along it, :data:`SHARE_SIDE_STEPS` across, its box at most
+    :data:`BESIDE` from the edge), no other edge of the
+    fan through its middle nor its own edge through the middle of a share placed before, its own
+    edge the nearest of the fan, covering no share, no label of ``avoid`` and no neuron with its
+    ring; of those spots, the one fewest other errors' edges cross. An edge with no such spot stays
+    unlabelled (a tight fan labels a few edges, at most :data:`SHARES_UP_TO`; the ``assemble``
+    equation writes the rest as ``+ ⋯``); the largest share is always labelled, at its least
+    crowded spot if need be. Returns the labels in the order of the fan's edges.
     """
     story = part.story
     shares = story.share_eqs(layer, j)["shares"]
@@ -89,43 +103,43 @@ def share_labels(part, diagram, layer: int, j: int, avoid=()) -> dict:
     others = [_box(mob) for mob in avoid]
     fan = {eq.at: (diagram.edges[eq.at].get_start(), diagram.edges[eq.at].get_end()) for eq in shares}
     fan_keys = list(fan)
-    # the other edges into layer + 1 (their errors flow too): a share never stands where one crosses
-    # its edge, unless it runs into the same neuron
+    fan_points = _points([fan[key] for key in fan_keys])
+    # the other edges into layer + 1 (their errors flow too): a share rather stands where none crosses
     rest = [key for key in diagram.edges if key[0] == layer + 1 and key[2] != j]
     rest_points = _points([(diagram.edges[k].get_start(), diagram.edges[k].get_end()) for k in rest])
     placed: dict = {}
-    for index, eq in enumerate(shares):
+
+    def cost(label, key) -> tuple[int, int]:
+        """``(misreadings and coverings, crossings of other errors' edges)`` of ``label`` where it stands."""
+        box = _box(label)
+        grown = (box[0] - CLEARANCE, box[1] + CLEARANCE, box[2] - CLEARANCE, box[3] + CLEARANCE)
+        bad = sum(boxes_overlap(grown, other) for other in [*others, *map(_box, placed.values())])
+        bad += sum(_meets_disc(box, centre, radius) for centre, radius in rings)
+        own = _distance(label.get_center(), *fan[key])
+        bad += sum(_distance(label.get_center(), *fan[other]) < own for other in fan_keys if other != key)
+        bad += sum(bool(c) and other != key for c, other in zip(_crossing(_core(box), fan_points), fan_keys))
+        own_points = _points([fan[key]])
+        bad += sum(bool(_crossing(_core(_box(lab)), own_points)[0]) for lab in placed.values())
+        bad += _box_distance(box, own_points[0]) > BESIDE
+        return bad, int(sum(_crossing(_core(box), rest_points)))
+
+    for eq in sorted(shares, key=lambda eq: -abs(eq.value)):
         key = eq.at
         label = value_label(part, eq.value, "delta", key, small=True)
         edge = diagram.edges[key]
         direction = edge.get_unit_vector()
         normal = np.array([-direction[1], direction[0], 0.0])
-
-        def cost(label=label, key=key) -> int:
-            """Covering something weighs most, then a fan edge nearer than its own, then a crossing."""
-            box = _box(label)
-            grown = (box[0] - CLEARANCE, box[1] + CLEARANCE, box[2] - CLEARANCE, box[3] + CLEARANCE)
-            covers = sum(boxes_overlap(grown, other) for other in [*others, *map(_box, placed.values())])
-            covers += sum(_meets_disc(box, centre, radius) for centre, radius in rings)
-            own = _distance(label.get_center(), *fan[key])
-            misread = sum(_distance(label.get_center(), *fan[other]) < own
-                          for other in fan_keys if other != key)
-            crossings = sum(bool(c) and other[1] != key[1]
-                            for c, other in zip(_crossing(_core(box), rest_points), rest))
-            return 100 * covers + 10 * misread + crossings
-
-        for shrink in SHRINKS:  # a share that covers something wherever it stands is made smaller
-            label.scale(shrink)
-            best, best_hits = None, None
-            for step, where in ((st, wh) for st in SHARE_SIDE_STEPS for wh in SHARE_SPOTS[index % 2]):
+        best, best_cost = None, None
+        for step in SHARE_SIDE_STEPS:
+            for where in SHARE_SPOTS:
                 label.move_to(edge.point_from_proportion(where) + normal * step * label.height)
-                hits = cost()
-                if best_hits is None or hits < best_hits:
-                    best, best_hits = label.get_center().copy(), hits
-                if hits == 0:
-                    break
-            if best_hits < 100:
-                break
+                hits = cost(label, key)
+                if best_cost is None or hits < best_cost:
+                    best, best_cost = label.get_center().copy(), hits
+        if best_cost[0] and placed:
+            continue  # no spot reads as this edge's alone: it stays unlabelled
         label.move_to(best)
         placed[key] = label
-    return placed
+        if len(placed) == SHARES_UP_TO:
+            break
+    return {key: placed[key] for key in fan_keys if key in placed}

@@ -153,7 +153,10 @@ class BackwardPart(Part):
                   say={"slope": story.fmt(eqs["fprime"].value), "delta": story.fmt(eqs["delta"].value)})
         gloss = gloss_text(self, summed.latex(), eqs["fprime"].latex())
         room = gloss.height + 0.4 if gloss else 0.0
-        panel = panel_of(self, lambda h: self._summed_block(summed, h - room, neuron=j + 1, layer=layer),
+        # the shares on the edges (a tight fan: a few; none in dense mode, which writes the sum whole)
+        terms = [lab.key[1] for lab in self.shares] or None
+        panel = panel_of(self, lambda h: self._summed_block(summed, h - room, terms, neuron=j + 1,
+                                                            layer=layer),
                          lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h - room,
                                                activation=activation),
                          reserve=FPRIME_HEIGHT)
@@ -265,23 +268,26 @@ class BackwardPart(Part):
         return labels
 
     def _block(self, eq, heading_key: str, quantity: str, max_height: float, note: str | None = None,
-               **heading_values):
+               terms=None, **heading_values):
         """:func:`~.wrapping.wrapped_block` of ``eq`` under the catalogue heading ``heading_key``."""
         return wrapped_block(self, eq, self.tr(heading_key, **heading_values), quantity, max_height,
-                             note=note, elided_key="backward.elided")
+                             note=note, elided_key="backward.elided", terms=terms)
 
-    def _summed_block(self, summed, max_height: float, **heading_values):
-        """BP2 summing the shares, under its heading: with its general form when every share fits.
+    def _summed_block(self, summed, max_height: float, terms, **heading_values):
+        """BP2 summing the shares on the edges, under its heading (with its general form when all are).
 
-        When the shares would not all be written out beside the general form, the form is left out
-        (``propagate`` showed it): every number on the edges then stands in the sum.
+        ``terms``: the neurons ``m`` whose shares stand on their edges; the others are written
+        ``+ ⋯`` (a tight fan labels a few edges). When the shares are not all written out, the
+        general form is left out (``propagate`` showed it): every number on the edges then stands
+        in the sum.
         """
         block = self._block(summed, "backward.hidden_heading", "delta", max_height, note=self._note(),
-                            **heading_values)
+                            terms=terms, **heading_values)
         if not any(r"\cdots" in getattr(part, "latex_source", "") for part in block):
             return block
         return wrapped_block(self, summed, self.tr("backward.hidden_heading", **heading_values), "delta",
-                             max_height, note=self._note(), elided_key="backward.elided", symbolic=False)
+                             max_height, note=self._note(), elided_key="backward.elided", symbolic=False,
+                             terms=terms)
 
     def _tint(self, layer: int) -> AnimationGroup:
         """Fill the neurons of ``layer`` by the sign (colour) and size (opacity) of their deltas."""

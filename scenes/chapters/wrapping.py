@@ -84,6 +84,54 @@ def elide_terms(latex: str, keep_first: int = 2, keep_last: int = 1) -> tuple[st
     return latex[:cut_from] + r" + \cdots" + latex[cut_to:], keep_first + keep_last, total
 
 
+def _sum_terms(latex: str) -> tuple[int, int, list[int]]:
+    r"""The longest sum of ``latex``: where its first term starts, where its last ends, its signs.
+
+    A sum inside ``\left( ... \right)`` starts after the opening bracket and ends at ``\right``;
+    a sum outside brackets runs from the ``=`` before it to the ``=`` after it (or the end).
+    """
+    groups: dict = {}
+    for i, op, level, group in _scan(latex):
+        if op in (" + ", " - "):
+            groups.setdefault((level, group), []).append(i)
+    if not groups:
+        return 0, len(latex), []
+    (level, group), spots = max(groups.items(), key=lambda item: len(item[1]))
+    if level > 0:  # group: where its \left stands
+        start = group + len(r"\left") + 1
+        depth, end = 0, len(latex)
+        for match in re.finditer(r"\\left|\\right", latex[group:]):
+            depth += 1 if match.group() == r"\left" else -1
+            if depth == 0:
+                end = group + match.start()
+                break
+    else:
+        start = latex.rfind(" = ", 0, spots[0]) + 3 if " = " in latex[:spots[0]] else 0
+        after = latex.find(" = ", spots[-1])
+        end = after if after >= 0 else len(latex)
+    return start, end, spots
+
+
+def keep_terms(latex: str, keep) -> tuple[str, int, int]:
+    r"""The longest sum of ``latex`` with only its terms at ``keep``, then ``+ \cdots``.
+
+    ``keep``: 0-based positions, written in their order; returns ``(latex, shown, total)``. The
+    backward chapter writes the shares it labelled on the edges of a tight fan this way.
+    """
+    start, end, spots = _sum_terms(latex)
+    total = len(spots) + 1
+    wanted = sorted({i for i in keep if 0 <= i < total})
+    if not spots or not wanted or len(wanted) == total:  # no terms asked for: the sum as it is
+        return latex, total, total
+    bounds = [start, *spots, end]
+    terms = [latex[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+    kept = [terms[i] for i in wanted]
+    first = kept[0].removeprefix("+ ")
+    first = "-" + first[2:] if first.startswith("- ") else first
+    body = " ".join([first, *kept[1:], r"+ \cdots"])
+    return latex[:start] + body + latex[end:], len(wanted), total
+
+
 def _elide_denominator(latex: str, keep_first: int, keep_last: int) -> tuple[str, int, int] | None:
     r"""The sum under a fraction's bar (softmax's ``e^{z_1} + \dots + e^{z_K}``) elided, or ``None``.
 
@@ -193,22 +241,27 @@ def wrapped_tex(part, latex: str, max_height: float, width: float | None = None)
 class WrappedEquation(EquationBlock):
     """An :class:`EquationBlock` whose parts :func:`wrapped_block` built (forms wrapped into lines).
 
-    ``numbers_tex`` is the equation's full numbers form, even where the screen elides terms.
+    ``numbers_tex`` is the equation's full numbers form, even where the screen elides terms;
+    ``shown_tex`` the numbers form as written on screen.
     """
 
-    def __init__(self, parts: list, eq, quantity: str, numbers_tex: str):
+    def __init__(self, parts: list, eq, quantity: str, numbers_tex: str, shown_tex: str = ""):
         self.value, self.quantity, self.numbers_tex, self.equation = eq.value, quantity, numbers_tex, eq
+        self.shown_tex = shown_tex or numbers_tex
         VGroup.__init__(self, *parts)
         self.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
 
 
 def wrapped_block(part, eq, heading: str, quantity: str, max_height: float, note: str | None = None,
-                  elided_key: str | None = None, symbolic: bool = True, numbers: bool = True) -> VGroup:
+                  elided_key: str | None = None, symbolic: bool = True, numbers: bool = True,
+                  terms=None) -> VGroup:
     r"""Heading, symbolic form and numbers form of ``eq``, each wrapped into lines, in ``max_height``.
 
     Never below the smallest of :data:`WRAP_SCALES`: when the numbers form does not fit even
     then, its longest sum keeps its first and last terms around ``\cdots`` and the catalogue text
-    ``elided_key`` (``shown``, ``total``) says so. With numbers it is a :class:`WrappedEquation`.
+    ``elided_key`` (``shown``, ``total``) says so. ``terms``: the positions of the longest sum's
+    terms to write, the others as ``+ \cdots`` (:func:`keep_terms`). With numbers it is a
+    :class:`WrappedEquation`.
     """
     theme = part.theme
     head = wrapped_text(heading, part.regions.panel.width, style.CAPTION_SIZE, theme.text,
@@ -224,21 +277,25 @@ def wrapped_block(part, eq, heading: str, quantity: str, max_height: float, note
     full = part.story.tex(eq.latex_numbers(decimals=part.story.video["decimals"]))
     if numbers:
         latex = paint_value(full, quantity, theme)
-        short, shown, total = elide_terms(latex, 3, 1)
-        if total > TYPESET_TERMS_UP_TO:  # a sum this long never fits: elide before typesetting
-            tex, keep = wrapped_tex(part, short, room), 2
+        chosen = total = 0
+        if terms is not None:  # the terms asked for, the others as + \cdots
+            latex, chosen, total = keep_terms(latex, terms)
+        short, cut, count = elide_terms(latex, 3, 1)
+        if count > TYPESET_TERMS_UP_TO:  # a sum this long never fits: elide before typesetting
+            tex, keep, shown, total = wrapped_tex(part, short, room), 2, cut, count
         else:
-            tex, shown, total, keep = wrapped_tex(part, latex, room), 0, 0, 3
+            tex, keep, shown = wrapped_tex(part, latex, room), 3, chosen
         while not tex.fits and keep:
-            short, shown, total = elide_terms(latex, keep, 1)
+            short, cut, count = elide_terms(latex, keep, 1)
             tex, keep = wrapped_tex(part, short, room), keep - 1
+            shown, total = (min(cut, chosen), total) if chosen else (cut, count)
         if shown < total and elided_key:
             note = " ".join(filter(None, [note, part.tr(elided_key, shown=shown, total=total)]))
         parts.append(tex)
     if note:
         parts.append(note_text(part, note))
     if numbers:
-        return WrappedEquation(parts, eq, quantity, full)
+        return WrappedEquation(parts, eq, quantity, full, tex.latex_source)
     return VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
 
 

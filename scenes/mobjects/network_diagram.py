@@ -134,6 +134,7 @@ class NetworkDiagram(VGroup):
                     start = self.geometry.centers[(layer - 1, k)]
                     end = self.geometry.centers[(layer, j)]
                     line = Line(start, end, buff=r)
+                    line.edge_key = (layer, j, k)  # which edge, for a check that sees only the scene's parts
                     self.edges[(layer, j, k)] = line
                     self.edge_group.add(line)
                     self.style_edge((layer, j, k), w[j, k])

@@ -1,6 +1,7 @@
 """Checks of a settled frame without rendering: every text inside the frame, no two texts overlap,
 no text on a neuron or its ring, every value label beside its own neuron, the labels of a column
-lined up, equations large enough to read.
+lined up, each edge's share of the blame legible and crossed by no other share's edge, equations
+large enough to read.
 
 Only geometry is read (no pixels), so the checks work on a scene rendered with
 ``skip_animations=True`` or ``dry_run``.
@@ -28,6 +29,14 @@ COLUMN_TOLERANCE = 0.02
 """Decimal separators of one column may differ this much in x (Manim units)."""
 MIN_DIGIT_HEIGHT = 0.18
 """Smallest legible height of a digit of an equation, in Manim units (about 11 px at 480p)."""
+MIN_LABEL_DIGIT_HEIGHT = 0.14
+"""Smallest legible height of a digit of a share label on an edge, in Manim units (19 px at 1080p:
+the small value size's digits, 0.148, never shrunk below it)."""
+SHARE_BESIDE = 0.1
+"""A share label's box comes at least this close to its own edge (Manim units)."""
+SHARE_MIDDLE = 0.5
+"""The middle of a share label, where an edge through it is read as its edge: this share of its
+width, its height less a tenth at the top and the bottom."""
 
 
 def visible(mob) -> bool:
@@ -117,7 +126,7 @@ def frame_problems(scene) -> list[str]:
         for j in range(i + 1, len(leaves)):
             if boxes_overlap(boxes[i], boxes[j], OVERLAP_TOLERANCE):
                 problems.append(f"overlap: {describe(a)} and {describe(leaves[j])}")
-    return problems + label_problems(scene, leaves, boxes)
+    return problems + label_problems(scene, leaves, boxes) + share_problems(scene, leaves)
 
 
 # -- value labels beside their neurons ---------------------------------------------------------
@@ -231,6 +240,100 @@ def side_of(label, neuron) -> str:
     if abs(dx) >= abs(dy):
         return "right" if dx > 0 else "left"
     return "above" if dy > 0 else "below"
+
+
+# -- each edge's share of the blame, on its edge ------------------------------------------------
+def screen_edges(scene) -> dict:
+    """The visible edges on screen, ``{(l, j, k): line}`` (a diagram marks each with ``edge_key``)."""
+    found = {}
+    for mob in [*scene.mobjects, *scene.foreground_mobjects]:
+        for part in mob.get_family():
+            key = getattr(part, "edge_key", None)
+            if key is not None and visible(part):
+                found.setdefault(key, part)
+    return found
+
+
+def share_labels_on_screen(leaves) -> list:
+    """The delta labels standing on an edge (keyed ``(l, m, j)``): each edge's share of a hidden error."""
+    return [m for m in leaves if isinstance(m, ValueLabel) and m.quantity == "delta"
+            and isinstance(m.key, tuple) and len(m.key) == 3]
+
+
+def middle_of(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The middle of box ``b`` (:data:`SHARE_MIDDLE`)."""
+    cx, half = (b[0] + b[1]) / 2, (b[1] - b[0]) * SHARE_MIDDLE / 2
+    trim = (b[3] - b[2]) * 0.1
+    return cx - half, cx + half, b[2] + trim, b[3] - trim
+
+
+def segment_meets_box(start, end, b: tuple[float, float, float, float]) -> bool:
+    """Whether the segment ``start``-``end`` passes through box ``b`` (Liang-Barsky clipping)."""
+    t0, t1 = 0.0, 1.0
+    d = (end[0] - start[0], end[1] - start[1])
+    for p, q in ((-d[0], start[0] - b[0]), (d[0], b[1] - start[0]),
+                 (-d[1], start[1] - b[2]), (d[1], b[3] - start[1])):
+        if abs(p) < 1e-12:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return True
+
+
+def segment_box_distance(start, end, b: tuple[float, float, float, float], samples: int = 200) -> float:
+    """Distance from the segment ``start``-``end`` to box ``b`` (0 when it passes through)."""
+    if segment_meets_box(start, end, b):
+        return 0.0
+    t = np.linspace(0.0, 1.0, samples)[:, None]
+    points = np.asarray(start)[:2] + t * (np.asarray(end)[:2] - np.asarray(start)[:2])
+    dx = np.maximum(np.maximum(b[0] - points[:, 0], points[:, 0] - b[1]), 0.0)
+    dy = np.maximum(np.maximum(b[2] - points[:, 1], points[:, 1] - b[3]), 0.0)
+    return float(np.min(np.hypot(dx, dy)))
+
+
+def label_digit_height(label: ValueLabel) -> float:
+    """Height of the tallest digit of ``label`` as it is now scaled on screen."""
+    glyphs = label.text.replace(" ", "").replace("\t", "").replace("\n", "")
+    parts = label.label.submobjects
+    if len(glyphs) != len(parts):
+        return float(label.label.height)
+    return max((float(g.height) for c, g in zip(glyphs, parts) if c.isdigit()),
+               default=float(label.label.height))
+
+
+def share_problems(scene, leaves, min_height: float = MIN_LABEL_DIGIT_HEIGHT) -> list[str]:
+    """Share labels too small to read, away from their edge, or whose middle another share's edge
+    crosses (misread as its)."""
+    shares = share_labels_on_screen(leaves)
+    if not shares:
+        return []
+    edges, problems = screen_edges(scene), []
+    for label in shares:
+        height = label_digit_height(label)
+        if height < min_height:
+            problems.append(f"share too small: {describe(label)} on edge {label.key}, digits {height:.3f} "
+                            f"units high ({height * 135:.0f} px at 1080p; at least {min_height})")
+        own = edges.get(label.key)
+        off = 0.0 if own is None else segment_box_distance(own.get_start(), own.get_end(), box(label))
+        if off > SHARE_BESIDE:
+            problems.append(f"share away from its edge: {describe(label)} of edge {label.key} stands "
+                            f"{off:.2f} units off it")
+        middle = middle_of(box(label))
+        for other in shares:
+            edge = edges.get(other.key)
+            if other is label or edge is None or other.key == label.key:
+                continue
+            if segment_meets_box(edge.get_start(), edge.get_end(), middle):
+                problems.append(f"share crossed: {describe(label)} of edge {label.key} has edge {other.key} "
+                                f"({other.text}) through its middle")
+    return problems
 
 
 @cache

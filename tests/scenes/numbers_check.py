@@ -4,7 +4,8 @@ Walks a settled frame: each :class:`ValueLabel` must show ``story.fmt(value)`` (
 for a label in fixed point: a table column; ``story.fmt_places`` for a label with its column's
 decimals) of a value the trace holds (at the label's neuron or
 weight when it has a key), each :class:`EquationBlock` must be an equation of
-:mod:`backprop_core.equations` for the story's step, ending ``= value``, and each vector
+:mod:`backprop_core.equations` for the story's step, ending ``= value`` (and what it writes on
+screen, when it leaves terms out, only numbers of that equation), and each vector
 (``vector_tex``, which keeps ``.values``) must list trace values. A delta label on an edge
 ``(l, m, j)`` is that edge's share of the blame, ``w^l_mj delta^l_m`` (``Story.share_eqs``).
 
@@ -159,6 +160,10 @@ _LAYOUT_TEX = re.compile(r"\\color\[HTML\]\{[0-9A-Fa-f]{6}\}|\\(?:left|right|[bB
                          r"|\\[,;:! ]|\\\\|[&{}\s]")
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+"""A number as :func:`plain_tex` leaves it (``0,5933`` in Spanish)."""
+
+
 def plain_tex(latex: str) -> str:
     """``latex`` without what only changes its look: colours, alignment, line breaks, spacing,
     bracket sizes and braces (so an equation broken into lines still matches its source)."""
@@ -241,6 +246,10 @@ def block_problems(block: EquationBlock, numbers: TraceNumbers) -> list[str]:
                         f"{decimal_separator(numbers.story)!r}")
     if plain_tex(block.numbers_tex).rpartition("=")[2] != plain_tex(written):
         problems.append(f"{where} does not end with '= {written}', its value {block.value!r}")
+    shown = getattr(block, "shown_tex", block.numbers_tex)  # a tight fan's sum: a few shares and + ...
+    missing = set(_NUMBER.findall(plain_tex(shown))) - set(_NUMBER.findall(plain_tex(block.numbers_tex)))
+    if missing:
+        problems.append(f"{where} shows {sorted(missing)}, which its equation does not hold")
     matches = numbers.by_numbers(block.numbers_tex)
     if not matches:
         problems.append(f"{where} is not an equation of backprop_core.equations for this step")

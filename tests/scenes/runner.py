@@ -103,6 +103,8 @@ class BeatReport:
     """Delta labels standing on edges (each edge's share of the blame): ``{(l, m, j): (value, text)}``."""
     equations: list = field(default_factory=list)
     """The numbers form (LaTeX) of every equation block on the frame."""
+    shown_equations: list = field(default_factory=list)
+    """The numbers form of every equation block as written on screen (terms left out as ``\\cdots``)."""
     glosses: list = field(default_factory=list)
     """The symbols in words under the equations on the frame (:mod:`scenes.chapters.glosses`)."""
     glossed: frozenset = frozenset()
@@ -232,8 +234,10 @@ def run_job(job: Job, media_dir: str) -> RunReport:
             report.beats[-1].edge_deltas = {
                 label.key: (label.value, label.text) for label in scene_leaves(scene, (ValueLabel,))
                 if label.quantity == "delta" and isinstance(label.key, tuple) and len(label.key) == 3}
-            report.beats[-1].equations = [block.numbers_tex
-                                          for block in scene_leaves(scene, (EquationBlock,))]
+            blocks = scene_leaves(scene, (EquationBlock,))
+            report.beats[-1].equations = [block.numbers_tex for block in blocks]
+            report.beats[-1].shown_equations = [getattr(block, "shown_tex", block.numbers_tex)
+                                                for block in blocks]
             blocks = {id(m): m for m in scene.get_mobject_family_members() if hasattr(m, "glosses")}
             report.beats[-1].glosses = [text for m in blocks.values() for text in m.glosses]
             report.beats[-1].glossed = frozenset(scene.glossed)

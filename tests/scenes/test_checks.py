@@ -5,12 +5,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from manim import RIGHT, tempconfig
+from manim import LEFT, RIGHT, UP, tempconfig
 
 from scenes.chapters import pieces
 from tests.parts import equation_block, mazur_part
 
-from .layout_check import MIN_DIGIT_HEIGHT, frame_problems, illegible_equations
+from .layout_check import MIN_DIGIT_HEIGHT, MIN_LABEL_DIGIT_HEIGHT, frame_problems, illegible_equations
 from .numbers_check import TraceNumbers, number_problems
 
 
@@ -55,6 +55,44 @@ def test_layout_ignores_invisible_text(part):
     a = part.story.record.a[1][0]
     hidden = label(part, a).set_opacity(0)
     assert frame_problems(frame(label(part, a), hidden)) == []
+
+
+def test_layout_finds_values_off_their_slots(part):
+    diagram = pieces.make_diagram(part)
+    a = part.story.record.a[1]
+    labels = pieces.column_labels(part, diagram, 1, a, "activation", [0, 1], RIGHT)
+    assert frame_problems(frame(diagram, *labels.values())) == []
+    up = diagram.neurons[(1, 0)].get_y() - diagram.neurons[(1, 1)].get_y()
+    labels[(1, 1)].shift(0.9 * up * UP)  # drifted to the neighbour's level
+    found = "\n".join(frame_problems(frame(diagram, *labels.values())))
+    assert "not beside its neuron" in found and "of (1, 1) is nearest to (1, 0)" in found
+    labels[(1, 1)].shift(0.9 * up * UP * -1)
+    labels[(1, 1)].move_to(diagram.neurons[(1, 1)])
+    assert "covers the neuron (1, 1)" in "\n".join(frame_problems(frame(diagram, *labels.values())))
+    left = pieces.column_labels(part, diagram, 1, a, "activation", [0, 1], LEFT)
+    found = "\n".join(frame_problems(frame(diagram, labels[(1, 0)], left[(1, 1)])))
+    assert "several sides" in found and "not lined up" in found
+    short = pieces.column_labels(part, diagram, 1, a, "activation", [0, 1], RIGHT)
+    short[(1, 1)].text = "0.59"  # another number of decimals than its column's
+    assert "decimals" in "\n".join(frame_problems(frame(diagram, *short.values())))
+
+
+def test_layout_finds_shares_crossed_or_too_small(part):
+    diagram = pieces.make_diagram(part)
+    first, second = (pieces.value_label(part, eq.value, "delta", eq.at, small=True)
+                     for eq in part.story.share_eqs(1, 0)["shares"])
+    diagram.label_edge(first.key, first, 0.75)
+    diagram.label_edge(second.key, second, 0.75)
+    assert frame_problems(frame(diagram, first, second)) == []
+    first.move_to(diagram.edges[second.key].point_from_proportion(0.5))  # read as the other edge's
+    found = "\n".join(frame_problems(frame(diagram, first, second)))
+    assert f"of edge {first.key} has edge {second.key}" in found
+    first.shift(0.5 * UP)  # above its edge, not beside it
+    assert f"of edge {first.key} stands" in "\n".join(frame_problems(frame(diagram, first, second)))
+    diagram.label_edge(first.key, first, 0.75)
+    first.scale(0.8)
+    found = "\n".join(frame_problems(frame(diagram, first, second)))
+    assert "share too small" in found and str(MIN_LABEL_DIGIT_HEIGHT) in found
 
 
 def test_legibility_finds_shrunk_equation(part):
