@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from types import SimpleNamespace
+
+from manim import tempconfig
 
 from scenes.layout import frame_layout
 from scenes.loading import load_story
@@ -22,3 +25,13 @@ def equation_block(part, eq, heading_key: str, quantity: str, **heading_values) 
     return EquationBlock(story.tr(heading_key, **heading_values), eq.latex(),
                          story.tex(eq.latex_numbers(decimals=story.video["decimals"])), quantity, part.theme,
                          part.regions.panel, value=eq.value)
+
+
+@contextmanager
+def private_latex(request, name: str):
+    """Manim's TeX and text folders in pytest's cache under ``bpviz-manim/<name>``, for a module's
+    hand-built scenes (a module-scoped autouse fixture yields from this)."""
+    folder = request.config.cache.mkdir("bpviz-manim") / name
+    with tempconfig({"tex_dir": str(folder / "Tex"), "text_dir": str(folder / "texts"),
+                     "verbosity": "ERROR"}):
+        yield

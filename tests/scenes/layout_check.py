@@ -137,10 +137,15 @@ SIDE_ROOM = 1.6
 def screen_neurons(scene) -> dict:
     """The visible neurons on screen, ``{(l, j): circle}`` (a diagram marks each with ``neuron_key``;
     chapters add a diagram's parts to the scene, not the diagram)."""
+    return _keyed_on_screen(scene, "neuron_key")
+
+
+def _keyed_on_screen(scene, attribute: str) -> dict:
+    """The visible parts on screen that carry ``attribute``, by its value (the first of each)."""
     found = {}
     for mob in [*scene.mobjects, *scene.foreground_mobjects]:
         for part in mob.get_family():
-            key = getattr(part, "neuron_key", None)
+            key = getattr(part, attribute, None)
             if key is not None and visible(part):
                 found.setdefault(key, part)
     return found
@@ -245,13 +250,7 @@ def side_of(label, neuron) -> str:
 # -- each edge's share of the blame, on its edge ------------------------------------------------
 def screen_edges(scene) -> dict:
     """The visible edges on screen, ``{(l, j, k): line}`` (a diagram marks each with ``edge_key``)."""
-    found = {}
-    for mob in [*scene.mobjects, *scene.foreground_mobjects]:
-        for part in mob.get_family():
-            key = getattr(part, "edge_key", None)
-            if key is not None and visible(part):
-                found.setdefault(key, part)
-    return found
+    return _keyed_on_screen(scene, "edge_key")
 
 
 def share_labels_on_screen(leaves) -> list:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from manim import LEFT, RIGHT, UP, tempconfig
+from manim import LEFT, RIGHT, UP
 
 from scenes.chapters import pieces
-from tests.parts import equation_block, mazur_part
+from tests.parts import equation_block, mazur_part, private_latex
 
 from .layout_check import MIN_DIGIT_HEIGHT, MIN_LABEL_DIGIT_HEIGHT, frame_problems, illegible_equations
 from .numbers_check import TraceNumbers, number_problems
@@ -16,9 +16,7 @@ from .numbers_check import TraceNumbers, number_problems
 
 @pytest.fixture(scope="module", autouse=True)
 def latex_cache(request):
-    folder = request.config.cache.mkdir("bpviz-manim") / "checks"
-    with tempconfig({"tex_dir": str(folder / "Tex"), "text_dir": str(folder / "texts"),
-                     "verbosity": "ERROR"}):
+    with private_latex(request, "checks"):
         yield
 
 

@@ -4,21 +4,19 @@ formula, a softmax over ten classes elided under its bar."""
 from __future__ import annotations
 
 import pytest
-from manim import tempconfig
 
 from scenes.chapters.c2_forward import PART_OF_VECTOR, WHOLE_VECTOR
 from scenes.chapters.pieces import vector_tex
 from scenes.chapters.wrapping import elide_terms
 from scenes.layout import frame_layout
+from tests.parts import private_latex
 
 from .runner import story
 
 
 @pytest.fixture(scope="module", autouse=True)
 def latex_cache(request):
-    folder = request.config.cache.mkdir("bpviz-manim") / "long_samples"
-    with tempconfig({"tex_dir": str(folder / "Tex"), "text_dir": str(folder / "texts"),
-                     "verbosity": "ERROR"}):
+    with private_latex(request, "long_samples"):
         yield
 
 
