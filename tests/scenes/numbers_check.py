@@ -24,7 +24,7 @@ import numpy as np
 from manim import MathTex
 
 from backprop_core.equations import format_number
-from scenes.layout import MAX_NEURONS_PER_LAYER
+from scenes.layout import MAX_NEURONS_PER_LAYER, is_dense
 from scenes.mobjects.equation_panel import EquationBlock
 from scenes.mobjects.value_label import ValueLabel
 from scenes.story import Story
@@ -48,6 +48,7 @@ class TraceNumbers:
         self.at: dict[tuple, set[float]] = defaultdict(set)
         self.shown_delta: dict[tuple, set[float]] = defaultdict(set)
         self._equations: list | None = None
+        self._by_tex: dict | None = None  # plain LaTeX with numbers -> its equations (by_numbers)
         trace = story.trace
         for params in [trace.initial, *(s.before for s in trace.steps), *(s.after for s in trace.steps),
                        *(e.params for e in trace.epochs)]:
@@ -119,11 +120,12 @@ class TraceNumbers:
         return self._equations
 
     def _shown(self, layer: int) -> range | list:
-        """Neurons of ``layer`` whose equations a scene may show: all, but in a dense network's
-        layer (more than :data:`~scenes.layout.MAX_NEURONS_PER_LAYER`: 784 inputs) only the first
-        and the focus neuron; building 12,960 weight equations would take minutes."""
+        """Neurons of ``layer`` whose equations a scene may show: all, but in a layer drawn as an
+        image (dense mode's input: 8 x 8 or 28 x 28 pixels) or too large for a column (more than
+        :data:`~scenes.layout.MAX_NEURONS_PER_LAYER`) only the first and the focus neuron; building
+        12,960 weight equations would take minutes (1,024 of a batch of 100, over a minute)."""
         n = self.story.layers[layer]
-        if n <= MAX_NEURONS_PER_LAYER:
+        if n <= MAX_NEURONS_PER_LAYER and not (layer == 0 and is_dense(self.story.layers)):
             return range(n)
         focus = [self.story.focus_neuron[1]] if self.story.focus_neuron[0] == layer else []
         return sorted({0, *focus})
@@ -135,9 +137,12 @@ class TraceNumbers:
     def by_numbers(self, numbers: str) -> list:
         """The equations whose LaTeX with numbers is ``numbers`` (up to colours and line breaks),
         written with the language's decimal separator."""
-        decimals, wanted = self.story.video["decimals"], plain_tex(numbers)
-        return [e for e in self.equations()
-                if plain_tex(self.story.tex(e.latex_numbers(decimals=decimals))) == wanted]
+        if self._by_tex is None:  # each equation printed once, not once a block
+            decimals, self._by_tex = self.story.video["decimals"], {}
+            for e in self.equations():
+                tex = plain_tex(self.story.tex(e.latex_numbers(decimals=decimals)))
+                self._by_tex.setdefault(tex, []).append(e)
+        return list(self._by_tex.get(plain_tex(numbers), []))
 
     def known(self, value: float, key: tuple | None) -> bool:
         """Whether ``value`` is a trace value (at neuron or weight ``key`` when given)."""
