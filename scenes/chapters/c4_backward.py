@@ -153,8 +153,10 @@ class BackwardPart(Part):
                   say={"slope": story.fmt(eqs["fprime"].value), "delta": story.fmt(eqs["delta"].value)})
         gloss = gloss_text(self, summed.latex(), eqs["fprime"].latex())
         room = gloss.height + 0.4 if gloss else 0.0
-        # the shares on the edges (a tight fan: a few; none in dense mode, which writes the sum whole)
-        terms = [lab.key[1] for lab in self.shares] or None
+        # the shares on the edges: a tight fan labels a few and writes the others as + ⋯; a fan
+        # labelled whole, or none (dense mode), writes the sum whole
+        labelled = [lab.key[1] for lab in self.shares]
+        terms = labelled if 0 < len(labelled) < story.layers[layer + 1] else None
         panel = panel_of(self, lambda h: self._summed_block(summed, h - room, terms, neuron=j + 1,
                                                             layer=layer),
                          lambda h: self._block(eqs["fprime"], "backward.fprime_heading", "z", h - room,
