@@ -30,12 +30,12 @@ from bpviz.production.stills import (
     StillsReport,
     chapter_fingerprint,
     copy_kept,
+    film_of,
     make_folder,
     publish_stills,
     still_name,
 )
 from bpviz.voice.beats import JobVoice
-from scenes.chapters import registry
 from scenes.chapters.base import Beat
 from scenes.story import Story
 
@@ -152,7 +152,7 @@ def lay_outs(story: Story, chapters: list[str], quality: str, aspect: str) -> li
     """
     options = {"quality": quality, "aspect": aspect}
     return [prefetch.LayOut(part, options, lambda: story) for chapter in chapters
-            for part in (registry.film_chapters(story) if chapter == registry.FULL else (chapter,))]
+            for part in film_of(story, chapter)]
 
 
 def render_stills(story: Story, chapters: list[str], out_dir: Path, quality: str = "low",
