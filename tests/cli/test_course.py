@@ -232,7 +232,8 @@ def test_a_killed_client_then_the_rest_only(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "bpviz", *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
-    while not list((tmp_path / "cache").glob("*/beats.json")) and time.time() < deadline:
+    # the render log's line comes after the render's folder (beats.json): wait for the line itself
+    while not renders(tmp_path / "cache") and time.time() < deadline:
         time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)  # the client and anything it started
     proc.wait()
