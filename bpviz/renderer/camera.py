@@ -208,9 +208,13 @@ class FrameRenderer(CairoRenderer):
                 values = np.ascontiguousarray(getattr(leaf, name), dtype=float)
                 digest.update(f"{name}{values.shape}".encode())
                 digest.update(values.tobytes())
-            digest.update(repr((leaf.stroke_width, leaf.background_stroke_width, leaf.sheen_factor,
-                                np.asarray(leaf.sheen_direction).tolist(), str(leaf.joint_type),
-                                str(getattr(leaf, "cap_style", None)))).encode())
+            # only what the picture shows: a leaf parsed from its SVG has widths 0 where one read
+            # from the shape cache (bpviz.cache.svg_shapes) has 0.0, and a sheen direction of its
+            # own where it has no sheen; the same picture must have the same key
+            sheen = float(leaf.sheen_factor)
+            digest.update(repr((float(leaf.stroke_width), float(leaf.background_stroke_width), sheen,
+                                np.asarray(leaf.sheen_direction, dtype=float).tolist() if sheen else None,
+                                str(leaf.joint_type), str(getattr(leaf, "cap_style", None)))).encode())
         return digest.hexdigest()
 
     def get_frame(self) -> np.ndarray:

@@ -40,6 +40,10 @@ def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("stills")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(store, "stills_dir", lambda: tmp / "cache")
+        # every other cache private and empty too: the first run parses each SVG, the later ones
+        # read its shapes from the shape cache, and a still's key must not tell the two apart
+        # (a parsed leaf's widths are 0 where a read one's are 0.0: every beat was drawn again)
+        mp.setenv("XDG_CACHE_HOME", str(tmp / "xdg"))
         first_story, _ = story_and_scenes(str(_config(tmp, 0.5)), CHAPTER)
         first = write_stills(first_story, CHAPTER, tmp / "first")
         kept = len(list((tmp / "cache").glob("*.png")))
