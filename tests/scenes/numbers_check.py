@@ -47,8 +47,10 @@ class TraceNumbers:
         self.all: set[float] = set()
         self.at: dict[tuple, set[float]] = defaultdict(set)
         self.shown_delta: dict[tuple, set[float]] = defaultdict(set)
-        self._equations: list | None = None
-        self._by_tex: dict | None = None  # plain LaTeX with numbers -> its equations (by_numbers)
+        self._built: list = []  # the equations built so far (equations, _build_more)
+        self._groups = None  # what builds the rest, group by group
+        self._printed: list = []  # the equations by_numbers has printed, in order
+        self._by_tex: dict = {}  # plain LaTeX with numbers -> its equations (by_numbers)
         trace = story.trace
         for params in [trace.initial, *(s.before for s in trace.steps), *(s.after for s in trace.steps),
                        *(e.params for e in trace.epochs)]:
@@ -98,26 +100,55 @@ class TraceNumbers:
         self.all.add(rec.loss)
 
     # -- equations of the explained step -------------------------------------------------------
+    # Built lazily, in the order a scene most often shows them (the loss, each shown neuron's
+    # equations and shares, the focus weights, then every other weight): a lookup that finds its
+    # equation stops there, and only a miss builds them all. A batch story's weight equations are
+    # means over its samples, and building every one took most of a data chapter's check (breast
+    # cancer's forward chapter: 30 x 16 of them, none on screen).
     def equations(self) -> list:
-        """Every equation of the story's step and sample (built once, on first use)."""
-        if self._equations is None:
-            story, eqs = self.story, [*self.story.loss_eqs().values()]
-            for layer in range(1, story.n_layers + 1):
-                for j in self._shown(layer):
-                    eqs += story.neuron_eqs(layer, j).values()
-                    if layer < story.n_layers:  # each edge's share of a hidden error, and BP2 of them
-                        blame = story.share_eqs(layer, j)
-                        eqs += [*blame["shares"], blame["delta"]]
-                    for k in self._shown(layer - 1):
-                        eqs += story.weight_eqs(layer, j, k).values()
-                        if story.notation == "delta_rule":  # the sign convention beat (update)
-                            eqs += story.sign_eqs(layer, j, k).values()
-            for key in {story.focus_weight, story.hidden_weight}:
-                eqs += story.weight_eqs(*key).values()
-            if story.scaling is not None:  # how each input of the sample was scaled (forward)
-                eqs += [story.scaling_eq(k) for k in range(story.layers[0])]
-            self._equations = eqs
-        return self._equations
+        """Every equation of the story's step and sample (all built, on first use)."""
+        while self._build_more():
+            pass
+        return self._built
+
+    def _build_more(self) -> bool:
+        """Build the next group of equations; ``False`` when every group is built."""
+        if self._groups is None:
+            self._groups = self._equation_groups()
+        group = next(self._groups, None)
+        if group is None:
+            return False
+        self._built += group
+        return True
+
+    def _equation_groups(self):
+        """The story's equations in groups, the ones scenes show most often first."""
+        story = self.story
+        yield [*story.loss_eqs().values()]
+        for layer in range(1, story.n_layers + 1):
+            for j in self._shown(layer):
+                group = [*story.neuron_eqs(layer, j).values()]
+                if layer < story.n_layers:  # each edge's share of a hidden error, and BP2 of them
+                    blame = story.share_eqs(layer, j)
+                    group += [*blame["shares"], blame["delta"]]
+                yield group
+        for key in dict.fromkeys([story.focus_weight, story.hidden_weight]):
+            yield self._weight_group(key, story.notation == "delta_rule" and self._is_shown(key))
+        if story.scaling is not None:  # how each input of the sample was scaled (forward)
+            yield [story.scaling_eq(k) for k in range(story.layers[0])]
+        for layer in range(1, story.n_layers + 1):
+            for j in self._shown(layer):
+                for k in self._shown(layer - 1):
+                    yield self._weight_group((layer, j, k), story.notation == "delta_rule")
+
+    def _weight_group(self, key: tuple, sign: bool) -> list:
+        """Equations of weight ``key`` and, with ``sign``, the delta rule's sign convention beat."""
+        group = [*self.story.weight_eqs(*key).values()]
+        return group + [*self.story.sign_eqs(*key).values()] if sign else group
+
+    def _is_shown(self, key: tuple) -> bool:
+        layer, j, k = key
+        return j in self._shown(layer) and k in self._shown(layer - 1)
 
     def _shown(self, layer: int) -> range | list:
         """Neurons of ``layer`` whose equations a scene may show: all, but in a layer drawn as an
@@ -134,21 +165,45 @@ class TraceNumbers:
         """Values of the equations at ``key`` (all of them for ``None``)."""
         return {e.value for e in self.equations() if key is None or tuple(e.at) == key}
 
-    def by_numbers(self, numbers: str) -> list:
+    def _found(self, wanted) -> bool:
+        """Whether an equation built so far, or built group by group until one is, is ``wanted``."""
+        checked = 0
+        while True:
+            if any(wanted(e) for e in self._built[checked:]):
+                return True
+            checked = len(self._built)
+            if not self._build_more():
+                return False
+
+    def by_numbers(self, numbers: str, value: float | None = None) -> list:
         """The equations whose LaTeX with numbers is ``numbers`` (up to colours and line breaks),
-        written with the language's decimal separator."""
-        if self._by_tex is None:  # each equation printed once, not once a block
-            decimals, self._by_tex = self.story.video["decimals"], {}
-            for e in self.equations():
-                tex = plain_tex(self.story.tex(e.latex_numbers(decimals=decimals)))
-                self._by_tex.setdefault(tex, []).append(e)
-        return list(self._by_tex.get(plain_tex(numbers), []))
+        written with the language's decimal separator.
+
+        With ``value``, equations are built only until one of them with that LaTeX has that value
+        (the list then holds the matches built so far); without it, or when none has, all of them.
+        """
+        decimals, tex = self.story.video["decimals"], plain_tex(numbers)
+        while True:
+            for e in self._built[len(self._printed):]:  # each equation printed once, not once a block
+                self._printed.append(e)
+                self._by_tex.setdefault(plain_tex(self.story.tex(e.latex_numbers(decimals=decimals))),
+                                        []).append(e)
+            matches = self._by_tex.get(tex, [])
+            if value is not None and value in {e.value for e in matches} or not self._build_more():
+                return list(matches)
 
     def known(self, value: float, key: tuple | None) -> bool:
         """Whether ``value`` is a trace value (at neuron or weight ``key`` when given)."""
         if key is not None and self._is_key(key):
-            return value in self.at[key] or value in self.equation_values(key)
-        return value in self.all or value in self.equation_values()
+            return value in self.at[key] or self._found(lambda e: e.value == value and tuple(e.at) == key)
+        return value in self.all or self._found(lambda e: e.value == value)
+
+    def shares(self, edge: tuple) -> set[float]:
+        """The values of edge ``(l, m, j)``'s share of hidden neuron ``(l - 1, j)``'s error."""
+        layer, _, j = edge
+        if not 1 <= layer - 1 < self.story.n_layers:
+            return set()
+        return {e.value for e in self.story.share_eqs(layer - 1, j)["shares"] if tuple(e.at) == edge}
 
     def _is_key(self, key) -> bool:
         layers = self.story.layers
@@ -226,8 +281,7 @@ def label_problems(label: ValueLabel, numbers: TraceNumbers) -> list[str]:
         at = f" at {label.key}" if label.key is not None else ""
         problems.append(f"{where}: {label.value!r} is not a trace value{at}")
     if label.quantity == "delta" and numbers._is_key(label.key) and len(label.key) == 3:
-        shares = {e.value for e in numbers.equations() if e.key == "share" and e.at == label.key}
-        if label.value not in shares:  # a delta on an edge: that edge's share of the blame
+        if label.value not in numbers.shares(label.key):  # a delta on an edge: that edge's share of the blame
             problems.append(f"{where}: {label.value!r} is not the share w·δ of edge {label.key}")
     elif label.quantity == "delta":
         key = label.key if numbers._is_key(label.key) and len(label.key) == 2 else ()
@@ -255,7 +309,7 @@ def block_problems(block: EquationBlock, numbers: TraceNumbers) -> list[str]:
     missing = set(_NUMBER.findall(plain_tex(shown))) - set(_NUMBER.findall(plain_tex(block.numbers_tex)))
     if missing:
         problems.append(f"{where} shows {sorted(missing)}, which its equation does not hold")
-    matches = numbers.by_numbers(block.numbers_tex)
+    matches = numbers.by_numbers(block.numbers_tex, block.value)
     if not matches:
         problems.append(f"{where} is not an equation of backprop_core.equations for this step")
     elif block.value not in {e.value for e in matches}:

@@ -126,6 +126,8 @@ class RunReport:
     waited for): on a shared machine it moves less than ``seconds``."""
     beats: list[BeatReport] = field(default_factory=list)
     error: str | None = None
+    typeset_first: int = 0
+    """Equations typeset in one batch before the run (:func:`typeset_first`)."""
 
 
 def finished(report: RunReport) -> RunReport:
@@ -206,6 +208,33 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def typeset_first(job: Job, the_story, media_dir: str, folder: Path) -> int:
+    """Typeset the new equations of ``job``'s chapter in one batch, before it is played.
+
+    The production line's look-ahead (:mod:`bpviz.production.prefetch`) in this process: the
+    chapter is laid out once with stand-ins for the equations the shared cache lacks, then those
+    are typeset in one ``latex`` and one ``dvisvgm`` run. In a fresh clone every equation is new,
+    and one run each was most of a chapter run's time. Returns how many were typeset.
+    """
+    from manim import tempconfig
+
+    from bpviz.cache.tex_claims import typeset_claimed
+    from bpviz.production.prefetch import Collector
+    from bpviz.production.session import chapter
+    from bpviz.renderer.manim_patches import ManimPatches
+
+    with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp:
+        collector = Collector(Path(media_dir), Path(tmp) / "stand-ins")
+        collector.placeholders.mkdir()
+        try:
+            with ManimPatches(Path(media_dir), collector.patches()), \
+                    tempconfig(manim_config(Job(job.variant, job.chapter, "stills"), Path(tmp), folder)):
+                chapter(job.chapter, the_story, skip_animations=True).render()
+        except Exception:  # noqa: BLE001 - a stand-in may upset a layout; the run itself reports errors
+            pass
+    return len(typeset_claimed(collector.documents, Path(media_dir) / "tex"))
+
+
 def run_job(job: Job, media_dir: str) -> RunReport:
     """Play ``job``'s chapter and check every beat; exceptions are reported, not raised."""
     from manim import tempconfig
@@ -224,6 +253,7 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     try:
         the_story = story(job.variant)
         numbers = TraceNumbers(the_story)
+        report.typeset_first = typeset_first(job, the_story, media_dir, folder)
 
         def check(scene, beat) -> None:
             found, checked = number_problems(scene, numbers)
