@@ -28,6 +28,7 @@ from manim import (
 from .. import style
 from ..animations.fade import Appear
 from ..mobjects.network_diagram import NetworkDiagram
+from ..mobjects.value_label import ValueLabel
 from .base import Part
 from .glosses import gloss_room, gloss_text, sigmoid_of, with_gloss
 from .pieces import (
@@ -170,17 +171,22 @@ class NeuronPart(Part):
         self.circle.move_to([region.right - 2.5 - NEURON_RADIUS, cy, 0])
         spacing = min(1.1, (region.height - 0.3) / n_in)
         self.inputs, self.weights, self.arrows = VGroup(), VGroup(), VGroup()
-        weights = story.step.before.weights[layer - 1][j]
+        weights, inputs = story.step.before.weights[layer - 1][j], story.record.a[layer - 1]
+        # two columns of numbers: each with the decimals its values share, separators lined up
+        places = story.column_places(inputs)
         for k in range(n_in):
-            label = symbol_value(self, story.symbols.t_act(layer - 1, str(k + 1)),
-                                 story.record.a[layer - 1][k], "activation", key=(layer - 1, k), small=small)
+            label = symbol_value(self, story.symbols.t_act(layer - 1, str(k + 1)), inputs[k], "activation",
+                                 key=(layer - 1, k), small=small, places=places)
             label.move_to([region.left, cy + ((n_in - 1) / 2 - k) * spacing, 0], aligned_edge=LEFT)
             self.inputs.add(label)
+        _line_up(self.inputs, region.left, [group.label for group in self.inputs])
         named = n_in <= 3
         column = max(lab.get_right()[0] for lab in self.inputs) + 0.3
+        places = story.column_places(weights)
         for k, label in enumerate(self.inputs):
-            self.weights.add(self._weight_label(k, float(weights[k]), named, small)
+            self.weights.add(self._weight_label(k, float(weights[k]), named, small, places)
                              .move_to([column, label.get_y(), 0], aligned_edge=LEFT))
+        _line_up(self.weights, column, [w if isinstance(w, ValueLabel) else w.label for w in self.weights])
         left = max(lab.get_right()[0] for lab in self.weights) + 0.12
         for k, label in enumerate(self.inputs):
             start = np.array([left, label.get_y(), 0])
@@ -214,14 +220,15 @@ class NeuronPart(Part):
         arrow.weight_value = weight
         return arrow
 
-    def _weight_label(self, k: int, weight: float, named: bool, small: bool):
-        """The number of weight ``w_jk`` (with its symbol when there is room), placed by the caller."""
+    def _weight_label(self, k: int, weight: float, named: bool, small: bool, places: int | None = None):
+        """The number of weight ``w_jk`` (with its symbol when there is room, ``places`` decimals),
+        placed by the caller."""
         key = (self.layer, self.j, k)
         if named:
             label = symbol_value(self, self.story.symbols.t_weight(self.layer, str(self.j + 1), str(k + 1)),
-                                 weight, "weight", key=key, small=small)
+                                 weight, "weight", key=key, small=small, places=places)
         else:
-            label = value_label(self, weight, "weight", key, small=small)
+            label = value_label(self, weight, "weight", key, small=small, places=places)
         return label
 
     def _network_map(self) -> VGroup:
@@ -256,3 +263,11 @@ class NeuronPart(Part):
         if group.width > panel.width:
             group.scale_to_fit_width(panel.width)
         return group.move_to([panel.left, panel.top, 0], aligned_edge=[-1, 1, 0])
+
+
+def _line_up(column: VGroup, left: float, numbers: list) -> None:
+    """Shift each row of ``column`` so that the decimal separators of its ``numbers`` (one
+    :class:`ValueLabel` per row) stand on one x, the row reaching furthest left starting at ``left``."""
+    reach = max(number.decimal_x() - row.get_left()[0] for row, number in zip(column, numbers))
+    for row, number in zip(column, numbers):
+        row.shift((left + reach - number.decimal_x()) * RIGHT)

@@ -313,14 +313,13 @@ class UpdatePart(Part):
         step, epochs, sample = story.step, story.trace.epochs, story.record.sample + 1
         e, per_epoch = step.epoch, story.updates_per_epoch
         eqs = story.loss_eqs()
-        rows = []
+        rows = []  # (words, loss, values of the words): the rows of the table
         if per_epoch == 1 and e < len(epochs):
             self.beat("new_loss_set",
                       say={"before": story.fmt(step.loss), "after": story.fmt(epochs[e].loss)})
             eq = eqs["loss_mean"] if len(step.per_sample) > 1 else eqs["loss"]
             heading = self.tr("update.loss_heading_set")
-            rows += [self._row("update.before_set", step.loss), self._row("update.after_set",
-                                                                           epochs[e].loss, epoch=e)]
+            rows += [("update.before_set", step.loss, {}), ("update.after_set", epochs[e].loss, {"epoch": e})]
             note = None
         else:
             later = story.later_sample_loss()
@@ -331,20 +330,22 @@ class UpdatePart(Part):
                       say={"before": story.fmt(story.record.loss),
                            "after": story.fmt(later[0]) if later else "", "means": self.nums(means)})
             eq, heading = eqs["loss"], self.tr("update.loss_heading_sample", sample=sample)
-            rows.append(self._row("update.before_sample", story.record.loss, sample=sample))
+            rows.append(("update.before_sample", story.record.loss, {"sample": sample}))
             if later:
                 row_key = "update.after_next" if later[1] == 1 else "update.after_sample"
-                rows.append(self._row(row_key, later[0], sample=sample, updates=later[1],
-                                      epoch=later[2]))
+                rows.append((row_key, later[0], {"sample": sample, "updates": later[1], "epoch": later[2]}))
             last = story.video["step"] == per_epoch  # then the epoch's end is right after this update
             keys = {e - 1: "update.epoch_mean" if e > 1 else "update.epoch_start",
                     e: "update.epoch_mean_after" if last else "update.epoch_mean"}
-            rows += [self._row(keys[q], epochs[q].loss, epoch=q) for q in (e - 1, e) if q < len(epochs)]
+            rows += [(keys[q], epochs[q].loss, {"epoch": q}) for q in (e - 1, e) if q < len(epochs)]
             note = self.tr("update.epoch_note", epoch=e, updates=per_epoch, step=story.video["step"])
+        rows = self._rows(rows)
         table = VGroup(*rows).arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.18)
+        # the numbers a column: left of it the words, their decimal separators on one x
         column = max(row[0].get_right()[0] for row in rows) + 0.15
+        separator = column + max(row[1].decimal_x() - row[1].get_left()[0] for row in rows)
         for row in rows:
-            row[1].align_to([column, 0, 0], [-1, 0, 0])
+            row[1].shift((separator - row[1].decimal_x()) * RIGHT)
         if note:
             table.add(note_text(self, note))
             table.arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.18)
@@ -352,9 +353,15 @@ class UpdatePart(Part):
             table.scale_to_fit_width(self.regions.panel.width)
         return table, eq, heading
 
-    def _row(self, key: str, value: float, **values) -> VGroup:
-        """``label: value`` with the value a :class:`ValueLabel` of a recorded loss."""
-        label = Text(self.tr(key, **values), font=style.FONT, font_size=style.STATUS_SIZE,
-                     color=self.theme.text)
-        number = value_label(self, value, "loss", ("loss", key))
-        return VGroup(label, number).arrange(RIGHT, buff=0.15)
+    def _rows(self, rows) -> list[VGroup]:
+        """``label: value`` for each ``(words' key, loss, values of the words)`` of ``rows``, the value
+        a :class:`ValueLabel` of a recorded loss with the decimals the column shares (``0.2910``
+        under ``0.2984``, not ``0.291``)."""
+        places = self.story.column_places([value for _, value, _ in rows])
+        made = []
+        for key, value, values in rows:
+            label = Text(self.tr(key, **values), font=style.FONT, font_size=style.STATUS_SIZE,
+                         color=self.theme.text)
+            number = value_label(self, value, "loss", ("loss", key), places=places)
+            made.append(VGroup(label, number).arrange(RIGHT, buff=0.15))
+        return made

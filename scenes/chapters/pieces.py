@@ -306,12 +306,13 @@ def _vector(part, symbol: str, values, quantity: str, per_row: int, more: bool =
 
 
 def symbol_value(part, latex: str, value: float, quantity: str, key: tuple = (),
-                 small: bool = False) -> VGroup:
-    """``latex = value``: the symbol (MathTex, coloured as ``quantity``) and a :class:`ValueLabel`."""
+                 small: bool = False, places: int | None = None) -> VGroup:
+    """``latex = value``: the symbol (MathTex, coloured as ``quantity``) and a :class:`ValueLabel`
+    (with ``places`` decimals, its column's, when given)."""
     size = style.SMALL_VALUE_SIZE if small else style.VALUE_SIZE
     symbol = MathTex(latex, "=", tex_template=TEX_TEMPLATE, font_size=size * 1.5, color=part.theme.text)
     symbol[0].set_color(part.theme.color(quantity))
-    label = value_label(part, value, quantity, key, small=small)
+    label = value_label(part, value, quantity, key, small=small, places=places)
     backdrop = BackgroundRectangle(symbol, color=part.theme.background, fill_opacity=0.8, buff=0.04)
     group = VGroup(VGroup(backdrop, symbol), label).arrange(RIGHT, buff=0.04)
     group.symbol, group.label = symbol, label

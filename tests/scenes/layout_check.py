@@ -1,7 +1,7 @@
 """Checks of a settled frame without rendering: every text inside the frame, no two texts overlap,
 no text on a neuron or its ring, every value label beside its own neuron, the labels of a column
 lined up, each edge's share of the blame legible and crossed by no other share's edge, equations
-large enough to read.
+large enough to read, the numbers of a table's column lined up.
 
 Only geometry is read (no pixels), so the checks work on a scene rendered with
 ``skip_animations=True`` or ``dry_run``.
@@ -126,7 +126,8 @@ def frame_problems(scene) -> list[str]:
         for j in range(i + 1, len(leaves)):
             if boxes_overlap(boxes[i], boxes[j], OVERLAP_TOLERANCE):
                 problems.append(f"overlap: {describe(a)} and {describe(leaves[j])}")
-    return problems + label_problems(scene, leaves, boxes) + share_problems(scene, leaves)
+    return problems + label_problems(scene, leaves, boxes) + share_problems(scene, leaves) \
+        + table_problems(leaves)
 
 
 # -- value labels beside their neurons ---------------------------------------------------------
@@ -220,15 +221,37 @@ def label_problems(scene, leaves, boxes=None) -> list[str]:
         sides = {side_of(label, neuron) for label, neuron in labels}
         if len(sides) > 1:
             problems.append(f"column of {quantity} in layer {layer} on several sides: {sorted(sides)}")
-        places = {decimals_of(label.text) for label, _ in labels} - {None}
-        if len(places) > 1:
-            problems.append(f"column of {quantity} in layer {layer} with {sorted(places)} decimals: "
-                            + ", ".join(label.text for label, _ in labels))
-        xs = [label.decimal_x() for label, _ in labels]
-        if max(xs) - min(xs) > COLUMN_TOLERANCE:
-            problems.append(f"column of {quantity} in layer {layer} not lined up: decimal separators from "
-                            f"x = {min(xs):.2f} to {max(xs):.2f}")
+        problems += column_problems(f"column of {quantity} in layer {layer}", [label for label, _ in labels])
     return problems
+
+
+def column_problems(name: str, labels) -> list[str]:
+    """The numbers of one column (``labels``) written with different decimals, or their decimal
+    separators not lined up."""
+    problems = []
+    places = {decimals_of(label.text) for label in labels} - {None}
+    if len(places) > 1:
+        problems.append(f"{name} with {sorted(places)} decimals: " + ", ".join(label.text for label in labels))
+    xs = [label.decimal_x() for label in labels]
+    if max(xs) - min(xs) > COLUMN_TOLERANCE:
+        problems.append(f"{name} not lined up: decimal separators from x = {min(xs):.2f} to {max(xs):.2f}")
+    return problems
+
+
+TABLES = ("loss",)
+"""The first part of the key of value labels that form one column of a table: the update chapter's
+losses before and after the update (``("loss", row)``)."""
+
+
+def table_problems(leaves) -> list[str]:
+    """The columns of a table (:data:`TABLES`) with different decimals or not lined up."""
+    columns = defaultdict(list)
+    for label in leaves:
+        key = getattr(label, "key", None)
+        if isinstance(label, ValueLabel) and isinstance(key, tuple) and key and key[0] in TABLES:
+            columns[key[0]].append(label)
+    return [problem for name, labels in columns.items() if len(labels) > 1
+            for problem in column_problems(f"table column {name!r}", labels)]
 
 
 def decimals_of(text: str) -> int | None:
