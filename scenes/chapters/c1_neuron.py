@@ -221,8 +221,10 @@ class NeuronPart(Part):
         return arrow
 
     def _weight_label(self, k: int, weight: float, named: bool, small: bool, places: int | None = None):
-        """The number of weight ``w_jk`` (with its symbol when there is room, ``places`` decimals),
-        placed by the caller."""
+        """The number of weight ``w_jk``, placed by the caller.
+
+        With its symbol when there is room, and ``places`` decimals (its column's) when given.
+        """
         key = (self.layer, self.j, k)
         if named:
             label = symbol_value(self, self.story.symbols.t_weight(self.layer, str(self.j + 1), str(k + 1)),
@@ -266,8 +268,10 @@ class NeuronPart(Part):
 
 
 def _line_up(column: VGroup, left: float, numbers: list) -> None:
-    """Shift each row of ``column`` so that the decimal separators of its ``numbers`` (one
-    :class:`ValueLabel` per row) stand on one x, the row reaching furthest left starting at ``left``."""
+    """Shift each row of ``column`` so that the decimal separators of its ``numbers`` stand on one x.
+
+    ``numbers`` holds one :class:`ValueLabel` per row; the row reaching furthest left starts at ``left``.
+    """
     reach = max(number.decimal_x() - row.get_left()[0] for row, number in zip(column, numbers))
     for row, number in zip(column, numbers):
         row.shift((left + reach - number.decimal_x()) * RIGHT)

@@ -354,9 +354,11 @@ class UpdatePart(Part):
         return table, eq, heading
 
     def _rows(self, rows) -> list[VGroup]:
-        """``label: value`` for each ``(words' key, loss, values of the words)`` of ``rows``, the value
-        a :class:`ValueLabel` of a recorded loss with the decimals the column shares (``0.2910``
-        under ``0.2984``, not ``0.291``)."""
+        """``label: value`` for each ``(words' key, loss, values of the words)`` of ``rows``.
+
+        The value is a :class:`ValueLabel` of a recorded loss with the decimals the column shares
+        (``0.2910`` under ``0.2984``, not ``0.291``).
+        """
         places = self.story.column_places([value for _, value, _ in rows])
         made = []
         for key, value, values in rows:

@@ -307,8 +307,10 @@ def _vector(part, symbol: str, values, quantity: str, per_row: int, more: bool =
 
 def symbol_value(part, latex: str, value: float, quantity: str, key: tuple = (),
                  small: bool = False, places: int | None = None) -> VGroup:
-    """``latex = value``: the symbol (MathTex, coloured as ``quantity``) and a :class:`ValueLabel`
-    (with ``places`` decimals, its column's, when given)."""
+    """``latex = value``: the symbol (MathTex, coloured as ``quantity``) and a :class:`ValueLabel`.
+
+    The label has ``places`` decimals (its column's) when given.
+    """
     size = style.SMALL_VALUE_SIZE if small else style.VALUE_SIZE
     symbol = MathTex(latex, "=", tex_template=TEX_TEMPLATE, font_size=size * 1.5, color=part.theme.text)
     symbol[0].set_color(part.theme.color(quantity))

@@ -231,7 +231,8 @@ def column_problems(name: str, labels) -> list[str]:
     problems = []
     places = {decimals_of(label.text) for label in labels} - {None}
     if len(places) > 1:
-        problems.append(f"{name} with {sorted(places)} decimals: " + ", ".join(label.text for label in labels))
+        problems.append(f"{name} with {sorted(places)} decimals: "
+                        + ", ".join(label.text for label in labels))
     xs = [label.decimal_x() for label in labels]
     if max(xs) - min(xs) > COLUMN_TOLERANCE:
         problems.append(f"{name} not lined up: decimal separators from x = {min(xs):.2f} to {max(xs):.2f}")
