@@ -3,7 +3,8 @@
 On Linux that is ``$XDG_CACHE_HOME/bpviz`` (``~/.cache/bpviz`` when unset), on macOS
 ``~/Library/Caches/bpviz``, on Windows the local application data folder. Each cache has its own
 sub-folder: ``tex/`` and ``text/`` (typeset SVGs), ``svg/`` (their parsed shapes), ``renders/``
-(finished chapters), ``stills/`` (finished stills, by what each shows).
+(finished chapters), ``stills/`` (finished stills, by what each shows), ``ahead/`` (a marker per
+chapter the look-ahead has typeset: :func:`bpviz.production.prefetch.typeset_ahead`).
 
 A cache folder that cannot be used (``XDG_CACHE_HOME`` a file, a folder not writable, a full
 disk) is reported in one line, and the command goes on with a private temporary cache of its

@@ -31,6 +31,7 @@ from pathlib import Path
 from bpviz.cache import svg_shapes, tex_claims
 from bpviz.cache.paths import cache_dir
 from bpviz.cache.typeset import whole
+from bpviz.production.fingerprint import job_fingerprint
 from bpviz.production.session import chapter, manim_session
 from bpviz.production.workers import die_with_parent
 from bpviz.renderer.manim_patches import PATCHES, Patch
@@ -164,21 +165,46 @@ def finish(process: multiprocessing.Process | None, wait: float = 0.5) -> None:
                 process.join()
 
 
+def laid_out_key(chapter_name: str, story, opts: dict) -> str:
+    """The key of what decides the equations of ``chapter_name``.
+
+    Its trace numbers, ``[video]``, language, aspect, the symbols glossed before it and the code;
+    not the quality, format or voice (a render and the stills of a config typeset the same ones).
+    """
+    options = {"output": "typeset", "aspect": opts["aspect"], "glossed": opts.get("glossed") or []}
+    return job_fingerprint(chapter_name, story.trace, story.video, story.language, options)
+
+
 def typeset_ahead(spec, cache_root: Path) -> list[str]:
     """Lay out the chapter of ``spec`` collecting its new equations, then typeset them in one batch.
 
-    Returns the names of the SVGs written into the shared cache.
+    A chapter laid out before (a marker ``<cache>/ahead/<key>`` of :func:`laid_out_key`, written
+    once its equations were handed to the typeset cache) is skipped: laying it out again would
+    find nothing new and cost as much CPU as drawing its stills (the stills of a config just
+    rendered took twice the CPU without this). A marker whose SVGs were removed since only makes
+    the render compile them itself. Returns the names of the SVGs written into the shared cache.
     """
-    opts = spec.opts
+    opts, story = spec.opts, spec.story()
+    marker = Path(cache_root) / "ahead" / laid_out_key(spec.chapter, story, opts)
+    if marker.exists():
+        return []
     with tempfile.TemporaryDirectory(prefix="bpviz-placeholders-") as tmp:
         collector = Collector(cache_root, Path(tmp))
         try:
             with manim_session(opts["quality"], opts["aspect"], transparent=opts.get("transparent", False),
                                patches=collector.patches()):
-                chapter(spec.chapter, spec.story(), skip_animations=True).render()
+                chapter(spec.chapter, story, skip_animations=True).render()
+            whole_layout = True
         except Exception:  # noqa: BLE001 - a placeholder may upset a layout; keep what was collected
+            whole_layout = False
+    written = tex_claims.typeset_claimed(collector.documents, cache_root / "tex")
+    if whole_layout:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:  # a marker only saves work next time
             pass
-    return tex_claims.typeset_claimed(collector.documents, cache_root / "tex")
+    return written
 
 
 def _lay_out(specs: list, parent: int) -> None:

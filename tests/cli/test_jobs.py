@@ -118,6 +118,24 @@ def test_the_look_ahead_typesets_a_chapter_without_rendering_it(short_film, tmp_
     assert not list((tmp_path / "xdg" / "bpviz" / "tex").glob("*.lock"))
 
 
+def test_a_chapter_laid_out_before_is_not_laid_out_again(short_film, tmp_path, monkeypatch):
+    """Its stills after its render (another quality and format) find every equation typeset: the
+    look-ahead does not play the chapter again, which cost as much CPU as drawing it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    render_spec = jobs.JobSpec.of(short_film, "loss", **OPTIONS)
+    assert prefetch.typeset_ahead(render_spec, tmp_path / "xdg" / "bpviz")  # new equations: typeset
+    assert len(list((tmp_path / "xdg" / "bpviz" / "ahead").iterdir())) == 1
+
+    played = []  # (typeset_ahead goes on after a failed layout: an exception would not tell)
+    monkeypatch.setattr(prefetch, "chapter", lambda *args, **kwargs: played.append(args))
+    stills = render.lay_outs(short_film, ["loss"], "high", OPTIONS["aspect"])
+    assert prefetch.typeset_ahead(stills[0], tmp_path / "xdg" / "bpviz") == []
+    assert played == []
+    # another aspect may wrap its equations otherwise: it is laid out on its own
+    assert prefetch.laid_out_key("loss", short_film, {"aspect": "4:3"}) != \
+        prefetch.laid_out_key("loss", short_film, {"aspect": "16:9"})
+
+
 def test_the_stills_of_the_full_film_are_laid_out_ahead_chapter_by_chapter(short_film):
     """Not the whole film in one pass before the first still: the first chapter, then the others beside."""
     laid = render.lay_outs(short_film, ["loss", registry.FULL], "low", "16:9")
