@@ -211,8 +211,8 @@ class FrameRenderer(CairoRenderer):
             # only what the picture shows: a leaf parsed from its SVG has widths 0 where one read
             # from the shape cache (bpviz.cache.svg_shapes) has 0.0, and a sheen direction of its
             # own where it has no sheen; the same picture must have the same key
-            sheen = float(leaf.sheen_factor)
-            digest.update(repr((float(leaf.stroke_width), float(leaf.background_stroke_width), sheen,
+            sheen = _plain(leaf.sheen_factor)
+            digest.update(repr((_plain(leaf.stroke_width), _plain(leaf.background_stroke_width), sheen,
                                 np.asarray(leaf.sheen_direction, dtype=float).tolist() if sheen else None,
                                 str(leaf.joint_type), str(getattr(leaf, "cap_style", None)))).encode())
         return digest.hexdigest()
@@ -226,3 +226,11 @@ class FrameRenderer(CairoRenderer):
         if isinstance(self.camera, FadeCamera):
             return self.camera.pixel_array
         return super().get_frame()
+
+
+def _plain(value):
+    """``value`` as a float when it is a number (``0`` and ``0.0`` alike), else its ``repr``."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return repr(value)
