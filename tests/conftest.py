@@ -1,10 +1,24 @@
-"""Suite-wide rules: a skipped test fails the run (a skip must never look green)."""
+"""Suite-wide rules: a skipped test fails the run (a skip must never look green); the session's
+caches live in pytest's cache folder."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
 _skipped: list[str] = []
+
+
+def pytest_configure(config):
+    """Every bpviz cache of the session under pytest's cache folder (``.pytest_cache/d/xdg/bpviz``).
+
+    The commands the tests run and the scene tests' chapter runs (tests/scenes/conftest.py) then
+    share one typeset and shape cache: an equation or text they both show is compiled and parsed
+    once, and the user's own cache is never touched. Tests of a cold or broken cache set their own.
+    """
+    if config.cache is not None:
+        os.environ["XDG_CACHE_HOME"] = str(config.cache.mkdir("xdg"))
 
 
 def pytest_addoption(parser):

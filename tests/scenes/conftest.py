@@ -47,7 +47,7 @@ def pytest_collection_finish(session):
     if jobs and cache is not None and workers() > 1:
         # started now, not when the first scene test asks: the runs share the cores with the tests
         # before them (a test process that mostly waits on its subprocesses)
-        session.config.stash[_RUNS] = ChapterRuns(jobs, cache.mkdir("bpviz-manim"), workers(),
+        session.config.stash[_RUNS] = ChapterRuns(jobs, shared_cache(), workers(),
                                                   cache.get(_SECONDS, {}))
 
 
@@ -55,6 +55,14 @@ def pytest_sessionfinish(session):
     runs = session.config.stash.get(_RUNS, None)
     if runs is not None:
         runs.close()
+
+
+def shared_cache() -> Path:
+    """The chapter runs' typeset and shape cache: bpviz's own cache of the session (tests/conftest.py
+    points ``XDG_CACHE_HOME`` into pytest's cache folder), shared with the commands the tests run."""
+    from bpviz.cache.paths import cache_dir
+
+    return cache_dir()
 
 
 def workers() -> int:
@@ -105,7 +113,7 @@ def chapter_runs(request):
     cache = request.config.cache
     seconds = cache.get(_SECONDS, {})
     runs = request.config.stash.get(_RUNS, None) or ChapterRuns(
-        request.config.stash.get(_JOBS, []), cache.mkdir("bpviz-manim"), workers(), seconds)
+        request.config.stash.get(_JOBS, []), shared_cache(), workers(), seconds)
     request.config.stash[_REPORTS] = runs.reports
     yield runs
     runs.close()
