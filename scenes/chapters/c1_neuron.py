@@ -34,6 +34,7 @@ from .glosses import gloss_room, gloss_text, sigmoid_of, with_gloss
 from .pieces import (
     highlight_ring,
     layer_captions,
+    line_up,
     swap,
     symbol_value,
     value_label,
@@ -179,14 +180,14 @@ class NeuronPart(Part):
                                  key=(layer - 1, k), small=small, places=places)
             label.move_to([region.left, cy + ((n_in - 1) / 2 - k) * spacing, 0], aligned_edge=LEFT)
             self.inputs.add(label)
-        _line_up(self.inputs, region.left, [group.label for group in self.inputs])
+        line_up(self.inputs, [group.label for group in self.inputs], region.left)
         named = n_in <= 3
         column = max(lab.get_right()[0] for lab in self.inputs) + 0.3
         places = story.column_places(weights)
         for k, label in enumerate(self.inputs):
             self.weights.add(self._weight_label(k, float(weights[k]), named, small, places)
                              .move_to([column, label.get_y(), 0], aligned_edge=LEFT))
-        _line_up(self.weights, column, [w if isinstance(w, ValueLabel) else w.label for w in self.weights])
+        line_up(self.weights, [w if isinstance(w, ValueLabel) else w.label for w in self.weights], column)
         left = max(lab.get_right()[0] for lab in self.weights) + 0.12
         for k, label in enumerate(self.inputs):
             start = np.array([left, label.get_y(), 0])
@@ -265,13 +266,3 @@ class NeuronPart(Part):
         if group.width > panel.width:
             group.scale_to_fit_width(panel.width)
         return group.move_to([panel.left, panel.top, 0], aligned_edge=[-1, 1, 0])
-
-
-def _line_up(column: VGroup, left: float, numbers: list) -> None:
-    """Shift each row of ``column`` so that the decimal separators of its ``numbers`` stand on one x.
-
-    ``numbers`` holds one :class:`ValueLabel` per row; the row reaching furthest left starts at ``left``.
-    """
-    reach = max(number.decimal_x() - row.get_left()[0] for row, number in zip(column, numbers))
-    for row, number in zip(column, numbers):
-        row.shift((left + reach - number.decimal_x()) * RIGHT)

@@ -27,6 +27,7 @@ from .pieces import (
     fitted,
     highlight_ring,
     indexed,
+    line_up,
     make_diagram,
     note_text,
     swap,
@@ -342,10 +343,8 @@ class UpdatePart(Part):
         rows = self._rows(rows)
         table = VGroup(*rows).arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.18)
         # the numbers a column: left of it the words, their decimal separators on one x
-        column = max(row[0].get_right()[0] for row in rows) + 0.15
-        separator = column + max(row[1].decimal_x() - row[1].get_left()[0] for row in rows)
-        for row in rows:
-            row[1].shift((separator - row[1].decimal_x()) * RIGHT)
+        numbers = [row[1] for row in rows]
+        line_up(numbers, numbers, max(row[0].get_right()[0] for row in rows) + 0.15)
         if note:
             table.add(note_text(self, note))
             table.arrange(direction=[0, -1, 0], aligned_edge=[-1, 0, 0], buff=0.18)

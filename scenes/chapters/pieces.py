@@ -163,6 +163,17 @@ def column_labels(part, diagram, layer: int, values, quantity: str, shown, side,
     return place_column(diagram, labels, side, first=part.story.focus_neuron)
 
 
+def line_up(rows, numbers, left: float) -> None:
+    """Shift each of ``rows`` so that the decimal separators of its ``numbers`` stand on one x.
+
+    ``numbers`` holds one :class:`ValueLabel` per row (the row itself, or a part of it); the row
+    reaching furthest left of its separator starts at ``left``. A table's column, or the close-up's.
+    """
+    reach = max(number.decimal_x() - row.get_left()[0] for row, number in zip(rows, numbers))
+    for row, number in zip(rows, numbers):
+        row.shift((left + reach - number.decimal_x()) * RIGHT)
+
+
 def place_column(diagram, labels: dict, side, first: tuple | None = None,
                  beyond: float | None = None) -> dict:
     """Each label level with its neuron ``(l, j)``, on ``side`` (``LEFT`` or ``RIGHT``) of its column.
