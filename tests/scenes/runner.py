@@ -208,31 +208,20 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def typeset_first(job: Job, the_story, media_dir: str, folder: Path) -> int:
+def typeset_first(job: Job, the_story, media_dir: str) -> int:
     """Typeset the new equations of ``job``'s chapter in one batch, before it is played.
 
-    The production line's look-ahead (:mod:`bpviz.production.prefetch`) in this process: the
-    chapter is laid out once with stand-ins for the equations the shared cache lacks, then those
-    are typeset in one ``latex`` and one ``dvisvgm`` run. In a fresh clone every equation is new,
-    and one run each was most of a chapter run's time. Returns how many were typeset.
+    The production line's look-ahead (:func:`bpviz.production.prefetch.typeset_ahead`) in this
+    process, on the session's cache (``media_dir``): the chapter is laid out once with stand-ins
+    for the equations the cache lacks, then those are typeset in one ``latex`` and one
+    ``dvisvgm`` run; a chapter laid out before (its other mode) is not laid out again. In a fresh
+    clone every equation is new, and one run each was most of a chapter run's time. Returns how
+    many were typeset.
     """
-    from manim import tempconfig
+    from bpviz.production.prefetch import LayOut, typeset_ahead
 
-    from bpviz.cache.tex_claims import typeset_claimed
-    from bpviz.production.prefetch import Collector
-    from bpviz.production.session import chapter
-    from bpviz.renderer.manim_patches import ManimPatches
-
-    with tempfile.TemporaryDirectory(prefix="bpviz-test-") as tmp:
-        collector = Collector(Path(media_dir), Path(tmp) / "stand-ins")
-        collector.placeholders.mkdir()
-        try:
-            with ManimPatches(Path(media_dir), collector.patches()), \
-                    tempconfig(manim_config(Job(job.variant, job.chapter, "stills"), Path(tmp), folder)):
-                chapter(job.chapter, the_story, skip_animations=True).render()
-        except Exception:  # noqa: BLE001 - a stand-in may upset a layout; the run itself reports errors
-            pass
-    return len(typeset_claimed(collector.documents, Path(media_dir) / "tex"))
+    return len(typeset_ahead(LayOut(job.chapter, {"quality": "low", "aspect": "16:9"}, lambda: the_story),
+                             Path(media_dir)))
 
 
 def run_job(job: Job, media_dir: str) -> RunReport:
@@ -253,7 +242,7 @@ def run_job(job: Job, media_dir: str) -> RunReport:
     try:
         the_story = story(job.variant)
         numbers = TraceNumbers(the_story)
-        report.typeset_first = typeset_first(job, the_story, media_dir, folder)
+        report.typeset_first = typeset_first(job, the_story, media_dir)
 
         def check(scene, beat) -> None:
             found, checked = number_problems(scene, numbers)
